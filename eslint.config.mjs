@@ -1,0 +1,41 @@
+// Lint: typescript-eslint strict + Nx module boundaries. Dependencies point one way:
+// app -> nest -> io -> core; core imports no framework and no client.
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+const clientsAndFramework = ['@nestjs/*', 'kafkajs', '@confluentinc/*', '@elastic/*', 'prom-client', 'zod', 'node:net', 'node:http', 'node:https', 'node:fs', 'node:child_process'];
+
+export default [
+  { ignores: ['**/dist', '**/node_modules', '**/coverage', '**/.nx', '**/*.js', '**/*.cjs', '**/*.mjs'] },
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...tseslint.configs.strict,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['layer:nest', 'layer:io', 'layer:core', 'layer:testing'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['layer:io', 'layer:core', 'layer:testing'] },
+            { sourceTag: 'layer:testing', onlyDependOnLibsWithTags: ['layer:io', 'layer:core'] },
+            { sourceTag: 'layer:nest', onlyDependOnLibsWithTags: ['layer:io', 'layer:core'] },
+            { sourceTag: 'layer:io', onlyDependOnLibsWithTags: ['layer:core'], bannedExternalImports: ['@nestjs/*'] },
+            { sourceTag: 'layer:core', onlyDependOnLibsWithTags: [], bannedExternalImports: clientsAndFramework },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-extraneous-class': ['error', { allowWithDecorator: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts', 'scripts/**/*.ts', 'tools/**/*.ts', 'bench/**/*.ts'],
+    rules: { 'no-console': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+];

@@ -1,0 +1,2 @@
+export * from './observable-kind';
+export * from './indicator-record';

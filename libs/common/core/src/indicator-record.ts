@@ -1,0 +1,39 @@
+import type { ObservableKind } from './observable-kind';
+
+/**
+ * What one MISP attribute contributes to one lookup key. Several attributes (several events,
+ * several feeds) can share a key; the key's stored value is the union of their contributions.
+ * Tracked by attribute uuid because a sanitised delete overwrites the attribute's value.
+ */
+export interface AttributeContribution {
+  readonly attributeUuid: string;
+  readonly mispType: string;
+  readonly eventUuid: string;
+  readonly eventInfo: string;
+  readonly feeds: readonly string[];
+  readonly tags: readonly string[];
+  readonly threatLevel?: string;
+  readonly toIds: boolean;
+  /** MISP attribute timestamp, seconds since the epoch. */
+  readonly timestamp: number;
+  readonly firstSeen?: string;
+  readonly lastSeen?: string;
+  readonly decayScore?: number;
+}
+
+/**
+ * The value of one record on the compacted indicator topic (`IOC_TOPIC`), keyed by `key`.
+ * A tombstone (null value) removes the key. Reading the topic from the start rebuilds the
+ * exact current indicator set, including every contributing attribute.
+ */
+export interface IndicatorRecord {
+  readonly key: string;
+  readonly kind: ObservableKind;
+  /** The normalised value (for ip: an address or a CIDR range). */
+  readonly value: string;
+  /** Sorted, unique feed names; the memcached value is `feeds.join(',')`. */
+  readonly feeds: readonly string[];
+  readonly attributes: readonly AttributeContribution[];
+  /** ISO-8601 time of the change that produced this record. */
+  readonly updatedAt: string;
+}

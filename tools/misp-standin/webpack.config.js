@@ -1,0 +1,1 @@
+module.exports = require('../../webpack.app.js')({ projectRoot: 'tools/misp-standin', outputPath: 'dist/tools/misp-standin' });
