@@ -1,2 +1,3 @@
 export * from './observable-kind';
 export * from './indicator-record';
+export * from './sync-sentinel';
