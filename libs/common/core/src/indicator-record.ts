@@ -7,6 +7,11 @@ import type { ObservableKind } from './observable-kind';
  */
 export interface AttributeContribution {
   readonly attributeUuid: string;
+  /**
+   * Where the attribute came from: absent for the MISP server (REST and its Kafka notifications),
+   * `feed:<name>` for a feed read directly. A full reconciliation of one source removes only its own.
+   */
+  readonly source?: string;
   readonly mispType: string;
   readonly eventUuid: string;
   readonly eventInfo: string;
