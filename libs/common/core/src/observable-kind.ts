@@ -12,3 +12,10 @@ export type ObservableKind = (typeof OBSERVABLE_KINDS)[number];
 export function isObservableKind(value: string): value is ObservableKind {
   return (OBSERVABLE_KINDS as readonly string[]).includes(value);
 }
+
+/** One normalised observable: the unit that is keyed, stored and looked up. */
+export interface Observable {
+  readonly kind: ObservableKind;
+  /** The normalised value (see docs/matching.md); never the raw input. */
+  readonly value: string;
+}

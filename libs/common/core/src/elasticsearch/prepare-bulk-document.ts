@@ -1,0 +1,66 @@
+import { documentId, type RecordCoordinates } from './document-id';
+import { indexNameFor } from './index-name';
+
+/** One event ready for a bulk request. */
+export interface BulkDocument {
+  readonly index: string;
+  readonly id: string;
+  /** The event as one line of JSON text (NDJSON forbids raw newlines inside a source). */
+  readonly source: string;
+}
+
+/** Why a record can never be indexed; such records go to the dead-letter topic at once. */
+export type UnindexableReason = 'empty_value' | 'not_json' | 'not_json_object';
+
+export type PreparedRecord =
+  | { readonly kind: 'document'; readonly document: BulkDocument }
+  | { readonly kind: 'unindexable'; readonly reason: UnindexableReason; readonly detail: string };
+
+export interface EnrichedRecord {
+  readonly coordinates: RecordCoordinates;
+  /** The Kafka record value: the enriched event as JSON. */
+  readonly value: Buffer | string | null;
+  /** The Kafka record timestamp as kafkajs gives it (epoch milliseconds as a string). */
+  readonly timestamp: string | number;
+}
+
+export interface PrepareOptions {
+  /** A prefix that passed `validateIndexPrefix`. */
+  readonly indexPrefix: string;
+  /** Dotted path of an event id field; absent = topic-partition-offset ids. */
+  readonly idField?: string;
+  /** The index-date fallback of last resort; passed in, the core reads no clock. */
+  readonly nowMs: number;
+}
+
+/**
+ * Turns one enriched-logs record into a bulk document: daily index from `@timestamp`,
+ * deterministic id, and the record's own bytes as the source.
+ *
+ * The value is parsed (to read `@timestamp` and the id field, and to refuse what is not a JSON
+ * object before Elasticsearch has to), but the source sent is the producer's text unchanged
+ * unless it spans several lines, in which case it is re-serialised onto one line. Passing text
+ * through keeps the indexer cheap and keeps numbers such as 64-bit ids exactly as written.
+ */
+export function prepareBulkDocument(record: EnrichedRecord, options: PrepareOptions): PreparedRecord {
+  const text = record.value === null ? '' : typeof record.value === 'string' ? record.value : record.value.toString('utf8');
+  if (text.trim().length === 0) return { kind: 'unindexable', reason: 'empty_value', detail: 'record value is empty or null' };
+  let event: unknown;
+  try {
+    event = JSON.parse(text);
+  } catch (error) {
+    return { kind: 'unindexable', reason: 'not_json', detail: error instanceof Error ? error.message : String(error) };
+  }
+  if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    return { kind: 'unindexable', reason: 'not_json_object', detail: `record value is a JSON ${Array.isArray(event) ? 'array' : typeof event}` };
+  }
+  const source = /[\r\n]/.test(text) ? JSON.stringify(event) : text;
+  return {
+    kind: 'document',
+    document: {
+      index: indexNameFor(options.indexPrefix, (event as Record<string, unknown>)['@timestamp'], record.timestamp, options.nowMs),
+      id: documentId(record.coordinates, event, options.idField),
+      source,
+    },
+  };
+}

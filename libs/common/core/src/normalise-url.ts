@@ -1,0 +1,94 @@
+import { normaliseDomain } from './normalise-domain';
+import { normaliseIp, parseIp } from './normalise-ip';
+
+/** Schemes whose URLs have a host and a WHATWG-defined default port. Other schemes are rejected. */
+const SUPPORTED_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'ftp:', 'ws:', 'wss:']);
+
+/** Longer input is not a URL anyone matches on; refusing it bounds the work per log field. */
+const MAX_URL_LENGTH = 32_768;
+
+/**
+ * Normalise a URL, or return undefined when it is not an http(s)/ftp/ws(s) URL with a valid host.
+ *
+ * Parsing and serialisation are WHATWG `URL`'s: the scheme and host are lower-cased, an IDN host
+ * becomes punycode, the default port (80 http/ws, 443 https/wss, 21 ftp) is dropped, an empty path
+ * becomes `/`, and path and query are kept as the URL serialiser writes them (spaces and control
+ * characters percent-encoded, everything else as given). The fragment is dropped: it never leaves
+ * the client, so it cannot be part of what was contacted.
+ *
+ * Schemeless input (`evil.com/path`, `1.2.3.4:8080/x`) is taken as `http://`: feeds and logs often
+ * omit the scheme. It is only assumed when the text before the first `/`, `?` or `#` is a valid
+ * host with an optional port, so `mailto:x@y` or `javascript:alert(1)` are rejected, not reinterpreted.
+ */
+export function normaliseUrl(raw: string): string | undefined {
+  const text = raw.trim();
+  if (text.length === 0 || text.length > MAX_URL_LENGTH) return undefined;
+  let input = text;
+  if (!hasSchemeSeparator(text)) {
+    if (!startsWithHostAndPort(text)) return undefined;
+    input = `http://${text}`;
+  }
+  const url = URL.parse(input);
+  if (url === null || !SUPPORTED_PROTOCOLS.has(url.protocol)) return undefined;
+  if (hostOf(url) === undefined) return undefined;
+  url.hash = '';
+  return url.href;
+}
+
+/**
+ * The host of a URL as a normalised domain or IP address (IPv6 without brackets, IPv4-mapped as
+ * IPv4), or undefined when the input is not a URL `normaliseUrl` accepts.
+ */
+export function urlHost(raw: string): string | undefined {
+  const normalised = normaliseUrl(raw);
+  if (normalised === undefined) return undefined;
+  const url = URL.parse(normalised);
+  return url === null ? undefined : hostOf(url);
+}
+
+function hostOf(url: URL): string | undefined {
+  const hostname = url.hostname;
+  if (hostname.length === 0) return undefined;
+  if (hostname.charCodeAt(0) === 0x5b) return normaliseIp(hostname.slice(1, -1));
+  // WHATWG has already turned every numeric host form into a dotted quad.
+  return normaliseIp(hostname) ?? normaliseDomain(hostname);
+}
+
+/** `<scheme>://` with a scheme of ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986). */
+function hasSchemeSeparator(text: string): boolean {
+  const separator = text.indexOf('://');
+  if (separator < 1) return false;
+  for (let i = 0; i < separator; i++) {
+    const code = text.charCodeAt(i) | 0x20;
+    const isLetter = code >= 0x61 && code <= 0x7a;
+    if (i === 0 ? !isLetter : !(isLetter || isDigit(text.charCodeAt(i)) || '+-.'.includes(text.charAt(i)))) return false;
+  }
+  return true;
+}
+
+/** `host[:port]` up to the first `/`, `?` or `#`, where host is a domain, IPv4 or `[IPv6]`. */
+function startsWithHostAndPort(text: string): boolean {
+  let end = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x2f || code === 0x3f || code === 0x23) {
+      end = i;
+      break;
+    }
+  }
+  let host = text.slice(0, end);
+  const closeBracket = host.lastIndexOf(']');
+  const colon = host.lastIndexOf(':');
+  if (colon > closeBracket) {
+    const port = host.slice(colon + 1);
+    if (port.length === 0 || port.length > 5) return false;
+    for (let i = 0; i < port.length; i++) if (!isDigit(port.charCodeAt(i))) return false;
+    host = host.slice(0, colon);
+  }
+  if (host.startsWith('[') && host.endsWith(']')) return parseIp(host.slice(1, -1))?.family === 6;
+  return normaliseDomain(host) !== undefined || parseIp(host)?.prefix === 32;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
+}
