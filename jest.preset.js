@@ -9,5 +9,6 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec.json'), isolatedModules: true }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  reporters: ['default', path.join(__dirname, 'scripts/jest-results-reporter.js')],
   moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: `${__dirname}/` }),
 };
