@@ -17,3 +17,4 @@ export * from './misp/misp-attribute';
 export * from './misp/misp-error';
 export * from './misp/classify-misp-response';
 export * from './misp/parse-attribute-search-envelope';
+export * from './sync-sentinel';
