@@ -1,0 +1,162 @@
+import { IoError } from '../io-error';
+
+/** What the command at the head of the pipeline expects back. */
+export type MemcachedReplyShape = 'values' | 'line' | 'stats';
+
+export type MemcachedReply =
+  /** `VALUE <key> <flags> <bytes>[ <cas>]\r\n<data>\r\n` … `END\r\n` (get, gets). */
+  | { readonly type: 'values'; readonly values: Map<string, string> }
+  /** One status line: STORED, DELETED, NOT_FOUND, VERSION 1.6.x, OK… */
+  | { readonly type: 'line'; readonly line: string }
+  /** `STAT <name> <value>\r\n` … `END\r\n`. */
+  | { readonly type: 'stats'; readonly stats: Record<string, string> }
+  /** `ERROR`, `CLIENT_ERROR <msg>` or `SERVER_ERROR <msg>`; any command may answer one. */
+  | { readonly type: 'error'; readonly kind: 'ERROR' | 'CLIENT_ERROR' | 'SERVER_ERROR'; readonly message: string };
+
+const CR = 0x0d;
+const LF = 0x0a;
+/** Longest status/header line we accept: a VALUE line with a 250-byte key is far shorter. */
+const MAX_LINE_BYTES = 8 * 1024;
+const ERROR_LINE = /^(ERROR|CLIENT_ERROR|SERVER_ERROR)(?: (.*))?$/;
+const VALUE_LINE = /^VALUE (\S+) (\d+) (\d+)(?: \d+)?$/;
+
+/**
+ * Incremental parser for the replies of memcached's text protocol. Bytes arrive in arbitrary TCP
+ * pieces (`push`); `next(shape)` returns the head reply once it is complete and keeps partial
+ * progress (values already read, a pending VALUE header) between calls, so a reply split across
+ * many packets is scanned once. Values are read by their announced byte count, so data
+ * containing `\r\n` or `END` is safe. Malformed input throws MEMCACHED_PROTOCOL: the stream can no
+ * longer be trusted and the caller must drop the connection.
+ */
+export class MemcachedReplyReader {
+  private buffer: Buffer = Buffer.alloc(0);
+  private position = 0;
+  private values = new Map<string, string>();
+  private stats: Record<string, string> = {};
+  private pendingValue: { key: string; bytes: number } | undefined;
+
+  push(chunk: Buffer): void {
+    if (this.position >= this.buffer.length) {
+      this.buffer = chunk;
+    } else {
+      this.buffer = Buffer.concat([this.buffer.subarray(this.position), chunk]);
+    }
+    this.position = 0;
+  }
+
+  /** Bytes received but not yet consumed by a complete reply. */
+  get buffered(): number {
+    return this.buffer.length - this.position;
+  }
+
+  /** Forget everything (after the connection was dropped). */
+  reset(): void {
+    this.buffer = Buffer.alloc(0);
+    this.position = 0;
+    this.resetReply();
+  }
+
+  next(shape: MemcachedReplyShape): MemcachedReply | undefined {
+    switch (shape) {
+      case 'line': {
+        const line = this.readLine();
+        if (line === undefined) return undefined;
+        return errorReply(line) ?? { type: 'line', line };
+      }
+      case 'values':
+        return this.nextValues();
+      case 'stats':
+        return this.nextStats();
+    }
+  }
+
+  private nextValues(): MemcachedReply | undefined {
+    for (;;) {
+      if (this.pendingValue) {
+        const data = this.readData(this.pendingValue.bytes);
+        if (data === undefined) return undefined;
+        this.values.set(this.pendingValue.key, data);
+        this.pendingValue = undefined;
+      }
+      const line = this.readLine();
+      if (line === undefined) return undefined;
+      if (line === 'END') {
+        const reply: MemcachedReply = { type: 'values', values: this.values };
+        this.resetReply();
+        return reply;
+      }
+      const header = VALUE_LINE.exec(line);
+      if (header) {
+        this.pendingValue = { key: header[1] as string, bytes: Number(header[3]) };
+        continue;
+      }
+      const error = errorReply(line);
+      if (error && this.values.size === 0) return error;
+      throw protocolError(`unexpected line in get reply: ${preview(line)}`);
+    }
+  }
+
+  private nextStats(): MemcachedReply | undefined {
+    for (;;) {
+      const line = this.readLine();
+      if (line === undefined) return undefined;
+      if (line === 'END') {
+        const reply: MemcachedReply = { type: 'stats', stats: this.stats };
+        this.resetReply();
+        return reply;
+      }
+      if (line.startsWith('STAT ')) {
+        const space = line.indexOf(' ', 5);
+        if (space > 5) this.stats[line.slice(5, space)] = line.slice(space + 1);
+        else this.stats[line.slice(5)] = '';
+        continue;
+      }
+      const error = errorReply(line);
+      if (error && Object.keys(this.stats).length === 0) return error;
+      throw protocolError(`unexpected line in stats reply: ${preview(line)}`);
+    }
+  }
+
+  private readLine(): string | undefined {
+    const end = this.buffer.indexOf('\r\n', this.position, 'latin1');
+    if (end === -1) {
+      if (this.buffered > MAX_LINE_BYTES) throw protocolError(`line longer than ${MAX_LINE_BYTES} bytes`);
+      return undefined;
+    }
+    const line = this.buffer.toString('latin1', this.position, end);
+    this.position = end + 2;
+    return line;
+  }
+
+  private readData(bytes: number): string | undefined {
+    if (this.buffered < bytes + 2) return undefined;
+    const end = this.position + bytes;
+    if (this.buffer[end] !== CR || this.buffer[end + 1] !== LF) {
+      throw protocolError(`value of ${bytes} bytes not followed by CRLF`);
+    }
+    const data = this.buffer.toString('utf8', this.position, end);
+    this.position = end + 2;
+    return data;
+  }
+
+  private resetReply(): void {
+    this.values = new Map();
+    this.stats = {};
+    this.pendingValue = undefined;
+  }
+}
+
+function errorReply(line: string): MemcachedReply | undefined {
+  const match = ERROR_LINE.exec(line);
+  if (!match) return undefined;
+  const kind = match[1] as 'ERROR' | 'CLIENT_ERROR' | 'SERVER_ERROR';
+  return { type: 'error', kind, message: match[2] ?? '' };
+}
+
+function protocolError(message: string): IoError {
+  return new IoError('MEMCACHED_PROTOCOL', message);
+}
+
+function preview(line: string): string {
+  return JSON.stringify(line.slice(0, 60));
+}
