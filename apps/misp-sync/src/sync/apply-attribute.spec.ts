@@ -1,0 +1,71 @@
+import { applyAttribute } from './apply-attribute';
+import { IndicatorState } from './indicator-state';
+import { attribute } from './test-fixtures';
+import { toAttributeUpdate } from './to-attribute-update';
+
+const RULES = { feedTagPattern: 'Feed-*', defaultFeed: 'misp' };
+const T1 = '2025-01-01T00:00:00.000Z';
+const T2 = '2025-01-01T00:01:00.000Z';
+const A = '11111111-1111-4111-8111-111111111111';
+const B = '33333333-3333-4333-8333-333333333333';
+
+function apply(state: IndicatorState, overrides: Parameters<typeof attribute>[0], at = T1) {
+  const staged = state.stage();
+  applyAttribute(staged, toAttributeUpdate(attribute(overrides), RULES), at);
+  const changes = staged.changes();
+  state.commit(staged);
+  return changes;
+}
+
+describe('applyAttribute', () => {
+  it('adds a key, and re-applying the same attribute stages nothing (idempotent overlap)', () => {
+    const state = new IndicatorState();
+    expect(apply(state, {}).map((change) => change.key)).toEqual(['domain-evil.example']);
+    expect(apply(state, {}, T2)).toEqual([]);
+    expect(state.get('domain-evil.example')?.updatedAt).toBe(T1);
+  });
+
+  it('unions the feeds of several attributes on one key, sorted, and removes only its own part', () => {
+    const state = new IndicatorState();
+    apply(state, { uuid: A, tags: [{ name: 'Feed-Zeta', inherited: true }] });
+    apply(state, { uuid: B, tags: [{ name: 'Feed-Alpha', inherited: true }] });
+    expect(state.get('domain-evil.example')?.feeds).toEqual(['Feed-Alpha', 'Feed-Zeta']);
+    expect(state.get('domain-evil.example')?.attributes.map((item) => item.attributeUuid)).toEqual([A, B]);
+    apply(state, { uuid: A, deleted: true });
+    expect(state.get('domain-evil.example')?.feeds).toEqual(['Feed-Alpha']);
+    apply(state, { uuid: B, toIds: false });
+    expect(state.get('domain-evil.example')).toBeUndefined();
+    expect(state.attributeCount).toBe(0);
+  });
+
+  it('moves an edited value: the old key is removed by uuid even when the value was sanitised', () => {
+    const state = new IndicatorState();
+    apply(state, { value: 'old.example' });
+    const changes = apply(state, { value: 'deleted-sanitised', deleted: true });
+    expect(changes.map((change) => [change.key, change.after === undefined])).toEqual([['domain-old.example', true]]);
+    apply(state, { value: 'old.example' });
+    const moved = apply(state, { value: 'new.example' });
+    expect(moved.map((change) => [change.key, change.after === undefined])).toEqual([
+      ['domain-old.example', true],
+      ['domain-new.example', false],
+    ]);
+  });
+
+  it('records a tag change as a feed change on the same key', () => {
+    const state = new IndicatorState();
+    apply(state, {});
+    const changes = apply(state, { tags: [{ name: 'Feed-Other', inherited: false }], timestamp: 1_700_000_100 });
+    expect(changes).toHaveLength(1);
+    expect(changes[0]?.before?.feeds).toEqual(['Feed-RansomwareTracker']);
+    expect(changes[0]?.after?.feeds).toEqual(['Feed-Other']);
+  });
+
+  it('sees earlier attributes of the same batch', () => {
+    const state = new IndicatorState();
+    const staged = state.stage();
+    applyAttribute(staged, toAttributeUpdate(attribute({ uuid: A }), RULES), T1);
+    applyAttribute(staged, toAttributeUpdate(attribute({ uuid: B, tags: [{ name: 'Feed-B', inherited: true }] }), RULES), T1);
+    expect(staged.changes()).toHaveLength(1);
+    expect(staged.get('domain-evil.example')?.feeds).toEqual(['Feed-B', 'Feed-RansomwareTracker']);
+  });
+});

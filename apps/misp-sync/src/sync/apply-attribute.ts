@@ -1,0 +1,69 @@
+import type { AttributeContribution, IndicatorRecord, ObservableKind } from '@iocflow/core';
+import type { StagedIndicators } from './indicator-state';
+
+/** One lookup key an attribute contributes to, with what it contributes. */
+export interface AttributeEntry {
+  readonly key: string;
+  readonly kind: ObservableKind;
+  readonly value: string;
+  readonly contribution: AttributeContribution;
+}
+
+/**
+ * The current truth about one attribute, identified by uuid: the keys it contributes to now.
+ * `entries` is empty when the attribute is deleted, has to_ids off, has an unsupported type or an
+ * invalid value — all of which remove whatever it contributed before.
+ */
+export interface AttributeUpdate {
+  readonly uuid: string;
+  readonly entries: readonly AttributeEntry[];
+}
+
+/**
+ * Apply one attribute to a staged batch: drop its contribution from keys it no longer reaches,
+ * replace it in the keys it reaches. A key's feeds are the union of its contributions' feeds; a key
+ * left without contributions is removed. Records that would not change are not staged, so
+ * re-applying the same attribute (an overlapping cursor, a replayed notification) is a no-op.
+ */
+export function applyAttribute(staged: StagedIndicators, update: AttributeUpdate, updatedAt: string): void {
+  const nextKeys = new Map<string, AttributeEntry>();
+  for (const entry of update.entries) if (!nextKeys.has(entry.key)) nextKeys.set(entry.key, entry);
+
+  for (const key of staged.keysOfAttribute(update.uuid)) {
+    if (nextKeys.has(key)) continue;
+    const current = staged.get(key);
+    if (current === undefined) continue;
+    const attributes = current.attributes.filter((attribute) => attribute.attributeUuid !== update.uuid);
+    staged.put(key, attributes.length === 0 ? undefined : withAttributes(current, attributes, updatedAt));
+  }
+
+  for (const [key, entry] of nextKeys) {
+    const current = staged.get(key);
+    const others = current === undefined ? [] : current.attributes.filter((attribute) => attribute.attributeUuid !== update.uuid);
+    const base = current ?? { key, kind: entry.kind, value: entry.value, feeds: [], attributes: [], updatedAt };
+    const next = withAttributes(base, [...others, entry.contribution], updatedAt);
+    if (current === undefined || !sameIndicator(current, next)) staged.put(key, next);
+  }
+
+  staged.setKeysOfAttribute(update.uuid, [...nextKeys.keys()]);
+}
+
+/** Two records describe the same indicator state (the change time is not part of it). */
+export function sameIndicator(a: IndicatorRecord | undefined, b: IndicatorRecord | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.key !== b.key || a.kind !== b.kind || a.value !== b.value) return false;
+  if (a.feeds.join(',') !== b.feeds.join(',') || a.attributes.length !== b.attributes.length) return false;
+  return a.attributes.every((attribute, index) => sameContribution(attribute, b.attributes[index]));
+}
+
+function sameContribution(a: AttributeContribution, b: AttributeContribution | undefined): boolean {
+  return b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Contributions sorted by uuid and feeds as a sorted union, so equal states serialise equally. */
+function withAttributes(base: IndicatorRecord, attributes: readonly AttributeContribution[], updatedAt: string): IndicatorRecord {
+  const sorted = [...attributes].sort((a, b) => (a.attributeUuid < b.attributeUuid ? -1 : a.attributeUuid > b.attributeUuid ? 1 : 0));
+  const feeds = new Set<string>();
+  for (const attribute of sorted) for (const feed of attribute.feeds) feeds.add(feed);
+  return { key: base.key, kind: base.kind, value: base.value, feeds: [...feeds].sort(), attributes: sorted, updatedAt };
+}

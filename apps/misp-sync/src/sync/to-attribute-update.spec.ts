@@ -1,0 +1,40 @@
+import { attribute, fixtureAttributes } from './test-fixtures';
+import { toAttributeUpdate } from './to-attribute-update';
+
+const RULES = { feedTagPattern: 'Feed-*', defaultFeed: 'misp' };
+
+describe('toAttributeUpdate', () => {
+  it('keys a domain as domain-<value> with the feed from an inherited event tag', () => {
+    const update = toAttributeUpdate(attribute({ value: 'SecurityDistractions.COM.' }), RULES);
+    expect(update.entries.map((entry) => [entry.key, entry.contribution.feeds])).toEqual([['domain-securitydistractions.com', ['Feed-RansomwareTracker']]]);
+    expect(update.entries[0]?.contribution).toMatchObject({ mispType: 'domain', eventInfo: 'Test event', toIds: true, timestamp: 1_700_000_000 });
+  });
+
+  it.each([
+    ['soft-deleted', { deleted: true }],
+    ['to_ids off', { toIds: false }],
+    ['unsupported type', { type: 'link', value: 'https://report.example/x' }],
+    ['invalid value', { type: 'ip-dst', value: 'not-an-ip' }],
+  ])('contributes nothing when %s (a removal of what it contributed)', (_name, overrides) => {
+    expect(toAttributeUpdate(attribute(overrides), RULES).entries).toEqual([]);
+  });
+
+  it('splits domain|ip into a domain and an ip key sharing one contribution', () => {
+    const update = toAttributeUpdate(attribute({ type: 'domain|ip', value: 'evil.example|10.0.0.1' }), RULES);
+    expect(update.entries.map((entry) => entry.key)).toEqual(['domain-evil.example', 'ip-10.0.0.1']);
+  });
+
+  it('uses the default feed when no tag matches, and records the source', () => {
+    const update = toAttributeUpdate(attribute({ tags: [{ name: 'tlp:white', inherited: false }] }), { ...RULES, defaultFeed: 'Feed-Local', source: 'feed:x' });
+    expect(update.entries[0]?.contribution).toMatchObject({ feeds: ['Feed-Local'], source: 'feed:x', tags: ['tlp:white'] });
+  });
+
+  it('maps a recorded restSearch result (3 events, same md5, to_ids mixed)', () => {
+    const updates = fixtureAttributes('demisto-content/Packs/MISP/Integrations/MISPV3/test_data/reputation_command_response.json').map((item) =>
+      toAttributeUpdate(item, RULES),
+    );
+    expect(updates).toHaveLength(3);
+    for (const update of updates) for (const entry of update.entries) expect(entry.key).toBe('md5-6c73d338ec64e0e44bd54ea61b6988b2');
+    expect(updates.some((update) => update.entries.length > 0)).toBe(true);
+  });
+});
