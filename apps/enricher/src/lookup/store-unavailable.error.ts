@@ -1,0 +1,30 @@
+/**
+ * The lookup store cannot answer without risking a false "none". Always retriable: the pipeline
+ * holds the batch (nothing produced, nothing committed) and retries with backoff, or, in
+ * pass-unknown mode, passes the batch through marked `unknown`.
+ */
+export const STORE_UNAVAILABLE_CODES = {
+  /** memcached unreachable, timed out or in reconnect backoff. */
+  STORE_UNREACHABLE: true,
+  /** No sync sentinel: misp-sync never completed a sync into this store, or the store was flushed/restarted. */
+  STORE_EMPTY: true,
+  /** The sentinel is older than ENRICHER_MAX_STALENESS (or unreadable, or in the future). */
+  STORE_STALE: true,
+  /** Table mode: the indicator topic has not been read up to its high watermark yet. */
+  STORE_LOADING: true,
+} as const;
+
+export type StoreUnavailableCode = keyof typeof STORE_UNAVAILABLE_CODES;
+
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  readonly retriable = true;
+
+  constructor(
+    readonly code: StoreUnavailableCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${code}: ${message}`, options);
+  }
+}

@@ -1,0 +1,68 @@
+import { compileRules, extractObservables } from './extract-observables';
+import { DEFAULT_LOOKUP_RULES } from './lookup-rules';
+
+const rules = compileRules(DEFAULT_LOOKUP_RULES, true);
+
+describe('extractObservables', () => {
+  it('normalises values of every rule: case, trailing dot, IDN, URLs, addresses, hashes, emails', () => {
+    const result = extractObservables(
+      {
+        destination: { domain: 'WWW.Evil.COM.', ip: '::ffff:10.0.0.1' },
+        dns: { question: { name: 'münchen.de' } },
+        url: { full: 'HTTP://Evil.com:80/a?b#frag' },
+        file: { hash: { sha256: 'A'.repeat(64) } },
+        email: { from: { address: 'Bad@Evil.COM' } },
+      },
+      rules,
+      100,
+    );
+    expect(result).toEqual({
+      ok: true,
+      observations: [
+        { field: 'destination.domain', kind: 'domain', value: 'www.evil.com', parents: true },
+        { field: 'dns.question.name', kind: 'domain', value: 'xn--mnchen-3ya.de', parents: true },
+        { field: 'url.full', kind: 'url', value: 'http://evil.com/a?b', parents: false },
+        { field: 'destination.ip', kind: 'ip', value: '10.0.0.1', parents: false },
+        { field: 'file.hash.sha256', kind: 'sha256', value: 'a'.repeat(64), parents: false },
+        { field: 'email.from.address', kind: 'email', value: 'bad@evil.com', parents: false },
+      ],
+    });
+  });
+
+  it('reads dotted keys as Filebeat writes them, and every string of an array', () => {
+    const result = extractObservables({ 'source.ip': '1.2.3.4', related: { ip: ['1.2.3.4', '5.6.7.8', '1.2.3.4'] } }, rules, 100);
+    expect(result.ok && result.observations.map((o) => `${o.field}=${o.value}`)).toEqual(['source.ip=1.2.3.4', 'related.ip=1.2.3.4', 'related.ip=5.6.7.8']);
+  });
+
+  it('skips values that are not observables of the kind', () => {
+    const result = extractObservables({ source: { ip: '-', domain: 'not a domain' }, file: { hash: { md5: 'xyz' } } }, rules, 100);
+    expect(result).toEqual({ ok: true, observations: [] });
+  });
+
+  it('keeps the value of an injection attempt as data: a CR/LF domain is not a domain', () => {
+    const result = extractObservables({ destination: { domain: 'x\r\nflush_all' } }, rules, 100);
+    expect(result).toEqual({ ok: true, observations: [] });
+  });
+
+  it.each([
+    ['a number', { source: { ip: 5 } }],
+    ['an object', { destination: { domain: { name: 'evil.com' } } }],
+    ['an array holding a number', { related: { ip: ['1.2.3.4', 7] } }],
+    ['a boolean', { url: { full: true } }],
+  ])('rejects %s in a lookup field as field_type', (_name, event) => {
+    const result = extractObservables(event, rules, 100);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.rejection.reason).toBe('field_type');
+  });
+
+  it('takes at most maxObservations per event', () => {
+    const hosts = Array.from({ length: 50 }, (_, i) => `h${i}.example.com`);
+    const result = extractObservables({ related: { hosts } }, rules, 10);
+    expect(result.ok && result.observations).toHaveLength(10);
+  });
+
+  it('applies a per-rule parent override only to domains', () => {
+    const compiled = compileRules([{ field: 'a', kind: 'domain', parents: false }, { field: 'b', kind: 'domain' }, { field: 'c', kind: 'ip' }], true);
+    expect(compiled.map((rule) => rule.parents)).toEqual([false, true, false]);
+  });
+});
