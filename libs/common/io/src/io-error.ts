@@ -20,6 +20,10 @@ export const IO_ERROR_CODES = {
   KAFKA_UNAVAILABLE: true,
   /** Kafka refused the request in a way a retry will not fix (authorisation, invalid config…). */
   KAFKA_REJECTED: false,
+  /** Elasticsearch unreachable, timed out, or answered 429/5xx for the whole request. */
+  ELASTICSEARCH_UNAVAILABLE: true,
+  /** Elasticsearch refused the whole request with another 4xx (bad request, auth, too large). */
+  ELASTICSEARCH_REJECTED: false,
   /** The owner was closed or stopped and cannot take more work. */
   CLOSED: false,
 } as const;
