@@ -18,7 +18,8 @@ const MAX_URL_LENGTH = 32_768;
  *
  * Schemeless input (`evil.com/path`, `1.2.3.4:8080/x`) is taken as `http://`: feeds and logs often
  * omit the scheme. It is only assumed when the text before the first `/`, `?` or `#` is a valid
- * host with an optional port, so `mailto:x@y` or `javascript:alert(1)` are rejected, not reinterpreted.
+ * host containing a dot, with an optional port, so `mailto:x@y`, `javascript:alert(1)` or
+ * `Data/dtl.dat` are rejected, not reinterpreted.
  */
 export function normaliseUrl(raw: string): string | undefined {
   const text = raw.trim();
@@ -86,6 +87,8 @@ function startsWithHostAndPort(text: string): boolean {
     host = host.slice(0, colon);
   }
   if (host.startsWith('[') && host.endsWith(']')) return parseIp(host.slice(1, -1))?.family === 6;
+  // A schemeless host needs a dot: `Data/dtl.dat` (seen in real MISP url attributes) is a path, not a URL.
+  if (!host.includes('.')) return false;
   return normaliseDomain(host) !== undefined || parseIp(host)?.prefix === 32;
 }
 
