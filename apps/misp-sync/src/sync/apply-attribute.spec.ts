@@ -60,6 +60,16 @@ describe('applyAttribute', () => {
     expect(changes[0]?.after?.feeds).toEqual(['Feed-Other']);
   });
 
+  it('ignores an update older than the contribution it holds (a stale REST page after a notification)', () => {
+    const state = new IndicatorState();
+    apply(state, { timestamp: 200, tags: [{ name: 'Feed-New', inherited: true }] });
+    const staged = state.stage();
+    expect(applyAttribute(staged, toAttributeUpdate(attribute({ timestamp: 100, deleted: true }), RULES), T2)).toBe(false);
+    expect(staged.changes()).toEqual([]);
+    expect(applyAttribute(staged, toAttributeUpdate(attribute({ timestamp: 200, deleted: true }), RULES), T2)).toBe(true);
+    expect(staged.changes()).toHaveLength(1);
+  });
+
   it('sees earlier attributes of the same batch', () => {
     const state = new IndicatorState();
     const staged = state.stage();

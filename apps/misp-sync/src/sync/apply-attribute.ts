@@ -16,6 +16,8 @@ export interface AttributeEntry {
  */
 export interface AttributeUpdate {
   readonly uuid: string;
+  /** The attribute's MISP timestamp (seconds); an update older than what is held is stale. */
+  readonly timestamp: number;
   readonly entries: readonly AttributeEntry[];
 }
 
@@ -24,12 +26,19 @@ export interface AttributeUpdate {
  * replace it in the keys it reaches. A key's feeds are the union of its contributions' feeds; a key
  * left without contributions is removed. Records that would not change are not staged, so
  * re-applying the same attribute (an overlapping cursor, a replayed notification) is a no-op.
+ * An update older than the contribution held for the same uuid is ignored: a REST page read before
+ * a live notification must not undo it (returns false then).
  */
-export function applyAttribute(staged: StagedIndicators, update: AttributeUpdate, updatedAt: string): void {
+export function applyAttribute(staged: StagedIndicators, update: AttributeUpdate, updatedAt: string): boolean {
+  const heldKeys = staged.keysOfAttribute(update.uuid);
+  for (const key of heldKeys) {
+    const held = staged.get(key)?.attributes.find((attribute) => attribute.attributeUuid === update.uuid);
+    if (held !== undefined && held.timestamp > update.timestamp) return false;
+  }
   const nextKeys = new Map<string, AttributeEntry>();
   for (const entry of update.entries) if (!nextKeys.has(entry.key)) nextKeys.set(entry.key, entry);
 
-  for (const key of staged.keysOfAttribute(update.uuid)) {
+  for (const key of heldKeys) {
     if (nextKeys.has(key)) continue;
     const current = staged.get(key);
     if (current === undefined) continue;
@@ -46,6 +55,7 @@ export function applyAttribute(staged: StagedIndicators, update: AttributeUpdate
   }
 
   staged.setKeysOfAttribute(update.uuid, [...nextKeys.keys()]);
+  return true;
 }
 
 /** Two records describe the same indicator state (the change time is not part of it). */

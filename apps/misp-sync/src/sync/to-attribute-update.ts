@@ -19,9 +19,9 @@ export interface FeedRules {
  */
 export function toAttributeUpdate(attribute: MispAttribute, rules: FeedRules): AttributeUpdate {
   const uuid = attribute.uuid.toLowerCase();
-  if (attribute.deleted || !attribute.toIds) return { uuid, entries: [] };
+  if (attribute.deleted || !attribute.toIds) return { uuid, timestamp: attribute.timestamp, entries: [] };
   const observables = mispAttributeObservables(attribute.type, attribute.value);
-  if (observables.length === 0) return { uuid, entries: [] };
+  if (observables.length === 0) return { uuid, timestamp: attribute.timestamp, entries: [] };
   const tags = [...new Set(attribute.tags.map((tag) => tag.name))].sort();
   const contribution: AttributeContribution = {
     attributeUuid: uuid,
@@ -42,5 +42,5 @@ export function toAttributeUpdate(attribute: MispAttribute, rules: FeedRules): A
     value: observable.value,
     contribution,
   }));
-  return { uuid, entries };
+  return { uuid, timestamp: attribute.timestamp, entries };
 }

@@ -1,0 +1,85 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { IndicatorRecord } from '@iocflow/core';
+import type { IndicatorChange } from './indicator-state';
+
+export type SyncMode = 'full' | 'incremental' | 'notification' | 'feed';
+
+/**
+ * misp-sync's Prometheus metrics, fixed label sets only: `kind` and `feed` are bounded (observable
+ * kinds; feed names are a handful of configured tags), never an indicator value.
+ */
+export class SyncMetrics {
+  private readonly indicators: Gauge<'kind' | 'feed'>;
+  private readonly changes: Counter<'change'>;
+  private readonly duration: Histogram<'mode' | 'outcome'>;
+  private readonly mispErrors: Counter<'code'>;
+  private readonly lastSuccess: Gauge;
+  private readonly repairs: Counter<'reason'>;
+  private readonly counts = new Map<string, number>();
+
+  constructor(registry: Registry) {
+    this.indicators = new Gauge({ name: 'misp_sync_indicators', help: 'Lookup keys held, by observable kind and feed (a key with two feeds counts under both)', labelNames: ['kind', 'feed'], registers: [registry] });
+    this.changes = new Counter({ name: 'misp_sync_changes_total', help: 'Lookup keys added, updated or removed', labelNames: ['change'], registers: [registry] });
+    this.duration = new Histogram({
+      name: 'misp_sync_duration_seconds',
+      help: 'Duration of one sync run',
+      labelNames: ['mode', 'outcome'],
+      buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+      registers: [registry],
+    });
+    this.mispErrors = new Counter({ name: 'misp_sync_misp_errors_total', help: 'Failed MISP requests (each retry counts), by error code', labelNames: ['code'], registers: [registry] });
+    this.lastSuccess = new Gauge({ name: 'misp_sync_last_success_timestamp_seconds', help: 'Unix time of the last successful sync', registers: [registry] });
+    this.repairs = new Counter({ name: 'misp_sync_store_repairs_total', help: 'memcached repopulations, by the reason detected', labelNames: ['reason'], registers: [registry] });
+  }
+
+  /** Recount from scratch (after restoring the state). */
+  reset(records: Iterable<IndicatorRecord>): void {
+    this.counts.clear();
+    this.indicators.reset();
+    for (const record of records) this.count(record, 1);
+    this.flush();
+  }
+
+  recordChanges(changes: readonly IndicatorChange[], added: number, updated: number, removed: number): void {
+    for (const change of changes) {
+      if (change.before !== undefined) this.count(change.before, -1);
+      if (change.after !== undefined) this.count(change.after, 1);
+    }
+    this.flush();
+    if (added > 0) this.changes.inc({ change: 'added' }, added);
+    if (updated > 0) this.changes.inc({ change: 'updated' }, updated);
+    if (removed > 0) this.changes.inc({ change: 'removed' }, removed);
+  }
+
+  syncFinished(mode: SyncMode, seconds: number, ok: boolean, finishedAtMs: number): void {
+    this.duration.observe({ mode, outcome: ok ? 'success' : 'failure' }, seconds);
+    if (ok) this.lastSuccess.set(finishedAtMs / 1000);
+  }
+
+  mispError(code: string): void {
+    this.mispErrors.inc({ code });
+  }
+
+  storeRepaired(reason: string): void {
+    this.repairs.inc({ reason });
+  }
+
+  private count(record: IndicatorRecord, delta: number): void {
+    for (const feed of record.feeds) {
+      const label = `${record.kind}\u0000${feed}`;
+      this.counts.set(label, (this.counts.get(label) ?? 0) + delta);
+    }
+  }
+
+  private flush(): void {
+    for (const [label, value] of this.counts) {
+      const [kind = '', feed = ''] = label.split('\u0000');
+      if (value <= 0) {
+        this.counts.delete(label);
+        this.indicators.remove({ kind, feed });
+      } else {
+        this.indicators.set({ kind, feed }, value);
+      }
+    }
+  }
+}

@@ -1,0 +1,234 @@
+import type { MispAttribute } from '@iocflow/core';
+import { applyAttribute, type AttributeUpdate } from './apply-attribute';
+import { diffIndicators, type IndicatorDiff } from './diff-indicators';
+import { formatProgress } from './format-progress';
+import type { IndicatorStoreSink } from './indicator-store.sink';
+import { IndicatorState } from './indicator-state';
+import type { SyncMetrics, SyncMode } from './sync.metrics';
+import { advanceCursor, fullSyncFrom, isFullSyncDue, type SyncCursor } from './sync-cursor';
+import { toAttributeUpdate, type FeedRules } from './to-attribute-update';
+
+/** One page of attributes from a pull; `total` when the source knows how many the pull will yield. */
+export interface AttributePage {
+  readonly attributes: readonly MispAttribute[];
+  readonly total?: number;
+}
+
+/** A paged pull of attributes with `timestamp >= from` (everything when `from` is undefined). */
+export interface AttributeSource {
+  pages(from: number | undefined): AsyncIterable<AttributePage>;
+}
+
+/** The compacted indicator topic: the change log and, read from the start, the state. */
+export interface IndicatorChangesPort {
+  publish(records: IndicatorDiff['records']): Promise<void>;
+}
+
+/** Where the cursor survives restarts, and how the indicator state is rebuilt. */
+export interface SyncStatePort {
+  restore(state: IndicatorState): Promise<SyncCursor | undefined>;
+  saveCursor(cursor: SyncCursor): Promise<void>;
+}
+
+export interface PipelineLogger {
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}
+
+export interface SyncPipelineOptions {
+  readonly feedRules: FeedRules;
+  /** First window and reconciliation window; 0 = all of MISP. */
+  readonly lookbackMs: number;
+  readonly fullSyncIntervalMs: number;
+  /** How far our clock may be ahead of MISP's; the cursor stays this far behind the pull start. */
+  readonly clockSkewMarginSec: number;
+  readonly progressIntervalMs: number;
+  readonly seedCompat: boolean;
+}
+
+export interface SyncPipelineDeps {
+  readonly source: AttributeSource;
+  readonly store: IndicatorStoreSink;
+  readonly changes: IndicatorChangesPort;
+  readonly syncState: SyncStatePort;
+  readonly metrics: SyncMetrics;
+  readonly logger: PipelineLogger;
+  /** Milliseconds since the epoch; injected so tests control time. */
+  readonly now: () => number;
+}
+
+export type SyncOutcome =
+  | { readonly ok: true; readonly mode: SyncMode; readonly attributes: number; readonly added: number; readonly updated: number; readonly removed: number; readonly cursor: number }
+  | { readonly ok: false; readonly mode: SyncMode; readonly error: unknown };
+
+/** Attribute updates per staged batch for removals found by a reconciliation. */
+const REMOVAL_BATCH = 5000;
+
+/**
+ * misp-sync, top to bottom. One run (`sync`):
+ *
+ *   fetch      page by page from MISP (`timestamp >= cursor`, or the full window when a
+ *              reconciliation is due), deleted attributes included
+ *   normalise  each attribute → the lookup keys it contributes to now (toAttributeUpdate)
+ *   diff       stage the page over the state: per attribute uuid, the key's value = union
+ *              of its contributions (applyAttribute), → memcached ops + topic records
+ *   store      memcached sets/deletes
+ *   publish    full records / tombstones to the compacted indicator topic
+ *   commit     the staged page into the in-memory state (only after both writes succeeded)
+ *   reconcile  after a complete full pull: tracked attributes MISP no longer returned are removed
+ *   advance    the durable cursor, then repair memcached if it lost keys, then the sentinel
+ *
+ * A failure anywhere aborts the run before the cursor and the sentinel move: the next run pulls
+ * the same window again (idempotent), and readers see the sentinel age. An error is never taken
+ * for an empty MISP: removals come only from attributes MISP returned as deleted/to_ids-off, or
+ * from a reconciliation whose every page was read.
+ *
+ * Live notifications and feeds feed `applyUpdates`, which shares the batch lock with pages.
+ */
+export class SyncPipeline {
+  readonly state = new IndicatorState();
+  private cursor: SyncCursor | undefined;
+  private lock: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly deps: SyncPipelineDeps,
+    private readonly options: SyncPipelineOptions,
+  ) {}
+
+  get currentCursor(): SyncCursor | undefined {
+    return this.cursor;
+  }
+
+  /** Rebuild the state and cursor from Kafka, then make memcached match the state. */
+  async restore(): Promise<void> {
+    const started = this.deps.now();
+    this.cursor = await this.deps.syncState.restore(this.state);
+    this.deps.metrics.reset(this.state.values());
+    this.deps.logger.info('state restored', { indicators: this.state.size, attributes: this.state.attributeCount, cursor: this.cursor, ms: this.deps.now() - started });
+    await this.repairStore();
+  }
+
+  /** One sync run: a full reconciliation when due, else an incremental pull. Never throws. */
+  async sync(): Promise<SyncOutcome> {
+    const startedMs = this.deps.now();
+    const mode: SyncMode = isFullSyncDue(this.cursor, startedMs, this.options.fullSyncIntervalMs) ? 'full' : 'incremental';
+    const pullStartSec = Math.floor(startedMs / 1000) - this.options.clockSkewMarginSec;
+    try {
+      const from = mode === 'full' || this.cursor === undefined ? fullSyncFrom(startedMs, this.options.lookbackMs) : this.cursor.timestamp;
+      const pulled = await this.pull(mode, from);
+      let removed = 0;
+      if (mode === 'full') removed = await this.reconcile(pulled.seen, this.options.feedRules.source, pullStartSec);
+      const cursor: SyncCursor = {
+        timestamp: advanceCursor(this.cursor?.timestamp, pulled.maxTimestamp, pullStartSec),
+        ...(mode === 'full' ? { lastFullSyncAt: new Date(startedMs).toISOString() } : this.cursor?.lastFullSyncAt === undefined ? {} : { lastFullSyncAt: this.cursor.lastFullSyncAt }),
+      };
+      await this.deps.syncState.saveCursor(cursor);
+      this.cursor = cursor;
+      await this.repairStore();
+      const finishedMs = this.deps.now();
+      await this.deps.store.writeSentinel({
+        lastSuccessAt: new Date(finishedMs).toISOString(),
+        indicatorCount: this.state.size,
+        extra: { mode, cursor: cursor.timestamp, ...(cursor.lastFullSyncAt === undefined ? {} : { lastFullSyncAt: cursor.lastFullSyncAt }), durationMs: finishedMs - startedMs },
+      });
+      this.deps.metrics.syncFinished(mode, (finishedMs - startedMs) / 1000, true, finishedMs);
+      const outcome = { ok: true as const, mode, attributes: pulled.count, added: pulled.added, updated: pulled.updated, removed: pulled.removed + removed, cursor: cursor.timestamp };
+      this.deps.logger.info('sync finished', { ...outcome, indicators: this.state.size, ms: finishedMs - startedMs });
+      return outcome;
+    } catch (error) {
+      const finishedMs = this.deps.now();
+      this.deps.metrics.syncFinished(mode, (finishedMs - startedMs) / 1000, false, finishedMs);
+      this.deps.logger.error('sync failed; cursor and sentinel unchanged', { mode, error, ms: finishedMs - startedMs });
+      return { ok: false, mode, error };
+    }
+  }
+
+  /**
+   * Stage, write and commit one batch of attribute updates, one batch at a time across callers
+   * (pages, notifications, feeds), so every batch is diffed against committed state.
+   */
+  async applyUpdates(updates: readonly AttributeUpdate[]): Promise<IndicatorDiff> {
+    const run = this.lock.then(() => this.applyUnlocked(updates));
+    this.lock = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async applyUnlocked(updates: readonly AttributeUpdate[]): Promise<IndicatorDiff> {
+    const staged = this.state.stage();
+    const updatedAt = new Date(this.deps.now()).toISOString();
+    for (const update of updates) applyAttribute(staged, update, updatedAt);
+    const changes = staged.changes();
+    const diff = diffIndicators(changes, this.options.seedCompat);
+    if (diff.records.length === 0) return diff;
+    await this.deps.store.apply(diff);
+    await this.deps.changes.publish(diff.records);
+    this.state.commit(staged);
+    this.deps.metrics.recordChanges(changes, diff.added, diff.updated, diff.removed);
+    return diff;
+  }
+
+  private async pull(mode: SyncMode, from: number | undefined) {
+    const started = this.deps.now();
+    let lastProgress = started;
+    const seen = new Set<string>();
+    let maxTimestamp: number | undefined;
+    let count = 0;
+    let added = 0;
+    let updated = 0;
+    let removed = 0;
+    this.deps.logger.info('sync started', { mode, from });
+    for await (const page of this.deps.source.pages(from)) {
+      const updates = page.attributes.map((attribute) => toAttributeUpdate(attribute, this.options.feedRules));
+      for (const attribute of page.attributes) {
+        seen.add(attribute.uuid.toLowerCase());
+        if (maxTimestamp === undefined || attribute.timestamp > maxTimestamp) maxTimestamp = attribute.timestamp;
+      }
+      const diff = await this.applyUpdates(updates);
+      count += page.attributes.length;
+      added += diff.added;
+      updated += diff.updated;
+      removed += diff.removed;
+      const now = this.deps.now();
+      if (now - lastProgress >= this.options.progressIntervalMs) {
+        lastProgress = now;
+        const line = formatProgress({ stage: `${mode} sync`, done: count, total: page.total, elapsedMs: now - started });
+        this.deps.logger.info(line, { mode, done: count, total: page.total });
+      }
+    }
+    return { seen, maxTimestamp, count, added, updated, removed };
+  }
+
+  /**
+   * Remove the attributes of `source` that the complete pull did not return: hard-deleted in MISP,
+   * or older than the window. Attributes changed since the pull started are kept (a live
+   * notification may have added them after their page was read); the next run re-checks them.
+   */
+  private async reconcile(seen: ReadonlySet<string>, source: string | undefined, pullStartSec: number): Promise<number> {
+    const stale = new Set<string>();
+    for (const record of this.state.values()) {
+      for (const attribute of record.attributes) {
+        if (attribute.source !== source || seen.has(attribute.attributeUuid) || attribute.timestamp >= pullStartSec) continue;
+        stale.add(attribute.attributeUuid);
+      }
+    }
+    let removed = 0;
+    const uuids = [...stale];
+    for (let i = 0; i < uuids.length; i += REMOVAL_BATCH) {
+      const batch = uuids.slice(i, i + REMOVAL_BATCH).map((uuid) => ({ uuid, timestamp: Number.MAX_SAFE_INTEGER, entries: [] }));
+      removed += (await this.applyUpdates(batch)).removed;
+    }
+    if (stale.size > 0) this.deps.logger.info('reconciliation removed attributes MISP no longer returns', { attributes: stale.size, keys: removed });
+    return removed;
+  }
+
+  private async repairStore(): Promise<void> {
+    const problem = await this.deps.store.checkAndRepair(() => this.state.values(), this.state.size);
+    if (problem === undefined) return;
+    this.deps.metrics.storeRepaired(problem.reason);
+    this.deps.logger.warn('memcached lost keys; repopulated from state', { problem, indicators: this.state.size });
+  }
+}
