@@ -1,0 +1,118 @@
+import { DEFAULT_FEED_FALLBACK, judgeSyncSentinel, lookupKey, parseFeeds, SYNC_SENTINEL_KEY } from '@iocflow/core';
+import { candidateValues } from '../pipeline/candidate-values';
+import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from './indicator-lookup';
+import { StoreUnavailableError } from './store-unavailable.error';
+import { TtlCache } from './ttl-cache';
+
+/** The part of MemcachedClient this store uses. */
+export interface MemcachedReader {
+  getMany(keys: readonly string[]): Promise<Map<string, string>>;
+}
+
+export interface MemcachedLookupOptions {
+  /** Older sync sentinels make the store unusable (no false "none" from an expired store). */
+  readonly maxStalenessMs: number;
+  /** In-process cache of answers (hits and misses); 0 disables it. */
+  readonly cacheTtlMs: number;
+  readonly cacheMaxEntries: number;
+  readonly now?: () => number;
+}
+
+/**
+ * The memcached store written by misp-sync: `<kind>-<value>` → comma-joined feed names.
+ *
+ * Per batch: every candidate key of every query (the value and, for domains, its parents),
+ * deduplicated, minus what the short-TTL cache answers, plus the sync sentinel, in ONE
+ * `getMany` (the client splits it into pipelined 500-key gets per server). The sentinel rides
+ * along in the same round trip, so each answer is judged against the sentinel read with it:
+ * missing → STORE_EMPTY, too old → STORE_STALE, memcached error → STORE_UNREACHABLE.
+ * Keys come from the shared `lookupKey`, which hashes unsafe values; the client refuses any
+ * unsafe key again before writing to the socket.
+ */
+export class MemcachedIndicatorLookup implements IndicatorLookup {
+  readonly mode = 'memcached';
+  private readonly cache: TtlCache<string | undefined>;
+  private readonly now: () => number;
+  private current: StoreStatus = { usable: false, reason: 'not checked yet' };
+
+  constructor(
+    private readonly client: MemcachedReader,
+    private readonly options: MemcachedLookupOptions,
+  ) {
+    this.cache = new TtlCache(options.cacheTtlMs, options.cacheMaxEntries);
+    this.now = options.now ?? Date.now;
+  }
+
+  status(): StoreStatus {
+    return this.current;
+  }
+
+  /** Reads only the sentinel (readiness between batches); never throws. */
+  async probe(): Promise<StoreStatus> {
+    try {
+      const values = await this.client.getMany([SYNC_SENTINEL_KEY]);
+      this.judge(values.get(SYNC_SENTINEL_KEY), this.now());
+    } catch (error) {
+      this.current = { usable: false, reason: unreachableReason(error) };
+    }
+    return this.current;
+  }
+
+  async resolve(queries: readonly LookupQuery[]): Promise<(IndicatorMatch | undefined)[]> {
+    const now = this.now();
+    const keysPerQuery = queries.map((query) => candidateValues(query).map((value) => lookupKey(query.kind, value)));
+    const answers = new Map<string, string | undefined>();
+    const wanted = new Set<string>([SYNC_SENTINEL_KEY]);
+    for (const keys of keysPerQuery) {
+      for (const key of keys) {
+        if (answers.has(key) || wanted.has(key)) continue;
+        const cached = this.cache.get(key, now);
+        if (cached !== undefined) answers.set(key, cached.value);
+        else wanted.add(key);
+      }
+    }
+    let values: Map<string, string>;
+    try {
+      values = await this.client.getMany([...wanted]);
+    } catch (error) {
+      this.current = { usable: false, reason: unreachableReason(error) };
+      throw new StoreUnavailableError('STORE_UNREACHABLE', this.current.reason ?? 'memcached failed', { cause: error });
+    }
+    this.judge(values.get(SYNC_SENTINEL_KEY), now);
+    if (!this.current.usable) {
+      // The answers may come from an expired or flushed store: forget what was cached from it too.
+      this.cache.clear();
+      const code = values.has(SYNC_SENTINEL_KEY) ? 'STORE_STALE' : 'STORE_EMPTY';
+      throw new StoreUnavailableError(code, this.current.reason ?? code);
+    }
+    for (const key of wanted) {
+      if (key === SYNC_SENTINEL_KEY) continue;
+      const value = values.get(key);
+      answers.set(key, value);
+      this.cache.set(key, value, now);
+    }
+    return queries.map((query, index) => {
+      const keys = keysPerQuery[index] as string[];
+      const candidates = candidateValues(query);
+      for (let i = 0; i < keys.length; i++) {
+        const stored = answers.get(keys[i] as string);
+        if (stored === undefined) continue;
+        const feeds = parseFeeds(stored);
+        return { kind: query.kind, indicator: candidates[i] as string, feeds: feeds.length > 0 ? feeds : [DEFAULT_FEED_FALLBACK] };
+      }
+      return undefined;
+    });
+  }
+
+  private judge(sentinel: string | undefined, now: number): void {
+    const problem = judgeSyncSentinel(sentinel, now, this.options.maxStalenessMs);
+    this.current =
+      problem === undefined
+        ? { usable: true }
+        : { usable: false, reason: problem === 'missing' ? 'sync sentinel missing: the store is empty or was never synced' : `sync sentinel ${problem}` };
+  }
+}
+
+function unreachableReason(error: unknown): string {
+  return `memcached unreachable: ${error instanceof Error ? error.message : String(error)}`;
+}
