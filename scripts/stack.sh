@@ -19,7 +19,7 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 STACK_FILES="$SCRIPT_DIR/stack"
 
 STACK_DIR="${IOCFLOW_STACK_DIR:-/var/tmp/iocflow-stack}"
-DL_DIR="$STACK_DIR/downloads"
+DL_DIR="${STACK_DOWNLOADS_DIR:-$STACK_DIR/downloads}"  # share it between stack dirs if you like
 STACK_TIMEOUT="${STACK_TIMEOUT:-180}"          # seconds to wait for a service to become ready
 STACK_STOP_TIMEOUT="${STACK_STOP_TIMEOUT:-30}" # seconds between SIGTERM and SIGKILL
 
@@ -41,7 +41,7 @@ ES_USER="${ES_USER:-iocflow-es}"               # only used when running as root
 ES_JAVA_HOME="${ES_JAVA_HOME:-}"
 TEMURIN25_HOME="${TEMURIN25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 
-SERVICES=(kafka memcached elasticsearch)
+SERVICES=(memcached kafka elasticsearch)
 
 KAFKA_DIR="$STACK_DIR/kafka"
 MC_DIR="$STACK_DIR/memcached"
@@ -69,8 +69,10 @@ pid_alive() {
   local pidfile="$1" marker="$2" pid
   [[ -s "$pidfile" ]] || return 1
   pid="$(cat "$pidfile" 2>/dev/null)"; [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [[ -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$marker"
+  local cmdline
+  cmdline="$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")" || return 1
+  # (no "| grep -q" here: with pipefail, grep quitting early fails the pipe on long cmdlines)
+  [[ "$cmdline" == *"$marker"* ]]
 }
 read_pid() { cat "$1" 2>/dev/null || true; }
 
@@ -88,7 +90,11 @@ tail_logs() { # tail_logs FILE... : print the end of the given logs (for failure
 }
 
 # shellcheck disable=SC2086 # STACK_MVN_ARGS is a list of extra flags (e.g. -Dmaven.repo.local=...)
-mvn_run() { mvn -B -q -Dstyle.color=never ${STACK_MVN_ARGS:-} "$@"; }
+mvn_run() { # mvn output goes to downloads/mvn-<pid>.log, shown only on failure
+  local mlog="$DL_DIR/mvn-$BASHPID.log"
+  if mvn -B -q -Dstyle.color=never ${STACK_MVN_ARGS:-} "$@" >"$mlog" 2>&1; then rm -f "$mlog"
+  else tail_logs "$mlog"; return 1; fi
+}
 
 # ---------------------------------------------------------------------------
 # Phase 1: downloads (cached in $DL_DIR; nothing is fetched twice)
@@ -394,6 +400,12 @@ wait_ready() { # wait_ready SVC START_MS
 stop_service() {
   local svc="$1" pidfile marker pid i
   pidfile="$(svc_pidfile "$svc")"; marker="$(svc_marker "$svc")"
+  if [[ $svc == elasticsearch ]]; then # still booting: let the launcher hand over the server pid
+    for (( i = 0; i < STACK_TIMEOUT; i++ )); do
+      pid_alive "$ES_DIR/launcher.pid" elasticsearch && ! pid_alive "$pidfile" "$marker" || break
+      sleep 1
+    done
+  fi
   if ! pid_alive "$pidfile" "$marker"; then
     log "$svc: not running"; rm -f "$pidfile"; return 0
   fi
@@ -401,10 +413,10 @@ stop_service() {
   log "$svc: stopping pid $pid (SIGTERM)"
   kill -TERM "$pid" 2>/dev/null || true
   for (( i = 0; i < STACK_STOP_TIMEOUT * 5; i++ )); do
-    pid_alive "$pidfile" "$marker" || break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
   done
-  if pid_alive "$pidfile" "$marker"; then
+  if kill -0 "$pid" 2>/dev/null; then
     warn "$svc: still alive after ${STACK_STOP_TIMEOUT}s, sending SIGKILL"
     kill -KILL "$pid" 2>/dev/null || true; sleep 0.5
   fi
@@ -436,7 +448,9 @@ status_line() { # prints one service's status; fails if it is not running and he
       elasticsearch)
         local hdr
         hdr="$(curl -sS -m 5 -o /dev/null -D - "http://127.0.0.1:$port/_cluster/health" | tr -d '\r' | grep -i '^x-elastic-product:' || true)"
-        ver="$(curl -sS -m 5 "http://127.0.0.1:$port/" 2>/dev/null | sed -n 's/.*"number" *: *"\([^"]*\)".*/\1/p' | head -1)"
+        # (GET / is not routed in the integ-test zip; the nodes API carries the version)
+        ver="$(curl -sS -m 5 "http://127.0.0.1:$port/_nodes/_local?filter_path=nodes.*.version" 2>/dev/null \
+               | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')"
         [[ -n "$ver" ]] || ver="$(info_get "$dir" version)"
         extra="  health=$(es_health | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')  header='$hdr'" ;;
     esac
@@ -489,7 +503,8 @@ cmd_up() {
 
   # start everything, then wait for all of it (services boot in parallel)
   for svc in "${pending[@]}"; do
-    if pid_alive "$(svc_pidfile "$svc")" "$(svc_marker "$svc")"; then
+    if pid_alive "$(svc_pidfile "$svc")" "$(svc_marker "$svc")" \
+       || { [[ $svc == elasticsearch ]] && pid_alive "$ES_DIR/launcher.pid" elasticsearch; }; then
       log "$svc: process already running, waiting for it to become ready"
     else
       "start_$svc"
