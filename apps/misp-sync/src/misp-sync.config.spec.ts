@@ -1,0 +1,37 @@
+import { ConfigError } from '@iocflow/nest';
+import { loadMispSyncConfig, syncStateTopic } from './misp-sync.config';
+
+describe('misp-sync config', () => {
+  it('applies the documented defaults', () => {
+    const config = loadMispSyncConfig({ MISP_URL: 'https://misp.example', MISP_API_KEY: 'k' });
+    expect(config).toMatchObject({
+      IOC_TOPIC: 'misp-iocs',
+      MISP_PAGE_SIZE: 5000,
+      MISP_INITIAL_LOOKBACK: 365 * 86_400_000,
+      MISP_FULL_SYNC_INTERVAL: 6 * 3_600_000,
+      MISP_POLL_INTERVAL: 60_000,
+      MISP_FEED_TAG_PATTERN: 'Feed-*',
+      MISP_TLS_REJECT_UNAUTHORIZED: true,
+      MISP_SEED_COMPAT_KEYS: false,
+    });
+    expect(syncStateTopic(config)).toBe('misp-iocs-sync-state');
+  });
+
+  it('lists every problem at once and never echoes the API key', () => {
+    let error: unknown;
+    try {
+      loadMispSyncConfig({ MISP_URL: 'ftp://x', MISP_API_KEY: 'sekrit-key', MISP_PAGE_SIZE: '0', FEED_URL: '/tmp/f.csv', FEED_FORMAT: 'csv' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['FEED_NAME', 'MISP_PAGE_SIZE', 'MISP_URL']);
+    expect((error as Error).message).not.toContain('sekrit-key');
+  });
+
+  it('needs a source', () => {
+    expect(() => loadMispSyncConfig({})).toThrow(/MISP_URL/);
+    expect(() => loadMispSyncConfig({ MISP_URL: 'https://misp.example' })).toThrow(/MISP_API_KEY/);
+    expect(loadMispSyncConfig({ FEED_URL: '/feeds/x' }).FEED_FORMAT).toBe('misp');
+  });
+});

@@ -1,0 +1,76 @@
+import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
+import type { KafkaConnectionOptions } from '@iocflow/io';
+import { z } from 'zod';
+
+/**
+ * misp-sync's environment, validated once at boot (one error lists every bad variable; values are
+ * never echoed, and MISP_API_KEY is in the shared SECRET_VARIABLES list). Defaults live here.
+ * At least one source is required: a MISP server (MISP_URL + MISP_API_KEY) or a feed (FEED_URL).
+ */
+export const mispSyncEnvironment = z
+  .object({
+    ...serviceEnvironment,
+    MEMCACHED_SERVERS: hostPortList('127.0.0.1:11211'),
+    IOC_TOPIC: topicName('misp-iocs'),
+    IOC_TOPIC_PARTITIONS: integer(1, 1, 1000),
+    /** Default `<IOC_TOPIC>-sync-state`. */
+    SYNC_STATE_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).optional(),
+    MISP_URL: httpUrl().optional(),
+    MISP_API_KEY: z.string().min(1).optional(),
+    MISP_CA_FILE: z.string().min(1).optional(),
+    MISP_TLS_REJECT_UNAUTHORIZED: boolean(true),
+    MISP_TIMEOUT: duration('60s'),
+    MISP_PAGE_SIZE: integer(5000, 1, 100_000),
+    MISP_RETRIES: integer(5, 0, 100),
+    MISP_RETRY_BASE: duration('1s'),
+    MISP_RETRY_MAX: duration('60s'),
+    MISP_INITIAL_LOOKBACK: duration('365d'),
+    MISP_FULL_SYNC_INTERVAL: duration('6h'),
+    MISP_POLL_INTERVAL: duration('60s'),
+    MISP_CLOCK_SKEW_MARGIN: duration('120s'),
+    MISP_ENFORCE_WARNINGLIST: boolean(false),
+    MISP_FEED_TAG_PATTERN: z.string().min(1).default('Feed-*'),
+    MISP_DEFAULT_FEED: z.string().min(1).default('misp'),
+    MISP_SEED_COMPAT_KEYS: boolean(false),
+    /** MISP's Kafka plugin topic (`misp_attribute`); unset = no live notifications. */
+    MISP_NOTIFICATIONS_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).optional(),
+    /** Brokers MISP publishes to, when not KAFKA_BROKERS. */
+    MISP_NOTIFICATIONS_BROKERS: z.string().optional(),
+    MISP_NOTIFICATIONS_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('misp-sync-notifications'),
+    /** A MISP-format feed (directory or URL of manifest.json), or a CSV/freetext file or URL. */
+    FEED_URL: z.string().min(1).optional(),
+    FEED_FORMAT: z.enum(['misp', 'csv', 'freetext']).default('misp'),
+    FEED_NAME: z.string().min(1).optional(),
+    /** CSV: 0-based column of the value; the MISP type of every value for csv/freetext ('auto' guesses). */
+    FEED_CSV_COLUMN: integer(0, 0, 1000),
+    FEED_VALUE_TYPE: z.string().min(1).default('auto'),
+    FEED_POLL_INTERVAL: duration('1h'),
+    SYNC_PROGRESS_INTERVAL: duration('10s'),
+  })
+  .superRefine((env, context) => {
+    if (env.MISP_URL !== undefined && env.MISP_API_KEY === undefined) context.addIssue({ code: 'custom', path: ['MISP_API_KEY'], message: 'is required with MISP_URL' });
+    if (env.MISP_URL === undefined && env.FEED_URL === undefined) context.addIssue({ code: 'custom', path: ['MISP_URL'], message: 'set MISP_URL (with MISP_API_KEY) or FEED_URL' });
+    if (env.FEED_URL !== undefined && env.FEED_FORMAT !== 'misp' && env.FEED_NAME === undefined) context.addIssue({ code: 'custom', path: ['FEED_NAME'], message: 'is required for csv and freetext feeds' });
+  });
+
+export type MispSyncConfig = z.output<typeof mispSyncEnvironment>;
+
+export function loadMispSyncConfig(env: Environment = process.env): MispSyncConfig {
+  return loadConfig(mispSyncEnvironment, env);
+}
+
+export function syncStateTopic(config: MispSyncConfig): string {
+  return config.SYNC_STATE_TOPIC ?? `${config.IOC_TOPIC}-sync-state`;
+}
+
+/** Kafka connection options for the owners; the SASL password is passed on, never logged. */
+export function kafkaConnection(config: MispSyncConfig, clientId: string): KafkaConnectionOptions {
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID ?? clientId,
+    ...(config.KAFKA_SSL ? { tls: { rejectUnauthorized: config.KAFKA_SSL_REJECT_UNAUTHORIZED, ...(config.KAFKA_SSL_CA_FILE === undefined ? {} : { caFile: config.KAFKA_SSL_CA_FILE }) } } : {}),
+    ...(config.KAFKA_SASL_MECHANISM !== undefined && config.KAFKA_SASL_USERNAME !== undefined && config.KAFKA_SASL_PASSWORD !== undefined
+      ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
+      : {}),
+  };
+}
