@@ -56,6 +56,19 @@ describe('CidrTable', () => {
     expect(table.lookupAll('bogus')).toEqual([]);
   });
 
+  it.each([
+    ['128.0.0.0/1', '200.1.1.1', true],
+    ['128.0.0.0/1', '127.255.255.255', false],
+    ['255.255.255.254/31', '255.255.255.255', true],
+    ['255.255.255.254/31', '255.255.255.253', false],
+    ['8000::/1', 'ffff::1', true],
+    ['8000::/1', '7fff::1', false],
+    ['::/127', '::1', true],
+  ])('edge prefix %j contains %j: %j', (range, address, expected) => {
+    const edge = CidrTable.from([[range, 'hit']]).table;
+    expect(edge.lookup(address)).toBe(expected ? 'hit' : undefined);
+  });
+
   it('keeps IPv4 and IPv6 apart', () => {
     const mixed = CidrTable.from([['::/0', 'v6']]).table;
     expect(mixed.lookup('1.2.3.4')).toBeUndefined();

@@ -46,9 +46,10 @@ class FamilyTable<V> {
 
   /** The most specific entry containing `ip`, without allocating a result list. */
   longest(ip: ParsedIp): CidrMatch<V> | undefined {
+    const v4 = this.family === 4 ? Number(ip.address) : 0;
     for (const prefix of this.prefixes) {
       if (prefix > ip.prefix) continue;
-      const entry = this.byPrefix.get(prefix)?.get(this.key(maskAddress(ip.address, prefix, this.family)));
+      const entry = this.byPrefix.get(prefix)?.get(this.maskedKey(ip, v4, prefix));
       if (entry !== undefined) return entry;
     }
     return undefined;
@@ -57,14 +58,23 @@ class FamilyTable<V> {
   /** Matches for `ip` (an address or a range: a range matches the ranges that contain it), most specific first. */
   all(ip: ParsedIp): CidrMatch<V>[] {
     const found: CidrMatch<V>[] = [];
+    const v4 = this.family === 4 ? Number(ip.address) : 0;
     for (const prefix of this.prefixes) {
       if (prefix > ip.prefix) continue;
-      const entry = this.byPrefix.get(prefix)?.get(this.key(maskAddress(ip.address, prefix, this.family)));
+      const entry = this.byPrefix.get(prefix)?.get(this.maskedKey(ip, v4, prefix));
       if (entry !== undefined) {
         found.push(entry);
       }
     }
     return found;
+  }
+
+  /** The map key of `ip` masked to `prefix`; IPv4 is masked as a number (`v4`), avoiding bigint work per probe. */
+  private maskedKey(ip: ParsedIp, v4: number, prefix: number): number | bigint {
+    if (this.family === 6) return maskAddress(ip.address, prefix, 6);
+    if (prefix === 0) return 0;
+    const hostBits = 32 - prefix;
+    return ((v4 >>> hostBits) << hostBits) >>> 0;
   }
 
   private key(address: bigint): number | bigint {
