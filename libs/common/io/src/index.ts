@@ -13,3 +13,4 @@ export * from './kafka/kafka-admin';
 export * from './kafka/kafka-producer';
 export * from './kafka/kafka-batch-consumer';
 export * from './kafka/kafka-topic-reader';
+export * from './misp/misp-client';
