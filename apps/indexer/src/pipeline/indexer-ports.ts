@@ -1,0 +1,52 @@
+import type { BulkResponseItem } from '@iocflow/core';
+
+/**
+ * What the pipeline needs from the outside, no more. The io owners (`KafkaBatchConsumer`,
+ * `KafkaProducer`, `ElasticsearchClient`) satisfy these structurally; unit specs drive the
+ * pipeline through them.
+ */
+export interface IndexerMessage {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, Buffer>>;
+  readonly timestamp: string;
+}
+
+export interface IndexerBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly highWatermark: string;
+  readonly messages: readonly IndexerMessage[];
+}
+
+export interface IndexerConsumer {
+  /** Hands whole batches to `handler`; commits a batch's offsets only after its handler resolved. */
+  run(handler: (batch: IndexerBatch) => Promise<void>): Promise<void>;
+  /** Stops fetching, waits for the in-flight handlers (and their commits), leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface IndexerProducedRecord {
+  readonly topic: string;
+  readonly key: Buffer | string | null;
+  readonly value: Buffer | string | null;
+  readonly headers?: Readonly<Record<string, Buffer | string>>;
+}
+
+export interface DeadLetterProducer {
+  /** Resolves once the brokers acknowledged every record. */
+  send(records: readonly IndexerProducedRecord[]): Promise<void>;
+}
+
+export interface BulkIndexer {
+  ensureIndexTemplate(name: string, body: Record<string, unknown>): Promise<void>;
+  bulk(ndjson: string): Promise<{ readonly items: readonly BulkResponseItem[] }>;
+}
+
+export interface PipelineLogger {
+  debug(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  info(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  warn(message: string, fields?: Readonly<Record<string, unknown>>): void;
+  error(message: string, fields?: Readonly<Record<string, unknown>>): void;
+}

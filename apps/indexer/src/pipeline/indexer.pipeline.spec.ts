@@ -1,0 +1,176 @@
+import { Registry } from 'prom-client';
+import type { BulkResponseItem } from '@iocflow/core';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { IndexerMetrics } from './indexer.metrics';
+import { IndexerPipeline, type IndexerPipelineOptions } from './indexer.pipeline';
+import type { BulkIndexer, IndexerBatch, IndexerConsumer, IndexerProducedRecord } from './indexer-ports';
+
+// Per-item replies recorded from a real Elasticsearch (libs/common/core/src/elasticsearch/__fixtures__).
+const recorded = (name: string): BulkResponseItem =>
+  (JSON.parse(readFileSync(resolve(__dirname, '../../../../libs/common/core/src/elasticsearch/__fixtures__', `${name}.json`), 'utf8')) as {
+    items: BulkResponseItem[];
+  }).items[0]!;
+const OK = recorded('created');
+const MAPPING_CONFLICT = recorded('mapping-conflict');
+const WRITE_BLOCK = recorded('write-block');
+
+const options: IndexerPipelineOptions = {
+  indexPrefix: 'iocflow-logs',
+  deadLetterTopic: 'enriched-logs-dlq',
+  bulkMaxDocuments: 100,
+  bulkMaxBytes: 1_000_000,
+  bulkLingerMs: 1,
+  bulkConcurrency: 2,
+  retryInitialMs: 1,
+  retryMaxMs: 5,
+  shutdownTimeoutMs: 50,
+};
+
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** Elasticsearch scripted per request: each call gets the ids it was sent and returns items or throws. */
+type Reply = (ids: string[]) => BulkResponseItem[];
+
+function harness(replies: Reply[], deadLetterFailures = 0) {
+  const requests: string[][] = [];
+  const produced: IndexerProducedRecord[] = [];
+  let failuresLeft = deadLetterFailures;
+  const elasticsearch: BulkIndexer = {
+    ensureIndexTemplate: async () => undefined,
+    bulk: async (ndjson) => {
+      const ids = ndjson
+        .split('\n')
+        .filter((_, i) => i % 2 === 0)
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { index: { _id: string } }).index._id);
+      requests.push(ids);
+      const reply = replies.length > 1 ? replies.shift()! : replies[0]!;
+      return { items: reply(ids) };
+    },
+  };
+  const consumer: IndexerConsumer = { run: async () => undefined, stop: async () => undefined };
+  const deadLetters = {
+    send: async (records: readonly IndexerProducedRecord[]) => {
+      if (failuresLeft-- > 0) throw Object.assign(new Error('broker down'), { retriable: true });
+      produced.push(...records);
+    },
+  };
+  const registry = new Registry();
+  const pipeline = new IndexerPipeline(options, { consumer, deadLetters, elasticsearch, metrics: new IndexerMetrics(registry), logger: silent });
+  const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
+  return { pipeline, requests, produced, metric };
+}
+
+function batch(values: (string | null)[]): IndexerBatch {
+  return {
+    topic: 'enriched-logs',
+    partition: 1,
+    highWatermark: String(10 + values.length),
+    messages: values.map((value, i) => ({
+      offset: String(10 + i),
+      key: null,
+      value: value === null ? null : Buffer.from(value),
+      headers: {},
+      timestamp: String(Date.UTC(2025, 0, 2)),
+    })),
+  };
+}
+
+const event = (n: number) => JSON.stringify({ '@timestamp': '2025-01-01T00:00:00Z', n });
+
+describe('IndexerPipeline.handleBatch', () => {
+  it('resolves once every document is acknowledged, with deterministic ids', async () => {
+    const { pipeline, requests, produced, metric } = harness([(ids) => ids.map(() => OK)]);
+    await pipeline.handleBatch(batch([event(1), event(2), event(3)]));
+    expect(requests.flat()).toEqual(['enriched-logs-1-10', 'enriched-logs-1-11', 'enriched-logs-1-12']);
+    expect(produced).toEqual([]);
+    expect((await metric('iocflow_indexer_indexed_documents_total'))[0]?.value).toBe(3);
+    expect((await metric('iocflow_indexer_consumer_lag'))[0]).toMatchObject({ value: 0, labels: { partition: '1' } });
+  });
+
+  it('retries items refused by a write block (recorded 403) until accepted, sending only those again', async () => {
+    const { pipeline, requests, metric } = harness([
+      (ids) => ids.map((_, i) => (i === 0 ? OK : WRITE_BLOCK)),
+      (ids) => ids.map(() => WRITE_BLOCK),
+      (ids) => ids.map(() => OK),
+    ]);
+    await pipeline.handleBatch(batch([event(1), event(2), event(3)]));
+    expect(requests).toEqual([
+      ['enriched-logs-1-10', 'enriched-logs-1-11', 'enriched-logs-1-12'],
+      ['enriched-logs-1-11', 'enriched-logs-1-12'],
+      ['enriched-logs-1-11', 'enriched-logs-1-12'],
+    ]);
+    expect(await metric('iocflow_indexer_retried_documents_total')).toEqual([expect.objectContaining({ value: 4, labels: { cause: 'item_blocked' } })]);
+  });
+
+  it('dead-letters a mapping conflict (recorded 400) with the error and source coordinates', async () => {
+    const { pipeline, produced, metric } = harness([(ids) => ids.map((_, i) => (i === 1 ? MAPPING_CONFLICT : OK))]);
+    await pipeline.handleBatch(batch([event(1), '{"n":"not a number"}', event(3)]));
+    expect(produced).toHaveLength(1);
+    expect(produced[0]).toMatchObject({
+      topic: 'enriched-logs-dlq',
+      value: Buffer.from('{"n":"not a number"}'),
+      headers: {
+        'iocflow.dlq.reason': 'rejected',
+        'iocflow.dlq.error.type': 'document_parsing_exception',
+        'iocflow.dlq.error.status': '400',
+        'iocflow.dlq.error.cause': 'illegal_argument_exception',
+        'iocflow.source.topic': 'enriched-logs',
+        'iocflow.source.partition': '1',
+        'iocflow.source.offset': '11',
+        'iocflow.dlq.id': 'enriched-logs-1-11',
+      },
+    });
+    expect(await metric('iocflow_indexer_dead_lettered_documents_total')).toEqual([expect.objectContaining({ value: 1, labels: { reason: 'rejected' } })]);
+  });
+
+  it('dead-letters records that are not JSON objects without sending them to Elasticsearch', async () => {
+    const { pipeline, requests, produced } = harness([(ids) => ids.map(() => OK)]);
+    await pipeline.handleBatch(batch(['not json', null, event(3)]));
+    expect(requests.flat()).toEqual(['enriched-logs-1-12']);
+    expect(produced.map((r) => r.headers?.['iocflow.dlq.error.type'])).toEqual(['not_json', 'empty_value']);
+  });
+
+  it('retries a whole request that failed retriably (connection lost)', async () => {
+    let calls = 0;
+    const { pipeline, requests } = harness([
+      (ids) => {
+        calls += 1;
+        if (calls <= 2) throw Object.assign(new Error('ECONNREFUSED'), { code: 'ELASTICSEARCH_UNAVAILABLE', retriable: true });
+        return ids.map(() => OK);
+      },
+    ]);
+    await pipeline.handleBatch(batch([event(1), event(2)]));
+    expect(requests).toHaveLength(3);
+  });
+
+  it('bisects a request refused as a whole down to the refused document', async () => {
+    const { pipeline, produced } = harness([
+      (ids) => {
+        if (ids.includes('enriched-logs-1-12')) throw Object.assign(new Error('HTTP 400'), { code: 'ELASTICSEARCH_REJECTED', retriable: false });
+        return ids.map(() => OK);
+      },
+    ]);
+    await pipeline.handleBatch(batch([event(1), event(2), event(3), event(4)]));
+    expect(produced.map((r) => [r.headers?.['iocflow.source.offset'], r.headers?.['iocflow.dlq.reason'], r.headers?.['iocflow.dlq.error.type']])).toEqual([
+      ['12', 'request_rejected', 'ELASTICSEARCH_REJECTED'],
+    ]);
+  });
+
+  it('keeps producing to the dead-letter topic until Kafka acknowledges', async () => {
+    const { pipeline, produced } = harness([(ids) => ids.map(() => MAPPING_CONFLICT)], 2);
+    await pipeline.handleBatch(batch([event(1)]));
+    expect(produced).toHaveLength(1);
+  });
+
+  it('does not resolve while Elasticsearch keeps refusing, and rejects (no commit) when shutdown gives up', async () => {
+    const { pipeline } = harness([(ids) => ids.map(() => WRITE_BLOCK)]);
+    let settled = false;
+    const handled = pipeline.handleBatch(batch([event(1)])).finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(settled).toBe(false);
+    await pipeline.stop();
+    await expect(handled).rejects.toThrow();
+  });
+});

@@ -1,0 +1,376 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  bulkEntryBytes,
+  classifyBulkItem,
+  encodeBulk,
+  indexTemplate,
+  indexTemplateName,
+  prepareBulkDocument,
+  type BulkDocument,
+  type BulkItemVerdict,
+  type RecordCoordinates,
+} from '@iocflow/core';
+import { backoffDelay } from './backoff-delay';
+import { BulkBatcher } from './bulk-batcher';
+import { deadLetterRecord, type DeadLetterReason } from './dead-letter-record';
+import type { IndexerMetrics, RetryCause } from './indexer.metrics';
+import type { BulkIndexer, DeadLetterProducer, IndexerBatch, IndexerConsumer, IndexerMessage, PipelineLogger } from './indexer-ports';
+
+export interface IndexerPipelineOptions {
+  /** Validated daily-index prefix (`ELASTICSEARCH_INDEX`). */
+  readonly indexPrefix: string;
+  /** Dotted path of an event id field for `_id`; absent = topic-partition-offset. */
+  readonly idField?: string;
+  readonly deadLetterTopic: string;
+  readonly bulkMaxDocuments: number;
+  readonly bulkMaxBytes: number;
+  readonly bulkLingerMs: number;
+  readonly bulkConcurrency: number;
+  readonly retryInitialMs: number;
+  readonly retryMaxMs: number;
+  /** How long stop() waits for in-flight work before abandoning it uncommitted. */
+  readonly shutdownTimeoutMs: number;
+  readonly numberOfShards?: number;
+  readonly numberOfReplicas?: number;
+}
+
+export interface IndexerPipelineDependencies {
+  readonly consumer: IndexerConsumer;
+  readonly deadLetters: DeadLetterProducer;
+  readonly elasticsearch: BulkIndexer;
+  readonly metrics: IndexerMetrics;
+  readonly logger: PipelineLogger;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+/** One document on its way to Elasticsearch, and the batch it must settle. */
+interface PendingDocument {
+  readonly document: BulkDocument;
+  readonly bytes: number;
+  readonly coordinates: RecordCoordinates;
+  readonly message: IndexerMessage;
+  readonly settlement: BatchSettlement;
+}
+
+interface DeadLetter {
+  readonly reason: DeadLetterReason;
+  readonly coordinates: RecordCoordinates;
+  readonly message: IndexerMessage;
+  readonly errorType: string;
+  readonly errorReason: string;
+  readonly verdict?: BulkItemVerdict;
+  readonly document?: BulkDocument;
+  /** Absent for unindexable records: their batch waits on the dead-letter send directly. */
+  readonly settlement?: BatchSettlement;
+}
+
+/**
+ * enriched-logs → prepare → batch → bulk → classify → (retry | dead-letter) → commit.
+ *
+ *  1. consume   A Kafka batch of one partition arrives (`handleBatch`). Its offsets are committed
+ *               by the consumer only when this handler resolves, so everything below must have
+ *               settled first: that is the whole commit discipline.
+ *  2. prepare   Each record becomes a bulk document (daily index from `@timestamp`, deterministic
+ *               `_id`, the record's bytes as the source), or is unindexable (not a JSON object)
+ *               and goes straight to the dead-letter topic.
+ *  3. batch     Documents from all partitions are grouped into `_bulk` chunks bounded by count,
+ *               bytes and linger time; at most `bulkConcurrency` chunks are in flight.
+ *  4. bulk      One `_bulk` request per chunk (`indexChunk`).
+ *  5. classify  Every item is ok, retry or dead-letter (`classifyBulkItem`). A request that failed
+ *               as a whole is retried when retriable (connection loss, timeout, 429, 5xx), and
+ *               bisected down to the single refused document otherwise.
+ *  6. retry     Retriable items are sent again, with exponential backoff, in the same chunk slot,
+ *               for as long as it takes. The handler keeps waiting meanwhile, so the partition is
+ *               not fetched further: consumption pauses and memory stays bounded.
+ *  7. dead-letter  Refused documents are produced to the dead-letter topic (with the error and
+ *               their source coordinates) and count as settled once Kafka acknowledged them.
+ *  8. commit    When every document of the batch is settled, the handler resolves and the
+ *               consumer commits. A crash before that replays the batch; the deterministic ids
+ *               make the replay overwrite instead of duplicate.
+ *
+ * Shutdown: stop() flushes partial chunks immediately, lets the consumer finish the in-flight
+ * batches and commit, and leaves the group. If Elasticsearch is down and in-flight work cannot
+ * settle within `shutdownTimeoutMs`, the retries are abandoned and those batches stay
+ * uncommitted, to be replayed by the next owner of the partition.
+ */
+export class IndexerPipeline {
+  private readonly batcher: BulkBatcher<PendingDocument>;
+  private readonly abort = new AbortController();
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private started = false;
+  private stopping = false;
+
+  constructor(
+    private readonly options: IndexerPipelineOptions,
+    private readonly deps: IndexerPipelineDependencies,
+  ) {
+    this.now = deps.now ?? Date.now;
+    this.random = deps.random ?? Math.random;
+    this.batcher = new BulkBatcher<PendingDocument>(
+      {
+        maxDocuments: options.bulkMaxDocuments,
+        maxBytes: options.bulkMaxBytes,
+        lingerMs: options.bulkLingerMs,
+        concurrency: options.bulkConcurrency,
+      },
+      (chunk) => this.indexChunk(chunk),
+      this.now,
+    );
+  }
+
+  /** Ready once the template is installed and the consumer runs. */
+  get ready(): boolean {
+    return this.started && !this.stopping;
+  }
+
+  /** Installs the index template (waiting for Elasticsearch if needed), then starts consuming. */
+  async start(): Promise<void> {
+    const name = indexTemplateName(this.options.indexPrefix);
+    const template = indexTemplate({
+      indexPrefix: this.options.indexPrefix,
+      numberOfShards: this.options.numberOfShards,
+      numberOfReplicas: this.options.numberOfReplicas,
+    });
+    await this.untilDone('install index template', () => this.deps.elasticsearch.ensureIndexTemplate(name, template));
+    await this.deps.consumer.run((batch) => this.handleBatch(batch));
+    this.started = true;
+    this.deps.logger.info('indexer started', { indexTemplate: name, deadLetterTopic: this.options.deadLetterTopic });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.batcher.drain();
+    const deadline = setTimeout(() => {
+      this.deps.logger.warn('shutdown timeout: abandoning in-flight batches uncommitted (they will be replayed)', {
+        queued: this.batcher.queued,
+        inFlight: this.batcher.active,
+      });
+      this.abort.abort();
+    }, this.options.shutdownTimeoutMs);
+    try {
+      await this.deps.consumer.stop();
+    } finally {
+      clearTimeout(deadline);
+      this.abort.abort();
+    }
+    this.deps.logger.info('indexer stopped');
+  }
+
+  // 1. consume: one partition's batch; resolving it lets the consumer commit its offsets.
+  async handleBatch(batch: IndexerBatch): Promise<void> {
+    const { metrics } = this.deps;
+    metrics.received.inc({ topic: batch.topic }, batch.messages.length);
+    const nowMs = this.now();
+    const documents: Omit<PendingDocument, 'settlement'>[] = [];
+    const unindexable: DeadLetter[] = [];
+
+    // 2. prepare
+    for (const message of batch.messages) {
+      const coordinates = { topic: batch.topic, partition: batch.partition, offset: message.offset };
+      const prepared = prepareBulkDocument(
+        { coordinates, value: message.value, timestamp: message.timestamp },
+        { indexPrefix: this.options.indexPrefix, idField: this.options.idField, nowMs },
+      );
+      if (prepared.kind === 'document') {
+        documents.push({ document: prepared.document, bytes: bulkEntryBytes(prepared.document), coordinates, message });
+      } else {
+        unindexable.push({ reason: 'unindexable', coordinates, message, errorType: prepared.reason, errorReason: prepared.detail });
+      }
+    }
+
+    // 3. batch (4–7 happen in indexChunk), while unindexable records go to the dead-letter topic
+    const settlement = new BatchSettlement(documents.length);
+    this.batcher.add(documents.map((document) => ({ ...document, settlement })));
+    await Promise.all([settlement.done, this.deadLetter(unindexable)]);
+
+    // 8. commit: resolving here is the consumer's signal to commit this batch
+    const last = batch.messages.at(-1);
+    if (last !== undefined) {
+      const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
+      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(lag > 0n ? lag : 0n));
+    }
+  }
+
+  // 4–7: one chunk, until every document in it is indexed or dead-lettered. Never rejects.
+  private async indexChunk(chunk: PendingDocument[]): Promise<void> {
+    const { metrics, logger } = this.deps;
+    metrics.inFlightBulks.inc();
+    let pending = chunk;
+    let attempt = 0;
+    try {
+      while (pending.length > 0) {
+        // 4. bulk
+        const body = encodeBulk(pending.map((entry) => entry.document));
+        metrics.bulkDocuments.observe(pending.length);
+        metrics.bulkBytes.observe(Buffer.byteLength(body, 'utf8'));
+        const endTimer = metrics.bulkLatency.startTimer();
+        let items;
+        try {
+          items = (await this.deps.elasticsearch.bulk(body)).items;
+          endTimer({ outcome: 'ok' });
+        } catch (error) {
+          endTimer({ outcome: 'failed' });
+          if (isRetriable(error)) {
+            metrics.retried.inc({ cause: 'request_failed' }, pending.length);
+            logger.warn('bulk request failed; retrying', { documents: pending.length, attempt, error });
+            await this.backoff(attempt++);
+            continue;
+          }
+          // refused as a whole (4xx): bisect to find the document(s) it refuses
+          if (pending.length > 1) {
+            const half = Math.ceil(pending.length / 2);
+            await this.indexChunk(pending.slice(0, half));
+            await this.indexChunk(pending.slice(half));
+            return;
+          }
+          const [only] = pending as [PendingDocument];
+          const message = error instanceof Error ? error.message : String(error);
+          await this.deadLetter([{ ...toDeadLetter(only), reason: 'request_rejected', errorType: errorCode(error), errorReason: message }]);
+          return;
+        }
+
+        // 5. classify
+        const retry: PendingDocument[] = [];
+        const rejected: DeadLetter[] = [];
+        const retryCauses = new Map<RetryCause, number>();
+        let indexed = 0;
+        pending.forEach((entry, i) => {
+          const verdict = classifyBulkItem(items[i] ?? {});
+          if (verdict.outcome === 'ok') {
+            indexed += 1;
+            entry.settlement.settle(1);
+          } else if (verdict.outcome === 'retry') {
+            retry.push(entry);
+            const cause = retryCause(verdict);
+            retryCauses.set(cause, (retryCauses.get(cause) ?? 0) + 1);
+          } else {
+            rejected.push({
+              ...toDeadLetter(entry),
+              reason: 'rejected',
+              errorType: verdict.errorType ?? 'unknown',
+              errorReason: verdict.errorReason ?? '',
+              verdict,
+            });
+          }
+        });
+        metrics.indexed.inc(indexed);
+
+        // 7. dead-letter what Elasticsearch will never accept
+        await this.deadLetter(rejected);
+
+        // 6. retry the rest after a backoff, in this same slot
+        if (retry.length > 0) {
+          for (const [cause, count] of retryCauses) metrics.retried.inc({ cause }, count);
+          logger.warn('documents not accepted yet; retrying', { documents: retry.length, attempt, causes: Object.fromEntries(retryCauses) });
+          await this.backoff(attempt++);
+        }
+        pending = retry;
+      }
+    } catch (error) {
+      // only an abandoned shutdown gets here: leave these batches uncommitted
+      for (const entry of pending) entry.settlement.fail(error);
+    } finally {
+      metrics.inFlightBulks.dec();
+    }
+  }
+
+  // 7. produce to the dead-letter topic until Kafka acknowledges; a record is settled only then.
+  private async deadLetter(letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    const atMs = this.now();
+    const records = letters.map((letter) =>
+      deadLetterRecord({
+        deadLetterTopic: this.options.deadLetterTopic,
+        reason: letter.reason,
+        errorType: letter.errorType,
+        errorReason: letter.errorReason,
+        status: letter.verdict?.status,
+        causeType: letter.verdict?.causeType,
+        index: letter.document?.index,
+        id: letter.document?.id,
+        source: letter.coordinates,
+        key: letter.message.key,
+        value: letter.message.value,
+        headers: letter.message.headers,
+        atMs,
+      }),
+    );
+    await this.untilDone('produce to the dead-letter topic', () => this.deps.deadLetters.send(records));
+    for (const letter of letters) {
+      this.deps.metrics.deadLettered.inc({ reason: letter.reason });
+      letter.settlement?.settle(1);
+    }
+  }
+
+  /** Runs `action` until it succeeds, backing off between attempts; only shutdown interrupts it. */
+  private async untilDone(what: string, action: () => Promise<void>): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await action();
+        return;
+      } catch (error) {
+        this.deps.logger.warn(`${what} failed; retrying`, { attempt, error });
+        await this.backoff(attempt);
+      }
+    }
+  }
+
+  private async backoff(attempt: number): Promise<void> {
+    const delay = backoffDelay(attempt, { initialMs: this.options.retryInitialMs, maxMs: this.options.retryMaxMs }, this.random());
+    await sleep(delay, undefined, { signal: this.abort.signal });
+  }
+}
+
+function toDeadLetter(entry: PendingDocument): DeadLetter {
+  return {
+    reason: 'rejected',
+    coordinates: entry.coordinates,
+    message: entry.message,
+    document: entry.document,
+    settlement: entry.settlement,
+    errorType: 'unknown',
+    errorReason: '',
+  };
+}
+
+function retryCause(verdict: BulkItemVerdict): RetryCause {
+  if (verdict.status === 429) return 'item_throttled';
+  if (verdict.status >= 500 || verdict.status === 0) return 'item_unavailable';
+  return 'item_blocked';
+}
+
+function isRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+}
+
+function errorCode(error: unknown): string {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : 'unknown';
+}
+
+/** Counts one Kafka batch's documents down to zero; `done` resolves then, or rejects on `fail`. */
+class BatchSettlement {
+  readonly done: Promise<void>;
+  private resolve!: () => void;
+  private reject!: (error: unknown) => void;
+
+  constructor(private remaining: number) {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    if (remaining === 0) this.resolve();
+  }
+
+  settle(count: number): void {
+    this.remaining -= count;
+    if (this.remaining === 0) this.resolve();
+  }
+
+  fail(error: unknown): void {
+    this.reject(error);
+  }
+}
