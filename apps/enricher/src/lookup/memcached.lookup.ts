@@ -1,4 +1,5 @@
 import { DEFAULT_FEED_FALLBACK, judgeSyncSentinel, lookupKey, parseFeeds, SYNC_SENTINEL_KEY } from '@iocflow/core';
+import { isIoError } from '@iocflow/io';
 import { candidateValues } from '../pipeline/candidate-values';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from './indicator-lookup';
 import { StoreUnavailableError } from './store-unavailable.error';
@@ -75,6 +76,8 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     try {
       values = await this.client.getMany([...wanted]);
     } catch (error) {
+      // A refused key or a protocol error is a bug or a broken server, not an outage: let it surface as is.
+      if (isIoError(error) && !error.retriable) throw error;
       this.current = { usable: false, reason: unreachableReason(error) };
       throw new StoreUnavailableError('STORE_UNREACHABLE', this.current.reason ?? 'memcached failed', { cause: error });
     }

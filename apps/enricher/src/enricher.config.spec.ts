@@ -1,0 +1,36 @@
+import { ConfigError } from '@iocflow/nest';
+import { loadEnricherConfig } from './enricher.config';
+import { DEFAULT_LOOKUP_RULES, LookupRulesError } from './pipeline/lookup-rules';
+
+describe('loadEnricherConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadEnricherConfig({});
+    expect(config).toMatchObject({
+      KAFKA_BROKERS: ['127.0.0.1:9092'],
+      MEMCACHED_SERVERS: ['127.0.0.1:11211'],
+      RAW_LOGS_TOPIC: 'raw-logs',
+      ENRICHED_LOGS_TOPIC: 'enriched-logs',
+      IOC_TOPIC: 'misp-iocs',
+      deadLetterTopic: 'raw-logs-dlq',
+      ENRICHER_LOOKUP_MODE: 'memcached',
+      ENRICHER_ON_STORE_UNAVAILABLE: 'hold',
+      ENRICHER_MAX_STALENESS: 900_000,
+      ENRICHER_PARENT_DOMAINS: true,
+    });
+    expect(config.lookupRules).toBe(DEFAULT_LOOKUP_RULES);
+  });
+
+  it('derives the dead-letter topic from the raw topic and reads rules from JSON', () => {
+    const config = loadEnricherConfig({ RAW_LOGS_TOPIC: 'logs', ENRICHER_LOOKUP_RULES: '"domain-%{[destination][domain]}"' });
+    expect(config.deadLetterTopic).toBe('logs-dlq');
+    expect(config.lookupRules).toEqual([{ field: 'destination.domain', kind: 'domain' }]);
+  });
+
+  it('lists every bad variable at once', () => {
+    expect(() => loadEnricherConfig({ ENRICHER_LOOKUP_MODE: 'redis', ENRICHER_ON_STORE_UNAVAILABLE: 'none', ENRICHER_MAX_STALENESS: 'soon' })).toThrow(ConfigError);
+  });
+
+  it('refuses bad rules', () => {
+    expect(() => loadEnricherConfig({ ENRICHER_LOOKUP_RULES: '{"a":"b"}' })).toThrow(LookupRulesError);
+  });
+});

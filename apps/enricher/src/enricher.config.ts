@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
+import { z } from 'zod';
+import { DEFAULT_LOOKUP_RULES, parseLookupRules, type LookupRule } from './pipeline/lookup-rules';
+
+/**
+ * The enricher's environment, validated once at boot (one error lists every bad variable).
+ * Defaults live here; docs/enricher.md lists every variable.
+ */
+export const enricherEnvironment = z.object({
+  ...serviceEnvironment,
+  MEMCACHED_SERVERS: hostPortList('127.0.0.1:11211'),
+  RAW_LOGS_TOPIC: topicName('raw-logs'),
+  ENRICHED_LOGS_TOPIC: topicName('enriched-logs'),
+  /** Default `${RAW_LOGS_TOPIC}-dlq`. */
+  DEAD_LETTER_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).optional(),
+  IOC_TOPIC: topicName('misp-iocs'),
+  ENRICHER_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('iocflow-enricher'),
+  ENRICHER_LOOKUP_MODE: z.enum(['memcached', 'table']).default('memcached'),
+  /** `hold` (default): keep the batch and retry; `pass-unknown`: pass events through as `misp_src: unknown`. */
+  ENRICHER_ON_STORE_UNAVAILABLE: z.enum(['hold', 'pass-unknown']).default('hold'),
+  ENRICHER_MAX_STALENESS: duration('15m'),
+  ENRICHER_PARENT_DOMAINS: boolean(true),
+  /** JSON rules, or `@/path/rules.json`; see lookup-rules.ts. Empty = the ECS defaults. */
+  ENRICHER_LOOKUP_RULES: z.string().optional(),
+  ENRICHER_MAX_EVENT_BYTES: integer(1_048_576, 64, 100 * 1_048_576),
+  ENRICHER_MAX_OBSERVABLES_PER_EVENT: integer(256, 1, 100_000),
+  ENRICHER_CACHE_TTL: duration('2s'),
+  ENRICHER_CACHE_MAX_ENTRIES: integer(100_000, 0, 10_000_000),
+  ENRICHER_RETRY_INITIAL: duration('200ms'),
+  ENRICHER_RETRY_MAX: duration('10s'),
+  /** Longest one batch is held inside the handler before it is failed back to the consumer (kept below the rebalance timeout). */
+  ENRICHER_HOLD_MAX: duration('25s'),
+  ENRICHER_PARTITIONS_CONCURRENTLY: integer(4, 1, 1024),
+  ENRICHER_MAX_BYTES_PER_PARTITION: integer(1_048_576, 1024, 64 * 1_048_576),
+  /** Base URL of the MISP UI, for `threat.enrichments.indicator.reference` (table mode). */
+  MISP_URL: httpUrl().optional(),
+});
+
+export type EnricherEnvironment = z.output<typeof enricherEnvironment>;
+
+export interface EnricherConfig extends EnricherEnvironment {
+  readonly deadLetterTopic: string;
+  readonly lookupRules: readonly LookupRule[];
+}
+
+/** Load and validate the environment; the rules document is read (from a file when given as `@path`) and parsed here too. */
+export function loadEnricherConfig(env: Environment = process.env): EnricherConfig {
+  const parsed = loadConfig(enricherEnvironment, env);
+  const source = parsed.ENRICHER_LOOKUP_RULES?.trim();
+  let lookupRules: readonly LookupRule[] = DEFAULT_LOOKUP_RULES;
+  if (source !== undefined && source.length > 0) {
+    lookupRules = parseLookupRules(source.startsWith('@') ? readFileSync(source.slice(1), 'utf8') : source);
+  }
+  return { ...parsed, deadLetterTopic: parsed.DEAD_LETTER_TOPIC ?? `${parsed.RAW_LOGS_TOPIC}-dlq`, lookupRules };
+}

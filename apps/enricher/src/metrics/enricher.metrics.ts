@@ -1,0 +1,50 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { DeadLetterReason } from '../pipeline/dead-letter-reason';
+
+export type EventOutcome = 'hit' | 'miss' | 'unknown';
+
+/**
+ * The enricher's Prometheus metrics, fixed label names only. Label values are bounded: outcome
+ * and reason are closed sets, `field` is a configured rule field, `feed` a feed name (a handful
+ * of MISP tags), `partition` a partition number. Never an observable value.
+ *
+ * Reconciliation: events_in_total = sum(events_out_total) + sum(dead_letters_total), once every
+ * in-flight batch has finished (a held batch is counted in when it is finally handled).
+ */
+export class EnricherMetrics {
+  readonly eventsIn: Counter;
+  readonly eventsOut: Counter<'outcome'>;
+  readonly deadLetters: Counter<'reason'>;
+  readonly hits: Counter<'feed' | 'field'>;
+  readonly batchSize: Histogram;
+  readonly lookupSeconds: Histogram;
+  readonly lookupKeys: Histogram;
+  readonly storeHolds: Counter<'code'>;
+  readonly storeUsable: Gauge;
+  readonly consumerLag: Gauge<'topic' | 'partition'>;
+  readonly batchSeconds: Histogram;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.eventsIn = new Counter({ name: 'iocflow_enricher_events_in_total', help: 'Records taken from the raw-logs topic and handled', registers });
+    this.eventsOut = new Counter({ name: 'iocflow_enricher_events_out_total', help: 'Events produced to enriched-logs, by outcome (hit, miss, unknown)', labelNames: ['outcome'], registers });
+    this.deadLetters = new Counter({ name: 'iocflow_enricher_dead_letters_total', help: 'Records sent to the dead-letter topic, by reason', labelNames: ['reason'], registers });
+    this.hits = new Counter({ name: 'iocflow_enricher_hits_total', help: 'Matched field values, by feed and event field', labelNames: ['feed', 'field'], registers });
+    this.batchSize = new Histogram({ name: 'iocflow_enricher_batch_size', help: 'Records per consumed batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000], registers });
+    this.lookupSeconds = new Histogram({
+      name: 'iocflow_enricher_lookup_duration_seconds',
+      help: 'Time to resolve one batch against the lookup store (one multi-get in memcached mode)',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    });
+    this.lookupKeys = new Histogram({ name: 'iocflow_enricher_lookup_queries', help: 'Distinct queries per batch lookup', buckets: [0, 1, 10, 50, 100, 500, 1000, 5000], registers });
+    this.storeHolds = new Counter({ name: 'iocflow_enricher_store_unavailable_total', help: 'Batch lookups refused because the store was unusable, by code', labelNames: ['code'], registers });
+    this.storeUsable = new Gauge({ name: 'iocflow_enricher_store_usable', help: '1 when the lookup store can answer (fresh sentinel / table loaded), else 0', registers });
+    this.consumerLag = new Gauge({ name: 'iocflow_enricher_consumer_lag', help: 'Records behind the high-watermark after the last handled batch', labelNames: ['topic', 'partition'], registers });
+    this.batchSeconds = new Histogram({ name: 'iocflow_enricher_batch_duration_seconds', help: 'Time from receiving a batch to its output being acknowledged', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30], registers });
+  }
+
+  deadLettered(reason: DeadLetterReason): void {
+    this.deadLetters.inc({ reason });
+  }
+}

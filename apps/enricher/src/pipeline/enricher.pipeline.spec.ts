@@ -1,0 +1,174 @@
+import type { KafkaConsumedBatch, KafkaProducedRecord } from '@iocflow/io';
+import { Registry } from 'prom-client';
+import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from '../lookup/indicator-lookup';
+import { StoreUnavailableError } from '../lookup/store-unavailable.error';
+import { EnricherMetrics } from '../metrics/enricher.metrics';
+import { DEAD_LETTER_HEADERS, EnricherPipeline, PipelineStoppedError, type EnricherPipelineOptions } from './enricher.pipeline';
+import { compileRules } from './extract-observables';
+import { DEFAULT_LOOKUP_RULES } from './lookup-rules';
+
+/** A scripted store: answers from a map, or fails the next `failures` calls. */
+class ScriptedLookup implements IndicatorLookup {
+  readonly mode = 'memcached';
+  readonly calls: LookupQuery[][] = [];
+  failures = 0;
+  constructor(private readonly indicators: Record<string, string[]>) {}
+  status(): StoreStatus {
+    return { usable: this.failures === 0 };
+  }
+  async resolve(queries: readonly LookupQuery[]): Promise<(IndicatorMatch | undefined)[]> {
+    this.calls.push([...queries]);
+    if (this.failures > 0) {
+      this.failures--;
+      throw new StoreUnavailableError('STORE_STALE', 'sentinel stale');
+    }
+    return queries.map((q) => {
+      const feeds = this.indicators[`${q.kind}-${q.value}`];
+      return feeds === undefined ? undefined : { kind: q.kind, indicator: q.value, feeds };
+    });
+  }
+}
+
+class RecordingProducer {
+  readonly sent: KafkaProducedRecord[][] = [];
+  failNext = false;
+  async send(records: readonly KafkaProducedRecord[]): Promise<void> {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('KAFKA_UNAVAILABLE');
+    }
+    this.sent.push([...records]);
+  }
+}
+
+const options: EnricherPipelineOptions = {
+  enrichedTopic: 'out',
+  deadLetterTopic: 'in-dlq',
+  rules: compileRules(DEFAULT_LOOKUP_RULES, true),
+  maxEventBytes: 4096,
+  maxObservablesPerEvent: 100,
+  onStoreUnavailable: 'hold',
+  retryInitialMs: 1,
+  retryMaxMs: 2,
+  holdMaxMs: 60_000,
+};
+
+function batchOf(values: (string | null)[]): KafkaConsumedBatch {
+  return {
+    topic: 'in',
+    partition: 3,
+    highWatermark: String(100 + values.length),
+    messages: values.map((value, i) => ({
+      offset: String(100 + i),
+      key: Buffer.from(`k${i}`),
+      value: value === null ? null : Buffer.from(value),
+      headers: { trace: Buffer.from(`t${i}`) },
+      timestamp: '0',
+    })),
+  };
+}
+
+function setup(indicators: Record<string, string[]> = {}, overrides: Partial<EnricherPipelineOptions> = {}) {
+  const lookup = new ScriptedLookup(indicators);
+  const producer = new RecordingProducer();
+  const registry = new Registry();
+  const metrics = new EnricherMetrics(registry);
+  const logged: string[] = [];
+  const pipeline = new EnricherPipeline({ ...options, ...overrides }, lookup, producer, metrics, {
+    storeUnavailable: (error) => logged.push(error.code),
+    deadLettered: (rejection) => logged.push(rejection.reason),
+  });
+  const counter = async (name: string): Promise<Record<string, number>> => {
+    const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+    const values = (metric?.values ?? []) as { value: number; labels: Record<string, string | number> }[];
+    return Object.fromEntries(values.map((v) => [Object.values(v.labels).join(',') || 'total', v.value]));
+  };
+  return { lookup, producer, pipeline, counter, logged };
+}
+
+describe('EnricherPipeline', () => {
+  it('enriches hits and misses with one lookup per batch, keeps key and headers, dead-letters bad input, and reconciles counts', async () => {
+    const { lookup, producer, pipeline, counter } = setup({ 'domain-evil.com': ['Feed-A'] });
+    await pipeline.handleBatch(
+      batchOf([
+        '{"destination":{"domain":"a.evil.com"}}',
+        '{"destination":{"domain":"good.org"},"dns":{"question":{"name":"a.evil.com"}}}',
+        'not json',
+        '[1]',
+        '{"source":{"ip":5}}',
+        null,
+        '{"message":"no observables"}',
+      ]),
+    );
+    expect(lookup.calls).toHaveLength(1);
+    // a.evil.com appears twice in the batch but is asked once.
+    expect(lookup.calls[0]?.map((q) => q.value)).toEqual(['a.evil.com', 'good.org']);
+    const [records] = producer.sent;
+    const enriched = (records ?? []).filter((r) => r.topic === 'out');
+    const dead = (records ?? []).filter((r) => r.topic === 'in-dlq');
+    expect(enriched.map((r) => JSON.parse(String(r.value)).misp_src)).toEqual(['none', 'none', 'none']);
+    expect(dead).toHaveLength(4);
+    expect(dead.map((r) => String(r.headers?.[DEAD_LETTER_HEADERS.reason]))).toEqual(['not_json', 'not_object', 'field_type', 'empty_value']);
+    expect(dead[0]?.headers).toMatchObject({ trace: Buffer.from('t2'), [DEAD_LETTER_HEADERS.topic]: 'in', [DEAD_LETTER_HEADERS.partition]: '3', [DEAD_LETTER_HEADERS.offset]: '102' });
+    expect(String(dead[0]?.value)).toBe('not json');
+    expect(enriched[0]?.key).toEqual(Buffer.from('k0'));
+    expect(enriched[0]?.headers).toEqual({ trace: Buffer.from('t0') });
+    expect(await counter('iocflow_enricher_events_in_total')).toEqual({ total: 7 });
+    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 3 });
+    expect(await counter('iocflow_enricher_consumer_lag')).toEqual({ 'in,3': 0 });
+  });
+
+  it('writes the feed on a parent-domain hit and counts hits by feed and field', async () => {
+    const lookup: Record<string, string[]> = { 'domain-a.evil.com': ['Feed-A'] };
+    const { producer, pipeline, counter } = setup(lookup);
+    await pipeline.handleBatch(batchOf(['{"destination":{"domain":"a.evil.com"}}']));
+    const output = JSON.parse(String(producer.sent[0]?.[0]?.value));
+    expect(output.misp_src).toBe('Feed-A');
+    expect(output.threat.enrichments[0].matched).toEqual({ atomic: 'a.evil.com', field: 'destination.domain', type: 'indicator_match_rule' });
+    expect(await counter('iocflow_enricher_hits_total')).toEqual({ 'Feed-A,destination.domain': 1 });
+  });
+
+  it('holds the batch while the store is unusable, then enriches it: never a false "none"', async () => {
+    const { lookup, producer, pipeline, counter, logged } = setup({ 'domain-evil.com': ['Feed-A'] });
+    lookup.failures = 3;
+    await pipeline.handleBatch(batchOf(['{"destination":{"domain":"evil.com"}}']));
+    expect(lookup.calls).toHaveLength(4);
+    expect(producer.sent).toHaveLength(1);
+    expect(JSON.parse(String(producer.sent[0]?.[0]?.value)).misp_src).toBe('Feed-A');
+    expect(logged).toEqual(['STORE_STALE', 'STORE_STALE', 'STORE_STALE']);
+    expect(await counter('iocflow_enricher_store_unavailable_total')).toEqual({ STORE_STALE: 3 });
+  });
+
+  it('gives a batch back uncommitted after holdMax, and at once when stopped', async () => {
+    const held = setup({}, { holdMaxMs: 0 });
+    held.lookup.failures = 100;
+    await expect(held.pipeline.handleBatch(batchOf(['{"destination":{"domain":"evil.com"}}']))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(held.producer.sent).toHaveLength(0);
+    expect(await held.counter('iocflow_enricher_events_in_total')).toEqual({ total: 0 });
+
+    const stopped = setup({}, { retryInitialMs: 60_000, retryMaxMs: 60_000 });
+    stopped.lookup.failures = 100;
+    const handling = stopped.pipeline.handleBatch(batchOf(['{"destination":{"domain":"evil.com"}}']));
+    setTimeout(() => stopped.pipeline.stop(), 10);
+    await expect(handling).rejects.toBeInstanceOf(PipelineStoppedError);
+    expect(stopped.producer.sent).toHaveLength(0);
+  });
+
+  it('in pass-unknown mode marks events with observables "unknown" and the rest "none"', async () => {
+    const { lookup, producer, pipeline, counter } = setup({}, { onStoreUnavailable: 'pass-unknown' });
+    lookup.failures = 1;
+    await pipeline.handleBatch(batchOf(['{"destination":{"domain":"evil.com"}}', '{"message":"x"}']));
+    expect(producer.sent[0]?.map((r) => JSON.parse(String(r.value)).misp_src)).toEqual(['unknown', 'none']);
+    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ unknown: 1, miss: 1 });
+  });
+
+  it('counts nothing when the produce fails, so a retried batch is counted once', async () => {
+    const { producer, pipeline, counter } = setup();
+    producer.failNext = true;
+    const batch = batchOf(['{"a":1}', 'x']);
+    await expect(pipeline.handleBatch(batch)).rejects.toThrow('KAFKA_UNAVAILABLE');
+    await pipeline.handleBatch(batch);
+    expect(await counter('iocflow_enricher_events_in_total')).toEqual({ total: 2 });
+    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ not_json: 1 });
+  });
+});

@@ -1,0 +1,234 @@
+import type { KafkaConsumedBatch, KafkaConsumedMessage, KafkaProducedRecord, KafkaProducerPort } from '@iocflow/io';
+import type { IndicatorLookup, IndicatorMatch, LookupQuery } from '../lookup/indicator-lookup';
+import { StoreUnavailableError } from '../lookup/store-unavailable.error';
+import type { EnricherMetrics } from '../metrics/enricher.metrics';
+import { applyEnrichment, outputConflict } from './apply-enrichment';
+import type { Rejection } from './dead-letter-reason';
+import { extractObservables, type CompiledRule, type Observation } from './extract-observables';
+import { holdDelay } from './hold-delay';
+import { parseEvent, type ParsedEvent } from './parse-event';
+
+export interface EnricherPipelineOptions {
+  readonly enrichedTopic: string;
+  readonly deadLetterTopic: string;
+  readonly rules: readonly CompiledRule[];
+  readonly maxEventBytes: number;
+  readonly maxObservablesPerEvent: number;
+  readonly onStoreUnavailable: 'hold' | 'pass-unknown';
+  readonly retryInitialMs: number;
+  readonly retryMaxMs: number;
+  /** Longest a batch is held in one handler call before it is failed back to the consumer uncommitted. */
+  readonly holdMaxMs: number;
+  readonly mispUrl?: string;
+}
+
+/** The pipeline's log: warnings only, rate-limited by the caller (never per event). */
+export interface PipelineLog {
+  storeUnavailable(error: StoreUnavailableError, held: boolean): void;
+  deadLettered(rejection: Rejection, topic: string, partition: number, offset: string): void;
+}
+
+/** Headers every dead letter carries on top of the original record's headers. */
+export const DEAD_LETTER_HEADERS = {
+  reason: 'iocflow-dlq-reason',
+  message: 'iocflow-dlq-message',
+  topic: 'iocflow-source-topic',
+  partition: 'iocflow-source-partition',
+  offset: 'iocflow-source-offset',
+} as const;
+
+/** Raised when the pipeline is stopped while a batch is held: the batch stays uncommitted. */
+export class PipelineStoppedError extends Error {
+  readonly code = 'PIPELINE_STOPPED';
+  readonly retriable = true;
+  constructor() {
+    super('PIPELINE_STOPPED: the enricher is shutting down; the held batch is left uncommitted');
+    this.name = 'PipelineStoppedError';
+  }
+}
+
+interface PreparedEvent {
+  readonly message: KafkaConsumedMessage;
+  readonly parsed: ParsedEvent;
+  readonly observations: readonly Observation[];
+  /** Index into the batch's query list, per observation. */
+  readonly queryIndexes: readonly number[];
+}
+
+/**
+ * The enricher, one consumed batch at a time. Stages, in order, each named as in logs and metrics:
+ *
+ *   parse    raw record → JSON object, or a dead letter (empty, too large, not UTF-8/JSON/object)
+ *   extract  lookup rules → normalised observations, or a dead letter (a lookup field of the wrong type)
+ *   lookup   every distinct (kind, value, parents) query of the whole batch, resolved at once;
+ *            when the store cannot answer: hold (retry with backoff, nothing produced, nothing
+ *            committed) or, in pass-unknown mode, mark the batch `unknown`
+ *   apply    misp_src + threat.enrichments on the original text
+ *   produce  enriched records (same key and headers) and dead letters in one acknowledged send
+ *
+ * `handleBatch` resolves only after the produce was acknowledged; the consumer commits after
+ * that, so a crash anywhere replays the batch (at least once) and never loses it.
+ */
+export class EnricherPipeline {
+  private readonly stopping = new AbortController();
+
+  constructor(
+    private readonly options: EnricherPipelineOptions,
+    private readonly lookup: IndicatorLookup,
+    private readonly producer: Pick<KafkaProducerPort, 'send'>,
+    private readonly metrics: EnricherMetrics,
+    private readonly log: PipelineLog,
+    private readonly random: () => number = Math.random,
+  ) {}
+
+  /** Abort any hold in progress (shutdown); later held batches fail at once, uncommitted. */
+  stop(): void {
+    this.stopping.abort();
+  }
+
+  async handleBatch(batch: KafkaConsumedBatch): Promise<void> {
+    const started = performance.now();
+    const records: KafkaProducedRecord[] = [];
+    const rejected: Rejection[] = [];
+    const events: PreparedEvent[] = [];
+    const queries: LookupQuery[] = [];
+    const queryIds = new Map<string, number>();
+
+    // parse + extract
+    for (const message of batch.messages) {
+      const rejection = this.prepare(message, events, queries, queryIds);
+      if (rejection !== undefined) {
+        rejected.push(rejection);
+        records.push(this.deadLetter(batch, message, rejection));
+      }
+    }
+
+    // lookup
+    const matches = await this.resolve(queries);
+
+    // apply
+    let hits = 0;
+    let unknown = 0;
+    const hitLabels: { feed: string; field: string }[] = [];
+    for (const event of events) {
+      let outcome: Parameters<typeof applyEnrichment>[2];
+      if (event.observations.length === 0) {
+        outcome = { known: true, matches: [] };
+      } else if (matches === undefined) {
+        outcome = { known: false };
+        unknown++;
+      } else {
+        const eventMatches: (IndicatorMatch | undefined)[] = event.queryIndexes.map((index) => matches[index]);
+        outcome = { known: true, matches: eventMatches };
+        let hit = false;
+        eventMatches.forEach((match, index) => {
+          if (match === undefined) return;
+          hit = true;
+          const field = (event.observations[index] as Observation).field;
+          for (const feed of match.feeds) hitLabels.push({ feed, field });
+        });
+        if (hit) hits++;
+      }
+      const value = applyEnrichment(event.parsed, event.observations, outcome, this.options.mispUrl === undefined ? {} : { mispUrl: this.options.mispUrl });
+      records.push({ topic: this.options.enrichedTopic, key: event.message.key, value, headers: event.message.headers });
+    }
+
+    // produce (resolves after the brokers acknowledged every record)
+    await this.producer.send(records);
+
+    // Counted only once acknowledged, so that in = out + dead-lettered holds across retries.
+    const metrics = this.metrics;
+    metrics.eventsIn.inc(batch.messages.length);
+    if (hits > 0) metrics.eventsOut.inc({ outcome: 'hit' }, hits);
+    if (unknown > 0) metrics.eventsOut.inc({ outcome: 'unknown' }, unknown);
+    const misses = events.length - hits - unknown;
+    if (misses > 0) metrics.eventsOut.inc({ outcome: 'miss' }, misses);
+    for (const label of hitLabels) metrics.hits.inc(label);
+    for (const rejection of rejected) metrics.deadLettered(rejection.reason);
+    metrics.batchSize.observe(batch.messages.length);
+    const last = batch.messages[batch.messages.length - 1];
+    if (last !== undefined) {
+      const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
+    }
+    metrics.batchSeconds.observe((performance.now() - started) / 1000);
+  }
+
+  private prepare(message: KafkaConsumedMessage, events: PreparedEvent[], queries: LookupQuery[], queryIds: Map<string, number>): Rejection | undefined {
+    const parsed = parseEvent(message.value, this.options.maxEventBytes);
+    if (!parsed.ok) return parsed.rejection;
+    const conflict = outputConflict(parsed.parsed.event);
+    if (conflict !== undefined) return conflict;
+    const extracted = extractObservables(parsed.parsed.event, this.options.rules, this.options.maxObservablesPerEvent);
+    if (!extracted.ok) return extracted.rejection;
+    const queryIndexes = extracted.observations.map((observation) => {
+      const id = `${observation.kind}\u0000${observation.parents ? 1 : 0}\u0000${observation.value}`;
+      let index = queryIds.get(id);
+      if (index === undefined) {
+        index = queries.length;
+        queries.push({ kind: observation.kind, value: observation.value, parents: observation.parents });
+        queryIds.set(id, index);
+      }
+      return index;
+    });
+    events.push({ message, parsed: parsed.parsed, observations: extracted.observations, queryIndexes });
+    return undefined;
+  }
+
+  /** The batch's answers, or undefined for "unknown" (pass-unknown mode with an unusable store). */
+  private async resolve(queries: readonly LookupQuery[]): Promise<readonly (IndicatorMatch | undefined)[] | undefined> {
+    if (queries.length === 0) return [];
+    const heldSince = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const started = performance.now();
+      try {
+        const matches = await this.lookup.resolve(queries);
+        this.metrics.lookupSeconds.observe((performance.now() - started) / 1000);
+        this.metrics.lookupKeys.observe(queries.length);
+        this.metrics.storeUsable.set(1);
+        return matches;
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError)) throw error;
+        this.metrics.storeUsable.set(0);
+        this.metrics.storeHolds.inc({ code: error.code });
+        const hold = this.options.onStoreUnavailable === 'hold';
+        this.log.storeUnavailable(error, hold);
+        if (!hold) return undefined;
+        if (this.stopping.signal.aborted) throw new PipelineStoppedError();
+        // Give the batch back to the consumer before a rebalance would time out; it is fetched again, uncommitted.
+        if (Date.now() - heldSince >= this.options.holdMaxMs) throw error;
+        await sleep(holdDelay(attempt, this.options.retryInitialMs, this.options.retryMaxMs, this.random()), this.stopping.signal);
+      }
+    }
+  }
+
+  private deadLetter(batch: KafkaConsumedBatch, message: KafkaConsumedMessage, rejection: Rejection): KafkaProducedRecord {
+    this.log.deadLettered(rejection, batch.topic, batch.partition, message.offset);
+    return {
+      topic: this.options.deadLetterTopic,
+      key: message.key,
+      value: message.value,
+      headers: {
+        ...message.headers,
+        [DEAD_LETTER_HEADERS.reason]: rejection.reason,
+        [DEAD_LETTER_HEADERS.message]: rejection.message,
+        [DEAD_LETTER_HEADERS.topic]: batch.topic,
+        [DEAD_LETTER_HEADERS.partition]: String(batch.partition),
+        [DEAD_LETTER_HEADERS.offset]: message.offset,
+      },
+    };
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}
