@@ -402,8 +402,8 @@ stop_service() {
   pidfile="$(svc_pidfile "$svc")"; marker="$(svc_marker "$svc")"
   if [[ $svc == elasticsearch ]]; then # still booting: let the launcher hand over the server pid
     for (( i = 0; i < STACK_TIMEOUT; i++ )); do
-      pid_alive "$ES_DIR/launcher.pid" elasticsearch && ! pid_alive "$pidfile" "$marker" || break
-      sleep 1
+      if pid_alive "$ES_DIR/launcher.pid" elasticsearch && ! pid_alive "$pidfile" "$marker"; then sleep 1
+      else break; fi
     done
   fi
   if ! pid_alive "$pidfile" "$marker"; then
