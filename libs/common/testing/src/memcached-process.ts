@@ -36,6 +36,11 @@ export class MemcachedProcess {
     return instance;
   }
 
+  /** The child's pid while it runs (a test can SIGSTOP it to simulate a hung server). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get server(): string {
     return `127.0.0.1:${this.port}`;
   }
