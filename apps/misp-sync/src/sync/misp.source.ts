@@ -1,18 +1,10 @@
-import { isMispError, SUPPORTED_MISP_TYPES, type MispAttribute } from '@iocflow/core';
+import { isMispError, SUPPORTED_MISP_TYPES } from '@iocflow/core';
+import type { MispAttributeSearchFilter, MispAttributeSearchPage, MispClient } from '@iocflow/io';
 import { retryDelay } from './retry-delay';
 import type { AttributePage, AttributeSource } from './sync.pipeline';
 
-/** One page of `/attributes/restSearch`, as the MISP owner class returns it. */
-export interface MispSearchResult {
-  readonly attributes: readonly MispAttribute[];
-  /** Items on the page that were not usable attributes (counted for paging, logged by the owner). */
-  readonly rejected: number;
-}
-
-/** The MISP call this source needs (MispClient implements it). */
-export interface MispSearchPort {
-  searchAttributes(filter: Readonly<Record<string, unknown>>, page: number, limit: number): Promise<MispSearchResult>;
-}
+/** The MISP call this source needs. */
+export type MispSearchPort = Pick<MispClient, 'searchAttributes'>;
 
 export interface MispSourceOptions {
   readonly pageSize: number;
@@ -26,6 +18,8 @@ export interface MispSourceOptions {
 export interface MispSourceHooks {
   /** Called for every failed request, retried or not (metrics, rate-limited logs). */
   onError(error: unknown, attempt: number, willRetry: boolean): void;
+  /** Called for a page with elements that are not usable attributes (they are skipped). */
+  onInvalid(page: number, invalid: MispAttributeSearchPage['invalid']): void;
   sleep(ms: number): Promise<void>;
   random(): number;
 }
@@ -35,9 +29,8 @@ export interface MispSourceHooks {
  * bumps the timestamp, so it shows up incrementally); `to_ids` is not filtered server-side because
  * turning it off is an edit we must see; only types we can match are asked for.
  */
-export function mispSearchFilter(from: number | undefined, enforceWarninglist: boolean): Record<string, unknown> {
+export function mispSearchFilter(from: number | undefined, enforceWarninglist: boolean): MispAttributeSearchFilter {
   return {
-    returnFormat: 'json',
     type: [...SUPPORTED_MISP_TYPES],
     deleted: [0, 1],
     includeEventTags: true,
@@ -63,12 +56,23 @@ export class MispSource implements AttributeSource {
     const filter = mispSearchFilter(from, this.options.enforceWarninglist);
     for (let page = 1; ; page++) {
       const result = await this.fetchPage(filter, page);
+      if (result.invalid.length > 0) this.hooks.onInvalid(page, result.invalid);
       yield { attributes: result.attributes };
-      if (result.attributes.length + result.rejected < this.options.pageSize) return;
+      if (result.received < this.options.pageSize) return;
     }
   }
 
-  private async fetchPage(filter: Readonly<Record<string, unknown>>, page: number): Promise<MispSearchResult> {
+  /** The current state of the given attributes (live notifications ask MISP before applying). */
+  async *pagesByUuid(uuids: readonly string[]): AsyncIterable<AttributePage> {
+    const filter: MispAttributeSearchFilter = { ...mispSearchFilter(undefined, this.options.enforceWarninglist), uuid: uuids };
+    for (let page = 1; ; page++) {
+      const result = await this.fetchPage(filter, page);
+      yield { attributes: result.attributes };
+      if (result.received < this.options.pageSize) return;
+    }
+  }
+
+  private async fetchPage(filter: MispAttributeSearchFilter, page: number): Promise<MispAttributeSearchPage> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.client.searchAttributes(filter, page, this.options.pageSize);

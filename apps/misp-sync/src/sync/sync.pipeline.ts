@@ -17,6 +17,8 @@ export interface AttributePage {
 /** A paged pull of attributes with `timestamp >= from` (everything when `from` is undefined). */
 export interface AttributeSource {
   pages(from: number | undefined): AsyncIterable<AttributePage>;
+  /** The current state of the given attributes (absent = hard-deleted or no longer matchable). */
+  pagesByUuid(uuids: readonly string[]): AsyncIterable<AttributePage>;
 }
 
 /** The compacted indicator topic: the change log and, read from the start, the state. */
@@ -104,6 +106,8 @@ export class SyncPipeline {
   async restore(): Promise<void> {
     const started = this.deps.now();
     this.cursor = await this.deps.syncState.restore(this.state);
+    // A cursor without indicators means the indicator topic was lost or emptied: pull everything.
+    if (this.state.size === 0) this.cursor = undefined;
     this.deps.metrics.reset(this.state.values());
     this.deps.logger.info('state restored', { indicators: this.state.size, attributes: this.state.attributeCount, cursor: this.cursor, ms: this.deps.now() - started });
     await this.repairStore();
@@ -142,6 +146,29 @@ export class SyncPipeline {
       this.deps.logger.error('sync failed; cursor and sentinel unchanged', { mode, error, ms: finishedMs - startedMs });
       return { ok: false, mode, error };
     }
+  }
+
+  /**
+   * Live path: MISP said these attributes changed (a Kafka notification). Ask MISP for their
+   * current state — the notification lacks the event's tags, which carry the feed — and apply it;
+   * an attribute MISP no longer returns was hard-deleted and is removed. Throws when MISP fails, so
+   * the notification is retried; the next poll would heal it anyway.
+   */
+  async refresh(uuids: readonly string[]): Promise<{ added: number; updated: number; removed: number }> {
+    const seen = new Set<string>();
+    const totals = { added: 0, updated: 0, removed: 0 };
+    const count = (diff: IndicatorDiff) => {
+      totals.added += diff.added;
+      totals.updated += diff.updated;
+      totals.removed += diff.removed;
+    };
+    for await (const page of this.deps.source.pagesByUuid(uuids)) {
+      for (const attribute of page.attributes) seen.add(attribute.uuid.toLowerCase());
+      count(await this.applyUpdates(page.attributes.map((attribute) => toAttributeUpdate(attribute, this.options.feedRules))));
+    }
+    const gone = uuids.map((uuid) => uuid.toLowerCase()).filter((uuid) => !seen.has(uuid));
+    if (gone.length > 0) count(await this.applyUpdates(gone.map((uuid) => ({ uuid, timestamp: Number.MAX_SAFE_INTEGER, entries: [] }))));
+    return totals;
   }
 
   /**

@@ -1,0 +1,17 @@
+import { mispSearchFilter } from './misp.source';
+
+describe('mispSearchFilter', () => {
+  it('asks for deleted attributes and event tags, never filters to_ids server-side', () => {
+    const filter = mispSearchFilter(1_700_000_000, false);
+    expect(filter).toMatchObject({ deleted: [0, 1], includeEventTags: true, timestamp: 1_700_000_000 });
+    expect(filter).not.toHaveProperty('to_ids');
+    expect(filter).not.toHaveProperty('enforceWarninglist');
+    expect(filter.type).toEqual(expect.arrayContaining(['domain', 'hostname', 'ip-dst', 'url', 'sha256', 'filename|md5']));
+  });
+
+  it('omits the timestamp for a pull of everything, and passes enforceWarninglist', () => {
+    const filter = mispSearchFilter(undefined, true);
+    expect(filter).not.toHaveProperty('timestamp');
+    expect(filter.enforceWarninglist).toBe(true);
+  });
+});
