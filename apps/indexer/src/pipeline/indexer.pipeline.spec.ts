@@ -25,6 +25,7 @@ const options: IndexerPipelineOptions = {
   retryInitialMs: 1,
   retryMaxMs: 5,
   shutdownTimeoutMs: 50,
+  holdMaxMs: 10_000,
 };
 
 const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -32,7 +33,7 @@ const silent = { debug: () => undefined, info: () => undefined, warn: () => unde
 /** Elasticsearch scripted per request: each call gets the ids it was sent and returns items or throws. */
 type Reply = (ids: string[]) => BulkResponseItem[];
 
-function harness(replies: Reply[], deadLetterFailures = 0) {
+function harness(replies: Reply[], deadLetterFailures = 0, overrides: Partial<IndexerPipelineOptions> = {}) {
   const requests: string[][] = [];
   const produced: IndexerProducedRecord[] = [];
   let failuresLeft = deadLetterFailures;
@@ -57,7 +58,7 @@ function harness(replies: Reply[], deadLetterFailures = 0) {
     },
   };
   const registry = new Registry();
-  const pipeline = new IndexerPipeline(options, { consumer, deadLetters, elasticsearch, metrics: new IndexerMetrics(registry), logger: silent });
+  const pipeline = new IndexerPipeline({ ...options, ...overrides }, { consumer, deadLetters, elasticsearch, metrics: new IndexerMetrics(registry), logger: silent });
   const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
   return { pipeline, requests, produced, metric };
 }
@@ -162,6 +163,15 @@ describe('IndexerPipeline.handleBatch', () => {
     const { pipeline, produced } = harness([(ids) => ids.map(() => MAPPING_CONFLICT)], 2);
     await pipeline.handleBatch(batch([event(1)]));
     expect(produced).toHaveLength(1);
+  });
+
+  it('hands a batch back uncommitted after holdMaxMs, and stops retrying its documents', async () => {
+    const { pipeline, requests } = harness([(ids) => ids.map(() => WRITE_BLOCK)], 0, { holdMaxMs: 20 });
+    await expect(pipeline.handleBatch(batch([event(1)]))).rejects.toMatchObject({ code: 'INDEXER_HOLD_TIMEOUT', retriable: true });
+    const sent = requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(requests.length).toBeLessThanOrEqual(sent + 1);
+    await pipeline.stop();
   });
 
   it('does not resolve while Elasticsearch keeps refusing, and rejects (no commit) when shutdown gives up', async () => {

@@ -30,6 +30,12 @@ export interface IndexerPipelineOptions {
   readonly retryMaxMs: number;
   /** How long stop() waits for in-flight work before abandoning it uncommitted. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Longest one Kafka batch is held waiting for Elasticsearch before it is handed back
+   * uncommitted (the consumer fetches it again later). Kept below the group's rebalance timeout so
+   * a member stuck on an outage does not stall a rebalance of the whole group.
+   */
+  readonly holdMaxMs: number;
   readonly numberOfShards?: number;
   readonly numberOfReplicas?: number;
 }
@@ -184,7 +190,12 @@ export class IndexerPipeline {
     // 3. batch (4–7 happen in indexChunk), while unindexable records go to the dead-letter topic
     const settlement = new BatchSettlement(documents.length);
     this.batcher.add(documents.map((document) => ({ ...document, settlement })));
-    await Promise.all([settlement.done, this.deadLetter(unindexable)]);
+    const hold = setTimeout(() => settlement.fail(new IndexerHoldTimeoutError(batch, this.options.holdMaxMs)), this.options.holdMaxMs);
+    try {
+      await Promise.all([settlement.done, this.deadLetter(unindexable)]);
+    } finally {
+      clearTimeout(hold);
+    }
 
     // 8. commit: resolving here is the consumer's signal to commit this batch
     const last = batch.messages.at(-1);
@@ -198,7 +209,8 @@ export class IndexerPipeline {
   private async indexChunk(chunk: PendingDocument[]): Promise<void> {
     const { metrics, logger } = this.deps;
     metrics.inFlightBulks.inc();
-    let pending = chunk;
+    // documents of a batch handed back (hold timeout) are dropped here: Kafka delivers them again
+    let pending = chunk.filter((entry) => !entry.settlement.failed);
     let attempt = 0;
     try {
       while (pending.length > 0) {
@@ -267,7 +279,7 @@ export class IndexerPipeline {
           logger.warn('documents not accepted yet; retrying', { documents: retry.length, attempt, causes: Object.fromEntries(retryCauses) });
           await this.backoff(attempt++);
         }
-        pending = retry;
+        pending = retry.filter((entry) => !entry.settlement.failed);
       }
     } catch (error) {
       // only an abandoned shutdown gets here: leave these batches uncommitted
@@ -351,9 +363,21 @@ function errorCode(error: unknown): string {
   return typeof code === 'string' ? code : 'unknown';
 }
 
+/** A batch waited longer than `holdMaxMs`; it is left uncommitted and will be fetched again. */
+export class IndexerHoldTimeoutError extends Error {
+  readonly code = 'INDEXER_HOLD_TIMEOUT';
+  readonly retriable = true;
+
+  constructor(batch: IndexerBatch, holdMaxMs: number) {
+    super(`batch ${batch.topic}[${batch.partition}] not acknowledged within ${holdMaxMs} ms; handed back uncommitted`);
+    this.name = 'IndexerHoldTimeoutError';
+  }
+}
+
 /** Counts one Kafka batch's documents down to zero; `done` resolves then, or rejects on `fail`. */
 class BatchSettlement {
   readonly done: Promise<void>;
+  failed = false;
   private resolve!: () => void;
   private reject!: (error: unknown) => void;
 
@@ -371,6 +395,7 @@ class BatchSettlement {
   }
 
   fail(error: unknown): void {
+    if (this.remaining > 0) this.failed = true;
     this.reject(error);
   }
 }

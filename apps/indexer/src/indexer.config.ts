@@ -1,0 +1,68 @@
+import { InvalidIndexPrefixError, validateIndexPrefix } from '@iocflow/core';
+import { boolean, duration, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
+import { z } from 'zod';
+
+const KAFKA_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+/**
+ * The indexer's environment, validated once at boot (one error lists every bad variable; secret
+ * values are never echoed). Defaults live here; docs/indexer.md lists every variable.
+ */
+export const indexerEnvironment = z.object({
+  ...serviceEnvironment,
+  ENRICHED_LOGS_TOPIC: topicName('enriched-logs'),
+  /** Partitions the source topic is created with when it does not exist yet (existing topics are left alone). */
+  ENRICHED_LOGS_PARTITIONS: integer(6, 1, 10_000),
+  /** Default `${ENRICHED_LOGS_TOPIC}-dlq`. */
+  DEAD_LETTER_TOPIC: z.string().regex(KAFKA_NAME, 'must be a valid Kafka topic name').optional(),
+  DEAD_LETTER_PARTITIONS: integer(1, 1, 10_000),
+  INDEXER_GROUP_ID: z.string().regex(KAFKA_NAME).default('iocflow-indexer'),
+
+  ELASTICSEARCH_URL: httpUrl('http://127.0.0.1:9200'),
+  /** Secret. */
+  ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
+  ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
+  /** Secret. */
+  ELASTICSEARCH_PASSWORD: z.string().optional(),
+  ELASTICSEARCH_CA_FILE: z.string().min(1).optional(),
+  ELASTICSEARCH_TLS_REJECT_UNAUTHORIZED: boolean(true),
+  ELASTICSEARCH_REQUEST_TIMEOUT: duration('30s'),
+  /** Daily indices are `<prefix>-YYYY.MM.DD`. */
+  ELASTICSEARCH_INDEX: z
+    .string()
+    .default('iocflow-logs')
+    .superRefine((prefix, context) => {
+      try {
+        validateIndexPrefix(prefix);
+      } catch (error) {
+        if (!(error instanceof InvalidIndexPrefixError)) throw error;
+        context.addIssue({ code: 'custom', message: error.message });
+      }
+    }),
+  /** Dotted path of an event id field used as `_id`; empty = `<topic>-<partition>-<offset>`. */
+  ELASTICSEARCH_ID_FIELD: z.string().optional(),
+  ELASTICSEARCH_SHARDS: integer(1, 1, 1024),
+  ELASTICSEARCH_REPLICAS: integer(1, 0, 32),
+
+  INDEXER_BULK_MAX_DOCS: integer(1000, 1, 100_000),
+  INDEXER_BULK_MAX_BYTES: integer(5 * 1_048_576, 1024, 100 * 1_048_576),
+  INDEXER_BULK_LINGER: duration('50ms'),
+  INDEXER_BULK_CONCURRENCY: integer(4, 1, 256),
+  INDEXER_PARTITIONS_CONCURRENTLY: integer(4, 1, 1024),
+  INDEXER_MAX_BYTES_PER_PARTITION: integer(1_048_576, 1024, 64 * 1_048_576),
+  INDEXER_RETRY_INITIAL: duration('200ms'),
+  INDEXER_RETRY_MAX: duration('30s'),
+  INDEXER_HOLD_MAX: duration('25s'),
+  INDEXER_SHUTDOWN_TIMEOUT: duration('20s'),
+});
+
+export type IndexerEnvironment = z.output<typeof indexerEnvironment>;
+
+export interface IndexerConfig extends IndexerEnvironment {
+  readonly deadLetterTopic: string;
+}
+
+export function loadIndexerConfig(env: Environment = process.env): IndexerConfig {
+  const parsed = loadConfig(indexerEnvironment, env);
+  return { ...parsed, deadLetterTopic: parsed.DEAD_LETTER_TOPIC ?? `${parsed.ENRICHED_LOGS_TOPIC}-dlq` };
+}

@@ -1,0 +1,125 @@
+import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, type KafkaConnectionOptions } from '@iocflow/io';
+import { JsonLogger, ReadinessRegistry } from '@iocflow/nest';
+import { Registry } from 'prom-client';
+import { INDEXER_CONFIG } from './indexer.tokens';
+import type { IndexerConfig } from './indexer.config';
+import { IndexerMetrics } from './pipeline/indexer.metrics';
+import { IndexerPipeline } from './pipeline/indexer.pipeline';
+
+function kafkaConnection(config: IndexerConfig, logger: JsonLogger, clientId: string): KafkaConnectionOptions {
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID ?? clientId,
+    logger: logger.child('kafka'),
+    ...(config.KAFKA_SSL ? { tls: { caFile: config.KAFKA_SSL_CA_FILE, rejectUnauthorized: config.KAFKA_SSL_REJECT_UNAUTHORIZED } } : {}),
+    ...(config.KAFKA_SASL_MECHANISM !== undefined
+      ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME ?? '', password: config.KAFKA_SASL_PASSWORD ?? '' } }
+      : {}),
+  };
+}
+
+/**
+ * Adapts the plain IndexerPipeline to Nest: builds the owners from the config, starts after the
+ * application is bootstrapped and stops (drain, commit, leave the group) before shutdown.
+ */
+class IndexerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  constructor(
+    @Inject(IndexerPipeline) private readonly pipeline: IndexerPipeline,
+    @Inject(KafkaAdmin) private readonly admin: KafkaAdmin,
+    @Inject(KafkaProducer) private readonly producer: KafkaProducer,
+    @Inject(ElasticsearchClient) private readonly elasticsearch: ElasticsearchClient,
+    @Inject(INDEXER_CONFIG) private readonly config: IndexerConfig,
+    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
+  ) {
+    readiness.register({ name: 'indexer-pipeline', check: () => ({ ready: this.pipeline.ready, detail: this.pipeline.ready ? 'consuming' : 'not started' }) });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.admin.ensureTopics([
+      { topic: this.config.ENRICHED_LOGS_TOPIC, partitions: this.config.ENRICHED_LOGS_PARTITIONS },
+      { topic: this.config.deadLetterTopic, partitions: this.config.DEAD_LETTER_PARTITIONS },
+    ]);
+    await this.producer.connect();
+    await this.pipeline.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.pipeline.stop();
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect(), this.elasticsearch.close()]);
+  }
+}
+
+@Module({
+  providers: [
+    {
+      provide: ElasticsearchClient,
+      inject: [INDEXER_CONFIG],
+      useFactory: (config: IndexerConfig) =>
+        new ElasticsearchClient({
+          url: config.ELASTICSEARCH_URL,
+          apiKey: config.ELASTICSEARCH_API_KEY,
+          username: config.ELASTICSEARCH_USERNAME,
+          password: config.ELASTICSEARCH_PASSWORD,
+          caFile: config.ELASTICSEARCH_CA_FILE,
+          rejectUnauthorized: config.ELASTICSEARCH_TLS_REJECT_UNAUTHORIZED,
+          requestTimeoutMs: config.ELASTICSEARCH_REQUEST_TIMEOUT,
+        }),
+    },
+    {
+      provide: KafkaAdmin,
+      inject: [INDEXER_CONFIG, JsonLogger],
+      useFactory: (config: IndexerConfig, logger: JsonLogger) => new KafkaAdmin(kafkaConnection(config, logger, 'iocflow-indexer-admin')),
+    },
+    {
+      provide: KafkaProducer,
+      inject: [INDEXER_CONFIG, JsonLogger],
+      useFactory: (config: IndexerConfig, logger: JsonLogger) => new KafkaProducer(kafkaConnection(config, logger, 'iocflow-indexer-dlq')),
+    },
+    {
+      provide: KafkaBatchConsumer,
+      inject: [INDEXER_CONFIG, JsonLogger],
+      useFactory: (config: IndexerConfig, logger: JsonLogger) =>
+        new KafkaBatchConsumer({
+          ...kafkaConnection(config, logger, 'iocflow-indexer'),
+          groupId: config.INDEXER_GROUP_ID,
+          topics: [config.ENRICHED_LOGS_TOPIC],
+          fromBeginning: true,
+          partitionsConsumedConcurrently: config.INDEXER_PARTITIONS_CONCURRENTLY,
+          maxBytesPerPartition: config.INDEXER_MAX_BYTES_PER_PARTITION,
+        }),
+    },
+    {
+      provide: IndexerPipeline,
+      inject: [INDEXER_CONFIG, KafkaBatchConsumer, KafkaProducer, ElasticsearchClient, Registry, JsonLogger],
+      useFactory: (
+        config: IndexerConfig,
+        consumer: KafkaBatchConsumer,
+        deadLetters: KafkaProducer,
+        elasticsearch: ElasticsearchClient,
+        registry: Registry,
+        logger: JsonLogger,
+      ) => new IndexerPipeline(indexerPipelineOptions(config), { consumer, deadLetters, elasticsearch, metrics: new IndexerMetrics(registry), logger: logger.child('indexer.pipeline') }),
+    },
+    IndexerLifecycle,
+  ],
+})
+export class IndexerModule {}
+
+export function indexerPipelineOptions(config: IndexerConfig) {
+  return {
+    indexPrefix: config.ELASTICSEARCH_INDEX,
+    idField: config.ELASTICSEARCH_ID_FIELD || undefined,
+    deadLetterTopic: config.deadLetterTopic,
+    bulkMaxDocuments: config.INDEXER_BULK_MAX_DOCS,
+    bulkMaxBytes: config.INDEXER_BULK_MAX_BYTES,
+    bulkLingerMs: config.INDEXER_BULK_LINGER,
+    bulkConcurrency: config.INDEXER_BULK_CONCURRENCY,
+    retryInitialMs: config.INDEXER_RETRY_INITIAL,
+    retryMaxMs: config.INDEXER_RETRY_MAX,
+    holdMaxMs: config.INDEXER_HOLD_MAX,
+    shutdownTimeoutMs: config.INDEXER_SHUTDOWN_TIMEOUT,
+    numberOfShards: config.ELASTICSEARCH_SHARDS,
+    numberOfReplicas: config.ELASTICSEARCH_REPLICAS,
+  };
+}

@@ -1,0 +1,2 @@
+/** Injection token of the validated IndexerConfig. */
+export const INDEXER_CONFIG = Symbol('INDEXER_CONFIG');
