@@ -55,6 +55,11 @@ describe('parseRestSearchFilter', () => {
     expect(parse({ attribute_timestamp: 5 })).toMatchObject({ ok: true, filter: { timestampFrom: 5 } });
   });
 
+  it('reads event_timestamp (event-level changes such as event tags)', () => {
+    expect(parse({ event_timestamp: 7 })).toMatchObject({ ok: true, filter: { eventTimestampFrom: 7 } });
+    expect(parse({ event_timestamp: 'soon' })).toMatchObject({ ok: false });
+  });
+
   it('lowercases uuids and reads event ids as numbers', () => {
     expect(parse({ uuid: 'ABC', eventid: ['12'] })).toMatchObject({ ok: true, filter: { uuids: new Set(['abc']), eventIds: new Set([12]) } });
   });

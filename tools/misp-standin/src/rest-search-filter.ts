@@ -10,6 +10,8 @@ export interface RestSearchFilter {
   /** Inclusive attribute-timestamp range (seconds). */
   readonly timestampFrom?: number;
   readonly timestampTo?: number;
+  /** Lower bound (seconds) on the timestamp of the attribute's event (`event_timestamp`). */
+  readonly eventTimestampFrom?: number;
   readonly types?: ReadonlySet<string>;
   readonly values?: ReadonlySet<string>;
   /** Which `deleted` states to return; MISP's default is live attributes only. */
@@ -103,6 +105,13 @@ export function parseRestSearchFilter(body: unknown, nowSeconds: number): Parsed
     }
   }
 
+  let eventTimestampFrom: number | undefined;
+  const rawEventTime = source['event_timestamp'];
+  if (rawEventTime !== undefined && rawEventTime !== null && rawEventTime !== '') {
+    eventTimestampFrom = resolveTime(Array.isArray(rawEventTime) ? rawEventTime[0] : rawEventTime, nowSeconds);
+    if (eventTimestampFrom === undefined) return { ok: false, message: `Invalid event_timestamp ${JSON.stringify(rawEventTime)}.` };
+  }
+
   const types = stringSet(source['type']);
   const values = stringSet(source['value']);
   const eventIds = stringSet(source['eventid']);
@@ -129,6 +138,7 @@ export function parseRestSearchFilter(body: unknown, nowSeconds: number): Parsed
       ...(limit === undefined || limit === 0 ? {} : { limit }),
       ...(timestampFrom === undefined ? {} : { timestampFrom }),
       ...(timestampTo === undefined ? {} : { timestampTo }),
+      ...(eventTimestampFrom === undefined ? {} : { eventTimestampFrom }),
       ...(types ? { types } : {}),
       ...(values ? { values } : {}),
       ...(toIds === undefined ? {} : { toIds }),

@@ -12,6 +12,7 @@ export interface SearchPage {
 function matches(attribute: StoredAttribute, filter: RestSearchFilter, event: StoredEvent | undefined): boolean {
   if (!filter.deleted.has(attribute.deleted)) return false;
   if (filter.timestampTo !== undefined && attribute.timestamp > filter.timestampTo) return false;
+  if (filter.eventTimestampFrom !== undefined && (event === undefined || event.timestamp < filter.eventTimestampFrom)) return false;
   if (filter.types && !filter.types.has(attribute.type)) return false;
   if (filter.values && !filter.values.has(attribute.value)) return false;
   if (filter.toIds !== undefined && attribute.toIds !== filter.toIds) return false;
@@ -27,6 +28,7 @@ function searchKey(filter: RestSearchFilter): string {
     filter.limit,
     filter.timestampFrom,
     filter.timestampTo,
+    filter.eventTimestampFrom,
     sets(filter.types),
     sets(filter.values),
     sets(filter.deleted),

@@ -31,6 +31,8 @@ export interface MispAttributeSearchFilter {
   readonly type?: string | readonly string[];
   /** Attribute timestamp lower bound (seconds), or a MISP relative time such as "1d". */
   readonly timestamp?: number | string;
+  /** Lower bound on the timestamp of the attribute's event: event-level changes (event tags). */
+  readonly event_timestamp?: number | string;
   readonly deleted?: 0 | 1 | readonly (0 | 1)[];
   readonly includeEventTags?: boolean;
   readonly enforceWarninglist?: boolean;
