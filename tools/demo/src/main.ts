@@ -1,0 +1,97 @@
+/**
+ * The demo's last act (scripts/demo.sh runs the services first): produce real log samples to
+ * RAW_LOGS_TOPIC, wait until the indexer has put every one of them into Elasticsearch (and the
+ * bad one into the enricher's dead-letter topic), then print what iocflow made of each.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ElasticsearchClient, KafkaProducer, KafkaTopicReader } from '@iocflow/io';
+import { buildDemoSamples, type DemoSample } from './demo-samples';
+import { pickIndicators } from './pick-indicators';
+
+const env = process.env;
+const brokers = (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
+const rawTopic = env['RAW_LOGS_TOPIC'] ?? 'raw-logs';
+const deadLetterTopic = `${rawTopic}-dlq`;
+const indexPrefix = env['ELASTICSEARCH_INDEX'] ?? 'iocflow-logs';
+const fixturesRoot = env['DEMO_FIXTURES_ROOT'] ?? resolve(process.cwd(), '..', 'shared', 'fixtures');
+const timeoutMs = Number(env['DEMO_TIMEOUT_MS'] ?? 120_000);
+
+interface Hit {
+  readonly _source: { labels?: { demo_sample?: string }; misp_src?: string; threat?: { enrichments?: { matched?: { field?: string; atomic?: string } }[] } };
+}
+
+async function main(): Promise<void> {
+  const runId = randomUUID();
+  const indicators = pickIndicators(fixturesRoot);
+  const zeek = (JSON.parse(readFileSync(join(fixturesRoot, 'elastic-integrations/packages/zeek/data_stream/dns/_dev/test/pipeline/test-dns.log-expected.json'), 'utf8')) as { expected: Record<string, unknown>[] }).expected;
+  const nginx = JSON.parse(readFileSync(join(fixturesRoot, 'elastic-beats/filebeat/module/nginx/access/test/test.log-expected.json'), 'utf8')) as Record<string, unknown>[];
+  const samples = buildDemoSamples(runId, zeek, nginx, indicators);
+
+  const producer = new KafkaProducer({ brokers, clientId: 'iocflow-demo' });
+  await producer.send(samples.map((sample, i) => ({ topic: rawTopic, key: `${runId}-${i}`, value: sample.value })));
+  await producer.disconnect();
+  console.log(`produced ${samples.length} events to ${rawTopic} (run ${runId})`);
+
+  const es = new ElasticsearchClient({ url: env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200' });
+  const expectedDocs = samples.filter((sample) => isJsonObject(sample.value)).length;
+  const hits = await waitForDocuments(es, runId, expectedDocs);
+  await es.close();
+  const deadLetters = await countDeadLetters(runId);
+
+  printTable(samples, hits);
+  console.log(`\n${samples.length} produced, ${hits.length} enriched and indexed into ${indexPrefix}-*, ${deadLetters} dead-lettered to ${deadLetterTopic}`);
+  if (hits.length !== expectedDocs || deadLetters !== samples.length - expectedDocs) process.exitCode = 1;
+}
+
+async function waitForDocuments(es: ElasticsearchClient, runId: string, expected: number): Promise<Hit[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await es
+      .request<{ hits: { hits: Hit[] } }>('POST', `/${indexPrefix}-*/_search`, {
+        size: 1000,
+        query: { term: { 'labels.demo_run': runId } },
+      })
+      .catch(() => ({ hits: { hits: [] as Hit[] } }));
+    if (response.hits.hits.length >= expected || Date.now() > deadline) return response.hits.hits;
+    await new Promise((done) => setTimeout(done, 500));
+  }
+}
+
+async function countDeadLetters(runId: string): Promise<number> {
+  const reader = new KafkaTopicReader({ brokers, clientId: 'iocflow-demo' });
+  let count = 0;
+  await reader.read(deadLetterTopic, async (batch) => {
+    count += batch.messages.filter((message) => message.key?.toString('utf8').startsWith(runId)).length;
+  });
+  await reader.stop();
+  return count;
+}
+
+function printTable(samples: readonly DemoSample[], hits: readonly Hit[]): void {
+  const bySample = new Map(hits.map((hit) => [hit._source.labels?.demo_sample, hit._source]));
+  const rows = samples.map((sample) => {
+    const doc = bySample.get(sample.label);
+    const match = doc?.threat?.enrichments?.[0]?.matched;
+    return [sample.label, doc ? (doc.misp_src ?? '(missing)') : '(dead-lettered)', match ? `${match.field} = ${match.atomic}` : ''];
+  });
+  const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length), 10));
+  const line = (row: readonly string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
+  console.log(`\n${line(['sample', 'misp_src', 'matched'])}\n${line(widths.map((w) => '-'.repeat(w)))}`);
+  for (const row of rows) console.log(line(row));
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
