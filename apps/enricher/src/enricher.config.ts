@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
+import type { KafkaConnectionOptions } from '@iocflow/io';
 import { z } from 'zod';
 import { DEFAULT_LOOKUP_RULES, parseLookupRules, type LookupRule } from './pipeline/lookup-rules';
 
@@ -33,6 +34,10 @@ export const enricherEnvironment = z.object({
   ENRICHER_HOLD_MAX: duration('25s'),
   ENRICHER_PARTITIONS_CONCURRENTLY: integer(4, 1, 1024),
   ENRICHER_MAX_BYTES_PER_PARTITION: integer(1_048_576, 1024, 64 * 1_048_576),
+  /** Table mode: re-read the whole indicator topic into a fresh table this often (0 = never); a safety net if the follower stalls. */
+  ENRICHER_TABLE_RELOAD: duration('1h'),
+  /** Memcached mode: how often readiness re-reads the sync sentinel between batches. */
+  ENRICHER_PROBE_INTERVAL: duration('5s'),
   /** Base URL of the MISP UI, for `threat.enrichments.indicator.reference` (table mode). */
   MISP_URL: httpUrl().optional(),
 });
@@ -53,4 +58,16 @@ export function loadEnricherConfig(env: Environment = process.env): EnricherConf
     lookupRules = parseLookupRules(source.startsWith('@') ? readFileSync(source.slice(1), 'utf8') : source);
   }
   return { ...parsed, deadLetterTopic: parsed.DEAD_LETTER_TOPIC ?? `${parsed.RAW_LOGS_TOPIC}-dlq`, lookupRules };
+}
+
+/** Kafka connection options for the owners; the SASL password is passed on, never logged. */
+export function kafkaConnection(config: EnricherConfig, clientId: string): KafkaConnectionOptions {
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID ?? clientId,
+    ...(config.KAFKA_SSL ? { tls: { rejectUnauthorized: config.KAFKA_SSL_REJECT_UNAUTHORIZED, ...(config.KAFKA_SSL_CA_FILE === undefined ? {} : { caFile: config.KAFKA_SSL_CA_FILE }) } } : {}),
+    ...(config.KAFKA_SASL_MECHANISM !== undefined && config.KAFKA_SASL_USERNAME !== undefined && config.KAFKA_SASL_PASSWORD !== undefined
+      ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
+      : {}),
+  };
 }

@@ -1,0 +1,185 @@
+import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, type IoLogger } from '@iocflow/io';
+import { RateLimitedLog, type ComponentLogger } from '@iocflow/nest';
+import type { Registry } from 'prom-client';
+import { kafkaConnection, type EnricherConfig } from './enricher.config';
+import type { IndicatorLookup, StoreStatus } from './lookup/indicator-lookup';
+import { MemcachedIndicatorLookup } from './lookup/memcached.lookup';
+import { TableIndicatorLookup } from './lookup/table.lookup';
+import { EnricherMetrics } from './metrics/enricher.metrics';
+import { EnricherPipeline, type PipelineLog } from './pipeline/enricher.pipeline';
+import { compileRules } from './pipeline/extract-observables';
+import { holdDelay } from './pipeline/hold-delay';
+
+const CLIENT_ID = 'iocflow-enricher';
+
+/**
+ * Opens and closes everything the enricher talks to, in order, around the pipeline:
+ * start: lookup store (memcached connection + sentinel probe, or table load in the background)
+ *        → output topics → producer → consumer group (batches start flowing; they hold until the
+ *        store is usable);
+ * stop:  abort holds → consumer stop (finishes the in-flight batch, commits, leaves the group)
+ *        → producer flush/close → store close.
+ * Framework-free so that tests and benchmarks run the real thing; the NestJS service only
+ * calls start/stop.
+ */
+export class EnricherRuntime {
+  readonly metrics: EnricherMetrics;
+  private lookup: IndicatorLookup | undefined;
+  private memcached: MemcachedClient | undefined;
+  private table: TableIndicatorLookup | undefined;
+  private producer: KafkaProducer | undefined;
+  private consumer: KafkaBatchConsumer | undefined;
+  private pipeline: EnricherPipeline | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly config: EnricherConfig,
+    registry: Registry,
+    private readonly log: ComponentLogger,
+  ) {
+    this.metrics = new EnricherMetrics(registry);
+  }
+
+  /** Readiness: the lookup store can answer. */
+  status(): StoreStatus {
+    return this.lookup?.status() ?? { usable: false, reason: 'not started' };
+  }
+
+  async start(): Promise<void> {
+    const config = this.config;
+    const connection = { ...kafkaConnection(config, CLIENT_ID), logger: this.ioLogger() };
+    this.lookup = config.ENRICHER_LOOKUP_MODE === 'memcached' ? this.startMemcached() : this.startTable(connection);
+
+    const admin = new KafkaAdmin(connection);
+    try {
+      await admin.connect();
+      const partitions = (await admin.fetchTopicOffsets(config.RAW_LOGS_TOPIC)).length;
+      await admin.ensureTopics([
+        { topic: config.ENRICHED_LOGS_TOPIC, partitions },
+        { topic: config.deadLetterTopic, partitions },
+      ]);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+
+    this.producer = new KafkaProducer(connection);
+    await this.producer.connect();
+    this.pipeline = new EnricherPipeline(
+      {
+        enrichedTopic: config.ENRICHED_LOGS_TOPIC,
+        deadLetterTopic: config.deadLetterTopic,
+        rules: compileRules(config.lookupRules, config.ENRICHER_PARENT_DOMAINS),
+        maxEventBytes: config.ENRICHER_MAX_EVENT_BYTES,
+        maxObservablesPerEvent: config.ENRICHER_MAX_OBSERVABLES_PER_EVENT,
+        onStoreUnavailable: config.ENRICHER_ON_STORE_UNAVAILABLE,
+        retryInitialMs: config.ENRICHER_RETRY_INITIAL,
+        retryMaxMs: config.ENRICHER_RETRY_MAX,
+        holdMaxMs: config.ENRICHER_HOLD_MAX,
+        ...(config.MISP_URL === undefined ? {} : { mispUrl: config.MISP_URL }),
+      },
+      this.lookup,
+      this.producer,
+      this.metrics,
+      this.pipelineLog(),
+    );
+    const pipeline = this.pipeline;
+    this.consumer = new KafkaBatchConsumer({
+      ...connection,
+      groupId: config.ENRICHER_GROUP_ID,
+      topics: [config.RAW_LOGS_TOPIC],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: config.ENRICHER_PARTITIONS_CONCURRENTLY,
+      maxBytesPerPartition: config.ENRICHER_MAX_BYTES_PER_PARTITION,
+      listeners: {
+        onPartitionsAssigned: (partitions) => this.log.info('partitions assigned', { partitions }),
+        onPartitionsRevoked: (partitions) => this.log.info('partitions revoked', { partitions }),
+      },
+    });
+    await this.consumer.run((batch) => pipeline.handleBatch(batch));
+    this.log.info('enricher started', { mode: config.ENRICHER_LOOKUP_MODE, rawTopic: config.RAW_LOGS_TOPIC, enrichedTopic: config.ENRICHED_LOGS_TOPIC, rules: config.lookupRules.length });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    this.pipeline?.stop();
+    await this.consumer?.stop().catch((error: unknown) => this.log.warn('consumer stop failed', { error }));
+    await this.producer?.disconnect().catch((error: unknown) => this.log.warn('producer disconnect failed', { error }));
+    await this.table?.stop().catch(() => undefined);
+    await this.memcached?.close();
+    this.log.info('enricher stopped');
+  }
+
+  private startMemcached(): IndicatorLookup {
+    const config = this.config;
+    this.memcached = new MemcachedClient({ servers: config.MEMCACHED_SERVERS });
+    const lookup = new MemcachedIndicatorLookup(this.memcached, {
+      maxStalenessMs: config.ENRICHER_MAX_STALENESS,
+      cacheTtlMs: config.ENRICHER_CACHE_TTL,
+      cacheMaxEntries: config.ENRICHER_CACHE_MAX_ENTRIES,
+    });
+    const probe = async (): Promise<void> => {
+      const status = await lookup.probe();
+      this.metrics.storeUsable.set(status.usable ? 1 : 0);
+    };
+    void probe();
+    this.every(config.ENRICHER_PROBE_INTERVAL, probe);
+    return lookup;
+  }
+
+  private startTable(connection: ReturnType<typeof kafkaConnection>): IndicatorLookup {
+    const config = this.config;
+    const invalid = new RateLimitedLog(10_000);
+    const table = new TableIndicatorLookup(config.IOC_TOPIC, () => new KafkaTopicReader({ ...connection, groupIdPrefix: `${CLIENT_ID}-table` }), {
+      loaded: (indicators, records, seconds) => {
+        this.metrics.storeUsable.set(1);
+        this.log.info('indicator table loaded and swapped in', { topic: config.IOC_TOPIC, indicators, records, seconds });
+      },
+      invalidRecord: (key) => invalid.maybe((suppressed) => this.log.warn('ignored an indicator record that is not an IndicatorRecord', { key: key.slice(0, 80), suppressed })),
+      readerFailed: (error) => this.log.warn('indicator topic reader failed', { error }),
+    });
+    this.table = table;
+    // The first load retries until it succeeds; batches hold meanwhile (STORE_LOADING).
+    const loadUntilDone = async (): Promise<void> => {
+      for (let attempt = 1; !this.stopped; attempt++) {
+        try {
+          await table.reload();
+          return;
+        } catch {
+          await new Promise((resolve) => setTimeout(resolve, holdDelay(attempt, 500, 30_000, Math.random())));
+        }
+      }
+    };
+    void loadUntilDone();
+    if (config.ENRICHER_TABLE_RELOAD > 0) this.every(config.ENRICHER_TABLE_RELOAD, () => loadUntilDone());
+    return table;
+  }
+
+  private every(ms: number, task: () => Promise<void>): void {
+    const timer = setInterval(() => void task().catch(() => undefined), ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private pipelineLog(): PipelineLog {
+    const unavailable = new RateLimitedLog(10_000);
+    const dead = new RateLimitedLog(10_000);
+    return {
+      storeUnavailable: (error, held) =>
+        unavailable.maybe((suppressed) => this.log.warn(held ? 'lookup store unusable: holding the batch' : 'lookup store unusable: passing events as unknown', { code: error.code, reason: error.message, suppressed })),
+      deadLettered: (rejection, topic, partition, offset) =>
+        dead.maybe((suppressed) => this.log.warn('record dead-lettered', { reason: rejection.reason, detail: rejection.message, topic, partition, offset, suppressed })),
+    };
+  }
+
+  private ioLogger(): IoLogger {
+    return {
+      debug: (message, context) => this.log.debug(message, context),
+      info: (message, context) => this.log.info(message, context),
+      warn: (message, context) => this.log.warn(message, context),
+      error: (message, context) => this.log.error(message, context),
+    };
+  }
+}

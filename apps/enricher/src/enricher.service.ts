@@ -1,0 +1,31 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { JsonLogger, ReadinessRegistry } from '@iocflow/nest';
+import { Registry } from 'prom-client';
+import { ENRICHER_CONFIG } from './enricher.tokens';
+import type { EnricherConfig } from './enricher.config';
+import { EnricherRuntime } from './enricher.runtime';
+
+/** NestJS adapter: starts the runtime at bootstrap, stops it on SIGTERM/SIGINT, feeds readiness. */
+@Injectable()
+export class EnricherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly runtime: EnricherRuntime;
+
+  constructor(@Inject(ENRICHER_CONFIG) config: EnricherConfig, @Inject(Registry) registry: Registry, @Inject(JsonLogger) logger: JsonLogger, @Inject(ReadinessRegistry) readiness: ReadinessRegistry) {
+    this.runtime = new EnricherRuntime(config, registry, logger.child('pipeline'));
+    readiness.register({
+      name: 'lookup-store',
+      check: () => {
+        const status = this.runtime.status();
+        return status.reason === undefined ? { ready: status.usable } : { ready: status.usable, detail: status.reason };
+      },
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.runtime.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runtime.stop();
+  }
+}
