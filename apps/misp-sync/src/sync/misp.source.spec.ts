@@ -2,7 +2,7 @@ import { mispSearchFilter } from './misp.source';
 
 describe('mispSearchFilter', () => {
   it('asks for deleted attributes and event tags, never filters to_ids server-side', () => {
-    const filter = mispSearchFilter(1_700_000_000, false);
+    const filter = mispSearchFilter({ timestamp: 1_700_000_000 }, false);
     expect(filter).toMatchObject({ deleted: [0, 1], includeEventTags: true, timestamp: 1_700_000_000 });
     expect(filter).not.toHaveProperty('to_ids');
     expect(filter).not.toHaveProperty('enforceWarninglist');
@@ -10,8 +10,12 @@ describe('mispSearchFilter', () => {
   });
 
   it('omits the timestamp for a pull of everything, and passes enforceWarninglist', () => {
-    const filter = mispSearchFilter(undefined, true);
+    const filter = mispSearchFilter({}, true);
     expect(filter).not.toHaveProperty('timestamp');
     expect(filter.enforceWarninglist).toBe(true);
+  });
+
+  it('pulls attributes of recently changed events by event_timestamp (event tag changes)', () => {
+    expect(mispSearchFilter({ eventTimestamp: 1_700_000_000 }, false)).toMatchObject({ event_timestamp: 1_700_000_000 });
   });
 });

@@ -1,7 +1,7 @@
 import { isMispError, SUPPORTED_MISP_TYPES } from '@iocflow/core';
 import type { MispAttributeSearchFilter, MispAttributeSearchPage, MispClient } from '@iocflow/io';
 import { retryDelay } from './retry-delay';
-import type { AttributePage, AttributeSource } from './sync.pipeline';
+import type { AttributePage, AttributeSource, PullWindow } from './sync.pipeline';
 
 /** The MISP call this source needs. */
 export type MispSearchPort = Pick<MispClient, 'searchAttributes'>;
@@ -29,19 +29,22 @@ export interface MispSourceHooks {
  * bumps the timestamp, so it shows up incrementally); `to_ids` is not filtered server-side because
  * turning it off is an edit we must see; only types we can match are asked for.
  */
-export function mispSearchFilter(from: number | undefined, enforceWarninglist: boolean): MispAttributeSearchFilter {
+export function mispSearchFilter(window: PullWindow, enforceWarninglist: boolean): MispAttributeSearchFilter {
   return {
     type: [...SUPPORTED_MISP_TYPES],
     deleted: [0, 1],
     includeEventTags: true,
-    ...(from === undefined ? {} : { timestamp: from }),
+    ...(window.timestamp === undefined ? {} : { timestamp: window.timestamp }),
+    ...(window.eventTimestamp === undefined ? {} : { event_timestamp: window.eventTimestamp }),
     ...(enforceWarninglist ? { enforceWarninglist: true } : {}),
   };
 }
 
 /**
  * MISP's `/attributes/restSearch`, paged (1-based `page`, `limit`), one page at a time so memory
- * stays flat for any MISP size. The pull ends at the first short page. A failed page is retried
+ * stays flat for any MISP size. The pull ends at the first short page — or, with
+ * `enforceWarninglist`, at the first empty one: MISP drops warninglisted attributes after applying
+ * the limit, so a short page is not the last one there. A failed page is retried
  * with backoff when the error says waiting helps (5xx, timeouts, garbage); anything else — or the
  * last retry — rejects, and the pipeline keeps everything as it was.
  */
@@ -52,23 +55,22 @@ export class MispSource implements AttributeSource {
     private readonly hooks: MispSourceHooks,
   ) {}
 
-  async *pages(from: number | undefined): AsyncIterable<AttributePage> {
-    const filter = mispSearchFilter(from, this.options.enforceWarninglist);
-    for (let page = 1; ; page++) {
-      const result = await this.fetchPage(filter, page);
-      if (result.invalid.length > 0) this.hooks.onInvalid(page, result.invalid);
-      yield { attributes: result.attributes };
-      if (result.received < this.options.pageSize) return;
-    }
+  async *pages(window: PullWindow): AsyncIterable<AttributePage> {
+    yield* this.paged(mispSearchFilter(window, this.options.enforceWarninglist));
   }
 
   /** The current state of the given attributes (live notifications ask MISP before applying). */
   async *pagesByUuid(uuids: readonly string[]): AsyncIterable<AttributePage> {
-    const filter: MispAttributeSearchFilter = { ...mispSearchFilter(undefined, this.options.enforceWarninglist), uuid: uuids };
+    yield* this.paged({ ...mispSearchFilter({}, this.options.enforceWarninglist), uuid: uuids });
+  }
+
+  private async *paged(filter: MispAttributeSearchFilter): AsyncIterable<AttributePage> {
     for (let page = 1; ; page++) {
       const result = await this.fetchPage(filter, page);
+      if (result.invalid.length > 0) this.hooks.onInvalid(page, result.invalid);
       yield { attributes: result.attributes };
-      if (result.received < this.options.pageSize) return;
+      const last = this.options.enforceWarninglist ? result.received === 0 : result.received < this.options.pageSize;
+      if (last) return;
     }
   }
 

@@ -2,10 +2,10 @@ import { advanceCursor, formatSyncCursor, fullSyncFrom, isFullSyncDue, parseSync
 
 describe('sync cursor', () => {
   it('round-trips and rejects what it did not write', () => {
-    const cursor = { timestamp: 1_700_000_000, lastFullSyncAt: '2025-01-01T00:00:00.000Z' };
+    const cursor = { timestamp: 1_700_000_000, eventTimestamp: 1_700_000_100, lastFullSyncAt: '2025-01-01T00:00:00.000Z' };
     expect(parseSyncCursor(formatSyncCursor(cursor))).toEqual(cursor);
     expect(parseSyncCursor('{"timestamp":5}')).toEqual({ timestamp: 5 });
-    for (const bad of [null, undefined, '', 'nope', '[]', '{"timestamp":"5"}', '{"timestamp":-1}', '{"timestamp":1,"lastFullSyncAt":"never"}']) {
+    for (const bad of [null, undefined, '', 'nope', '[]', '{"timestamp":"5"}', '{"timestamp":-1}', '{"timestamp":1,"lastFullSyncAt":"never"}', '{"timestamp":1,"eventTimestamp":"x"}']) {
       expect(parseSyncCursor(bad)).toBeUndefined();
     }
   });

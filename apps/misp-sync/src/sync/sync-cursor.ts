@@ -7,6 +7,12 @@
  */
 export interface SyncCursor {
   readonly timestamp: number;
+  /**
+   * Event-level changes (an event tag, which names the feed) do not bump attribute timestamps:
+   * the next pull also asks for attributes whose event changed since this time (our clock, minus
+   * the skew margin, at the start of the last complete pull).
+   */
+  readonly eventTimestamp?: number;
   /** ISO time the last complete full reconciliation started. */
   readonly lastFullSyncAt?: string;
 }
@@ -25,10 +31,15 @@ export function parseSyncCursor(raw: string | null | undefined): SyncCursor | un
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { timestamp, lastFullSyncAt } = parsed as Record<string, unknown>;
+  const { timestamp, eventTimestamp, lastFullSyncAt } = parsed as Record<string, unknown>;
   if (typeof timestamp !== 'number' || !Number.isSafeInteger(timestamp) || timestamp < 0) return undefined;
+  if (eventTimestamp !== undefined && (typeof eventTimestamp !== 'number' || !Number.isSafeInteger(eventTimestamp))) return undefined;
   if (lastFullSyncAt !== undefined && (typeof lastFullSyncAt !== 'string' || Number.isNaN(Date.parse(lastFullSyncAt)))) return undefined;
-  return lastFullSyncAt === undefined ? { timestamp } : { timestamp, lastFullSyncAt };
+  return {
+    timestamp,
+    ...(eventTimestamp === undefined ? {} : { eventTimestamp }),
+    ...(lastFullSyncAt === undefined ? {} : { lastFullSyncAt }),
+  };
 }
 
 /**

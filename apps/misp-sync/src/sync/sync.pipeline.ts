@@ -14,9 +14,15 @@ export interface AttributePage {
   readonly total?: number;
 }
 
-/** A paged pull of attributes with `timestamp >= from` (everything when `from` is undefined). */
+/** Lower bounds of a pull (seconds, inclusive): attribute timestamp, event timestamp; none = everything. */
+export interface PullWindow {
+  readonly timestamp?: number;
+  readonly eventTimestamp?: number;
+}
+
+/** A paged pull of attributes. */
 export interface AttributeSource {
-  pages(from: number | undefined): AsyncIterable<AttributePage>;
+  pages(window: PullWindow): AsyncIterable<AttributePage>;
   /** The current state of the given attributes (absent = hard-deleted or no longer matchable). */
   pagesByUuid(uuids: readonly string[]): AsyncIterable<AttributePage>;
 }
@@ -119,12 +125,20 @@ export class SyncPipeline {
     const mode: SyncMode = isFullSyncDue(this.cursor, startedMs, this.options.fullSyncIntervalMs) ? 'full' : 'incremental';
     const pullStartSec = Math.floor(startedMs / 1000) - this.options.clockSkewMarginSec;
     try {
-      const from = mode === 'full' || this.cursor === undefined ? fullSyncFrom(startedMs, this.options.lookbackMs) : this.cursor.timestamp;
-      const pulled = await this.pull(mode, from);
+      const windows: PullWindow[] = [];
+      if (mode === 'full' || this.cursor === undefined) {
+        const from = fullSyncFrom(startedMs, this.options.lookbackMs);
+        windows.push(from === undefined ? {} : { timestamp: from });
+      } else {
+        windows.push({ timestamp: this.cursor.timestamp });
+        if (this.cursor.eventTimestamp !== undefined) windows.push({ eventTimestamp: this.cursor.eventTimestamp });
+      }
+      const pulled = await this.pull(mode, windows);
       let removed = 0;
       if (mode === 'full') removed = await this.reconcile(pulled.seen, this.options.feedRules.source, pullStartSec);
       const cursor: SyncCursor = {
         timestamp: advanceCursor(this.cursor?.timestamp, pulled.maxTimestamp, pullStartSec),
+        eventTimestamp: Math.max(pullStartSec, this.cursor?.eventTimestamp ?? 0),
         ...(mode === 'full' ? { lastFullSyncAt: new Date(startedMs).toISOString() } : this.cursor?.lastFullSyncAt === undefined ? {} : { lastFullSyncAt: this.cursor.lastFullSyncAt }),
       };
       await this.deps.syncState.saveCursor(cursor);
@@ -198,7 +212,7 @@ export class SyncPipeline {
     return diff;
   }
 
-  private async pull(mode: SyncMode, from: number | undefined) {
+  private async pull(mode: SyncMode, windows: readonly PullWindow[]) {
     const started = this.deps.now();
     let lastProgress = started;
     const seen = new Set<string>();
@@ -207,8 +221,9 @@ export class SyncPipeline {
     let added = 0;
     let updated = 0;
     let removed = 0;
-    this.deps.logger.info('sync started', { mode, from });
-    for await (const page of this.deps.source.pages(from)) {
+    this.deps.logger.info('sync started', { mode, windows });
+    const total = mode === 'full' && this.state.attributeCount > 0 ? this.state.attributeCount : undefined;
+    for await (const page of this.pagesOf(windows)) {
       const updates = page.attributes.map((attribute) => toAttributeUpdate(attribute, this.options.feedRules));
       for (const attribute of page.attributes) {
         seen.add(attribute.uuid.toLowerCase());
@@ -222,11 +237,16 @@ export class SyncPipeline {
       const now = this.deps.now();
       if (now - lastProgress >= this.options.progressIntervalMs) {
         lastProgress = now;
-        const line = formatProgress({ stage: `${mode} sync`, done: count, total: page.total, elapsedMs: now - started });
-        this.deps.logger.info(line, { mode, done: count, total: page.total });
+        // A full pull's total is estimated from the attributes tracked before it (MISP reports no count).
+        const line = formatProgress({ stage: `${mode} sync`, done: count, total: page.total ?? total, elapsedMs: now - started });
+        this.deps.logger.info(line, { mode, done: count, total: page.total ?? total });
       }
     }
     return { seen, maxTimestamp, count, added, updated, removed };
+  }
+
+  private async *pagesOf(windows: readonly PullWindow[]): AsyncIterable<AttributePage> {
+    for (const window of windows) yield* this.deps.source.pages(window);
   }
 
   /**
