@@ -26,12 +26,37 @@ export const KAFKAJS_LOG_LEVELS: Record<KafkaLogLevel, logLevel> = {
   debug: logLevel.DEBUG,
 };
 
+/**
+ * kafkajs' Connection logs every error response at ERROR, including the ones its own callers handle
+ * routinely (a rebalance, a coordinator that is loading or moved, a leader election). Those become
+ * debug lines: a rebalance must not page anyone. Other error responses become warnings; whoever
+ * finally fails reports the error.
+ */
+const ROUTINE_RESPONSE_ERRORS = [
+  'The group is rebalancing',
+  'The coordinator is loading',
+  'The coordinator is not available',
+  'This is not the correct coordinator',
+  'There is no leader for this topic-partition',
+  'This server is not the leader for that topic-partition',
+  'The broker is not the leader',
+];
+
+export function kafkajsEntryLevel(entry: LogEntry): logLevel {
+  const { namespace, level, log } = entry;
+  if (level !== logLevel.ERROR || namespace !== 'Connection' || !log.message.startsWith('Response ')) return level;
+  const error = typeof log['error'] === 'string' ? log['error'] : '';
+  return ROUTINE_RESPONSE_ERRORS.some((text) => error.startsWith(text)) ? logLevel.DEBUG : logLevel.WARN;
+}
+
 /** Routes kafkajs' own log lines to an IoLogger, tagged with the kafkajs namespace. */
 export function kafkajsLogCreator(logger: IoLogger): logCreator {
-  return () =>
-    ({ namespace, level, log }: LogEntry) => {
-      const { message, timestamp: _timestamp, ...extra } = log;
-      const context = { component: `kafkajs.${namespace}`, ...extra };
+  return (configuredLevel) =>
+    (entry: LogEntry) => {
+      const level = kafkajsEntryLevel(entry);
+      if (level > configuredLevel) return;
+      const { message, timestamp: _timestamp, ...extra } = entry.log;
+      const context = { component: `kafkajs.${entry.namespace}`, ...extra };
       if (level === logLevel.ERROR) logger.error(message, context);
       else if (level === logLevel.WARN) logger.warn(message, context);
       else if (level === logLevel.INFO) logger.info(message, context);

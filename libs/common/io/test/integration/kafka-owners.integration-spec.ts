@@ -1,0 +1,275 @@
+import {
+  type KafkaConsumedBatch,
+  KafkaAdmin,
+  KafkaBatchConsumer,
+  type KafkaBatchConsumerOptions,
+  KafkaProducer,
+  KafkaTopicReader,
+  type KafkaTopicPartitions,
+  isIoError,
+} from '../../src';
+import { freePort, pollUntil, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
+
+const brokers = stackEndpoints().kafkaBrokers;
+const base = { brokers, clientId: 'common-io-it', logLevel: 'error' as const };
+
+describe('Kafka owners against the real Kafka 4', () => {
+  let admin: KafkaAdmin;
+  let producer: KafkaProducer;
+  const topics: string[] = [];
+  const consumers: KafkaBatchConsumer[] = [];
+
+  async function newTopic(partitions: number, compacted = false): Promise<string> {
+    const topic = uniqueName('it-io');
+    topics.push(topic);
+    await admin.ensureTopics([{ topic, partitions, compacted }]);
+    return topic;
+  }
+
+  function newConsumer(options: Omit<KafkaBatchConsumerOptions, keyof typeof base>): KafkaBatchConsumer {
+    const consumer = new KafkaBatchConsumer({ ...base, heartbeatIntervalMs: 500, sessionTimeoutMs: 10_000, ...options });
+    consumers.push(consumer);
+    return consumer;
+  }
+
+  beforeAll(async () => {
+    await requireService('kafka');
+    admin = new KafkaAdmin(base);
+    producer = new KafkaProducer(base);
+    await Promise.all([admin.connect(), producer.connect()]);
+  });
+
+  afterAll(async () => {
+    await Promise.allSettled(consumers.map((c) => c.stop()));
+    await producer?.disconnect();
+    if (topics.length > 0) await admin?.deleteTopics(topics).catch(() => undefined);
+    await admin?.disconnect();
+  });
+
+  it('ensureTopics creates once, is idempotent, and the compacted config is visible', async () => {
+    const topic = uniqueName('it-io');
+    topics.push(topic);
+    const spec = { topic, partitions: 3, compacted: true, configEntries: { 'min.cleanable.dirty.ratio': '0.01' } };
+    expect(await admin.ensureTopics([spec])).toEqual([topic]);
+    expect(await admin.ensureTopics([spec])).toEqual([]);
+    await Promise.all([admin.ensureTopics([spec]), admin.ensureTopics([spec])]);
+    const config = await admin.describeTopicConfig(topic);
+    expect(config['cleanup.policy']).toBe('compact');
+    expect(config['min.cleanable.dirty.ratio']).toBe('0.01');
+    expect((await admin.fetchTopicOffsets(topic)).map((o) => o.partition)).toEqual([0, 1, 2]);
+  });
+
+  it('produces with headers, null keys and gzip, and consumes them back in whole batches', async () => {
+    const topic = await newTopic(1);
+    const gzipProducer = new KafkaProducer({ ...base, compression: 'gzip' });
+    try {
+      await gzipProducer.send([
+        { topic, key: 'k1', value: 'v1', headers: { source: 'it', binary: Buffer.from([0, 1, 2]) } },
+        { topic, key: null, value: Buffer.from('no key') },
+        { topic, key: 'k1', value: null },
+      ]);
+    } finally {
+      await gzipProducer.disconnect();
+    }
+    const batches: KafkaConsumedBatch[] = [];
+    const consumer = newConsumer({ groupId: uniqueName('it-group'), topics: [topic], fromBeginning: true });
+    await consumer.run(async (batch) => {
+      batches.push(batch);
+    });
+    const messages = await pollUntil(() => {
+      const all = batches.flatMap((b) => b.messages);
+      return all.length >= 3 && all;
+    });
+    expect(messages.map((m) => [m.offset, m.key?.toString() ?? null, m.value?.toString() ?? null])).toEqual([
+      ['0', 'k1', 'v1'],
+      ['1', null, 'no key'],
+      ['2', 'k1', null],
+    ]);
+    expect(messages[0]!.headers['source']!.toString()).toBe('it');
+    expect([...messages[0]!.headers['binary']!]).toEqual([0, 1, 2]);
+    expect(Number(messages[0]!.timestamp)).toBeGreaterThan(Date.now() - 600_000);
+    await consumer.stop();
+  });
+
+  it('commits after each handled batch: a new member of the group resumes without redelivery', async () => {
+    const topic = await newTopic(2);
+    const groupId = uniqueName('it-group');
+    await producer.send(Array.from({ length: 1000 }, (_, i) => ({ topic, key: `key-${i}`, value: `first-${i}` })));
+
+    const first: string[] = [];
+    const consumerA = newConsumer({ groupId, topics: [topic], fromBeginning: true });
+    await consumerA.run(async (batch) => {
+      for (const m of batch.messages) first.push(`${batch.partition}:${m.offset}:${m.value?.toString()}`);
+    });
+    await pollUntil(() => first.length >= 1000, { description: '1000 records consumed' });
+    await pollUntil(async () => (await admin.consumerGroupLag(groupId, topic)).every((p) => p.lag === 0), {
+      description: 'all offsets committed',
+    });
+    await consumerA.stop();
+    expect(new Set(first).size).toBe(1000);
+
+    await producer.send(Array.from({ length: 200 }, (_, i) => ({ topic, key: `key-${i}`, value: `second-${i}` })));
+    const second: string[] = [];
+    const consumerB = newConsumer({ groupId, topics: [topic], fromBeginning: true });
+    await consumerB.run(async (batch) => {
+      for (const m of batch.messages) second.push(m.value?.toString() ?? 'null');
+    });
+    await pollUntil(() => second.length >= 200, { description: '200 new records consumed' });
+    await pollUntil(async () => (await admin.consumerGroupLag(groupId, topic)).every((p) => p.lag === 0));
+    await consumerB.stop();
+    expect(second.length).toBe(200);
+    expect(second.every((v) => v.startsWith('second-'))).toBe(true);
+    const lag = await admin.consumerGroupLag(groupId, topic);
+    expect(lag.reduce((sum, p) => sum + Number(p.committed), 0)).toBe(1200);
+  });
+
+  it('does not commit a batch whose handler failed: it is delivered again', async () => {
+    const topic = await newTopic(1);
+    const groupId = uniqueName('it-group');
+    await producer.send(Array.from({ length: 10 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
+    let failures = 0;
+    const delivered: string[] = [];
+    const consumer = newConsumer({ groupId, topics: [topic], fromBeginning: true });
+    await consumer.run(async (batch) => {
+      if (failures === 0) {
+        failures++;
+        const lag = await admin.consumerGroupLag(groupId, topic);
+        expect(lag[0]!.committed).toBeNull();
+        throw new Error('downstream write failed');
+      }
+      for (const m of batch.messages) delivered.push(m.offset);
+    });
+    await pollUntil(() => delivered.length >= 10, { description: 'the failed batch to be delivered again' });
+    expect(delivered.slice(0, 10)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    await pollUntil(async () => (await admin.consumerGroupLag(groupId, topic))[0]!.committed === '10');
+    await consumer.stop();
+  });
+
+  it('stop() lets the in-flight handler finish and commits its batch before leaving', async () => {
+    const topic = await newTopic(1);
+    const groupId = uniqueName('it-group');
+    await producer.send(Array.from({ length: 5 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let started = false;
+    let finished = false;
+    const consumer = newConsumer({ groupId, topics: [topic], fromBeginning: true });
+    await consumer.run(async () => {
+      started = true;
+      await released;
+      finished = true;
+    });
+    await pollUntil(() => started, { description: 'the handler to start' });
+    const stopping = consumer.stop();
+    setTimeout(release, 1500);
+    await stopping;
+    expect(finished).toBe(true);
+    const [lag] = await admin.consumerGroupLag(groupId, topic);
+    expect(lag).toMatchObject({ committed: '5', lag: 0 });
+  });
+
+  it('two consumers in one group share 4 partitions and hand them back on stop', async () => {
+    const topic = await newTopic(4);
+    const groupId = uniqueName('it-group');
+    const seen = { a: new Map<number, number>(), b: new Map<number, number>() };
+    const revokedFromA: KafkaTopicPartitions[] = [];
+    const count = (target: Map<number, number>) => async (batch: KafkaConsumedBatch) => {
+      target.set(batch.partition, (target.get(batch.partition) ?? 0) + batch.messages.length);
+    };
+    const consumerA = newConsumer({
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      listeners: { onPartitionsRevoked: (p) => revokedFromA.push(...p) },
+    });
+    await consumerA.run(count(seen.a));
+    await pollUntil(() => partitionsOf(consumerA).length === 4, { description: 'A to own all 4 partitions' });
+
+    const consumerB = newConsumer({ groupId, topics: [topic], fromBeginning: true });
+    await consumerB.run(count(seen.b));
+    await pollUntil(() => partitionsOf(consumerA).length === 2 && partitionsOf(consumerB).length === 2, {
+      description: 'the group to rebalance to 2 + 2 partitions',
+    });
+    expect([...partitionsOf(consumerA), ...partitionsOf(consumerB)].sort()).toEqual([0, 1, 2, 3]);
+    expect(revokedFromA.flatMap((r) => r.partitions).sort()).toEqual(partitionsOf(consumerB).sort());
+
+    await producer.send(Array.from({ length: 400 }, (_, i) => ({ topic, key: `key-${i}`, value: `v${i}` })));
+    const total = () => [...seen.a.values(), ...seen.b.values()].reduce((s, n) => s + n, 0);
+    await pollUntil(() => total() >= 400, { description: '400 records consumed by the group' });
+    expect(total()).toBe(400);
+    for (const p of seen.a.keys()) expect(partitionsOf(consumerA)).toContain(p);
+    for (const p of seen.b.keys()) expect(partitionsOf(consumerB)).toContain(p);
+    expect(seen.a.size).toBeGreaterThan(0);
+    expect(seen.b.size).toBeGreaterThan(0);
+
+    await consumerB.stop();
+    await pollUntil(() => partitionsOf(consumerA).length === 4, { description: 'A to take back all partitions' });
+    await consumerA.stop();
+    expect((await admin.consumerGroupLag(groupId, topic)).every((p) => p.lag === 0)).toBe(true);
+  });
+
+  it('the topic reader reads a compacted topic to its end, tombstones included, then follows', async () => {
+    const topic = await newTopic(3, true);
+    const records = [
+      ...Array.from({ length: 30 }, (_, i) => ({ topic, key: `domain-k${i % 10}.example`, value: `feed-${i}` })),
+      { topic, key: 'domain-k3.example', value: null },
+      { topic, key: 'domain-k7.example', value: null },
+    ];
+    await producer.send(records);
+
+    const table = new Map<string, string | null>();
+    let tombstones = 0;
+    const reader = new KafkaTopicReader(base);
+    const result = await reader.read(
+      topic,
+      async (batch) => {
+        for (const m of batch.messages) {
+          if (m.value === null) tombstones++;
+          table.set(m.key!.toString(), m.value?.toString() ?? null);
+        }
+      },
+      { follow: true },
+    );
+    expect(result.messages).toBe(32);
+    expect(Object.values(result.endOffsets).reduce((s, o) => s + Number(o), 0)).toBe(32);
+    expect(tombstones).toBe(2);
+    expect(table.get('domain-k3.example')).toBeNull();
+    expect(table.get('domain-k7.example')).toBeNull();
+    expect(table.get('domain-k9.example')).toBe('feed-29');
+
+    await producer.send([{ topic, key: 'domain-new.example', value: 'feed-live' }]);
+    await pollUntil(() => table.get('domain-new.example') === 'feed-live', { description: 'the followed update' });
+    await reader.stop();
+  });
+
+  it('the topic reader returns at once for an empty topic', async () => {
+    const topic = await newTopic(2, true);
+    const result = await new KafkaTopicReader(base).read(topic, async () => {
+      throw new Error('no batch expected');
+    });
+    expect(result).toEqual({ messages: 0, endOffsets: { 0: '0', 1: '0' } });
+  });
+
+  it('reports KAFKA_UNAVAILABLE (retriable) when no broker answers', async () => {
+    const deadAdmin = new KafkaAdmin({ ...base, brokers: `127.0.0.1:${await freePort()}`, logLevel: 'nothing' });
+    const error = await deadAdmin.connect().catch((e: unknown) => e);
+    expect(isIoError(error, 'KAFKA_UNAVAILABLE')).toBe(true);
+    expect(error).toMatchObject({ retriable: true });
+  });
+
+  it('refuses invalid options with INVALID_CONFIG and never echoes the SASL password', () => {
+    expect(() => new KafkaProducer({ ...base, brokers: 'no-port' })).toThrow(/INVALID_CONFIG/);
+    let message = '';
+    try {
+      new KafkaAdmin({ ...base, sasl: { mechanism: 'plain', username: '', password: 's3cret-value' } });
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toMatch(/INVALID_CONFIG: kafka options: sasl.username/);
+    expect(message).not.toContain('s3cret-value');
+  });
+});
+
+function partitionsOf(consumer: KafkaBatchConsumer): number[] {
+  return consumer.assignedPartitions.flatMap((a) => [...a.partitions]);
+}
