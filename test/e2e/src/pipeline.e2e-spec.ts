@@ -1,0 +1,128 @@
+/**
+ * The whole product, end to end, on the real stack: the MISP stand-in serves real MISP events;
+ * `misp-sync --once` writes memcached and the indicator topic; the built enricher and indexer
+ * run as processes; real ECS logs go into the raw topic; Elasticsearch must end up holding every
+ * event exactly once with the right `misp_src`.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ElasticsearchClient, KafkaProducer, MemcachedClient } from '@iocflow/io';
+import { MispStandin } from '@iocflow/misp-standin';
+import { MemcachedProcess, freePort, pollUntil, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
+import { REPO_ROOT, ServiceProcess } from './support/service-process';
+
+const FIXTURES = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures');
+const URSNIF_EVENT = '5b646415-7b48-40d5-86b4-c0070acd0835'; // pymisp sighting_1.json: 4 domains, 1 url
+const API_KEY = 'e2e0test0key0000000000000000000000000000';
+
+type Json = Record<string, unknown>;
+
+describe('iocflow end to end', () => {
+  const endpoints = stackEndpoints();
+  const id = uniqueName('e2e');
+  const topics = { raw: `${id}-raw`, enriched: `${id}-enriched`, iocs: `${id}-iocs` };
+  const indexPrefix = id.toLowerCase();
+  let standin: MispStandin;
+  let memcached: MemcachedProcess;
+  const services: ServiceProcess[] = [];
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    await requireService('kafka');
+    await requireService('memcached');
+    await requireService('elasticsearch');
+    standin = new MispStandin({ apiKey: API_KEY, fixtures: ['pymisp/tests/reportlab_testfiles/sighting_1.json', 'pymisp/tests/reportlab_testfiles/to_delete2.json'] });
+    const { url } = await standin.start();
+    // The seed pipeline's own example: a feed tag on the event names the feed.
+    standin.setEventTags(URSNIF_EVENT, ['Feed-RansomwareTracker', 'tlp:white']);
+    standin.addAttribute(URSNIF_EVENT, { type: 'domain', value: 'securitydistractions.com', toIds: true });
+    memcached = await MemcachedProcess.start();
+    env = {
+      KAFKA_BROKERS: endpoints.kafkaBrokers,
+      MEMCACHED_SERVERS: memcached.server,
+      ELASTICSEARCH_URL: endpoints.elasticsearchUrl,
+      MISP_URL: url,
+      MISP_API_KEY: API_KEY,
+      MISP_INITIAL_LOOKBACK: '36500d',
+      RAW_LOGS_TOPIC: topics.raw,
+      ENRICHED_LOGS_TOPIC: topics.enriched,
+      IOC_TOPIC: topics.iocs,
+      ENRICHER_GROUP_ID: `${id}-enricher`,
+      INDEXER_GROUP_ID: `${id}-indexer`,
+      ELASTICSEARCH_INDEX: indexPrefix,
+      ELASTICSEARCH_REPLICAS: '0',
+      LOG_LEVEL: 'warn',
+    };
+  });
+
+  afterAll(async () => {
+    for (const service of services) service.kill();
+    await memcached?.stop();
+    await standin?.stop();
+  });
+
+  it('syncs MISP, enriches real logs and indexes each event once with the right misp_src', async () => {
+    const sync = ServiceProcess.start('misp-sync', env, ['--once']);
+    expect(await sync.finished(120_000)).toBe(0);
+
+    // The seed's Logstash filter reads this key unchanged: a plain string, not a list repr.
+    const cache = new MemcachedClient({ servers: [memcached.server] });
+    expect(await cache.get('domain-securitydistractions.com')).toBe('Feed-RansomwareTracker');
+    await cache.close();
+
+    const enricherPort = await freePort();
+    const indexerPort = await freePort();
+    const enricher = ServiceProcess.start('enricher', { ...env, HTTP_PORT: String(enricherPort) });
+    const indexer = ServiceProcess.start('indexer', { ...env, HTTP_PORT: String(indexerPort) });
+    services.push(enricher, indexer);
+    await enricher.waitReady(enricherPort);
+    await indexer.waitReady(indexerPort);
+
+    const zeek = (JSON.parse(readFileSync(path.join(FIXTURES, 'elastic-integrations/packages/zeek/data_stream/dns/_dev/test/pipeline/test-dns.log-expected.json'), 'utf8')) as { expected: Json[] }).expected;
+    const events: { id: string; event: Json; expected: string }[] = zeek.map((event, i) => ({ id: `zeek-${i}`, event, expected: 'none' }));
+    const base = zeek[0]!;
+    events.push(
+      { id: 'seed-example', event: { ...base, destination: { domain: 'securitydistractions.com' } }, expected: 'Feed-RansomwareTracker' },
+      { id: 'subdomain-upper-dot', event: { ...base, dns: { question: { name: 'WWW.OOIASJDNQJWBEASDASD.COM.' } } }, expected: 'Feed-RansomwareTracker' },
+      { id: 'label-boundary', event: { ...base, destination: { domain: 'xsecuritydistractions.com' } }, expected: 'none' },
+      { id: 'injection', event: { ...base, destination: { domain: 'x\r\nflush_all' } }, expected: 'none' },
+    );
+    const fallchillIp = firstIpDst(path.join(FIXTURES, 'pymisp/tests/reportlab_testfiles/to_delete2.json'));
+    events.push({ id: 'fallchill-ip', event: { ...base, source: { ip: fallchillIp } }, expected: 'misp' });
+
+    const producer = new KafkaProducer({ brokers: endpoints.kafkaBrokers.split(','), clientId: id });
+    await producer.send(events.map(({ id: eventId, event }) => ({ topic: topics.raw, key: eventId, value: JSON.stringify({ ...event, labels: { e2e_id: eventId } }) })));
+    await producer.disconnect();
+
+    const es = new ElasticsearchClient({ url: endpoints.elasticsearchUrl });
+    const docs = await pollUntil(
+      async () => {
+        await es.refresh(`${indexPrefix}-*`).catch(() => undefined);
+        const result = await es.request<{ hits: { hits: { _source: Json }[] } }>('POST', `/${indexPrefix}-*/_search`, { size: 100, query: { match_all: {} } });
+        return result.hits.hits.length >= events.length ? result.hits.hits.map((hit) => hit._source) : false;
+      },
+      { timeoutMs: 90_000, intervalMs: 500, description: `${events.length} documents in ${indexPrefix}-*` },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- enricher ---\n${enricher.logs()}\n--- indexer ---\n${indexer.logs()}`);
+    });
+    await es.close();
+
+    const bySample = new Map(docs.map((doc) => [(doc['labels'] as Json)['e2e_id'], doc]));
+    expect(docs).toHaveLength(events.length);
+    for (const { id: eventId, expected } of events) {
+      expect([eventId, bySample.get(eventId)?.['misp_src']]).toEqual([eventId, expected]);
+    }
+    const hit = bySample.get('subdomain-upper-dot') as { threat: { enrichments: Json[] } };
+    expect(hit.threat.enrichments[0]).toMatchObject({ indicator: { provider: 'misp' }, matched: { field: 'dns.question.name' } });
+
+    expect(await enricher.stop()).toBe(0);
+    expect(await indexer.stop()).toBe(0);
+  });
+});
+
+function firstIpDst(file: string): string {
+  const event = (JSON.parse(readFileSync(file, 'utf8')) as { Event: { Attribute: { type: string; value: string; to_ids: boolean }[] } }).Event;
+  const attribute = event.Attribute.find((a) => a.type === 'ip-dst' && a.to_ids);
+  if (!attribute) throw new Error('no ip-dst in fixture');
+  return attribute.value;
+}
