@@ -32,6 +32,8 @@ export async function createTopics(names: RunNames, partitions = 3): Promise<voi
   try {
     await admin.ensureTopics([
       { topic: names.raw, partitions },
+      { topic: names.enriched, partitions },
+      { topic: names.dlq, partitions },
       { topic: names.ioc, partitions: 2, compacted: true },
     ]);
   } finally {
@@ -124,10 +126,10 @@ export class TopicCollector {
   }
 }
 
-/** Write indicators the way misp-sync does (`<kind>-<value>` → feeds) and a sentinel of the given age. */
-export async function seedMemcached(client: MemcachedClient, indicators: Record<string, string>, sentinelAgeMs: number | undefined = 0): Promise<void> {
+/** Write indicators the way misp-sync does (`<kind>-<value>` → feeds) and a sentinel of the given age (null: no sentinel). */
+export async function seedMemcached(client: MemcachedClient, indicators: Record<string, string>, sentinelAgeMs: number | null = 0): Promise<void> {
   await client.setMany(Object.entries(indicators).map(([key, value]) => ({ key, value })));
-  if (sentinelAgeMs === undefined) await client.delete(SYNC_SENTINEL_KEY);
+  if (sentinelAgeMs === null) await client.delete(SYNC_SENTINEL_KEY);
   else await client.set(SYNC_SENTINEL_KEY, formatSyncSentinel({ lastSuccessAt: new Date(Date.now() - sentinelAgeMs).toISOString(), indicatorCount: Object.keys(indicators).length }));
 }
 
