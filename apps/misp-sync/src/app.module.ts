@@ -31,7 +31,13 @@ export const MISP_SYNC_CLIENTS = Symbol('MISP_SYNC_CLIENTS');
  * sources around them, the runner. Plain constructors, no decorators below this file: the sync
  * code does not depend on NestJS.
  */
-export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, registry: Registry): { clients: MispSyncClients; runner: SyncRunner } {
+export interface MispSync {
+  readonly clients: MispSyncClients;
+  readonly pipeline: SyncPipeline;
+  readonly runner: SyncRunner;
+}
+
+export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, registry: Registry): MispSync {
   if (config.MISP_URL === undefined || config.MISP_API_KEY === undefined) throw new Error('misp-sync: only the MISP server source is wired in this build; set MISP_URL and MISP_API_KEY');
   const log = logger.child('sync');
   const ioLogger = logger.child('io');
@@ -93,7 +99,24 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
     tasks.push(new MispNotificationsSource(consumer, (uuids) => pipeline.refresh(uuids), logger.child('notifications')));
   }
   const runner = new SyncRunner(pipeline, tasks, { pollIntervalMs: config.MISP_POLL_INTERVAL }, log);
-  return { clients, runner };
+  return { clients, pipeline, runner };
+}
+
+/** Topics exist (compacted) and every client answers, before the first run. */
+export async function openMispSync(config: MispSyncConfig, clients: MispSyncClients): Promise<void> {
+  await clients.memcached.connect();
+  await IndicatorChangesSink.ensureTopic(clients.admin, config.IOC_TOPIC, config.IOC_TOPIC_PARTITIONS);
+  await SyncStateStore.ensureTopic(clients.admin, syncStateTopic(config));
+  await clients.producer.connect();
+}
+
+/** Closes what `openMispSync` opened, after the runner stopped. */
+export async function closeMispSync(clients: MispSyncClients): Promise<void> {
+  clients.misp.close();
+  await clients.producer.disconnect().catch(() => undefined);
+  await clients.admin.disconnect().catch(() => undefined);
+  await clients.reader.stop().catch(() => undefined);
+  await clients.memcached.close();
 }
 
 /** Opens the clients and starts the daemon loop (unless `--once`); reverses it all on shutdown. */
@@ -109,12 +132,8 @@ export class MispSyncLifecycle implements OnApplicationBootstrap, BeforeApplicat
     readiness.register({ name: 'misp-sync', check: () => ({ ready: this.runner.isRestored, detail: this.runner.isRestored ? 'state restored' : 'restoring state from Kafka' }) });
   }
 
-  /** Topics exist and every client answers before the first run. */
   async open(): Promise<void> {
-    await this.clients.memcached.connect();
-    await IndicatorChangesSink.ensureTopic(this.clients.admin, this.config.IOC_TOPIC, this.config.IOC_TOPIC_PARTITIONS);
-    await SyncStateStore.ensureTopic(this.clients.admin, syncStateTopic(this.config));
-    await this.clients.producer.connect();
+    await openMispSync(this.config, this.clients);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -125,11 +144,7 @@ export class MispSyncLifecycle implements OnApplicationBootstrap, BeforeApplicat
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.runner.stop();
-    this.clients.misp.close();
-    await this.clients.producer.disconnect().catch(() => undefined);
-    await this.clients.admin.disconnect().catch(() => undefined);
-    await this.clients.reader.stop().catch(() => undefined);
-    await this.clients.memcached.close();
+    await closeMispSync(this.clients);
   }
 }
 

@@ -6,7 +6,12 @@ describe('mispSearchFilter', () => {
     expect(filter).toMatchObject({ deleted: [0, 1], includeEventTags: true, timestamp: 1_700_000_000 });
     expect(filter).not.toHaveProperty('to_ids');
     expect(filter).not.toHaveProperty('enforceWarninglist');
-    expect(filter.type).toEqual(expect.arrayContaining(['domain', 'hostname', 'ip-dst', 'url', 'sha256', 'filename|md5']));
+    // Incremental: every type, so a sanitised delete (type becomes `comment`) is still seen.
+    expect(filter).not.toHaveProperty('type');
+  });
+
+  it('asks only for matchable types in a full pull', () => {
+    expect(mispSearchFilter({ matchableTypesOnly: true }, false).type).toEqual(expect.arrayContaining(['domain', 'hostname', 'ip-dst', 'url', 'sha256', 'filename|md5']));
   });
 
   it('omits the timestamp for a pull of everything, and passes enforceWarninglist', () => {

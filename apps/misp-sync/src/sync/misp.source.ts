@@ -27,11 +27,11 @@ export interface MispSourceHooks {
 /**
  * The restSearch filter of a pull. `deleted: [0,1]` returns soft-deleted attributes (a soft delete
  * bumps the timestamp, so it shows up incrementally); `to_ids` is not filtered server-side because
- * turning it off is an edit we must see; only types we can match are asked for.
+ * turning it off is an edit we must see; types are filtered only when the window says so.
  */
 export function mispSearchFilter(window: PullWindow, enforceWarninglist: boolean): MispAttributeSearchFilter {
   return {
-    type: [...SUPPORTED_MISP_TYPES],
+    ...(window.matchableTypesOnly === true ? { type: [...SUPPORTED_MISP_TYPES] } : {}),
     deleted: [0, 1],
     includeEventTags: true,
     ...(window.timestamp === undefined ? {} : { timestamp: window.timestamp }),

@@ -18,6 +18,12 @@ export interface AttributePage {
 export interface PullWindow {
   readonly timestamp?: number;
   readonly eventTimestamp?: number;
+  /**
+   * Ask only for the attribute types we can match. Right for a full pull (whatever it does not
+   * return is removed), wrong for an incremental one: an edit can change the type, and MISP's
+   * sanitise-on-delete turns a deleted indicator into a `comment`, which we must still see.
+   */
+  readonly matchableTypesOnly?: boolean;
 }
 
 /** A paged pull of attributes. */
@@ -128,7 +134,7 @@ export class SyncPipeline {
       const windows: PullWindow[] = [];
       if (mode === 'full' || this.cursor === undefined) {
         const from = fullSyncFrom(startedMs, this.options.lookbackMs);
-        windows.push(from === undefined ? {} : { timestamp: from });
+        windows.push(from === undefined ? { matchableTypesOnly: true } : { timestamp: from, matchableTypesOnly: true });
       } else {
         windows.push({ timestamp: this.cursor.timestamp });
         if (this.cursor.eventTimestamp !== undefined) windows.push({ eventTimestamp: this.cursor.eventTimestamp });
