@@ -1,4 +1,5 @@
-import { requireService } from '@iocflow/testing';
+import { requireService, stackEndpoints } from '@iocflow/testing';
+import { TcpProxy } from './tcp-proxy';
 import {
   cleanUp,
   countDocuments,
@@ -173,5 +174,31 @@ describe('indexer against real Kafka and Elasticsearch', () => {
     await start(run);
     await waitForCount(es, run.prefix, 3000);
     await pollUntil(async () => (await groupLag(run)) === 0, { description: 'all committed' });
+  });
+
+  it('waits while Elasticsearch is unreachable (connections reset, then refused), then resumes and loses nothing', async () => {
+    const run = await newRun('outage');
+    const target = new URL(stackEndpoints().elasticsearchUrl);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 9200));
+    await proxy.restore();
+    try {
+      await produce(run.topic, enrichedEvents(1000));
+      const indexer = await start(run, { elasticsearchUrl: proxy.url, bulkMaxDocuments: 20, bulkConcurrency: 1 });
+      await pollUntil(async () => (await metricTotal(indexer.registry, 'iocflow_indexer_indexed_documents_total')) >= 100, { description: 'some indexed' });
+      await proxy.cut();
+      await produce(run.topic, enrichedEvents(1000));
+      const failedBefore = await metricTotal(indexer.registry, 'iocflow_indexer_retried_documents_total', { cause: 'request_failed' });
+      await pollUntil(
+        async () => (await metricTotal(indexer.registry, 'iocflow_indexer_retried_documents_total', { cause: 'request_failed' })) >= failedBefore + 60,
+        { description: 'several failed attempts while unreachable' },
+      );
+      expect(await groupLag(run)).toBeGreaterThan(0);
+      await proxy.restore();
+      await waitForCount(es, run.prefix, 2000);
+      await pollUntil(async () => (await groupLag(run)) === 0, { description: 'all committed after the outage' });
+      expect(await readAll(run.dlq)).toHaveLength(0);
+    } finally {
+      await proxy.cut();
+    }
   });
 });
