@@ -1,0 +1,126 @@
+import { lookupKey, type IndicatorRecord, type ObservableKind } from '@iocflow/core';
+import { pollUntil, requireService } from '@iocflow/testing';
+import type { EnricherRuntime } from '../../src/enricher.runtime';
+import { createTopics, deleteTopics, enricherConfig, produce, record, runNames, startEnricher, TopicCollector } from './enricher-harness';
+
+function indicator(kind: ObservableKind, value: string, feeds: string[], eventInfo = 'Test event'): { key: string; value: string } {
+  const key = lookupKey(kind, value);
+  const body: IndicatorRecord = {
+    key,
+    kind,
+    value,
+    feeds,
+    updatedAt: '2025-05-01T00:00:00.000Z',
+    attributes: [{ attributeUuid: `attr-${value}`, mispType: kind, eventUuid: 'event-uuid-1', eventInfo, feeds, tags: feeds, toIds: true, timestamp: 1_700_000_000 }],
+  };
+  return { key, value: JSON.stringify(body) };
+}
+
+describe('enricher, table mode: indicators materialised from the compacted IOC topic (real Kafka)', () => {
+  const names = runNames('enr-table');
+  let collector: TopicCollector;
+  let runtime: EnricherRuntime;
+
+  const src = (key: string): unknown => {
+    const message = collector.of(names.enriched).find((m) => String(m.key) === key);
+    return message === undefined ? undefined : JSON.parse(String(message.value)).misp_src;
+  };
+
+  beforeAll(async () => {
+    await requireService('kafka');
+    await createTopics(names);
+    const removed = indicator('domain', 'removed-table.example', ['Feed-Gone']);
+    const replaced = indicator('domain', 'replaced-table.example', ['Feed-Old']);
+    await produce(
+      [
+        indicator('domain', 'evil-table.example', ['Feed-T'], 'Phishing kit'),
+        indicator('ip', '10.77.0.0/16', ['Feed-Wide']),
+        indicator('ip', '10.77.5.0/24', ['Feed-Narrow']),
+        indicator('ip', '2001:db8:77::/48', ['Feed-V6']),
+        removed,
+        { key: removed.key, value: null },
+        replaced,
+        indicator('domain', 'replaced-table.example', ['Feed-New']),
+        indicator('sha256', 'ab'.repeat(32), ['Feed-Hash']),
+      ].map((r) => ({ topic: names.ioc, key: r.key, value: r.value })),
+    );
+    collector = new TopicCollector([names.enriched]);
+    await collector.start();
+    ({ runtime } = await startEnricher(enricherConfig(names, '127.0.0.1:1', { ENRICHER_LOOKUP_MODE: 'table', MISP_URL: 'https://misp.example' })));
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+    await collector?.stop();
+    await deleteTopics(names);
+  });
+
+  it('becomes usable only after reading the topic to its end, then matches exact, parent domains, CIDR by longest prefix and hashes', async () => {
+    await pollUntil(() => runtime.status().usable, { description: 'table loaded' });
+    await produce([
+      record(names.raw, 'parent', JSON.stringify({ dns: { question: { name: 'a.b.Evil-Table.example.' } } })),
+      record(names.raw, 'boundary', JSON.stringify({ destination: { domain: 'notevil-table.example' } })),
+      record(names.raw, 'narrow', JSON.stringify({ source: { ip: '10.77.5.9' } })),
+      record(names.raw, 'wide', JSON.stringify({ source: { ip: '10.77.200.1' } })),
+      record(names.raw, 'outside', JSON.stringify({ source: { ip: '10.78.0.1' } })),
+      record(names.raw, 'v6', JSON.stringify({ destination: { ip: '2001:db8:77:1::5' } })),
+      record(names.raw, 'tombstoned', JSON.stringify({ destination: { domain: 'removed-table.example' } })),
+      record(names.raw, 'replaced', JSON.stringify({ destination: { domain: 'replaced-table.example' } })),
+      record(names.raw, 'hash', JSON.stringify({ process: { hash: { sha256: 'AB'.repeat(32) } } })),
+    ]);
+    await collector.waitFor(names.enriched, 9);
+    expect(Object.fromEntries(['parent', 'boundary', 'narrow', 'wide', 'outside', 'v6', 'tombstoned', 'replaced', 'hash'].map((k) => [k, src(k)]))).toEqual({
+      parent: 'Feed-T',
+      boundary: 'none',
+      narrow: 'Feed-Narrow',
+      wide: 'Feed-Wide',
+      outside: 'none',
+      v6: 'Feed-V6',
+      tombstoned: 'none',
+      replaced: 'Feed-New',
+      hash: 'Feed-Hash',
+    });
+    const parent = JSON.parse(String(collector.of(names.enriched).find((m) => String(m.key) === 'parent')?.value));
+    expect(parent.threat.enrichments[0]).toEqual({
+      indicator: {
+        type: 'domain-name',
+        provider: 'misp',
+        name: 'evil-table.example',
+        url: { domain: 'evil-table.example' },
+        description: 'Phishing kit',
+        reference: 'https://misp.example/events/view/event-uuid-1',
+        modified_at: '2025-05-01T00:00:00.000Z',
+      },
+      feed: { name: 'Feed-T' },
+      matched: { atomic: 'a.b.evil-table.example', field: 'dns.question.name', type: 'indicator_match_rule', id: 'attr-evil-table.example' },
+    });
+    const narrow = JSON.parse(String(collector.of(names.enriched).find((m) => String(m.key) === 'narrow')?.value));
+    expect(narrow.threat.enrichments[0].indicator).toMatchObject({ type: 'ipv4-addr', name: '10.77.5.0/24' });
+  });
+
+  it('follows the topic live: a new indicator hits, a tombstone removes it', async () => {
+    const live = indicator('domain', 'live-table.example', ['Feed-Live']);
+    await produce([{ topic: names.ioc, key: live.key, value: live.value }]);
+    let round = 0;
+    // The follower applies the record asynchronously: probe with fresh events until one hits.
+    await pollUntil(
+      async () => {
+        round++;
+        await produce([record(names.raw, `live-${round}`, JSON.stringify({ destination: { domain: 'www.live-table.example' } }))]);
+        await collector.waitFor(names.enriched, collector.of(names.enriched).length + 1);
+        return src(`live-${round}`) === 'Feed-Live';
+      },
+      { timeoutMs: 30_000, intervalMs: 200, description: 'live indicator applied' },
+    );
+    await produce([{ topic: names.ioc, key: live.key, value: null }]);
+    await pollUntil(
+      async () => {
+        round++;
+        await produce([record(names.raw, `live-${round}`, JSON.stringify({ destination: { domain: 'www.live-table.example' } }))]);
+        await collector.waitFor(names.enriched, collector.of(names.enriched).length + 1);
+        return src(`live-${round}`) === 'none';
+      },
+      { timeoutMs: 30_000, intervalMs: 200, description: 'tombstone applied' },
+    );
+  });
+});
