@@ -79,6 +79,11 @@ export class AttributeStore {
     return existed;
   }
 
+  /** Marks a change outside the attributes (an event timestamp) so search caches are dropped. */
+  touch(): void {
+    this.changeCount++;
+  }
+
   /** The position of the first attribute with timestamp ≥ `timestamp`. */
   positionAt(timestamp: number): ScanPosition {
     return {

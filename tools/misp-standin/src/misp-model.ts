@@ -169,8 +169,8 @@ export class MispModel {
     const event = this.requireEvent(eventRef);
     event.tags = names.map((name) => this.tags.tag(name));
     event.timestamp = this.nowSeconds();
-    // Event tags are part of every attribute's search result; cached scan positions stay valid,
-    // but nothing else caches rendered attributes, so nothing else needs invalidating.
+    // The event timestamp takes part in `event_timestamp` searches: drop cached page positions.
+    this.store.touch();
     return event;
   }
 

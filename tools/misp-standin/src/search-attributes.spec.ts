@@ -85,9 +85,16 @@ describe('AttributeSearch over the default fixtures', () => {
     expect(search({ timestamp: NOW, deleted: [0, 1] })).toEqual([]);
   });
 
-  it('an event tag change bumps the event, not its attributes', () => {
+  it('an event tag change bumps the event, not its attributes; event_timestamp finds them', () => {
+    expect(search({ event_timestamp: NOW })).toEqual([]);
+    // Page 1 caches where page 2 would start (the end); the tag change must invalidate that.
+    expect(search({ event_timestamp: NOW, limit: 10, page: 1 })).toEqual([]);
     standin.setEventTags(750, ['Feed-RansomwareTracker']);
+    expect(search({ event_timestamp: NOW, limit: 10, page: 2 })).toHaveLength(10);
     expect(search({ timestamp: NOW })).toEqual([]);
+    const viaEvent = search({ event_timestamp: NOW });
+    expect(viaEvent.length).toBeGreaterThan(30);
+    expect(viaEvent.every((attribute) => attribute.eventId === 750)).toBe(true);
     expect(standin.model.event(750)).toMatchObject({ timestamp: NOW, tags: [expect.objectContaining({ name: 'Feed-RansomwareTracker' })] });
   });
 

@@ -41,7 +41,9 @@ function searchKey(filter: RestSearchFilter): string {
 /**
  * Runs restSearch over the store: filter, order by (timestamp, id), then page. Paging a million
  * attributes page by page would rescan from the start each time, so the position where a page
- * ended is remembered (per search and store version) and the next page resumes from it.
+ * ended is remembered (per search and store version) and the next page resumes from it. An
+ * event tag change moves the event timestamp, which `event_timestamp` matches on, so it bumps the
+ * store version too.
  *
  * MISP applies `enforceWarninglist` after LIMIT, so a page can hold fewer than `limit` attributes
  * while later pages still have data; the stand-in does the same, on purpose.
