@@ -168,6 +168,35 @@ describe('Kafka owners against the real Kafka 4', () => {
     expect(lag).toMatchObject({ committed: '5', lag: 0 });
   });
 
+  it('keeps its membership through a handler slower than the session timeout (heartbeats during the batch)', async () => {
+    const topic = await newTopic(1);
+    const groupId = uniqueName('it-group');
+    await producer.send(Array.from({ length: 3 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
+    const deliveries: string[][] = [];
+    let rebalances = 0;
+    const consumer = newConsumer({
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 500,
+      listeners: { onRebalancing: () => rebalances++ },
+    });
+    await consumer.run(async (batch) => {
+      deliveries.push(batch.messages.map((m) => m.offset));
+      if (deliveries.length === 1) {
+        const slowUntil = Date.now() + 8000;
+        await pollUntil(() => Date.now() >= slowUntil, { timeoutMs: 10_000, intervalMs: 250 });
+      }
+    });
+    await pollUntil(async () => (await admin.consumerGroupLag(groupId, topic))[0]!.committed === '3', {
+      description: 'the slow batch to be committed',
+    });
+    await consumer.stop();
+    expect(deliveries).toEqual([['0', '1', '2']]);
+    expect(rebalances).toBe(0);
+  });
+
   it('two consumers in one group share 4 partitions and hand them back on stop', async () => {
     const topic = await newTopic(4);
     const groupId = uniqueName('it-group');

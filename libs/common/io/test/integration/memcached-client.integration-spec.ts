@@ -87,6 +87,16 @@ describe('MemcachedClient against the real memcached', () => {
     expect(await client.get(canary)).toBe('still-here');
   });
 
+  it('rejects a value over the item size limit with MEMCACHED_REJECTED and keeps the connection usable', async () => {
+    const key = `${prefix}-huge`;
+    await expect(client.set(key, 'x'.repeat(2 * 1024 * 1024), 60)).rejects.toMatchObject({
+      code: 'MEMCACHED_REJECTED',
+      retriable: false,
+    });
+    await client.set(key, 'small', 60);
+    expect(await client.get(key)).toBe('small');
+  });
+
   it('parses stats (pid, uptime, curr_items, evictions) and version', async () => {
     const stats = await client.stats();
     for (const name of ['pid', 'uptime', 'curr_items', 'evictions', 'total_items', 'version']) {
