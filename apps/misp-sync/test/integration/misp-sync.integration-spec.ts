@@ -7,7 +7,6 @@ import { createHarness, rawGet, readTopic, type Harness } from './misp-sync-harn
 // sync as a deployment would, and checks memcached over the plain text protocol and the topic.
 
 const URSNIF_EVENT = '5b646415-7b48-40d5-86b4-c0070acd0835'; // sighting_1.json: 4 domains + 1 url, to_ids
-const SEDNIT_EVENT = '5a3c2fcd-8328-42bb-a95e-4f4402de0b81'; // existing_event.json: file objects with sha1
 const DOMAIN_A = { uuid: '5b6464ca-e73c-4707-9b8a-d0350acd0835', value: 'ooiasjdnqjwbeasdasd.com' };
 const DOMAIN_B = { uuid: '5b6464ca-45f8-43d0-8b78-d0350acd0835', value: 'eqowiesajenqweasd.com' };
 const DOMAIN_C = { uuid: '5b6464ca-8c84-4c2d-95d9-d0350acd0835', value: 'dquohwdihaewqdcas.com' };
