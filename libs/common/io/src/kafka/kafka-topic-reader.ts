@@ -5,7 +5,7 @@ import { createKafkaClient, type KafkaConnectionOptions } from './kafka-config';
 import { toKafkaIoError } from './kafka-errors';
 import { type IoLogger, stderrIoLogger } from './kafka-logger';
 import { nextOffset, toConsumedBatch } from './kafka-message';
-import type { KafkaBatchHandler, KafkaReadResult, KafkaTopicReaderPort } from './kafka-types';
+import type { KafkaBatchHandler, KafkaReadOptions, KafkaReadResult, KafkaTopicReaderPort } from './kafka-types';
 
 export interface KafkaTopicReaderOptions extends KafkaConnectionOptions {
   /** Prefix of the throw-away group id (`<prefix>-<uuid>`); default `<clientId>-reader`. */
@@ -23,7 +23,8 @@ export interface KafkaTopicReaderOptions extends KafkaConnectionOptions {
  *
  * `read` resolves once every partition was read up to the high-watermark it had when `read`
  * started (tombstones included: a null value). With `follow`, the reader keeps handing new batches
- * to the handler afterwards until `stop()`.
+ * to the handler afterwards until `stop()`; a failing handler gets the batch again (kafkajs
+ * retries), and if the reader crashes it restarts from the beginning and calls `onError`.
  *
  * kafkajs cannot assign partitions by hand, so the reader joins a fresh, unique consumer group
  * and is its only member; the group never commits and the broker forgets it once it is empty.
@@ -40,16 +41,20 @@ export class KafkaTopicReader implements KafkaTopicReaderPort {
     this.logger = options.logger ?? stderrIoLogger;
   }
 
-  async read(topic: string, handler: KafkaBatchHandler, options: { follow?: boolean } = {}): Promise<KafkaReadResult> {
+  async read(topic: string, handler: KafkaBatchHandler, options: KafkaReadOptions = {}): Promise<KafkaReadResult> {
     if (this.consumer) throw new IoError('CLOSED', 'kafka topic reader: already reading');
     const ends = await this.endOffsets(topic);
     const endOffsets = Object.fromEntries([...ends].map(([p, e]) => [p, e.high.toString()]));
     const remaining = new Set([...ends].filter(([, e]) => e.high > e.low).map(([p]) => p));
     let messages = 0;
+    let isCaughtUp = false;
     let caughtUp: () => void = () => undefined;
     let failed: (error: IoError) => void = () => undefined;
     const done = new Promise<void>((resolve, reject) => {
-      caughtUp = resolve;
+      caughtUp = () => {
+        isCaughtUp = true;
+        resolve();
+      };
       failed = reject;
     });
     const advance = (partition: number, lastOffset: string) => {
@@ -65,13 +70,22 @@ export class KafkaTopicReader implements KafkaTopicReaderPort {
       maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 500,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1024 * 1024,
       allowAutoTopicCreation: false,
-      retry: { restartOnFailure: async () => false },
+      // Before the end: fail `read`. While following: restart (re-reading from the beginning).
+      retry: { restartOnFailure: async () => isCaughtUp && options.follow === true },
     });
     this.consumer = consumer;
     // Batches that compaction or control records emptied never reach eachBatch, but still move
     // the position: END_BATCH_PROCESS reports them.
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => advance(payload.partition, payload.lastOffset));
-    consumer.on(consumer.events.CRASH, ({ payload }) => failed(toKafkaIoError(payload.error, `kafka topic reader ${topic}`)));
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      const error = toKafkaIoError(payload.error, `kafka topic reader ${topic}`);
+      if (!isCaughtUp) {
+        failed(error);
+        return;
+      }
+      this.logger.error('kafka topic reader failed while following', { topic, restart: payload.restart, error: error.message });
+      options.onError?.(error, payload.restart);
+    });
 
     try {
       await consumer.connect();

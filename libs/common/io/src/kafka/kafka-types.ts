@@ -55,8 +55,19 @@ export interface KafkaBatchConsumerPort {
 
 export interface KafkaTopicReaderPort {
   /** Reads `topic` from the start up to its end at call time; with follow, keeps reading after. */
-  read(topic: string, handler: KafkaBatchHandler, options?: { follow?: boolean }): Promise<KafkaReadResult>;
+  read(topic: string, handler: KafkaBatchHandler, options?: KafkaReadOptions): Promise<KafkaReadResult>;
   stop(): Promise<void>;
+}
+
+export interface KafkaReadOptions {
+  /** Keep handing new batches to the handler after the end was reached, until stop(). */
+  readonly follow?: boolean;
+  /**
+   * While following: the reader hit an error. With `restarting` it re-reads the topic from the
+   * beginning by itself (nothing is committed), so the handler must be idempotent; without, it has
+   * stopped and the caller should read again. Before the end is reached, errors reject `read`.
+   */
+  readonly onError?: (error: Error, restarting: boolean) => void;
 }
 
 export interface KafkaReadResult {

@@ -271,6 +271,32 @@ describe('Kafka owners against the real Kafka 4', () => {
     await reader.stop();
   });
 
+  it('the topic reader keeps following after its handler failed once', async () => {
+    const topic = await newTopic(1, true);
+    await producer.send([{ topic, key: 'domain-a.example', value: 'feed-1' }]);
+    const table = new Map<string, string | null>();
+    const errors: [string, boolean][] = [];
+    let failNext = false;
+    const reader = new KafkaTopicReader(base);
+    await reader.read(
+      topic,
+      async (batch) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('table update failed');
+        }
+        for (const m of batch.messages) table.set(m.key!.toString(), m.value?.toString() ?? null);
+      },
+      { follow: true, onError: (error, restarting) => errors.push([error.message, restarting]) },
+    );
+    failNext = true;
+    await producer.send([{ topic, key: 'domain-b.example', value: 'feed-2' }]);
+    await pollUntil(() => table.get('domain-b.example') === 'feed-2', { timeoutMs: 60_000, description: 'the update after the failure' });
+    expect(table.get('domain-a.example')).toBe('feed-1');
+    for (const [, restarting] of errors) expect(restarting).toBe(true);
+    await reader.stop();
+  });
+
   it('the topic reader returns at once for an empty topic', async () => {
     const topic = await newTopic(2, true);
     const result = await new KafkaTopicReader(base).read(topic, async () => {
