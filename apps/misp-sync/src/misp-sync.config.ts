@@ -11,6 +11,8 @@ export const mispSyncEnvironment = z
   .object({
     ...serviceEnvironment,
     MEMCACHED_SERVERS: hostPortList('127.0.0.1:11211'),
+    /** Per-command reply budget; writes pipeline thousands of sets, so longer than a reader's. */
+    MEMCACHED_TIMEOUT: duration('5s'),
     IOC_TOPIC: topicName('misp-iocs'),
     IOC_TOPIC_PARTITIONS: integer(1, 1, 1000),
     /** Default `<IOC_TOPIC>-sync-state`. */

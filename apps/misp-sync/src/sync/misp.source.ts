@@ -64,14 +64,27 @@ export class MispSource implements AttributeSource {
     yield* this.paged({ ...mispSearchFilter({}, this.options.enforceWarninglist), uuid: uuids });
   }
 
+  /**
+   * Pages in order, the next one requested while the caller writes the current one (MISP's
+   * latency overlaps our writes). A prefetched page the caller never takes is left to settle.
+   */
   private async *paged(filter: MispAttributeSearchFilter): AsyncIterable<AttributePage> {
+    let next = this.prefetch(filter, 1);
     for (let page = 1; ; page++) {
-      const result = await this.fetchPage(filter, page);
+      const result = await next;
       if (result.invalid.length > 0) this.hooks.onInvalid(page, result.invalid);
-      yield { attributes: result.attributes };
       const last = this.options.enforceWarninglist ? result.received === 0 : result.received < this.options.pageSize;
+      if (!last) next = this.prefetch(filter, page + 1);
+      yield { attributes: result.attributes };
       if (last) return;
     }
+  }
+
+  private prefetch(filter: MispAttributeSearchFilter, page: number): Promise<MispAttributeSearchPage> {
+    const pending = this.fetchPage(filter, page);
+    // Marks the rejection handled for the case the caller stops early; awaiting it still throws.
+    pending.catch(() => undefined);
+    return pending;
   }
 
   private async fetchPage(filter: MispAttributeSearchFilter, page: number): Promise<MispAttributeSearchPage> {

@@ -211,8 +211,8 @@ export class SyncPipeline {
     const changes = staged.changes();
     const diff = diffIndicators(changes, this.options.seedCompat);
     if (diff.records.length === 0) return diff;
-    await this.deps.store.apply(diff);
-    await this.deps.changes.publish(diff.records);
+    // Both writes are idempotent, so they run together; the state moves only when both succeeded.
+    await Promise.all([this.deps.store.apply(diff), this.deps.changes.publish(diff.records)]);
     this.state.commit(staged);
     this.deps.metrics.recordChanges(changes, diff.added, diff.updated, diff.removed);
     return diff;
