@@ -6,7 +6,7 @@ const { compilerOptions } = require('./tsconfig.base.json');
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec.json'), isolatedModules: true }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(__dirname, 'tsconfig.spec.json') }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   reporters: ['default', path.join(__dirname, 'scripts/jest-results-reporter.js')],

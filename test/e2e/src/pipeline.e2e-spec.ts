@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ElasticsearchClient, KafkaProducer, MemcachedClient } from '@iocflow/io';
+import { ElasticsearchClient, KafkaAdmin, KafkaProducer, MemcachedClient } from '@iocflow/io';
 import { MispStandin } from '@iocflow/misp-standin';
 import { MemcachedProcess, freePort, pollUntil, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
 import { REPO_ROOT, ServiceProcess } from './support/service-process';
@@ -37,6 +37,10 @@ describe('iocflow end to end', () => {
     standin.setEventTags(URSNIF_EVENT, ['Feed-RansomwareTracker', 'tlp:white']);
     standin.addAttribute(URSNIF_EVENT, { type: 'domain', value: 'securitydistractions.com', toIds: true });
     memcached = await MemcachedProcess.start();
+    // Users create the log topic (docs/operations.md); the services create the topics they own.
+    const admin = new KafkaAdmin({ brokers: endpoints.kafkaBrokers.split(','), clientId: id });
+    await admin.ensureTopics([{ topic: topics.raw, partitions: 3 }]);
+    await admin.disconnect();
     env = {
       KAFKA_BROKERS: endpoints.kafkaBrokers,
       MEMCACHED_SERVERS: memcached.server,

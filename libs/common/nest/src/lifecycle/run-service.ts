@@ -3,22 +3,49 @@ import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext, Type } from '@nestjs/common';
 import { JsonLogger } from '../logging/json-logger';
 
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
 /**
  * Boots a headless service: a NestJS application context (no HTTP framework; the health
- * listener is a provider), with shutdown hooks so SIGTERM/SIGINT drain the pipeline, commit
- * and leave the consumer group before exit. A failure to boot (bad config, unreachable
- * dependency that is not retried) exits non-zero with the reason on stderr.
+ * listener is a provider). On SIGTERM or SIGINT the context is closed — every provider's
+ * shutdown hook runs: pipelines stop fetching, finish the batch, flush, commit and leave the
+ * consumer group — and the process exits 0 (1 if the drain failed). A second signal exits at
+ * once. A failure to boot exits 1 with the reason as a JSON log line.
+ *
+ * Nest's own `enableShutdownHooks` re-raises the signal after closing, so the process would end
+ * "killed by SIGTERM" even after a clean drain; owning the signal keeps the exit status honest.
  */
 export async function runService(service: string, module: Type<unknown>): Promise<INestApplicationContext | undefined> {
-  const bootLogger = new JsonLogger(service, 'info');
+  const logger = new JsonLogger(service, 'info');
+  let app: INestApplicationContext;
   try {
-    const app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'], abortOnError: false });
+    app = await NestFactory.createApplicationContext(module, { logger: ['error', 'warn'], abortOnError: false });
     app.useLogger(app.get(JsonLogger));
-    app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-    return app;
   } catch (error) {
-    bootLogger.emit('error', 'service failed to start', { error });
+    logger.emit('error', 'service failed to start', { error });
     process.exitCode = 1;
     return undefined;
   }
+
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.emit('warn', 'second signal: exiting without draining', { signal });
+      process.exit(1);
+    }
+    stopping = true;
+    logger.emit('info', 'shutting down', { signal });
+    app.close().then(
+      () => {
+        logger.emit('info', 'stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.emit('error', 'shutdown failed', { error });
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of SHUTDOWN_SIGNALS) process.on(signal, onSignal);
+  return app;
 }
