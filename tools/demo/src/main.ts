@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ElasticsearchClient, KafkaProducer, KafkaTopicReader } from '@iocflow/io';
+import { ElasticsearchClient, KafkaAdmin, KafkaProducer, KafkaTopicReader } from '@iocflow/io';
 import { buildDemoSamples, type DemoSample } from './demo-samples';
 import { pickIndicators } from './pick-indicators';
 
@@ -29,6 +29,10 @@ async function main(): Promise<void> {
   const nginx = JSON.parse(readFileSync(join(fixturesRoot, 'elastic-beats/filebeat/module/nginx/access/test/test.log-expected.json'), 'utf8')) as Record<string, unknown>[];
   const samples = buildDemoSamples(runId, zeek, nginx, indicators);
 
+  // The log topic is the users' to create (docs/operations.md); the demo does it as they would.
+  const admin = new KafkaAdmin({ brokers, clientId: 'iocflow-demo' });
+  await admin.ensureTopics([{ topic: rawTopic, partitions: 6 }]);
+  await admin.disconnect();
   const producer = new KafkaProducer({ brokers, clientId: 'iocflow-demo' });
   await producer.send(samples.map((sample, i) => ({ topic: rawTopic, key: `${runId}-${i}`, value: sample.value })));
   await producer.disconnect();
