@@ -1,0 +1,33 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The Prometheus metric names the services register (prom-client `name: '…'` in apps/*\/src), with
+ * the series a histogram adds (`_bucket`, `_sum`, `_count`). Read as text: the deploy project may
+ * not import the apps.
+ */
+export function readAppMetricNames(repoRoot: string): Set<string> {
+  const names = new Set<string>();
+  for (const file of sourceFiles(path.join(repoRoot, 'apps'))) {
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/new (Counter|Gauge|Histogram|Summary)\(\{\s*name:\s*'([a-z_:][a-z0-9_:]*)'/g)) {
+      const [, type = '', name = ''] = match;
+      names.add(name);
+      if (type === 'Histogram' || type === 'Summary') for (const suffix of ['_bucket', '_sum', '_count']) names.add(`${name}${suffix}`);
+    }
+  }
+  return names;
+}
+
+/** Our metric names referenced by a PromQL expression (anything with the iocflow_ or misp_sync_ prefix). */
+export function referencedMetrics(expression: string): string[] {
+  return [...expression.matchAll(/\b((?:iocflow|misp_sync)_[a-z0-9_]+)\b/g)].map((match) => match[1] ?? '');
+}
+
+function sourceFiles(directory: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sourceFiles(full);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && full.includes(`${path.sep}src${path.sep}`) ? [full] : [];
+  });
+}
