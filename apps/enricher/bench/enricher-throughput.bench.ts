@@ -93,7 +93,25 @@ async function main(): Promise<void> {
   gc();
 
   const results: PhaseResult[] = [];
-  const metrics = () => new EnricherMetrics(new Registry());
+  const registries: Registry[] = [];
+  const metrics = (): EnricherMetrics => {
+    const registry = new Registry();
+    registries.push(registry);
+    return new EnricherMetrics(registry);
+  };
+  /** Held lookups and lookup time of the last enricher phase: a benchmark that silently held would be measuring backoff. */
+  const report = async (): Promise<void> => {
+    const registry = registries[registries.length - 1] as Registry;
+    const all = await registry.getMetricsAsJSON();
+    const values = (name: string) => (all.find((m) => m.name === name)?.values ?? []) as { value: number; labels: Record<string, string | number>; metricName?: string }[];
+    const holds = values('iocflow_enricher_store_unavailable_total').map((v) => `${v.labels['code']}=${v.value}`);
+    const lookup = values('iocflow_enricher_lookup_duration_seconds');
+    const sum = lookup.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
+    const count = lookup.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+    const batch = values('iocflow_enricher_batch_size');
+    const events = batch.find((v) => v.metricName?.endsWith('_sum'))?.value ?? 0;
+    console.log(`    holds: ${holds.join(' ') || 'none'}; ${count} lookups, mean ${((sum / Math.max(1, count)) * 1000).toFixed(2)} ms; mean batch ${(events / Math.max(1, count)).toFixed(0)} events`);
+  };
   const pipelineOptions = (enrichedTopic: string) => ({
     enrichedTopic,
     deadLetterTopic: outputs.dlq,
@@ -115,6 +133,7 @@ async function main(): Promise<void> {
     const pipeline = new EnricherPipeline(pipelineOptions(outputs.mc), mcLookup, out, metrics(), quietLog);
     return (batch) => pipeline.handleBatch(batch);
   }));
+  await report();
 
   // The seed's way: one `get` per event for destination.domain, events one after another.
   results.push(await phase('per-event memcached get (seed baseline)', raw, BASELINE_EVENTS, (out) => async (batch) => {
@@ -155,6 +174,7 @@ async function main(): Promise<void> {
     const pipeline = new EnricherPipeline(pipelineOptions(outputs.table), new PrebuiltTableLookup(table), out, metrics(), quietLog);
     return (batch) => pipeline.handleBatch(batch);
   }));
+  await report();
 
   results.push(await phase('passthrough (again, after)', raw, EVENTS, (out) => async (batch) => {
     await out.send(batch.messages.map((m): KafkaProducedRecord => ({ topic: outputs.pass2, key: m.key, value: m.value, headers: m.headers })));
