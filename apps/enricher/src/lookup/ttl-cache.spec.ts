@@ -11,14 +11,22 @@ describe('TtlCache', () => {
     expect(cache.get('c', 0)).toBeUndefined();
   });
 
-  it('evicts the oldest entries beyond its bound', () => {
-    const cache = new TtlCache<number>(1000, 2);
+  it('drops the oldest generation beyond its bound and never holds more than the bound', () => {
+    const cache = new TtlCache<number>(1000, 4);
+    for (let i = 0; i < 100; i++) {
+      cache.set(`k${i}`, i, 0);
+      expect(cache.size).toBeLessThanOrEqual(4);
+    }
+    expect(cache.get('k0', 0)).toBeUndefined();
+    expect(cache.get('k99', 0)?.value).toEqual(99);
+    expect(cache.get('k98', 0)?.value).toEqual(98);
+  });
+
+  it('forgets everything on clear', () => {
+    const cache = new TtlCache<number>(1000, 10);
     cache.set('a', 1, 0);
-    cache.set('b', 2, 0);
-    cache.set('c', 3, 0);
-    expect(cache.size).toBe(2);
+    cache.clear();
     expect(cache.get('a', 0)).toBeUndefined();
-    expect(cache.get('c', 0)?.value).toEqual(3);
   });
 
   it('stores nothing when disabled', () => {
