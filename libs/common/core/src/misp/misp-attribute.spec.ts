@@ -52,6 +52,16 @@ describe('parseMispAttribute', () => {
     expect(first.attribute.tags).toContainEqual({ name: 'tlp:white', inherited: true });
   });
 
+  it('reads the event threat level and the decay scores when MISP sends them', () => {
+    const first = parseMispAttribute({
+      ...(reputation.Attribute[0] as Record<string, unknown>),
+      decay_score: [{ score: 42.5, base_score: 80, decayed: false, DecayingModel: { id: '1', name: 'NIDS Simple Decaying Model' } }, { score: 'x' }],
+    });
+    if (!first.ok) throw new Error('expected ok');
+    expect(first.attribute.event?.threatLevelId).toBe('1');
+    expect(first.attribute.decayScores).toEqual([{ score: 42.5, decayed: false, model: 'NIDS Simple Decaying Model' }]);
+  });
+
   it('reads mixed to_ids values of the recorded search', () => {
     const toIds = reputation.Attribute.map((json) => {
       const result = parseMispAttribute(json);

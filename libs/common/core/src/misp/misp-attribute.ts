@@ -20,6 +20,16 @@ export interface MispEventStub {
   readonly orgId?: string;
   readonly orgcId?: string;
   readonly distribution?: string;
+  /** 1 High, 2 Medium, 3 Low, 4 Undefined; in the stub only when MISP sends it (not every version does). */
+  readonly threatLevelId?: string;
+}
+
+/** One element of `decay_score`, sent per attribute when the search asked for `includeDecayScore`. */
+export interface MispDecayScore {
+  readonly score: number;
+  readonly decayed: boolean;
+  /** `DecayingModel.name`, when present. */
+  readonly model?: string;
 }
 
 export interface MispAttribute {
@@ -42,6 +52,8 @@ export interface MispAttribute {
   readonly lastSeen: string | null;
   readonly event?: MispEventStub;
   readonly tags: readonly MispTag[];
+  /** Present only when MISP sent `decay_score` (one entry per enabled decaying model). */
+  readonly decayScores?: readonly MispDecayScore[];
 }
 
 export type ParseMispAttributeResult =
@@ -106,12 +118,28 @@ function parseEventStub(value: unknown): MispEventStub | undefined | string {
   const orgId = readId(value, 'org_id');
   const orgcId = readId(value, 'orgc_id');
   const distribution = readId(value, 'distribution');
+  const threatLevelId = readId(value, 'threat_level_id');
   return {
     ...stub,
     ...(orgId === undefined ? {} : { orgId }),
     ...(orgcId === undefined ? {} : { orgcId }),
     ...(distribution === undefined ? {} : { distribution }),
+    ...(threatLevelId === undefined ? {} : { threatLevelId }),
   };
+}
+
+/** `decay_score` entries with a numeric score; anything else in the list is ignored (informational field). */
+function parseDecayScores(value: unknown): MispDecayScore[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const scores: MispDecayScore[] = [];
+  for (const entry of value) {
+    if (!isObject(entry)) continue;
+    const score = typeof entry['score'] === 'number' ? entry['score'] : typeof entry['score'] === 'string' ? Number(entry['score']) : Number.NaN;
+    if (!Number.isFinite(score)) continue;
+    const model = isObject(entry['DecayingModel']) ? entry['DecayingModel']['name'] : undefined;
+    scores.push({ score, decayed: entry['decayed'] === true || entry['decayed'] === 1 || entry['decayed'] === '1', ...(typeof model === 'string' ? { model } : {}) });
+  }
+  return scores;
 }
 
 /**
@@ -148,6 +176,7 @@ export function parseMispAttribute(json: unknown): ParseMispAttributeResult {
   if (typeof event === 'string') return { ok: false, reason: event };
   const category = json['category'];
   const comment = json['comment'];
+  const decayScores = parseDecayScores(json['decay_score']);
   const attribute: MispAttribute = {
     id,
     eventId,
@@ -166,6 +195,7 @@ export function parseMispAttribute(json: unknown): ParseMispAttributeResult {
     lastSeen,
     tags,
     ...(event === undefined ? {} : { event }),
+    ...(decayScores === undefined ? {} : { decayScores }),
   };
   return { ok: true, attribute };
 }
