@@ -1,4 +1,5 @@
 import type { KafkaConsumedBatch, KafkaConsumedMessage, KafkaProducedRecord, KafkaProducerPort } from '@iocflow/io';
+import { DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS, SOURCE_HEADERS, originHeaders } from '@iocflow/core';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery } from '../lookup/indicator-lookup';
 import { StoreUnavailableError } from '../lookup/store-unavailable.error';
 import type { EnricherMetrics } from '../metrics/enricher.metrics';
@@ -28,14 +29,8 @@ export interface PipelineLog {
   deadLettered(rejection: Rejection, topic: string, partition: number, offset: string): void;
 }
 
-/** Headers every dead letter carries on top of the original record's headers. */
-export const DEAD_LETTER_HEADERS = {
-  reason: 'iocflow-dlq-reason',
-  message: 'iocflow-dlq-message',
-  topic: 'iocflow-source-topic',
-  partition: 'iocflow-source-partition',
-  offset: 'iocflow-source-offset',
-} as const;
+/** Headers every dead letter carries on top of the original record's headers (names shared in core's record-headers.ts). */
+export const DEAD_LETTER_HEADERS = { ...CORE_DEAD_LETTER_HEADERS, ...SOURCE_HEADERS } as const;
 
 /** Raised when the pipeline is stopped while a batch is held: the batch stays uncommitted. */
 export class PipelineStoppedError extends Error {
@@ -130,7 +125,9 @@ export class EnricherPipeline {
         if (hit) hits++;
       }
       const value = applyEnrichment(event.parsed, event.observations, outcome, this.options.mispUrl === undefined ? {} : { mispUrl: this.options.mispUrl });
-      records.push({ topic: this.options.enrichedTopic, key: event.message.key, value, headers: event.message.headers });
+      // Same key and headers, plus where the event entered iocflow: the indexer names the document after it.
+      const origin = originHeaders({ topic: batch.topic, partition: batch.partition, offset: event.message.offset });
+      records.push({ topic: this.options.enrichedTopic, key: event.message.key, value, headers: { ...event.message.headers, ...origin } });
     }
 
     // produce (resolves after the brokers acknowledged every record)
@@ -215,6 +212,7 @@ export class EnricherPipeline {
         [DEAD_LETTER_HEADERS.topic]: batch.topic,
         [DEAD_LETTER_HEADERS.partition]: String(batch.partition),
         [DEAD_LETTER_HEADERS.offset]: message.offset,
+        ...originHeaders({ topic: batch.topic, partition: batch.partition, offset: message.offset }),
       },
     };
   }

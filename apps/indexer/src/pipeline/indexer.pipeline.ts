@@ -6,6 +6,7 @@ import {
   indexTemplate,
   indexTemplateName,
   prepareBulkDocument,
+  readOrigin,
   type BulkDocument,
   type BulkItemVerdict,
   type RecordCoordinates,
@@ -176,8 +177,9 @@ export class IndexerPipeline {
     // 2. prepare
     for (const message of batch.messages) {
       const coordinates = { topic: batch.topic, partition: batch.partition, offset: message.offset };
+      const origin = readOrigin(message.headers);
       const prepared = prepareBulkDocument(
-        { coordinates, value: message.value, timestamp: message.timestamp },
+        { coordinates, ...(origin ? { origin } : {}), value: message.value, timestamp: message.timestamp },
         { indexPrefix: this.options.indexPrefix, idField: this.options.idField, nowMs },
       );
       if (prepared.kind === 'document') {

@@ -25,3 +25,4 @@ export * from './elasticsearch/prepare-bulk-document';
 export * from './elasticsearch/encode-bulk';
 export * from './elasticsearch/classify-bulk-item';
 export * from './elasticsearch/index-template';
+export * from './record-headers';

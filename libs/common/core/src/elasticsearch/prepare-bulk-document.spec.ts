@@ -17,6 +17,15 @@ describe('prepareBulkDocument', () => {
     });
   });
 
+  it('names the document after the origin (raw-logs coordinates) when the enricher gave one', () => {
+    // Two enriched copies of one raw event (an enricher replay) share an id: no duplicate document.
+    const origin = { topic: 'raw-logs', partition: 2, offset: '40' };
+    const first = prepareBulkDocument({ ...record('{"a":1}'), origin }, options);
+    const replayed = prepareBulkDocument({ ...record('{"a":1}'), coordinates: { ...coordinates, offset: '99' }, origin }, options);
+    expect(first).toMatchObject({ document: { id: 'raw-logs-2-40' } });
+    expect(replayed).toMatchObject({ document: { id: 'raw-logs-2-40' } });
+  });
+
   it('re-serialises a multi-line value onto one line', () => {
     const prepared = prepareBulkDocument(record('{\n  "a": "x\\ny",\r\n  "b": 1\n}'), options);
     expect(prepared).toMatchObject({ kind: 'document', document: { source: '{"a":"x\\ny","b":1}' } });

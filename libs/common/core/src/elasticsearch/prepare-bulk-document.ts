@@ -18,6 +18,12 @@ export type PreparedRecord =
 
 export interface EnrichedRecord {
   readonly coordinates: RecordCoordinates;
+  /**
+   * Where the event entered iocflow (the enricher's `iocflow.origin.*` headers, see
+   * record-headers.ts). When present it names the document, so an event the enricher wrote twice
+   * (a replay after a crash) lands on one document; absent, the record's own coordinates do.
+   */
+  readonly origin?: RecordCoordinates;
   /** The Kafka record value: the enriched event as JSON. */
   readonly value: Buffer | string | null;
   /** The Kafka record timestamp as kafkajs gives it (epoch milliseconds as a string). */
@@ -59,7 +65,7 @@ export function prepareBulkDocument(record: EnrichedRecord, options: PrepareOpti
     kind: 'document',
     document: {
       index: indexNameFor(options.indexPrefix, (event as Record<string, unknown>)['@timestamp'], record.timestamp, options.nowMs),
-      id: documentId(record.coordinates, event, options.idField),
+      id: documentId(record.origin ?? record.coordinates, event, options.idField),
       source,
     },
   };

@@ -1,0 +1,65 @@
+/**
+ * Kafka headers iocflow adds to the records it writes. Names are one contract for every stage
+ * (and for users' consumers of the dead-letter topics), so they live here, once.
+ *
+ * - `iocflow.origin.*`: where the event entered iocflow (its raw-logs topic, partition and
+ *   offset). The enricher sets them on every record it writes, overwriting whatever a producer
+ *   sent, so they are stable across enricher replays: the indexer derives the Elasticsearch
+ *   `_id` from them, and a re-enriched event overwrites its own document instead of duplicating.
+ * - `iocflow.source.*`: on a dead letter, the coordinates of the record the stage that rejected
+ *   it was reading (raw-logs for the enricher, enriched-logs for the indexer).
+ * - `iocflow.dlq.reason`, `iocflow.dlq.message`: why it was rejected (a reason code from the
+ *   stage's closed set, and a human-readable detail).
+ */
+export const ORIGIN_HEADERS = {
+  topic: 'iocflow.origin.topic',
+  partition: 'iocflow.origin.partition',
+  offset: 'iocflow.origin.offset',
+} as const;
+
+export const SOURCE_HEADERS = {
+  topic: 'iocflow.source.topic',
+  partition: 'iocflow.source.partition',
+  offset: 'iocflow.source.offset',
+} as const;
+
+export const DEAD_LETTER_HEADERS = {
+  reason: 'iocflow.dlq.reason',
+  message: 'iocflow.dlq.message',
+} as const;
+
+/** Kafka coordinates of one record. */
+export interface RecordOrigin {
+  readonly topic: string;
+  readonly partition: number;
+  /** Kafka offsets are 64-bit: kept as the decimal string the client gives. */
+  readonly offset: string;
+}
+
+export function originHeaders(origin: RecordOrigin): Record<string, string> {
+  return { [ORIGIN_HEADERS.topic]: origin.topic, [ORIGIN_HEADERS.partition]: String(origin.partition), [ORIGIN_HEADERS.offset]: origin.offset };
+}
+
+export function sourceHeaders(source: RecordOrigin): Record<string, string> {
+  return { [SOURCE_HEADERS.topic]: source.topic, [SOURCE_HEADERS.partition]: String(source.partition), [SOURCE_HEADERS.offset]: source.offset };
+}
+
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+const DIGITS = /^\d{1,19}$/;
+
+/**
+ * The origin a record carries, or undefined when its headers are missing or malformed (such a
+ * record did not come through the enricher; the caller falls back to the record's own coordinates).
+ */
+export function readOrigin(headers: Readonly<Record<string, Buffer | string | undefined>>): RecordOrigin | undefined {
+  const topic = text(headers[ORIGIN_HEADERS.topic]);
+  const partition = text(headers[ORIGIN_HEADERS.partition]);
+  const offset = text(headers[ORIGIN_HEADERS.offset]);
+  if (topic === undefined || partition === undefined || offset === undefined) return undefined;
+  if (!TOPIC.test(topic) || !DIGITS.test(partition) || !DIGITS.test(offset) || Number(partition) > 2_147_483_647) return undefined;
+  return { topic, partition: Number(partition), offset };
+}
+
+function text(value: Buffer | string | undefined): string | undefined {
+  return value === undefined ? undefined : typeof value === 'string' ? value : value.toString('utf8');
+}
