@@ -17,13 +17,13 @@ describe('scenario 1: enricher crashes and rebalances', () => {
   it('SIGKILLed enricher, restarted each time: nothing lost, nothing duplicated, no false none', async () => {
     stack = await FaultStack.create({ name: 'enricher-kill' });
     await stack.syncOnce();
-    const total = scale(3000, 30_000);
+    const total = scale(2000, 30_000);
     const kills = scale(3, 10);
     const planned = generateEvents(stack.id, total, stack.indicators);
     await stack.start('indexer');
     let enricher = await stack.start('enricher');
     const progress = new Progress();
-    const load = stack.produceOverTime(planned, scale(20_000, 180_000), (n) => (progress.produced = n));
+    const load = stack.produceOverTime(planned, scale(12_000, 180_000), (n) => (progress.produced = n));
     for (let k = 1; k <= kills; k++) {
       await progress.reached(k / (kills + 1), total);
       enricher = await stack.crashAndRestart(enricher);
@@ -38,12 +38,12 @@ describe('scenario 1: enricher crashes and rebalances', () => {
   it('two replicas with rebalances mid-run (join, graceful leave, rejoin): nothing lost or false', async () => {
     stack = await FaultStack.create({ name: 'enricher-rebalance', rawPartitions: 6 });
     await stack.syncOnce();
-    const total = scale(3000, 30_000);
+    const total = scale(2000, 30_000);
     const planned = generateEvents(stack.id, total, stack.indicators);
     await stack.start('indexer');
     const first = await stack.start('enricher', {}, { name: 'enricher#1' });
     const progress = new Progress();
-    const load = stack.produceOverTime(planned, scale(20_000, 180_000), (n) => (progress.produced = n));
+    const load = stack.produceOverTime(planned, scale(12_000, 180_000), (n) => (progress.produced = n));
     await progress.reached(0.25, total);
     const second = await stack.start('enricher', {}, { name: 'enricher#2' });
     await progress.reached(0.5, total);

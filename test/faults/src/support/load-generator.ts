@@ -8,9 +8,10 @@ export interface KnownIndicator {
  * Where an input must end up. `indexed`: in Elasticsearch once, with this `misp_src`.
  * `dead-letter`: in a dead-letter topic with a reason header. `either`: a hostile input that
  * one stage may legitimately accept and another refuse (e.g. deep nesting: valid JSON for the
- * enricher, over Elasticsearch's depth limit) — it must still be in exactly one of the two.
+ * enricher, over Elasticsearch's depth limit) — it must still be in exactly one of the two, and
+ * when indexed, carry `mispSrc` if one is given.
  */
-export type Expectation = { readonly kind: 'indexed'; readonly mispSrc: string } | { readonly kind: 'dead-letter' } | { readonly kind: 'either' };
+export type Expectation = { readonly kind: 'indexed'; readonly mispSrc: string } | { readonly kind: 'dead-letter' } | { readonly kind: 'either'; readonly mispSrc?: string };
 
 /** One input record: `id` rides in the Kafka key and the `fault-id` header (and `event.id` when JSON). */
 export interface PlannedEvent {

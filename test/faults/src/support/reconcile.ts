@@ -100,15 +100,16 @@ export function reconcile(planned: readonly PlannedEvent[], indexed: readonly In
       misplaced++;
       note('dead-lettered but should be indexed', event.id);
     }
-    if (expected.kind === 'indexed' && doc) {
+    const wantedSrc = expected.kind === 'dead-letter' ? undefined : expected.mispSrc;
+    if (wantedSrc !== undefined && doc) {
       for (const src of doc.srcs) {
-        if (src === expected.mispSrc) continue;
-        if (src === 'none' && expected.mispSrc !== 'none') {
+        if (src === wantedSrc) continue;
+        if (src === 'none' && wantedSrc !== 'none') {
           falseNone++;
           note('false none', event.id);
         } else {
           wrongSrc++;
-          note(`misp_src ${src} instead of ${expected.mispSrc}`, event.id);
+          note(`misp_src ${src} instead of ${wantedSrc}`, event.id);
         }
       }
     }
