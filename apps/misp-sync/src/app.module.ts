@@ -2,14 +2,17 @@ import { Inject, Injectable, Module, type BeforeApplicationShutdown, type Dynami
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
 import { JsonLogger, ReadinessRegistry, ServiceCoreModule } from '@iocflow/nest';
 import { Registry } from 'prom-client';
-import { kafkaConnection, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
+import { feedSourceName, kafkaConnection, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
+import { FeedClient } from './sync/feed.client';
+import { FeedSource } from './sync/feed.source';
 import { IndicatorChangesSink } from './sync/indicator-changes.sink';
 import { IndicatorStoreSink } from './sync/indicator-store.sink';
 import { MispNotificationsSource } from './sync/misp-notifications.source';
 import { MispSource } from './sync/misp.source';
-import { SyncPipeline } from './sync/sync.pipeline';
+import { MISP_SOURCE, SyncPipeline, type PipelineLogger } from './sync/sync.pipeline';
 import { SyncMetrics } from './sync/sync.metrics';
-import { SyncRunner, type RunnerTask } from './sync/sync.runner';
+import { SyncRunner, type RunnerTask, type SyncJob } from './sync/sync.runner';
+import { TtyProgressLine } from './sync/tty-progress-line';
 import { SyncStateStore } from './sync/sync-state.store';
 
 export const MISP_SYNC_CONFIG = Symbol('MISP_SYNC_CONFIG');
@@ -21,7 +24,10 @@ export interface MispSyncClients {
   readonly producer: KafkaProducer;
   readonly admin: KafkaAdmin;
   readonly reader: KafkaTopicReader;
-  readonly misp: MispClient;
+  /** Absent when only a feed is configured. */
+  readonly misp?: MispClient;
+  /** Absent when no feed is configured. */
+  readonly feed?: FeedClient;
 }
 
 export const MISP_SYNC_CLIENTS = Symbol('MISP_SYNC_CLIENTS');
@@ -38,7 +44,6 @@ export interface MispSync {
 }
 
 export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, registry: Registry): MispSync {
-  if (config.MISP_URL === undefined || config.MISP_API_KEY === undefined) throw new Error('misp-sync: only the MISP server source is wired in this build; set MISP_URL and MISP_API_KEY');
   const log = logger.child('sync');
   const ioLogger = logger.child('io');
   const clients: MispSyncClients = {
@@ -46,36 +51,41 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
     producer: new KafkaProducer({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
     admin: new KafkaAdmin({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
     reader: new KafkaTopicReader({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
-    misp: new MispClient({
-      url: config.MISP_URL,
-      apiKey: config.MISP_API_KEY,
-      timeoutMs: config.MISP_TIMEOUT,
-      rejectUnauthorized: config.MISP_TLS_REJECT_UNAUTHORIZED,
-      ...(config.MISP_CA_FILE === undefined ? {} : { caFile: config.MISP_CA_FILE }),
-    }),
+    ...(config.MISP_URL === undefined || config.MISP_API_KEY === undefined
+      ? {}
+      : {
+          misp: new MispClient({
+            url: config.MISP_URL,
+            apiKey: config.MISP_API_KEY,
+            timeoutMs: config.MISP_TIMEOUT,
+            rejectUnauthorized: config.MISP_TLS_REJECT_UNAUTHORIZED,
+            ...(config.MISP_CA_FILE === undefined ? {} : { caFile: config.MISP_CA_FILE }),
+          }),
+        }),
+    ...(config.FEED_URL === undefined
+      ? {}
+      : {
+          feed: new FeedClient({
+            location: config.FEED_URL,
+            timeoutMs: config.FEED_TIMEOUT,
+            rejectUnauthorized: config.FEED_TLS_REJECT_UNAUTHORIZED,
+            ...(config.FEED_CA_FILE === undefined ? {} : { caFile: config.FEED_CA_FILE }),
+          }),
+        }),
   };
   const metrics = new SyncMetrics(registry);
-  const source = new MispSource(
-    clients.misp,
-    { pageSize: config.MISP_PAGE_SIZE, enforceWarninglist: config.MISP_ENFORCE_WARNINGLIST, retries: config.MISP_RETRIES, retryBaseMs: config.MISP_RETRY_BASE, retryMaxMs: config.MISP_RETRY_MAX },
-    {
-      onError: (error, attempt, willRetry) => {
-        metrics.mispError(typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'UNKNOWN');
-        log.warn(willRetry ? 'MISP request failed; retrying' : 'MISP request failed', { error, attempt });
-      },
-      onInvalid: (page, invalid) => log.warn('MISP returned attributes that cannot be used; skipped', { page, count: invalid.length, first: invalid[0] }),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      random: Math.random,
-    },
-  );
+  const source = clients.misp === undefined ? undefined : mispSource(config, clients.misp, metrics, log);
+  const feed = clients.feed === undefined ? undefined : feedSource(config, clients.feed, metrics, logger.child('feed'));
   const pipeline = new SyncPipeline(
     {
-      source,
+      ...(source === undefined ? {} : { source }),
       store: new IndicatorStoreSink(clients.memcached, config.MISP_SEED_COMPAT_KEYS),
       changes: new IndicatorChangesSink(clients.producer, config.IOC_TOPIC),
       syncState: new SyncStateStore(clients.reader, clients.producer, config.IOC_TOPIC, syncStateTopic(config), log),
       metrics,
       logger: log,
+      // A live progress line only for a person watching a terminal; logs get the JSON line either way.
+      ...(process.stdout.isTTY ? { progress: new TtyProgressLine(process.stdout) } : {}),
       now: Date.now,
     },
     {
@@ -85,8 +95,12 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
       clockSkewMarginSec: Math.round(config.MISP_CLOCK_SKEW_MARGIN / 1000),
       progressIntervalMs: config.SYNC_PROGRESS_INTERVAL,
       seedCompat: config.MISP_SEED_COMPAT_KEYS,
+      sources: [...(source === undefined ? [] : [MISP_SOURCE]), ...(feed === undefined ? [] : [feed.name])],
     },
   );
+  const jobs: SyncJob[] = [];
+  if (source !== undefined) jobs.push({ name: MISP_SOURCE, intervalMs: config.MISP_POLL_INTERVAL, run: () => pipeline.sync() });
+  if (feed !== undefined) jobs.push({ name: feed.name, intervalMs: config.FEED_POLL_INTERVAL, run: () => pipeline.syncFeed(feed) });
   const tasks: RunnerTask[] = [];
   if (config.MISP_NOTIFICATIONS_TOPIC !== undefined) {
     const consumer = new KafkaBatchConsumer({
@@ -98,8 +112,64 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
     });
     tasks.push(new MispNotificationsSource(consumer, (uuids) => pipeline.refresh(uuids), logger.child('notifications')));
   }
-  const runner = new SyncRunner(pipeline, tasks, { pollIntervalMs: config.MISP_POLL_INTERVAL }, log);
+  const runner = new SyncRunner(pipeline, jobs, tasks, log);
   return { clients, pipeline, runner };
+}
+
+function errorCode(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'UNKNOWN';
+}
+
+function mispSource(config: MispSyncConfig, client: MispClient, metrics: SyncMetrics, log: PipelineLogger): MispSource {
+  return new MispSource(
+    client,
+    {
+      pageSize: config.MISP_PAGE_SIZE,
+      enforceWarninglist: config.MISP_ENFORCE_WARNINGLIST,
+      includeDecayScore: config.MISP_INCLUDE_DECAY_SCORE,
+      retries: config.MISP_RETRIES,
+      retryBaseMs: config.MISP_RETRY_BASE,
+      retryMaxMs: config.MISP_RETRY_MAX,
+    },
+    {
+      onError: (error, attempt, willRetry) => {
+        metrics.mispError(errorCode(error));
+        log.warn(willRetry ? 'MISP request failed; retrying' : 'MISP request failed', { error, attempt });
+      },
+      onInvalid: (page, invalid) => log.warn('MISP returned attributes that cannot be used; skipped', { page, count: invalid.length, first: invalid[0] }),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      random: Math.random,
+    },
+  );
+}
+
+function feedSource(config: MispSyncConfig, client: FeedClient, metrics: SyncMetrics, log: PipelineLogger): FeedSource {
+  const source = feedSourceName(config) ?? 'feed:unnamed';
+  return new FeedSource(
+    client,
+    {
+      format: config.FEED_FORMAT,
+      rules: { feedTagPattern: config.MISP_FEED_TAG_PATTERN, defaultFeed: config.MISP_DEFAULT_FEED, source, ...(config.FEED_NAME === undefined ? {} : { fixedFeed: config.FEED_NAME }) },
+      feedName: config.FEED_NAME ?? source,
+      csvColumn: config.FEED_CSV_COLUMN,
+      valueType: config.FEED_VALUE_TYPE,
+      fullReadEvery: config.FEED_FULL_READ_EVERY,
+      pageSize: config.MISP_PAGE_SIZE,
+      concurrency: config.FEED_CONCURRENCY,
+      retries: config.MISP_RETRIES,
+      retryBaseMs: config.MISP_RETRY_BASE,
+      retryMaxMs: config.MISP_RETRY_MAX,
+    },
+    {
+      onError: (error, attempt, willRetry) => {
+        metrics.feedError(errorCode(error));
+        log.warn(willRetry ? 'feed read failed; retrying' : 'feed read failed', { feed: source, error, attempt });
+      },
+      onSkipped: (file, count, first) => log.warn('feed entries that are no usable indicator; skipped', { feed: source, file, count, first }),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      random: Math.random,
+    },
+  );
 }
 
 /** Topics exist (compacted) and every client answers, before the first run. */
@@ -112,7 +182,8 @@ export async function openMispSync(config: MispSyncConfig, clients: MispSyncClie
 
 /** Closes what `openMispSync` opened, after the runner stopped. */
 export async function closeMispSync(clients: MispSyncClients): Promise<void> {
-  clients.misp.close();
+  clients.misp?.close();
+  clients.feed?.close();
   await clients.producer.disconnect().catch(() => undefined);
   await clients.admin.disconnect().catch(() => undefined);
   await clients.reader.stop().catch(() => undefined);

@@ -1,5 +1,5 @@
 import { ConfigError } from '@iocflow/nest';
-import { loadMispSyncConfig, syncStateTopic } from './misp-sync.config';
+import { feedSourceName, loadMispSyncConfig, syncStateTopic } from './misp-sync.config';
 
 describe('misp-sync config', () => {
   it('applies the documented defaults', () => {
@@ -33,5 +33,19 @@ describe('misp-sync config', () => {
     expect(() => loadMispSyncConfig({})).toThrow(/MISP_URL/);
     expect(() => loadMispSyncConfig({ MISP_URL: 'https://misp.example' })).toThrow(/MISP_API_KEY/);
     expect(loadMispSyncConfig({ FEED_URL: '/feeds/x' }).FEED_FORMAT).toBe('misp');
+  });
+
+  it('reads a feed alone, named by FEED_NAME or by its location without credentials', () => {
+    const config = loadMispSyncConfig({ FEED_URL: 'https://u:p@feeds.example/digitalside/' });
+    expect(config).toMatchObject({ FEED_FORMAT: 'misp', FEED_FULL_READ_EVERY: 24, FEED_TLS_REJECT_UNAUTHORIZED: true, FEED_VALUE_TYPE: 'auto', MISP_INCLUDE_DECAY_SCORE: false });
+    expect(feedSourceName(config)).toBe('feed:https://feeds.example/digitalside/');
+    expect(feedSourceName(loadMispSyncConfig({ FEED_URL: '/feeds/x.csv', FEED_FORMAT: 'csv', FEED_NAME: 'Feed-X' }))).toBe('feed:Feed-X');
+    expect(feedSourceName(loadMispSyncConfig({ MISP_URL: 'https://misp.example', MISP_API_KEY: 'k' }))).toBeUndefined();
+  });
+
+  it('refuses an unsupported FEED_VALUE_TYPE and notifications without MISP', () => {
+    expect(() => loadMispSyncConfig({ FEED_URL: '/f.txt', FEED_FORMAT: 'freetext', FEED_NAME: 'X', FEED_VALUE_TYPE: 'regkey' })).toThrow(/FEED_VALUE_TYPE/);
+    expect(loadMispSyncConfig({ FEED_URL: '/f.txt', FEED_FORMAT: 'freetext', FEED_NAME: 'X', FEED_VALUE_TYPE: 'ip-src' }).FEED_VALUE_TYPE).toBe('ip-src');
+    expect(() => loadMispSyncConfig({ FEED_URL: '/feeds/x', MISP_NOTIFICATIONS_TOPIC: 'misp_attribute' })).toThrow(/MISP_NOTIFICATIONS_TOPIC/);
   });
 });

@@ -1,6 +1,8 @@
 import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import type { KafkaConnectionOptions } from '@iocflow/io';
+import { isSupportedMispType } from '@iocflow/core';
 import { z } from 'zod';
+import { redactFeedLocation } from './sync/feed/redact-feed-location';
 
 /**
  * misp-sync's environment, validated once at boot (one error lists every bad variable; values are
@@ -31,6 +33,8 @@ export const mispSyncEnvironment = z
     MISP_POLL_INTERVAL: duration('60s'),
     MISP_CLOCK_SKEW_MARGIN: duration('120s'),
     MISP_ENFORCE_WARNINGLIST: boolean(false),
+    /** Ask MISP for `decay_score` (enabled decaying models); carried as the record's decayScore. */
+    MISP_INCLUDE_DECAY_SCORE: boolean(false),
     MISP_FEED_TAG_PATTERN: z.string().min(1).default('Feed-*'),
     MISP_DEFAULT_FEED: z.string().min(1).default('misp'),
     MISP_SEED_COMPAT_KEYS: boolean(false),
@@ -39,7 +43,10 @@ export const mispSyncEnvironment = z
     /** Brokers MISP publishes to, when not KAFKA_BROKERS. */
     MISP_NOTIFICATIONS_BROKERS: z.string().optional(),
     MISP_NOTIFICATIONS_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('misp-sync-notifications'),
-    /** A MISP-format feed (directory or URL of manifest.json), or a CSV/freetext file or URL. */
+    /**
+     * A MISP-format feed (http(s) URL, file:// URL or path of its directory or manifest.json), or a
+     * CSV/freetext file by URL or path. May carry basic-auth credentials; never logged.
+     */
     FEED_URL: z.string().min(1).optional(),
     FEED_FORMAT: z.enum(['misp', 'csv', 'freetext']).default('misp'),
     FEED_NAME: z.string().min(1).optional(),
@@ -47,18 +54,33 @@ export const mispSyncEnvironment = z
     FEED_CSV_COLUMN: integer(0, 0, 1000),
     FEED_VALUE_TYPE: z.string().min(1).default('auto'),
     FEED_POLL_INTERVAL: duration('1h'),
+    /** Every N-th poll reads the whole feed and removes what it no longer holds; others read changed events only. */
+    FEED_FULL_READ_EVERY: integer(24, 1, 100_000),
+    FEED_TIMEOUT: duration('60s'),
+    /** MISP feeds: event files read at the same time. */
+    FEED_CONCURRENCY: integer(4, 1, 64),
+    FEED_CA_FILE: z.string().min(1).optional(),
+    FEED_TLS_REJECT_UNAUTHORIZED: boolean(true),
     SYNC_PROGRESS_INTERVAL: duration('10s'),
   })
   .superRefine((env, context) => {
     if (env.MISP_URL !== undefined && env.MISP_API_KEY === undefined) context.addIssue({ code: 'custom', path: ['MISP_API_KEY'], message: 'is required with MISP_URL' });
     if (env.MISP_URL === undefined && env.FEED_URL === undefined) context.addIssue({ code: 'custom', path: ['MISP_URL'], message: 'set MISP_URL (with MISP_API_KEY) or FEED_URL' });
     if (env.FEED_URL !== undefined && env.FEED_FORMAT !== 'misp' && env.FEED_NAME === undefined) context.addIssue({ code: 'custom', path: ['FEED_NAME'], message: 'is required for csv and freetext feeds' });
+    if (env.FEED_VALUE_TYPE !== 'auto' && !isSupportedMispType(env.FEED_VALUE_TYPE)) context.addIssue({ code: 'custom', path: ['FEED_VALUE_TYPE'], message: 'must be auto or a supported MISP type (domain, ip-dst, url, md5, …)' });
+    if (env.MISP_NOTIFICATIONS_TOPIC !== undefined && env.MISP_URL === undefined) context.addIssue({ code: 'custom', path: ['MISP_NOTIFICATIONS_TOPIC'], message: 'needs MISP_URL (notifications are refreshed from MISP)' });
   });
 
 export type MispSyncConfig = z.output<typeof mispSyncEnvironment>;
 
 export function loadMispSyncConfig(env: Environment = process.env): MispSyncConfig {
   return loadConfig(mispSyncEnvironment, env);
+}
+
+/** The contribution source of the configured feed: `feed:<FEED_NAME>`, else the location without credentials. */
+export function feedSourceName(config: MispSyncConfig): string | undefined {
+  if (config.FEED_URL === undefined) return undefined;
+  return `feed:${config.FEED_NAME ?? redactFeedLocation(config.FEED_URL)}`;
 }
 
 export function syncStateTopic(config: MispSyncConfig): string {

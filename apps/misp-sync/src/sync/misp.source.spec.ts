@@ -6,6 +6,7 @@ describe('mispSearchFilter', () => {
     expect(filter).toMatchObject({ deleted: [0, 1], includeEventTags: true, timestamp: 1_700_000_000 });
     expect(filter).not.toHaveProperty('to_ids');
     expect(filter).not.toHaveProperty('enforceWarninglist');
+    expect(filter).not.toHaveProperty('includeDecayScore');
     // Incremental: every type, so a sanitised delete (type becomes `comment`) is still seen.
     expect(filter).not.toHaveProperty('type');
   });
@@ -22,5 +23,9 @@ describe('mispSearchFilter', () => {
 
   it('pulls attributes of recently changed events by event_timestamp (event tag changes)', () => {
     expect(mispSearchFilter({ eventTimestamp: 1_700_000_000 }, false)).toMatchObject({ event_timestamp: 1_700_000_000 });
+  });
+
+  it('asks for decay scores only when configured (MISP_INCLUDE_DECAY_SCORE)', () => {
+    expect(mispSearchFilter({}, false, true).includeDecayScore).toBe(true);
   });
 });

@@ -9,6 +9,8 @@ export type MispSearchPort = Pick<MispClient, 'searchAttributes'>;
 export interface MispSourceOptions {
   readonly pageSize: number;
   readonly enforceWarninglist: boolean;
+  /** Ask MISP for `decay_score` per attribute (its decaying models must be enabled). */
+  readonly includeDecayScore?: boolean;
   /** Retries of one page after the first failure (retriable errors only). */
   readonly retries: number;
   readonly retryBaseMs: number;
@@ -29,7 +31,7 @@ export interface MispSourceHooks {
  * bumps the timestamp, so it shows up incrementally); `to_ids` is not filtered server-side because
  * turning it off is an edit we must see; types are filtered only when the window says so.
  */
-export function mispSearchFilter(window: PullWindow, enforceWarninglist: boolean): MispAttributeSearchFilter {
+export function mispSearchFilter(window: PullWindow, enforceWarninglist: boolean, includeDecayScore = false): MispAttributeSearchFilter {
   return {
     ...(window.matchableTypesOnly === true ? { type: [...SUPPORTED_MISP_TYPES] } : {}),
     deleted: [0, 1],
@@ -37,6 +39,7 @@ export function mispSearchFilter(window: PullWindow, enforceWarninglist: boolean
     ...(window.timestamp === undefined ? {} : { timestamp: window.timestamp }),
     ...(window.eventTimestamp === undefined ? {} : { event_timestamp: window.eventTimestamp }),
     ...(enforceWarninglist ? { enforceWarninglist: true } : {}),
+    ...(includeDecayScore ? { includeDecayScore: true } : {}),
   };
 }
 
@@ -56,12 +59,12 @@ export class MispSource implements AttributeSource {
   ) {}
 
   async *pages(window: PullWindow): AsyncIterable<AttributePage> {
-    yield* this.paged(mispSearchFilter(window, this.options.enforceWarninglist));
+    yield* this.paged(mispSearchFilter(window, this.options.enforceWarninglist, this.options.includeDecayScore));
   }
 
   /** The current state of the given attributes (live notifications ask MISP before applying). */
   async *pagesByUuid(uuids: readonly string[]): AsyncIterable<AttributePage> {
-    yield* this.paged({ ...mispSearchFilter({}, this.options.enforceWarninglist), uuid: uuids });
+    yield* this.paged({ ...mispSearchFilter({}, this.options.enforceWarninglist, this.options.includeDecayScore), uuid: uuids });
   }
 
   /**

@@ -13,6 +13,7 @@ export class SyncMetrics {
   private readonly changes: Counter<'change'>;
   private readonly duration: Histogram<'mode' | 'outcome'>;
   private readonly mispErrors: Counter<'code'>;
+  private readonly feedErrors: Counter<'code'>;
   private readonly lastSuccess: Gauge;
   private readonly repairs: Counter<'reason'>;
   private readonly counts = new Map<string, number>();
@@ -28,6 +29,7 @@ export class SyncMetrics {
       registers: [registry],
     });
     this.mispErrors = new Counter({ name: 'misp_sync_misp_errors_total', help: 'Failed MISP requests (each retry counts), by error code', labelNames: ['code'], registers: [registry] });
+    this.feedErrors = new Counter({ name: 'misp_sync_feed_errors_total', help: 'Failed feed reads (each retry counts), by error code', labelNames: ['code'], registers: [registry] });
     this.lastSuccess = new Gauge({ name: 'misp_sync_last_success_timestamp_seconds', help: 'Unix time of the last successful sync', registers: [registry] });
     this.repairs = new Counter({ name: 'misp_sync_store_repairs_total', help: 'memcached repopulations, by the reason detected', labelNames: ['reason'], registers: [registry] });
   }
@@ -58,6 +60,10 @@ export class SyncMetrics {
 
   mispError(code: string): void {
     this.mispErrors.inc({ code });
+  }
+
+  feedError(code: string): void {
+    this.feedErrors.inc({ code });
   }
 
   storeRepaired(reason: string): void {

@@ -1,4 +1,4 @@
-import type { MispAttribute } from '@iocflow/core';
+import type { AttributeContribution, MispAttribute } from '@iocflow/core';
 import { applyAttribute, type AttributeUpdate } from './apply-attribute';
 import { diffIndicators, type IndicatorDiff } from './diff-indicators';
 import { formatProgress } from './format-progress';
@@ -33,6 +33,34 @@ export interface AttributeSource {
   pagesByUuid(uuids: readonly string[]): AsyncIterable<AttributePage>;
 }
 
+/**
+ * One poll of a feed read directly (no MISP server). `events` bounds the reconciliation: undefined
+ * = the read covered the whole feed, so every attribute of the source it did not yield is removed;
+ * a set = only those events were re-read (an incremental poll), so only their missing attributes
+ * are removed.
+ */
+export interface FeedRead {
+  readonly mode: 'full' | 'incremental';
+  readonly events?: ReadonlySet<string>;
+  pages(): AsyncIterable<AttributePage>;
+  /** Called once every page was applied and reconciled: the feed may now skip what it read. */
+  commit(): void;
+}
+
+/** A directly read feed: its contribution source and feed rules, and one read per poll. */
+export interface FeedPort {
+  /** The contribution source of its attributes (`feed:<name>`); also its name in the sentinel. */
+  readonly name: string;
+  readonly rules: FeedRules;
+  read(): Promise<FeedRead>;
+}
+
+/** A live progress display (a TTY line); `update` is called at most every few hundred ms. */
+export interface ProgressPort {
+  update(line: string): void;
+  done(): void;
+}
+
 /** The compacted indicator topic: the change log and, read from the start, the state. */
 export interface IndicatorChangesPort {
   publish(records: IndicatorDiff['records']): Promise<void>;
@@ -59,21 +87,35 @@ export interface SyncPipelineOptions {
   readonly clockSkewMarginSec: number;
   readonly progressIntervalMs: number;
   readonly seedCompat: boolean;
+  /**
+   * Every configured source (`misp`, `feed:<name>`): the sentinel's `lastSuccessAt` is the oldest
+   * of their last successes, and it is written only once each has succeeded, so one healthy
+   * source never hides a stale one. Default: the MISP server alone.
+   */
+  readonly sources?: readonly string[];
 }
 
+/** The MISP server's name among the sources. */
+export const MISP_SOURCE = 'misp';
+/** How often a TTY progress line is redrawn (pages are checked, never single attributes). */
+const TTY_PROGRESS_MS = 250;
+
 export interface SyncPipelineDeps {
-  readonly source: AttributeSource;
+  /** The MISP server; absent when only feeds are configured. */
+  readonly source?: AttributeSource;
   readonly store: IndicatorStoreSink;
   readonly changes: IndicatorChangesPort;
   readonly syncState: SyncStatePort;
   readonly metrics: SyncMetrics;
   readonly logger: PipelineLogger;
+  /** A live progress line (stdout is a TTY); the JSON log line is written either way. */
+  readonly progress?: ProgressPort;
   /** Milliseconds since the epoch; injected so tests control time. */
   readonly now: () => number;
 }
 
 export type SyncOutcome =
-  | { readonly ok: true; readonly mode: SyncMode; readonly attributes: number; readonly added: number; readonly updated: number; readonly removed: number; readonly cursor: number }
+  | { readonly ok: true; readonly mode: SyncMode; readonly attributes: number; readonly added: number; readonly updated: number; readonly removed: number; readonly cursor?: number }
   | { readonly ok: false; readonly mode: SyncMode; readonly error: unknown };
 
 /** Attribute updates per staged batch for removals found by a reconciliation. */
@@ -98,11 +140,16 @@ const REMOVAL_BATCH = 5000;
  * for an empty MISP: removals come only from attributes MISP returned as deleted/to_ids-off, or
  * from a reconciliation whose every page was read.
  *
- * Live notifications and feeds feed `applyUpdates`, which shares the batch lock with pages.
+ * Feeds read directly (`syncFeed`) run the same stages from their own poll: fetch the feed's
+ * files, normalise, diff, store, publish, commit, then reconcile their own source only.
+ * Live notifications (`refresh`) and feeds go through `applyUpdates`, which shares the batch lock
+ * with pages.
  */
 export class SyncPipeline {
   readonly state = new IndicatorState();
   private cursor: SyncCursor | undefined;
+  /** Last successful run per source (ms), for the sentinel. */
+  private readonly lastSuccess = new Map<string, number>();
   private lock: Promise<void> = Promise.resolve();
 
   constructor(
@@ -131,6 +178,8 @@ export class SyncPipeline {
     const mode: SyncMode = isFullSyncDue(this.cursor, startedMs, this.options.fullSyncIntervalMs) ? 'full' : 'incremental';
     const pullStartSec = Math.floor(startedMs / 1000) - this.options.clockSkewMarginSec;
     try {
+      const source = this.deps.source;
+      if (source === undefined) throw new Error('no MISP server is configured (MISP_URL)');
       const windows: PullWindow[] = [];
       if (mode === 'full' || this.cursor === undefined) {
         const from = fullSyncFrom(startedMs, this.options.lookbackMs);
@@ -139,9 +188,14 @@ export class SyncPipeline {
         windows.push({ timestamp: this.cursor.timestamp });
         if (this.cursor.eventTimestamp !== undefined) windows.push({ eventTimestamp: this.cursor.eventTimestamp });
       }
-      const pulled = await this.pull(mode, windows);
+      // A full pull's total is estimated from the attributes tracked before it (MISP reports no count).
+      const estimate = mode === 'full' && this.state.attributeCount > 0 ? this.state.attributeCount : undefined;
+      const pulled = await this.pull(`${mode} sync`, pagesOf(source, windows), this.options.feedRules, estimate);
       let removed = 0;
-      if (mode === 'full') removed = await this.reconcile(pulled.seen, this.options.feedRules.source, pullStartSec);
+      // Attributes changed since the pull started are kept: a live notification may have added them
+      // after their page was read; the next run checks them again.
+      const mispSource = this.options.feedRules.source;
+      if (mode === 'full') removed = await this.reconcile((attribute) => attribute.source === mispSource && !pulled.seen.has(attribute.attributeUuid) && attribute.timestamp < pullStartSec);
       const cursor: SyncCursor = {
         timestamp: advanceCursor(this.cursor?.timestamp, pulled.maxTimestamp, pullStartSec),
         eventTimestamp: Math.max(pullStartSec, this.cursor?.eventTimestamp ?? 0),
@@ -151,11 +205,7 @@ export class SyncPipeline {
       this.cursor = cursor;
       await this.repairStore();
       const finishedMs = this.deps.now();
-      await this.deps.store.writeSentinel({
-        lastSuccessAt: new Date(finishedMs).toISOString(),
-        indicatorCount: this.state.size,
-        extra: { mode, cursor: cursor.timestamp, ...(cursor.lastFullSyncAt === undefined ? {} : { lastFullSyncAt: cursor.lastFullSyncAt }), durationMs: finishedMs - startedMs },
-      });
+      await this.writeSentinel(MISP_SOURCE, finishedMs, { mode, cursor: cursor.timestamp, ...(cursor.lastFullSyncAt === undefined ? {} : { lastFullSyncAt: cursor.lastFullSyncAt }), durationMs: finishedMs - startedMs });
       this.deps.metrics.syncFinished(mode, (finishedMs - startedMs) / 1000, true, finishedMs);
       const outcome = { ok: true as const, mode, attributes: pulled.count, added: pulled.added, updated: pulled.updated, removed: pulled.removed + removed, cursor: cursor.timestamp };
       this.deps.logger.info('sync finished', { ...outcome, indicators: this.state.size, ms: finishedMs - startedMs });
@@ -182,13 +232,46 @@ export class SyncPipeline {
       totals.updated += diff.updated;
       totals.removed += diff.removed;
     };
-    for await (const page of this.deps.source.pagesByUuid(uuids)) {
+    const source = this.deps.source;
+    if (source === undefined) throw new Error('no MISP server is configured (MISP_URL)');
+    for await (const page of source.pagesByUuid(uuids)) {
       for (const attribute of page.attributes) seen.add(attribute.uuid.toLowerCase());
       count(await this.applyUpdates(page.attributes.map((attribute) => toAttributeUpdate(attribute, this.options.feedRules))));
     }
     const gone = uuids.map((uuid) => uuid.toLowerCase()).filter((uuid) => !seen.has(uuid));
     if (gone.length > 0) count(await this.applyUpdates(gone.map((uuid) => ({ uuid, timestamp: Number.MAX_SAFE_INTEGER, entries: [] }))));
     return totals;
+  }
+
+  /**
+   * One poll of a feed read directly: fetch (the changed events, or the whole feed) → normalise →
+   * diff → store → publish → commit per page, as for MISP; then reconcile the feed's own source
+   * within what was read, and refresh the sentinel. Never throws; a failed poll removes nothing
+   * and the feed reads the same again next time.
+   */
+  async syncFeed(feed: FeedPort): Promise<SyncOutcome> {
+    const startedMs = this.deps.now();
+    try {
+      const read = await feed.read();
+      const pulled = await this.pull(`feed ${feed.name} (${read.mode})`, read.pages(), feed.rules);
+      const events = read.events;
+      const removed = await this.reconcile(
+        (attribute) => attribute.source === feed.name && !pulled.seen.has(attribute.attributeUuid) && (events === undefined || events.has(attribute.eventUuid)),
+      );
+      read.commit();
+      await this.repairStore();
+      const finishedMs = this.deps.now();
+      await this.writeSentinel(feed.name, finishedMs, { mode: 'feed', durationMs: finishedMs - startedMs });
+      this.deps.metrics.syncFinished('feed', (finishedMs - startedMs) / 1000, true, finishedMs);
+      const outcome = { ok: true as const, mode: 'feed' as const, attributes: pulled.count, added: pulled.added, updated: pulled.updated, removed: pulled.removed + removed };
+      this.deps.logger.info('feed sync finished', { feed: feed.name, read: read.mode, ...outcome, indicators: this.state.size, ms: finishedMs - startedMs });
+      return outcome;
+    } catch (error) {
+      const finishedMs = this.deps.now();
+      this.deps.metrics.syncFinished('feed', (finishedMs - startedMs) / 1000, false, finishedMs);
+      this.deps.logger.error('feed sync failed; nothing removed', { feed: feed.name, error, ms: finishedMs - startedMs });
+      return { ok: false, mode: 'feed', error };
+    }
   }
 
   /**
@@ -218,55 +301,60 @@ export class SyncPipeline {
     return diff;
   }
 
-  private async pull(mode: SyncMode, windows: readonly PullWindow[]) {
+  /** Apply pages in order (normalise → diff → store → publish → commit), with progress. */
+  private async pull(stage: string, pages: AsyncIterable<AttributePage>, rules: FeedRules, estimatedTotal?: number) {
     const started = this.deps.now();
-    let lastProgress = started;
+    let lastLog = started;
+    let lastTty = started;
     const seen = new Set<string>();
     let maxTimestamp: number | undefined;
     let count = 0;
     let added = 0;
     let updated = 0;
     let removed = 0;
-    this.deps.logger.info('sync started', { mode, windows });
-    const total = mode === 'full' && this.state.attributeCount > 0 ? this.state.attributeCount : undefined;
-    for await (const page of this.pagesOf(windows)) {
-      const updates = page.attributes.map((attribute) => toAttributeUpdate(attribute, this.options.feedRules));
-      for (const attribute of page.attributes) {
-        seen.add(attribute.uuid.toLowerCase());
-        if (maxTimestamp === undefined || attribute.timestamp > maxTimestamp) maxTimestamp = attribute.timestamp;
+    this.deps.logger.info('sync started', { stage });
+    try {
+      for await (const page of pages) {
+        const updates = page.attributes.map((attribute) => toAttributeUpdate(attribute, rules));
+        for (const attribute of page.attributes) {
+          seen.add(attribute.uuid.toLowerCase());
+          if (maxTimestamp === undefined || attribute.timestamp > maxTimestamp) maxTimestamp = attribute.timestamp;
+        }
+        const diff = await this.applyUpdates(updates);
+        count += page.attributes.length;
+        added += diff.added;
+        updated += diff.updated;
+        removed += diff.removed;
+        // Progress is checked once per page, never per attribute.
+        const now = this.deps.now();
+        const logDue = now - lastLog >= this.options.progressIntervalMs;
+        const ttyDue = this.deps.progress !== undefined && now - lastTty >= TTY_PROGRESS_MS;
+        if (!logDue && !ttyDue) continue;
+        const total = page.total ?? estimatedTotal;
+        const line = formatProgress({ stage, done: count, total, elapsedMs: now - started });
+        if (ttyDue) {
+          lastTty = now;
+          this.deps.progress?.update(line);
+        }
+        if (logDue) {
+          lastLog = now;
+          this.deps.logger.info(line, { stage, done: count, total });
+        }
       }
-      const diff = await this.applyUpdates(updates);
-      count += page.attributes.length;
-      added += diff.added;
-      updated += diff.updated;
-      removed += diff.removed;
-      const now = this.deps.now();
-      if (now - lastProgress >= this.options.progressIntervalMs) {
-        lastProgress = now;
-        // A full pull's total is estimated from the attributes tracked before it (MISP reports no count).
-        const line = formatProgress({ stage: `${mode} sync`, done: count, total: page.total ?? total, elapsedMs: now - started });
-        this.deps.logger.info(line, { mode, done: count, total: page.total ?? total });
-      }
+    } finally {
+      this.deps.progress?.done();
     }
     return { seen, maxTimestamp, count, added, updated, removed };
   }
 
-  private async *pagesOf(windows: readonly PullWindow[]): AsyncIterable<AttributePage> {
-    for (const window of windows) yield* this.deps.source.pages(window);
-  }
-
   /**
-   * Remove the attributes of `source` that the complete pull did not return: hard-deleted in MISP,
-   * or older than the window. Attributes changed since the pull started are kept (a live
-   * notification may have added them after their page was read); the next run re-checks them.
+   * Remove the tracked attributes `isStale` picks: the ones of a source that its complete read did
+   * not return (hard-deleted in MISP, older than the window, gone from a feed).
    */
-  private async reconcile(seen: ReadonlySet<string>, source: string | undefined, pullStartSec: number): Promise<number> {
+  private async reconcile(isStale: (attribute: AttributeContribution) => boolean): Promise<number> {
     const stale = new Set<string>();
     for (const record of this.state.values()) {
-      for (const attribute of record.attributes) {
-        if (attribute.source !== source || seen.has(attribute.attributeUuid) || attribute.timestamp >= pullStartSec) continue;
-        stale.add(attribute.attributeUuid);
-      }
+      for (const attribute of record.attributes) if (isStale(attribute)) stale.add(attribute.attributeUuid);
     }
     let removed = 0;
     const uuids = [...stale];
@@ -274,8 +362,25 @@ export class SyncPipeline {
       const batch = uuids.slice(i, i + REMOVAL_BATCH).map((uuid) => ({ uuid, timestamp: Number.MAX_SAFE_INTEGER, entries: [] }));
       removed += (await this.applyUpdates(batch)).removed;
     }
-    if (stale.size > 0) this.deps.logger.info('reconciliation removed attributes MISP no longer returns', { attributes: stale.size, keys: removed });
+    if (stale.size > 0) this.deps.logger.info('reconciliation removed attributes their source no longer holds', { attributes: stale.size, keys: removed });
     return removed;
+  }
+
+  /**
+   * Record the source's success and rewrite the sentinel: `lastSuccessAt` is the oldest last
+   * success among the configured sources, written only once each of them has succeeded.
+   */
+  private async writeSentinel(source: string, finishedMs: number, extra: Readonly<Record<string, unknown>>): Promise<void> {
+    this.lastSuccess.set(source, finishedMs);
+    const sources = this.options.sources ?? [MISP_SOURCE];
+    const times = sources.map((name) => this.lastSuccess.get(name));
+    if (times.some((time) => time === undefined)) return;
+    const oldest = Math.min(...times.map((time) => time ?? 0));
+    await this.deps.store.writeSentinel({
+      lastSuccessAt: new Date(oldest).toISOString(),
+      indicatorCount: this.state.size,
+      extra: { ...extra, source, ...(sources.length > 1 ? { sources: Object.fromEntries(sources.map((name) => [name, new Date(this.lastSuccess.get(name) ?? 0).toISOString()])) } : {}) },
+    });
   }
 
   private async repairStore(): Promise<void> {
@@ -284,4 +389,8 @@ export class SyncPipeline {
     this.deps.metrics.storeRepaired(problem.reason);
     this.deps.logger.warn('memcached lost keys; repopulated from state', { problem, indicators: this.state.size });
   }
+}
+
+async function* pagesOf(source: AttributeSource, windows: readonly PullWindow[]): AsyncIterable<AttributePage> {
+  for (const window of windows) yield* source.pages(window);
 }

@@ -1,5 +1,5 @@
 import { attribute, fixtureAttributes } from './test-fixtures';
-import { toAttributeUpdate } from './to-attribute-update';
+import { decayScoreOf, toAttributeUpdate } from './to-attribute-update';
 
 const RULES = { feedTagPattern: 'Feed-*', defaultFeed: 'misp' };
 
@@ -36,5 +36,30 @@ describe('toAttributeUpdate', () => {
     expect(updates).toHaveLength(3);
     for (const update of updates) for (const entry of update.entries) expect(entry.key).toBe('md5-6c73d338ec64e0e44bd54ea61b6988b2');
     expect(updates.some((update) => update.entries.length > 0)).toBe(true);
+  });
+
+  it('names the fixed feed whatever the tags say (FEED_NAME of a directly read feed)', () => {
+    const update = toAttributeUpdate(attribute(), { ...RULES, fixedFeed: 'Feed-DigitalSide', source: 'feed:Feed-DigitalSide' });
+    expect(update.entries[0]?.contribution.feeds).toEqual(['Feed-DigitalSide']);
+  });
+
+  it('carries the event threat level and the decay score when MISP sent them', () => {
+    const base = attribute();
+    const update = toAttributeUpdate(
+      attribute({ event: { id: '10', uuid: '22222222-2222-4222-8222-222222222222', info: 'Test event', threatLevelId: '2' }, decayScores: [{ score: 12.5, decayed: false }] }),
+      RULES,
+    );
+    expect(update.entries[0]?.contribution).toMatchObject({ threatLevel: 'Medium', decayScore: 12.5 });
+    expect(toAttributeUpdate(base, RULES).entries[0]?.contribution).not.toHaveProperty('threatLevel');
+    expect(toAttributeUpdate(base, RULES).entries[0]?.contribution).not.toHaveProperty('decayScore');
+  });
+
+  it.each([
+    [undefined, undefined],
+    [[], undefined],
+    [[{ score: 10, decayed: true }, { score: 30, decayed: false }, { score: 20, decayed: false }], 30],
+    [[{ score: 10, decayed: true }, { score: 5, decayed: true }], 10],
+  ])('decayScoreOf(%j) = %s', (scores, expected) => {
+    expect(decayScoreOf(scores)).toBe(expected);
   });
 });

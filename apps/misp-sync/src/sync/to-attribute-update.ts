@@ -1,5 +1,4 @@
-import { feedsFromTags, lookupKey, mispAttributeObservables, type AttributeContribution } from '@iocflow/core';
-import type { MispAttribute } from '@iocflow/core';
+import { feedsFromTags, lookupKey, mispAttributeObservables, sanitiseFeedName, type AttributeContribution, type MispAttribute, type MispDecayScore } from '@iocflow/core';
 import type { AttributeEntry, AttributeUpdate } from './apply-attribute';
 
 /** How attributes become indicators: which tags name a feed, and the feed when none does. */
@@ -9,6 +8,21 @@ export interface FeedRules {
   readonly defaultFeed: string;
   /** Contribution source; absent for the MISP server, `feed:<name>` for a directly read feed. */
   readonly source?: string;
+  /** Every contribution names this feed, whatever its tags say (FEED_NAME of a directly read feed). */
+  readonly fixedFeed?: string;
+}
+
+/** MISP's threat levels (`threat_level_id` 1–4), by the names MISP shows. */
+const THREAT_LEVELS: Readonly<Record<string, string>> = { '1': 'High', '2': 'Medium', '3': 'Low', '4': 'Undefined' };
+
+/**
+ * One score for an attribute MISP scored with several decaying models: the highest score of the
+ * models that have not decayed it, else the highest overall. Undefined when MISP sent none.
+ */
+export function decayScoreOf(scores: readonly MispDecayScore[] | undefined): number | undefined {
+  if (scores === undefined || scores.length === 0) return undefined;
+  const live = scores.filter((entry) => !entry.decayed);
+  return Math.max(...(live.length > 0 ? live : scores).map((entry) => entry.score));
 }
 
 /**
@@ -23,18 +37,23 @@ export function toAttributeUpdate(attribute: MispAttribute, rules: FeedRules): A
   const observables = mispAttributeObservables(attribute.type, attribute.value);
   if (observables.length === 0) return { uuid, timestamp: attribute.timestamp, entries: [] };
   const tags = [...new Set(attribute.tags.map((tag) => tag.name))].sort();
+  const threatLevelId = attribute.event?.threatLevelId;
+  const threatLevel = threatLevelId === undefined ? undefined : THREAT_LEVELS[threatLevelId];
+  const decayScore = decayScoreOf(attribute.decayScores);
   const contribution: AttributeContribution = {
     attributeUuid: uuid,
     ...(rules.source === undefined ? {} : { source: rules.source }),
     mispType: attribute.type,
     eventUuid: attribute.event?.uuid ?? '',
     eventInfo: attribute.event?.info ?? '',
-    feeds: feedsFromTags(tags, rules.feedTagPattern, rules.defaultFeed),
+    feeds: rules.fixedFeed === undefined ? feedsFromTags(tags, rules.feedTagPattern, rules.defaultFeed) : [sanitiseFeedName(rules.fixedFeed) || rules.defaultFeed],
     tags,
     toIds: attribute.toIds,
     timestamp: attribute.timestamp,
     ...(attribute.firstSeen === null ? {} : { firstSeen: attribute.firstSeen }),
     ...(attribute.lastSeen === null ? {} : { lastSeen: attribute.lastSeen }),
+    ...(threatLevel === undefined ? {} : { threatLevel }),
+    ...(decayScore === undefined ? {} : { decayScore }),
   };
   const entries: AttributeEntry[] = observables.map((observable) => ({
     key: lookupKey(observable.kind, observable.value),
