@@ -14,3 +14,6 @@ export * from './kafka/kafka-producer';
 export * from './kafka/kafka-batch-consumer';
 export * from './kafka/kafka-topic-reader';
 export * from './misp/misp-client';
+export * from './kafka/confluent/kafka-client';
+export * from './kafka/confluent/confluent-kafka-producer';
+export * from './kafka/confluent/confluent-kafka-batch-consumer';
