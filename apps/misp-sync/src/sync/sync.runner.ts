@@ -59,6 +59,13 @@ export class SyncRunner {
     return ok;
   }
 
+  /** One run of one job, now (tests, and `--once` per source). Throws for an unknown job. */
+  async run(jobName: string): Promise<SyncOutcome> {
+    const job = this.jobs.find((candidate) => candidate.name === jobName);
+    if (job === undefined) throw new Error(`no sync job named ${jobName}`);
+    return this.runJob(job);
+  }
+
   /** Daemon mode; resolves once the loops are running. */
   async start(): Promise<void> {
     await this.restore();
