@@ -8,9 +8,11 @@ module.exports = {
   displayName: long ? 'faults:long' : 'faults:integration',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/scenarios/**/*.faults-spec.ts'],
-  // Scenario 3 (Kafka unreachable) fails today — the enricher's consumer dies for good after a
-  // broker outage (docs/reliability.md, "Bugs found") — so the CI suite leaves it out; the long
-  // suite runs it and reports it failing.
-  testPathIgnorePatterns: long ? [] : ['/03-kafka-outage\\.'],
+  // Scenarios 3 (Kafka unreachable) and 7b (a 10 MiB event) fail today: the enricher's consumer
+  // dies for good on a non-retriable produce error (docs/reliability.md, "Bugs found"). The CI
+  // suite keeps to scenarios that pass; the long suite runs them and reports them failing.
+  testPathIgnorePatterns: long ? [] : ['/03-kafka-outage\\.', '/07b-oversized-dead-letter\\.'],
+  globalSetup: '<rootDir>/src/global-setup.ts',
+  globalTeardown: '<rootDir>/src/global-teardown.ts',
   testTimeout: long ? 1_800_000 : 300_000,
 };
