@@ -191,11 +191,11 @@ export class SyncPipeline {
       // A full pull's total is estimated from the attributes tracked before it (MISP reports no count).
       const estimate = mode === 'full' && this.state.attributeCount > 0 ? this.state.attributeCount : undefined;
       const pulled = await this.pull(`${mode} sync`, pagesOf(source, windows), this.options.feedRules, estimate);
-      let removed = 0;
       // Attributes changed since the pull started are kept: a live notification may have added them
       // after their page was read; the next run checks them again.
       const mispSource = this.options.feedRules.source;
-      if (mode === 'full') removed = await this.reconcile((attribute) => attribute.source === mispSource && !pulled.seen.has(attribute.attributeUuid) && attribute.timestamp < pullStartSec);
+      const reconciled =
+        mode === 'full' ? await this.reconcile((attribute) => attribute.source === mispSource && !pulled.seen.has(attribute.attributeUuid) && attribute.timestamp < pullStartSec) : { updated: 0, removed: 0 };
       const cursor: SyncCursor = {
         timestamp: advanceCursor(this.cursor?.timestamp, pulled.maxTimestamp, pullStartSec),
         eventTimestamp: Math.max(pullStartSec, this.cursor?.eventTimestamp ?? 0),
@@ -207,7 +207,7 @@ export class SyncPipeline {
       const finishedMs = this.deps.now();
       await this.writeSentinel(MISP_SOURCE, finishedMs, { mode, cursor: cursor.timestamp, ...(cursor.lastFullSyncAt === undefined ? {} : { lastFullSyncAt: cursor.lastFullSyncAt }), durationMs: finishedMs - startedMs });
       this.deps.metrics.syncFinished(mode, (finishedMs - startedMs) / 1000, true, finishedMs);
-      const outcome = { ok: true as const, mode, attributes: pulled.count, added: pulled.added, updated: pulled.updated, removed: pulled.removed + removed, cursor: cursor.timestamp };
+      const outcome = { ok: true as const, mode, attributes: pulled.count, added: pulled.added, updated: pulled.updated + reconciled.updated, removed: pulled.removed + reconciled.removed, cursor: cursor.timestamp };
       this.deps.logger.info('sync finished', { ...outcome, indicators: this.state.size, ms: finishedMs - startedMs });
       return outcome;
     } catch (error) {
@@ -255,7 +255,7 @@ export class SyncPipeline {
       const read = await feed.read();
       const pulled = await this.pull(`feed ${feed.name} (${read.mode})`, read.pages(), feed.rules);
       const events = read.events;
-      const removed = await this.reconcile(
+      const reconciled = await this.reconcile(
         (attribute) => attribute.source === feed.name && !pulled.seen.has(attribute.attributeUuid) && (events === undefined || events.has(attribute.eventUuid)),
       );
       read.commit();
@@ -263,7 +263,7 @@ export class SyncPipeline {
       const finishedMs = this.deps.now();
       await this.writeSentinel(feed.name, finishedMs, { mode: 'feed', durationMs: finishedMs - startedMs });
       this.deps.metrics.syncFinished('feed', (finishedMs - startedMs) / 1000, true, finishedMs);
-      const outcome = { ok: true as const, mode: 'feed' as const, attributes: pulled.count, added: pulled.added, updated: pulled.updated, removed: pulled.removed + removed };
+      const outcome = { ok: true as const, mode: 'feed' as const, attributes: pulled.count, added: pulled.added, updated: pulled.updated + reconciled.updated, removed: pulled.removed + reconciled.removed };
       this.deps.logger.info('feed sync finished', { feed: feed.name, read: read.mode, ...outcome, indicators: this.state.size, ms: finishedMs - startedMs });
       return outcome;
     } catch (error) {
@@ -351,19 +351,22 @@ export class SyncPipeline {
    * Remove the tracked attributes `isStale` picks: the ones of a source that its complete read did
    * not return (hard-deleted in MISP, older than the window, gone from a feed).
    */
-  private async reconcile(isStale: (attribute: AttributeContribution) => boolean): Promise<number> {
+  private async reconcile(isStale: (attribute: AttributeContribution) => boolean): Promise<{ updated: number; removed: number }> {
     const stale = new Set<string>();
     for (const record of this.state.values()) {
       for (const attribute of record.attributes) if (isStale(attribute)) stale.add(attribute.attributeUuid);
     }
-    let removed = 0;
+    // A key that other contributions still hold is updated (its feeds shrink), not removed.
+    const totals = { updated: 0, removed: 0 };
     const uuids = [...stale];
     for (let i = 0; i < uuids.length; i += REMOVAL_BATCH) {
       const batch = uuids.slice(i, i + REMOVAL_BATCH).map((uuid) => ({ uuid, timestamp: Number.MAX_SAFE_INTEGER, entries: [] }));
-      removed += (await this.applyUpdates(batch)).removed;
+      const diff = await this.applyUpdates(batch);
+      totals.updated += diff.updated;
+      totals.removed += diff.removed;
     }
-    if (stale.size > 0) this.deps.logger.info('reconciliation removed attributes their source no longer holds', { attributes: stale.size, keys: removed });
-    return removed;
+    if (stale.size > 0) this.deps.logger.info('reconciliation removed attributes their source no longer holds', { attributes: stale.size, ...totals });
+    return totals;
   }
 
   /**

@@ -11,7 +11,7 @@ import { Registry } from 'prom-client';
 import { buildMispSync, closeMispSync, openMispSync, type MispSync } from '../../src/app.module';
 import { feedSourceName, loadMispSyncConfig } from '../../src/misp-sync.config';
 import { FIXTURES_DIR } from '../../src/sync/test-fixtures';
-import { rawGet } from './misp-sync-harness';
+import { createHarness, rawGet, type Harness } from './misp-sync-harness';
 
 const FEED_FIXTURE = path.join(FIXTURES_DIR, 'digitalside-misp-feed', 'digitalside-misp-feed');
 const EVENT = '5ecea68b-9bc0-493b-9c23-7555c0a80102';
@@ -209,6 +209,57 @@ describe('misp-sync feed source (no MISP server)', () => {
       for (const key of [URL_KEY, 'domain-evil.example', MD5]) expect(await rawGet(memcached.server, key)).toEqual({ flags: 0, value: 'Feed-Report' });
     } finally {
       http.server.close();
+    }
+  });
+});
+
+describe('misp-sync with a MISP server and a feed at once', () => {
+  const URSNIF_EVENT = '5b646415-7b48-40d5-86b4-c0070acd0835';
+  const MISP_DOMAIN = 'domain-ooiasjdnqjwbeasdasd.com';
+  let harness: Harness;
+  let dir: string;
+
+  beforeEach(async () => {
+    harness = await createHarness();
+    harness.standin.setEventTags(URSNIF_EVENT, ['Feed-RansomwareTracker']);
+    dir = await mkdtemp(path.join(os.tmpdir(), 'iocflow-feed-it-'));
+    await cp(FEED_FIXTURE, dir, { recursive: true });
+  });
+
+  afterEach(async () => {
+    await harness?.stop();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('each source reconciles only its own contributions; the sentinel waits for both; includeDecayScore is asked for', async () => {
+    const instance = await harness.start({ FEED_URL: dir, FEED_NAME: 'Feed-DigitalSide', MISP_FULL_SYNC_INTERVAL: '0', MISP_INCLUDE_DECAY_SCORE: 'true' });
+    expect(await instance.runner.runOnce()).toBe(true);
+    expect(instance.runner.lastSyncOf('misp')).toMatchObject({ ok: true, mode: 'full' });
+    expect(await rawGet(harness.memcached.server, MISP_DOMAIN)).toEqual({ flags: 0, value: 'Feed-RansomwareTracker' });
+    // The stand-in MISP holds the DigitalSide event too (same attribute uuids, no Feed-* tag): one key,
+    // two contributions, each tracked under its own source.
+    expect(await rawGet(harness.memcached.server, MD5)).toEqual({ flags: 0, value: 'Feed-DigitalSide,misp' });
+    const sentinel = parseSyncSentinel((await rawGet(harness.memcached.server, SYNC_SENTINEL_KEY))?.value);
+    expect(Object.keys((sentinel?.extra['sources'] ?? {}) as object).sort()).toEqual(['feed:Feed-DigitalSide', 'misp']);
+
+    // A MISP reconciliation (full pull) does not touch the feed's indicators…
+    expect(await instance.runner.run('misp')).toMatchObject({ ok: true, mode: 'full', removed: 0, updated: 0 });
+    expect(await rawGet(harness.memcached.server, MD5)).toEqual({ flags: 0, value: 'Feed-DigitalSide,misp' });
+    // …and the feed's removals take away only its own contributions.
+    await writeFile(path.join(dir, 'manifest.json'), '{}');
+    const feedRun = await instance.runner.run('feed:Feed-DigitalSide');
+    expect(feedRun).toMatchObject({ ok: true, removed: 0, updated: 35 });
+    expect(await rawGet(harness.memcached.server, MD5)).toEqual({ flags: 0, value: 'misp' });
+    expect(await rawGet(harness.memcached.server, MISP_DOMAIN)).toEqual({ flags: 0, value: 'Feed-RansomwareTracker' });
+
+    // eslint-disable-next-line @nx/enforce-module-boundaries
+    const { MispOpenApi } = await import('../../../../tools/misp-standin/src/openapi-validator');
+    const spec = MispOpenApi.load();
+    const searches = harness.standin.requests().filter((request) => request.path === '/attributes/restSearch');
+    expect(searches.length).toBeGreaterThan(0);
+    for (const request of searches) {
+      expect(request.body).toMatchObject({ includeDecayScore: true });
+      expect(spec.validateRequest('post', '/attributes/restSearch', request.body).errors).toEqual([]);
     }
   });
 });
