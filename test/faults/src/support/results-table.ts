@@ -1,6 +1,5 @@
 import { appendFileSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '@iocflow/testing';
 import type { Reconciliation } from './reconcile';
 
 /** One row of docs/reliability.md: a scenario's reconciliation plus what the fault cost. */
@@ -15,6 +14,9 @@ export interface ScenarioResult extends Reconciliation {
   readonly replayed?: number;
   readonly notes?: string;
 }
+
+// Relative, not @iocflow/testing's REPO_ROOT: Jest's globalSetup/teardown load this without the path mapping.
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
 /** Results of the current run, one JSON line per scenario (`FAULTS_RESULTS`, default dist/faults/results.jsonl). */
 export function resultsFile(env: NodeJS.ProcessEnv = process.env): string {
