@@ -2,38 +2,70 @@
  * Indexer throughput vs a raw `_bulk` load of the same documents, same run, same batch size and
  * concurrency (docs/benchmarks.md, section "Indexer").
  *
- *   BENCH_DOCS=100000 BENCH_BATCH=1000 BENCH_CONCURRENCY=4 BENCH_PARTITIONS=4 npm run bench indexer
+ *   BENCH_DOCS=100000 BENCH_ROUNDS=3 BENCH_BATCH=1000 BENCH_CONCURRENCY=4 BENCH_PARTITIONS=4 npm run bench indexer
  *
- * - raw: the documents, already encoded as NDJSON chunks of BENCH_BATCH, sent with
+ * - rawbulk: the documents, already encoded as NDJSON chunks of BENCH_BATCH, sent with
  *   BENCH_CONCURRENCY requests in flight through the same ElasticsearchClient (no Kafka at all).
+ *   Timed from the first request to the last response.
  * - indexer: the same documents as records on a topic with BENCH_PARTITIONS partitions, consumed
- *   by the real IndexerPipeline (KafkaBatchConsumer → prepare → bulk → classify → commit).
- *   Timed from its first batch (the group join is excluded) until every document was acknowledged.
- * Each mode runs BENCH_ROUNDS times (default 2), alternating; the best round of each is reported.
+ *   by the real IndexerPipeline (KafkaBatchConsumer → prepare → bulk → classify → commit), with
+ *   the same batch size and concurrency. Timed from the group join (so the first fetch and its
+ *   decoding count) until every document was acknowledged by Elasticsearch.
+ *
+ * Fairness: rounds alternate rawbulk, indexer, rawbulk, indexer… (the shared machine's load drifts,
+ * so both sides see the same drift); both sides index the same documents with the same `_id`s: the
+ * records carry the enricher's origin headers (`iocflow.origin.*`, as in production), which name
+ * the indexer's documents `<raw topic>-<partition>-<offset>`, and the raw load uses the very same
+ * ids. Each round writes into fresh daily indices created from the
+ * indexer's template (1 shard, 0 replicas, default 1 s refresh), deleted after the round. All
+ * topics are produced before the first round, so producing never overlaps a measurement. The
+ * report gives median and best per side and the ratio of the medians.
+ *
+ * Each round also reports the CPU seconds used by this process (the load generator, or the
+ * indexer itself) and, when the stack's pid files are readable, by Elasticsearch and Kafka: on a
+ * 2-core machine the indexer's own CPU is taken from Elasticsearch.
+ *
+ * BENCH_MODE=indexer (or rawbulk) runs one side only; BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile
+ * of each measured window (`<mode>-<round>.cpuprofile`, open it in Chrome DevTools), without the
+ * set-up (document generation, producing) that `node --cpu-prof` would mix in.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import path from 'node:path';
-import { encodeBulk, indexNameFor, indexTemplate, indexTemplateName, type BulkDocument } from '@iocflow/core';
+import { encodeBulk, indexNameFor, indexTemplate, indexTemplateName, originHeaders, type BulkDocument } from '@iocflow/core';
 import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer } from '@iocflow/io';
 import { JsonLogger } from '@iocflow/nest';
 import { Registry } from 'prom-client';
 import { IndexerMetrics } from '../src/pipeline/indexer.metrics';
 import { IndexerPipeline } from '../src/pipeline/indexer.pipeline';
+import type { BulkIndexer } from '../src/pipeline/indexer-ports';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const DOCS = env('BENCH_DOCS', 100_000);
 const BATCH = env('BENCH_BATCH', 1000);
 const CONCURRENCY = env('BENCH_CONCURRENCY', 4);
 const PARTITIONS = env('BENCH_PARTITIONS', 4);
-const ROUNDS = env('BENCH_ROUNDS', 2);
+const ROUNDS = env('BENCH_ROUNDS', 3);
+const FETCH_BYTES = env('BENCH_FETCH_BYTES', 1_048_576);
+const MODES = (process.env['BENCH_MODE'] ?? 'rawbulk,indexer').split(',') as Mode[];
 const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const ES_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200';
+const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROFILE'];
+const STACK_DIR = process.env['IOCFLOW_STACK_DIR'] ?? '/var/tmp/iocflow-stack';
 const FIXTURES = path.resolve(process.cwd(), '..', 'shared', 'fixtures');
 const logger = new JsonLogger('indexer-bench', 'error');
 const runId = `${Date.now().toString(36)}`;
 const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
+
+/** Both mode names have 7 characters, so index names and `_id`s have the same length on both sides. */
+type Mode = 'rawbulk' | 'indexer';
+
+interface RoundResult {
+  readonly seconds: number;
+  readonly cpu: Record<string, number>;
+}
 
 /** Real ECS DNS documents (Elastic's Zeek pipeline output), made enricher-shaped and unique. */
 function documents(): string[] {
@@ -44,16 +76,70 @@ function documents(): string[] {
   );
 }
 
-async function rawBulk(es: ElasticsearchClient, values: readonly string[], prefix: string): Promise<number> {
-  const chunks: string[] = [];
+const topicOf = (round: number): string => `bench-indexer-${runId}-${round}`;
+/** Where the i-th document "entered iocflow": the raw-logs coordinates its `_id` is made of. */
+const originOf = (i: number) => ({ topic: `bench-rawlogs-${runId}`, partition: i % PARTITIONS, offset: String(Math.floor(i / PARTITIONS)) });
+
+/** CPU seconds (user + system) of a process from /proc, or undefined when it cannot be read. */
+function processCpuSeconds(pidFile: string): number | undefined {
+  try {
+    const pid = readFileSync(pidFile, 'utf8').trim();
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11] and fields[12] are utime and stime (fields 14 and 15 of proc(5)), in clock ticks
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function cpuSnapshot(): Record<string, number> {
+  const snapshot: Record<string, number> = {};
+  const usage = process.cpuUsage();
+  snapshot['node'] = (usage.user + usage.system) / 1e6;
+  const es = processCpuSeconds(path.join(STACK_DIR, 'elasticsearch', 'elasticsearch.pid'));
+  if (es !== undefined) snapshot['es'] = es;
+  const kafka = processCpuSeconds(path.join(STACK_DIR, 'kafka', 'kafka.pid'));
+  if (kafka !== undefined) snapshot['kafka'] = kafka;
+  return snapshot;
+}
+
+async function measure(run: () => Promise<number>, profileName: string): Promise<RoundResult> {
+  const session = CPU_PROFILE_DIR === undefined ? undefined : new Session();
+  if (session !== undefined) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  const before = cpuSnapshot();
+  const seconds = await run();
+  const after = cpuSnapshot();
+  if (session !== undefined && CPU_PROFILE_DIR !== undefined) {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(CPU_PROFILE_DIR, { recursive: true });
+    writeFileSync(path.join(CPU_PROFILE_DIR, `${profileName}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
+  const cpu: Record<string, number> = {};
+  for (const key of Object.keys(after)) cpu[key] = (after[key] ?? 0) - (before[key] ?? 0);
+  return { seconds, cpu };
+}
+
+/** The raw load: pre-encoded NDJSON chunks, with the ids the indexer gives the same documents. */
+function rawChunks(values: readonly string[], prefix: string): Buffer[] {
+  const chunks: Buffer[] = [];
   for (let i = 0; i < values.length; i += BATCH) {
     const docs: BulkDocument[] = values.slice(i, i + BATCH).map((source, j) => ({
       index: indexNameFor(prefix, (JSON.parse(source) as { '@timestamp': string })['@timestamp'], 0, 0),
-      id: `raw-0-${i + j}`,
+      id: `${originOf(i + j).topic}-${originOf(i + j).partition}-${originOf(i + j).offset}`,
       source,
     }));
     chunks.push(encodeBulk(docs));
   }
+  return chunks;
+}
+
+async function rawBulk(es: ElasticsearchClient, chunks: readonly Buffer[]): Promise<number> {
   const started = performance.now();
   let next = 0;
   await Promise.all(
@@ -69,19 +155,36 @@ async function rawBulk(es: ElasticsearchClient, values: readonly string[], prefi
   return (performance.now() - started) / 1000;
 }
 
-async function indexer(values: readonly string[], prefix: string, round: number): Promise<number> {
-  const topic = `bench-indexer-${runId}-${round}`;
+/** Produces every round's topic up front, so that no measurement overlaps producing. */
+async function produceTopics(values: readonly string[], rounds: readonly number[]): Promise<void> {
   const connection = { brokers: BROKERS, logger: logger.child('kafka') };
   const admin = new KafkaAdmin({ ...connection, clientId: 'bench-admin' });
-  await admin.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}-dlq`, partitions: 1 }]);
   const producer = new KafkaProducer({ ...connection, clientId: 'bench-producer' });
   await producer.connect();
-  for (let i = 0; i < values.length; i += 2000) {
-    await producer.send(values.slice(i, i + 2000).map((value, j) => ({ topic, key: String(i + j), value })));
+  try {
+    for (const round of rounds) {
+      const topic = topicOf(round);
+      await admin.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}-dlq`, partitions: 1 }]);
+      for (let i = 0; i < values.length; i += 2000) {
+        await producer.send(values.slice(i, i + 2000).map((value, j) => ({ topic, key: String(i + j), value, headers: originHeaders(originOf(i + j)) })));
+      }
+    }
+  } finally {
+    await producer.disconnect();
+    await admin.disconnect();
   }
+}
 
-  const registry = new Registry();
-  const metrics = new IndexerMetrics(registry);
+async function deleteTopics(rounds: readonly number[]): Promise<void> {
+  const admin = new KafkaAdmin({ brokers: BROKERS, logger: logger.child('kafka'), clientId: 'bench-admin' });
+  await admin.deleteTopics(rounds.flatMap((round) => [topicOf(round), `${topicOf(round)}-dlq`]));
+  await admin.disconnect();
+}
+
+async function indexer(prefix: string, round: number): Promise<number> {
+  const topic = topicOf(round);
+  const connection = { brokers: BROKERS, logger: logger.child('kafka') };
+  let started = 0;
   const consumer = new KafkaBatchConsumer({
     ...connection,
     clientId: 'bench-indexer',
@@ -89,10 +192,33 @@ async function indexer(values: readonly string[], prefix: string, round: number)
     topics: [topic],
     fromBeginning: true,
     partitionsConsumedConcurrently: PARTITIONS,
-    maxBytesPerPartition: 4 * 1_048_576,
+    maxBytesPerPartition: FETCH_BYTES,
     maxWaitTimeMs: 100,
+    listeners: {
+      onGroupJoin: () => {
+        started = performance.now();
+      },
+    },
   });
   const es = new ElasticsearchClient({ url: ES_URL });
+  // Counts acknowledged items as they come back, so no polling loop competes for the CPU.
+  let acknowledged = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const counting: BulkIndexer = {
+    ensureIndexTemplate: (name, body) => es.ensureIndexTemplate(name, body),
+    bulk: async (body) => {
+      const result = await es.bulk(body);
+      for (const item of result.items) {
+        const status = (Object.values(item)[0] as { status?: number } | undefined)?.status ?? 0;
+        if (status >= 200 && status < 300) acknowledged += 1;
+      }
+      if (acknowledged >= DOCS) finish();
+      return result;
+    },
+  };
+  const producer = new KafkaProducer({ ...connection, clientId: 'bench-dlq' });
+  await producer.connect();
   const pipeline = new IndexerPipeline(
     {
       indexPrefix: prefix,
@@ -107,53 +233,69 @@ async function indexer(values: readonly string[], prefix: string, round: number)
       shutdownTimeoutMs: 30_000,
       numberOfReplicas: 0,
     },
-    { consumer, deadLetters: producer, elasticsearch: es, metrics, logger: logger.child('indexer.pipeline') },
+    { consumer, deadLetters: producer, elasticsearch: counting, metrics: new IndexerMetrics(new Registry()), logger: logger.child('indexer.pipeline') },
   );
-  const counter = async (name: string) => ((await registry.getSingleMetric(name)?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
   await pipeline.start();
-  let started = 0;
-  for (;;) {
-    if (started === 0 && (await counter('iocflow_indexer_received_events_total')) > 0) started = performance.now();
-    if ((await counter('iocflow_indexer_indexed_documents_total')) >= values.length) break;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await finished;
   const seconds = (performance.now() - started) / 1000;
   await pipeline.stop();
   await producer.disconnect();
-  await admin.deleteTopics([topic, `${topic}-dlq`]);
-  await admin.disconnect();
   await es.close();
   return seconds;
 }
 
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const rate = (seconds: number): string => `${Math.round(DOCS / seconds).toLocaleString('en')} docs/s`;
+
 async function main(): Promise<void> {
   const values = documents();
   const bytes = values.reduce((sum, v) => sum + Buffer.byteLength(v), 0);
-  print(`indexer bench: ${DOCS} documents (${(bytes / DOCS).toFixed(0)} B avg), batch ${BATCH}, concurrency ${CONCURRENCY}, partitions ${PARTITIONS}`);
+  const rounds = Array.from({ length: ROUNDS }, (_, round) => round);
+  print(
+    `indexer bench: ${DOCS} documents (${(bytes / DOCS).toFixed(0)} B avg), batch ${BATCH}, concurrency ${CONCURRENCY}, ` +
+      `partitions ${PARTITIONS}, fetch ${FETCH_BYTES} B/partition, ${ROUNDS} rounds of ${MODES.join(' / ')}`,
+  );
+  if (MODES.includes('indexer')) await produceTopics(values, rounds);
   const es = new ElasticsearchClient({ url: ES_URL });
-  const results: { raw: number[]; indexer: number[] } = { raw: [], indexer: [] };
+  const results: Record<Mode, RoundResult[]> = { rawbulk: [], indexer: [] };
+  const gc = (globalThis as { gc?: () => void }).gc;
   try {
-    for (let round = 0; round < ROUNDS; round += 1) {
-      for (const mode of ['raw', 'indexer'] as const) {
+    for (const round of rounds) {
+      for (const mode of MODES) {
         const prefix = `bench-${mode}-${runId}-${round}`;
         await es.ensureIndexTemplate(indexTemplateName(prefix), indexTemplate({ indexPrefix: prefix, numberOfReplicas: 0 }));
-        const seconds = mode === 'raw' ? await rawBulk(es, values, prefix) : await indexer(values, prefix, round);
+        const chunks = mode === 'rawbulk' ? rawChunks(values, prefix) : [];
+        gc?.();
+        const result = await measure(() => (mode === 'rawbulk' ? rawBulk(es, chunks) : indexer(prefix, round)), `${mode}-${round}`);
         await es.refresh(`${prefix}-*`);
         const count = await es.count(`${prefix}-*`);
         if (count !== DOCS) throw new Error(`${mode}: ${count} documents, expected ${DOCS}`);
-        results[mode].push(seconds);
-        print(`round ${round} ${mode.padEnd(7)} ${seconds.toFixed(2)} s  ${Math.round(DOCS / seconds).toLocaleString('en')} docs/s`);
+        results[mode].push(result);
+        const cpu = Object.entries(result.cpu)
+          .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
+          .join(', ');
+        print(`round ${round} ${mode} ${result.seconds.toFixed(2)} s  ${rate(result.seconds)}  (cpu s: ${cpu})`);
         await es.request('DELETE', `/${prefix}-*`);
         await es.request('DELETE', `/_index_template/${indexTemplateName(prefix)}`);
       }
     }
   } finally {
     await es.close();
+    if (MODES.includes('indexer')) await deleteTopics(rounds);
   }
-  const best = (xs: number[]) => Math.min(...xs);
-  const raw = DOCS / best(results.raw);
-  const idx = DOCS / best(results.indexer);
-  print(`best raw _bulk: ${Math.round(raw).toLocaleString('en')} docs/s; best indexer: ${Math.round(idx).toLocaleString('en')} docs/s; ratio ${(idx / raw).toFixed(2)}×`);
+  for (const mode of MODES) {
+    const seconds = results[mode].map((r) => r.seconds);
+    print(`${mode}: median ${rate(median(seconds))}, best ${rate(Math.min(...seconds))}`);
+  }
+  if (MODES.length === 2) {
+    const ratio = (pick: (xs: number[]) => number) =>
+      pick(results.rawbulk.map((r) => r.seconds)) / pick(results.indexer.map((r) => r.seconds));
+    print(`indexer / rawbulk: ${ratio(median).toFixed(2)}× (medians), ${ratio((xs) => Math.min(...xs)).toFixed(2)}× (bests)`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -41,7 +41,8 @@ export interface DeadLetterProducer {
 
 export interface BulkIndexer {
   ensureIndexTemplate(name: string, body: Record<string, unknown>): Promise<void>;
-  bulk(ndjson: string): Promise<{ readonly items: readonly BulkResponseItem[] }>;
+  /** `errors` false means every item succeeded; `items` holds at least status and error per item. */
+  bulk(ndjson: Buffer | string): Promise<{ readonly errors: boolean; readonly items: readonly BulkResponseItem[] }>;
 }
 
 export interface PipelineLogger {

@@ -33,21 +33,31 @@ const silent = { debug: () => undefined, info: () => undefined, warn: () => unde
 /** Elasticsearch scripted per request: each call gets the ids it was sent and returns items or throws. */
 type Reply = (ids: string[]) => BulkResponseItem[];
 
-function harness(replies: Reply[], deadLetterFailures = 0, overrides: Partial<IndexerPipelineOptions> = {}) {
+/** `errors` as Elasticsearch computes it: true when any item is not 2xx. */
+const anyItemFailed = (items: readonly BulkResponseItem[]) =>
+  items.some((item) => {
+    const status = (Object.values(item)[0] as { status?: number } | undefined)?.status ?? 0;
+    return status < 200 || status >= 300;
+  });
+
+function harness(replies: Reply[], deadLetterFailures = 0, overrides: Partial<IndexerPipelineOptions> = {}, errorsFlag = anyItemFailed) {
   const requests: string[][] = [];
+  const bodies: string[] = [];
   const produced: IndexerProducedRecord[] = [];
   let failuresLeft = deadLetterFailures;
   const elasticsearch: BulkIndexer = {
     ensureIndexTemplate: async () => undefined,
     bulk: async (ndjson) => {
-      const ids = ndjson
+      bodies.push(String(ndjson));
+      const ids = String(ndjson)
         .split('\n')
         .filter((_, i) => i % 2 === 0)
         .filter(Boolean)
         .map((line) => (JSON.parse(line) as { index: { _id: string } }).index._id);
       requests.push(ids);
       const reply = replies.length > 1 ? replies.shift()! : replies[0]!;
-      return { items: reply(ids) };
+      const items = reply(ids);
+      return { errors: errorsFlag(items), items };
     },
   };
   const consumer: IndexerConsumer = { run: async () => undefined, stop: async () => undefined };
@@ -60,7 +70,7 @@ function harness(replies: Reply[], deadLetterFailures = 0, overrides: Partial<In
   const registry = new Registry();
   const pipeline = new IndexerPipeline({ ...options, ...overrides }, { consumer, deadLetters, elasticsearch, metrics: new IndexerMetrics(registry), logger: silent });
   const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
-  return { pipeline, requests, produced, metric };
+  return { pipeline, requests, bodies, produced, metric };
 }
 
 function batch(values: (string | null)[]): IndexerBatch {
@@ -88,6 +98,25 @@ describe('IndexerPipeline.handleBatch', () => {
     expect(produced).toEqual([]);
     expect((await metric('iocflow_indexer_indexed_documents_total'))[0]?.value).toBe(3);
     expect((await metric('iocflow_indexer_consumer_lag'))[0]).toMatchObject({ value: 0, labels: { partition: '1' } });
+  });
+
+  it('sends each record\'s bytes unchanged as its source line', async () => {
+    const { pipeline, bodies } = harness([(ids) => ids.map(() => OK)]);
+    const value = '{"@timestamp":"2025-01-02T03:04:05Z","n":12345678901234567890,"s":"h\\u00e9llo"}';
+    await pipeline.handleBatch(batch([value]));
+    expect(bodies).toEqual([`{"index":{"_index":"iocflow-logs-2025.01.02","_id":"enriched-logs-1-10"}}\n${value}\n`]);
+  });
+
+  it('trusts `errors: false` only when there is one item per document; a missing item is retried', async () => {
+    const { pipeline, requests, metric } = harness(
+      [(ids) => ids.slice(1).map(() => OK), (ids) => ids.map(() => OK)],
+      0,
+      {},
+      () => false,
+    );
+    await pipeline.handleBatch(batch([event(1), event(2)]));
+    expect(requests).toEqual([['enriched-logs-1-10', 'enriched-logs-1-11'], ['enriched-logs-1-11']]);
+    expect(await metric('iocflow_indexer_retried_documents_total')).toEqual([expect.objectContaining({ value: 1, labels: { cause: 'item_unavailable' } })]);
   });
 
   it('retries items refused by a write block (recorded 403) until accepted, sending only those again', async () => {

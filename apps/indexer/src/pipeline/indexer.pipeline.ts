@@ -171,10 +171,11 @@ export class IndexerPipeline {
     const { metrics } = this.deps;
     metrics.received.inc({ topic: batch.topic }, batch.messages.length);
     const nowMs = this.now();
-    const documents: Omit<PendingDocument, 'settlement'>[] = [];
+    const documents: PendingDocument[] = [];
     const unindexable: DeadLetter[] = [];
 
     // 2. prepare
+    const settlement = new BatchSettlement();
     for (const message of batch.messages) {
       const coordinates = { topic: batch.topic, partition: batch.partition, offset: message.offset };
       const origin = readOrigin(message.headers);
@@ -183,15 +184,15 @@ export class IndexerPipeline {
         { indexPrefix: this.options.indexPrefix, idField: this.options.idField, nowMs },
       );
       if (prepared.kind === 'document') {
-        documents.push({ document: prepared.document, bytes: bulkEntryBytes(prepared.document), coordinates, message });
+        documents.push({ document: prepared.document, bytes: bulkEntryBytes(prepared.document), coordinates, message, settlement });
       } else {
         unindexable.push({ reason: 'unindexable', coordinates, message, errorType: prepared.reason, errorReason: prepared.detail });
       }
     }
 
     // 3. batch (4–7 happen in indexChunk), while unindexable records go to the dead-letter topic
-    const settlement = new BatchSettlement(documents.length);
-    this.batcher.add(documents.map((document) => ({ ...document, settlement })));
+    settlement.expect(documents.length);
+    this.batcher.add(documents);
     const hold = setTimeout(() => settlement.fail(new IndexerHoldTimeoutError(batch, this.options.holdMaxMs)), this.options.holdMaxMs);
     try {
       await Promise.all([settlement.done, this.deadLetter(unindexable)]);
@@ -219,11 +220,11 @@ export class IndexerPipeline {
         // 4. bulk
         const body = encodeBulk(pending.map((entry) => entry.document));
         metrics.bulkDocuments.observe(pending.length);
-        metrics.bulkBytes.observe(Buffer.byteLength(body, 'utf8'));
+        metrics.bulkBytes.observe(body.length);
         const endTimer = metrics.bulkLatency.startTimer();
-        let items;
+        let response;
         try {
-          items = (await this.deps.elasticsearch.bulk(body)).items;
+          response = await this.deps.elasticsearch.bulk(body);
           endTimer({ outcome: 'ok' });
         } catch (error) {
           endTimer({ outcome: 'failed' });
@@ -246,30 +247,36 @@ export class IndexerPipeline {
           return;
         }
 
-        // 5. classify
+        // 5. classify; `errors: false` with one item per document is Elasticsearch saying all succeeded
+        const { items } = response;
         const retry: PendingDocument[] = [];
         const rejected: DeadLetter[] = [];
         const retryCauses = new Map<RetryCause, number>();
         let indexed = 0;
-        pending.forEach((entry, i) => {
-          const verdict = classifyBulkItem(items[i] ?? {});
-          if (verdict.outcome === 'ok') {
-            indexed += 1;
-            entry.settlement.settle(1);
-          } else if (verdict.outcome === 'retry') {
-            retry.push(entry);
-            const cause = retryCause(verdict);
-            retryCauses.set(cause, (retryCauses.get(cause) ?? 0) + 1);
-          } else {
-            rejected.push({
-              ...toDeadLetter(entry),
-              reason: 'rejected',
-              errorType: verdict.errorType ?? 'unknown',
-              errorReason: verdict.errorReason ?? '',
-              verdict,
-            });
-          }
-        });
+        if (!response.errors && items.length === pending.length) {
+          indexed = pending.length;
+          for (const entry of pending) entry.settlement.settle(1);
+        } else {
+          pending.forEach((entry, i) => {
+            const verdict = classifyBulkItem(items[i] ?? {});
+            if (verdict.outcome === 'ok') {
+              indexed += 1;
+              entry.settlement.settle(1);
+            } else if (verdict.outcome === 'retry') {
+              retry.push(entry);
+              const cause = retryCause(verdict);
+              retryCauses.set(cause, (retryCauses.get(cause) ?? 0) + 1);
+            } else {
+              rejected.push({
+                ...toDeadLetter(entry),
+                reason: 'rejected',
+                errorType: verdict.errorType ?? 'unknown',
+                errorReason: verdict.errorReason ?? '',
+                verdict,
+              });
+            }
+          });
+        }
         metrics.indexed.inc(indexed);
 
         // 7. dead-letter what Elasticsearch will never accept
@@ -376,19 +383,28 @@ export class IndexerHoldTimeoutError extends Error {
   }
 }
 
-/** Counts one Kafka batch's documents down to zero; `done` resolves then, or rejects on `fail`. */
+/**
+ * Counts one Kafka batch's documents down to zero; `done` resolves then, or rejects on `fail`.
+ * Created before its documents are prepared (each refers to it) and told their number with
+ * `expect` before any of them can settle.
+ */
 class BatchSettlement {
   readonly done: Promise<void>;
   failed = false;
+  private remaining = 0;
   private resolve!: () => void;
   private reject!: (error: unknown) => void;
 
-  constructor(private remaining: number) {
+  constructor() {
     this.done = new Promise<void>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
-    if (remaining === 0) this.resolve();
+  }
+
+  expect(count: number): void {
+    this.remaining = count;
+    if (count === 0) this.resolve();
   }
 
   settle(count: number): void {

@@ -26,3 +26,4 @@ export * from './elasticsearch/encode-bulk';
 export * from './elasticsearch/classify-bulk-item';
 export * from './elasticsearch/index-template';
 export * from './record-headers';
+export * from './elasticsearch/scan-json-object';

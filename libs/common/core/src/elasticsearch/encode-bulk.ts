@@ -1,25 +1,47 @@
 import type { BulkDocument } from './prepare-bulk-document';
 
+const NEWLINE = 0x0a;
+
 /** The action line of one document: `index` (create or overwrite) at a deterministic id. */
 export function encodeBulkAction(document: BulkDocument): string {
   return `{"index":{"_index":${JSON.stringify(document.index)},"_id":${JSON.stringify(document.id)}}}`;
 }
 
 /**
- * The NDJSON body of a `_bulk` request: for each document an action line, then its source line,
- * each ending in `\n` (Elasticsearch requires the final newline).
+ * The NDJSON body of a `_bulk` request, as bytes: for each document an action line, then its
+ * source line, each ending in `\n` (Elasticsearch requires the final newline).
+ *
+ * Built straight into one Buffer: a source that is already bytes (the Kafka record, see
+ * `prepareBulkDocument`) is copied as it is, never decoded to a string and encoded back; the HTTP
+ * client then sends the Buffer without serialising anything.
  *
  * `index` rather than `create`: with deterministic ids a replay overwrites the same document with
  * the same content, which is idempotent and needs no version-conflict handling; `create` would
  * answer 409 for every replayed document.
  */
-export function encodeBulk(documents: readonly BulkDocument[]): string {
-  let body = '';
-  for (const document of documents) body += `${encodeBulkAction(document)}\n${document.source}\n`;
+export function encodeBulk(documents: readonly BulkDocument[]): Buffer {
+  const actions = documents.map(encodeBulkAction);
+  let size = 0;
+  for (let i = 0; i < documents.length; i += 1) {
+    size += Buffer.byteLength(actions[i] as string, 'utf8') + sourceBytes((documents[i] as BulkDocument).source) + 2;
+  }
+  const body = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < documents.length; i += 1) {
+    at += body.write(actions[i] as string, at, 'utf8');
+    body[at++] = NEWLINE;
+    const source = (documents[i] as BulkDocument).source;
+    at += typeof source === 'string' ? body.write(source, at, 'utf8') : source.copy(body, at);
+    body[at++] = NEWLINE;
+  }
   return body;
 }
 
-/** UTF-8 size of one document's two lines, for batches bounded in bytes. */
+/** UTF-8 size of one document's two lines and their newlines, for batches bounded in bytes. */
 export function bulkEntryBytes(document: BulkDocument): number {
-  return Buffer.byteLength(encodeBulkAction(document), 'utf8') + Buffer.byteLength(document.source, 'utf8') + 2;
+  return Buffer.byteLength(encodeBulkAction(document), 'utf8') + sourceBytes(document.source) + 2;
+}
+
+function sourceBytes(source: Buffer | string): number {
+  return typeof source === 'string' ? Buffer.byteLength(source, 'utf8') : source.length;
 }

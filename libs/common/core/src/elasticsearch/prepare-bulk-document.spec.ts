@@ -9,12 +9,47 @@ const record = (value: EnrichedRecord['value'], timestamp: string | number = Str
 });
 
 describe('prepareBulkDocument', () => {
-  it('passes the producer text through unchanged, 64-bit numbers included', () => {
-    const text = '{"@timestamp":"2024-02-29T10:00:00Z","misp_src":"none","n":12345678901234567890}';
-    expect(prepareBulkDocument(record(Buffer.from(text)), options)).toEqual({
-      kind: 'document',
-      document: { index: 'iocflow-logs-2024.02.29', id: 'enriched-logs-0-17', source: text },
-    });
+  it('passes the producer bytes through unchanged (the same Buffer), 64-bit numbers included', () => {
+    const bytes = Buffer.from('{"@timestamp":"2024-02-29T10:00:00Z","misp_src":"none","n":12345678901234567890}');
+    const prepared = prepareBulkDocument(record(bytes), options);
+    expect(prepared).toEqual({ kind: 'document', document: { index: 'iocflow-logs-2024.02.29', id: 'enriched-logs-0-17', source: bytes } });
+    expect(prepared.kind === 'document' && prepared.document.source).toBe(bytes);
+  });
+
+  it('passes text through unchanged on the parse path', () => {
+    const text = '{"@timestamp":"2024-02-29T10:00:00Z","n":12345678901234567890}';
+    expect(prepareBulkDocument(record(text), options)).toMatchObject({ document: { source: text } });
+  });
+
+  // Buffers take the byte-scanning fast path, strings the JSON.parse path: both must agree.
+  it.each([
+    '{"@timestamp":"2024-02-29T10:00:00Z","a":[1,{"b":null}]}',
+    '{"@timestamp":1709200800000}',
+    '{"@timestamp":"1709200800000"}',
+    '{"@timestamp":"not a date"}',
+    '{"@timestamp":{"nested":true}}',
+    '{"a":{"@timestamp":"2020-01-01T00:00:00Z"}}',
+    '{"\\u0040timestamp":"2020-01-01T00:00:00Z"}',
+    '{\n  "@timestamp": "2023-03-03T00:00:00Z"\n}',
+    '',
+    '   ',
+    '{"a":',
+    '[1]',
+    '"x"',
+  ])('gives the same verdict for %j as bytes and as text', (text) => {
+    const normalise = (prepared: ReturnType<typeof prepareBulkDocument>) =>
+      prepared.kind === 'document' ? { ...prepared, document: { ...prepared.document, source: String(prepared.document.source) } } : prepared;
+    expect(normalise(prepareBulkDocument(record(Buffer.from(text)), options))).toEqual(normalise(prepareBulkDocument(record(text), options)));
+  });
+
+  it('decodes invalid UTF-8 with replacement characters, as before, rather than forwarding it', () => {
+    const bytes = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+    expect(prepareBulkDocument(record(bytes), options)).toMatchObject({ document: { source: '{"a":"\ufffd\ufffd"}' } });
+  });
+
+  it('reads a configured id field from bytes too (parse path)', () => {
+    const prepared = prepareBulkDocument(record(Buffer.from('{"event":{"id":"e-7"}}')), { ...options, idField: 'event.id' });
+    expect(prepared).toMatchObject({ document: { id: 'e-7', source: '{"event":{"id":"e-7"}}' } });
   });
 
   it('names the document after the origin (raw-logs coordinates) when the enricher gave one', () => {

@@ -1,12 +1,17 @@
+import { isUtf8 } from 'node:buffer';
 import { documentId, type RecordCoordinates } from './document-id';
 import { indexNameFor } from './index-name';
+import { scanJsonObject } from './scan-json-object';
 
 /** One event ready for a bulk request. */
 export interface BulkDocument {
   readonly index: string;
   readonly id: string;
-  /** The event as one line of JSON text (NDJSON forbids raw newlines inside a source). */
-  readonly source: string;
+  /**
+   * The event as one line of JSON (NDJSON forbids raw newlines inside a source): the record's own
+   * UTF-8 bytes when they could be forwarded as they are, otherwise re-serialised text.
+   */
+  readonly source: Buffer | string;
 }
 
 /** Why a record can never be indexed; such records go to the dead-letter topic at once. */
@@ -43,12 +48,34 @@ export interface PrepareOptions {
  * Turns one enriched-logs record into a bulk document: daily index from `@timestamp`,
  * deterministic id, and the record's own bytes as the source.
  *
- * The value is parsed (to read `@timestamp` and the id field, and to refuse what is not a JSON
- * object before Elasticsearch has to), but the source sent is the producer's text unchanged
- * unless it spans several lines, in which case it is re-serialised onto one line. Passing text
- * through keeps the indexer cheap and keeps numbers such as 64-bit ids exactly as written.
+ * Fast path (no id field configured, the usual case): the bytes are checked to be valid UTF-8 and
+ * scanned (`scanJsonObject`) to be one JSON object on one line, `@timestamp` is read on the way,
+ * and the very same Buffer becomes the source: no string decoding, no object tree, nothing
+ * re-serialised. Everything else (an id field to read, several lines, anything the scan does not
+ * vouch for) takes the parse path: the value is decoded and parsed, refused with the parser's
+ * message when it is not a JSON object, and sent as the producer's text unless it spans several
+ * lines, in which case it is re-serialised onto one line. Both paths keep numbers such as 64-bit
+ * ids exactly as written, and give the same verdict for every input.
  */
 export function prepareBulkDocument(record: EnrichedRecord, options: PrepareOptions): PreparedRecord {
+  const value = record.value;
+  if (Buffer.isBuffer(value) && (options.idField === undefined || options.idField.length === 0) && isUtf8(value)) {
+    const scanned = scanJsonObject(value);
+    if (scanned !== undefined) {
+      return {
+        kind: 'document',
+        document: {
+          index: indexNameFor(options.indexPrefix, scanned.timestamp, record.timestamp, options.nowMs),
+          id: documentId(record.origin ?? record.coordinates),
+          source: value,
+        },
+      };
+    }
+  }
+  return parseAndPrepare(record, options);
+}
+
+function parseAndPrepare(record: EnrichedRecord, options: PrepareOptions): PreparedRecord {
   const text = record.value === null ? '' : typeof record.value === 'string' ? record.value : record.value.toString('utf8');
   if (text.trim().length === 0) return { kind: 'unindexable', reason: 'empty_value', detail: 'record value is empty or null' };
   let event: unknown;

@@ -13,6 +13,9 @@ export interface BulkResult {
   readonly items: readonly BulkResponseItem[];
 }
 
+/** The parts of a `_bulk` response the indexer reads (`filter_path`). */
+export const BULK_RESPONSE_FILTER = 'took,errors,items.*.status,items.*.error';
+
 export type ClusterHealthStatus = 'green' | 'yellow' | 'red';
 
 /**
@@ -57,19 +60,25 @@ export class ElasticsearchClient {
   }
 
   /**
-   * Sends one NDJSON `_bulk` body as it is (no re-serialisation) and returns the per-item results
-   * raw, for `classifyBulkItem`. Resolves even when items failed; rejects only when the request
-   * as a whole failed.
+   * Sends one NDJSON `_bulk` body as it is (a Buffer or a string; never re-serialised) and returns
+   * the per-item results raw, for `classifyBulkItem`. Resolves even when items failed; rejects
+   * only when the request as a whole failed.
+   *
+   * The response is cut down with `filter_path` to what classification reads (status and error of
+   * each item, in request order), instead of `_index`, `_id`, `_version`, `_shards`, `_seq_no`… for
+   * every item: about a tenth of the bytes to write, send and parse.
    */
-  async bulk(ndjson: string): Promise<BulkResult> {
+  async bulk(ndjson: Buffer | string): Promise<BulkResult> {
     const response = await this.call('bulk', () =>
       this.client.transport.request<{ took?: number; errors?: boolean; items?: BulkResponseItem[] }>({
         method: 'POST',
         path: '/_bulk',
+        querystring: { filter_path: BULK_RESPONSE_FILTER },
         bulkBody: ndjson,
       }),
     );
-    return { tookMs: response.took ?? 0, errors: response.errors ?? false, items: response.items ?? [] };
+    // an absent `errors` is read as "look at every item", never as "all succeeded"
+    return { tookMs: response.took ?? 0, errors: response.errors !== false, items: response.items ?? [] };
   }
 
   /** Documents in the indices matching `index` (a name or pattern); 0 when none match. */

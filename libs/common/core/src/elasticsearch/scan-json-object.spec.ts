@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { scanJsonObject } from './scan-json-object';
+
+const FIXTURES = path.resolve(__dirname, '../../../../../..', 'shared', 'fixtures');
+const scan = (text: string) => scanJsonObject(Buffer.from(text, 'utf8'));
+
+/** What `JSON.parse` says, in the scan's terms: undefined unless the text is one JSON object. */
+function parsed(text: string): { timestamp: unknown } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const timestamp = (value as Record<string, unknown>)['@timestamp'];
+  return { timestamp: typeof timestamp === 'object' && timestamp !== null ? undefined : timestamp };
+}
+
+/** A deterministic generator (mulberry32), so a failing mutation can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('scanJsonObject', () => {
+  it.each([
+    ['{}', undefined],
+    ['{"@timestamp":"2024-02-29T10:00:00Z","a":1}', '2024-02-29T10:00:00Z'],
+    ['  {"a":{"@timestamp":"nested, not top-level"}}\t', undefined],
+    ['{"@timestamp":1709200800000}', 1709200800000],
+    ['{"@timestamp":-1.5e+3}', -1500],
+    ['{"@timestamp":"a\\"b\\u00e9\\n"}', 'a"bé\n'],
+    ['{"@timestamp":"first","@timestamp":"second"}', 'second'],
+    ['{"@timestamp":"first","@timestamp":{"x":1}}', undefined],
+    ['{"@timestamp":null}', null],
+    ['{"@timestamp":true,"b":[1,2,{"c":[[],{}]}],"d":false}', true],
+    ['{"msg":"héllo 🦊","n":12345678901234567890,"z":0.5,"e":1E9}', undefined],
+  ])('vouches for %s with @timestamp %j', (text, timestamp) => {
+    expect(scan(text)).toEqual({ timestamp });
+  });
+
+  it.each([
+    [''],
+    ['   '],
+    ['[1,2]'],
+    ['"text"'],
+    ['42'],
+    ['null'],
+    ['{"a":'],
+    ['{"a":1,}'],
+    ['{"a":1}{"b":2}'],
+    ['{"a":1} x'],
+    ['{a:1}'],
+    ["{'a':1}"],
+    ['{"a":01}'],
+    ['{"a":1.}'],
+    ['{"a":-}'],
+    ['{"a":.5}'],
+    ['{"a":1e}'],
+    ['{"a":tru}'],
+    ['{"a":"\\x"}'],
+    ['{"a":"\\u12g4"}'],
+    ['{"a":"tab\there"}'],
+    ['{"a":[1,2}'],
+    ['{"a":{"b":1]}'],
+    ['{"a" 1}'],
+    ['<134>Oct 11 22:14:15 host app: hello'],
+  ])('does not vouch for invalid or non-object %j', (text) => {
+    expect(scan(text)).toBeUndefined();
+    expect(parsed(text)).toBeUndefined();
+  });
+
+  it.each([['{\n"a":1}'], ['{"a":1}\r\n'], ['{"\\u0040timestamp":"2024-01-01T00:00:00Z"}']])(
+    'leaves valid %j to the parse path (several lines, or an escaped top-level key)',
+    (text) => {
+      expect(parsed(text)).toBeDefined();
+      expect(scan(text)).toBeUndefined();
+    },
+  );
+
+  it('agrees with JSON.parse on real events and on thousands of random mutations of them', () => {
+    const file = path.join(FIXTURES, 'elastic-integrations/packages/zeek/data_stream/dns/_dev/test/pipeline/test-dns.log-expected.json');
+    const events = (JSON.parse(readFileSync(file, 'utf8')) as { expected: unknown[] }).expected.map((event) => JSON.stringify(event));
+    const next = random(42);
+    const alphabet = '{}[]",:\\ 0123456789.eE+-tfnul"a@\t\u00e9';
+    let vouched = 0;
+    for (const event of events) expect(scan(event)).toEqual(parsed(event));
+    for (let round = 0; round < 5000; round += 1) {
+      const base = events[Math.floor(next() * events.length)] as string;
+      const at = Math.floor(next() * base.length);
+      const mutation = Math.floor(next() * 3);
+      const char = alphabet[Math.floor(next() * alphabet.length)] as string;
+      const text =
+        mutation === 0 ? base.slice(0, at) + base.slice(at + 1) : mutation === 1 ? base.slice(0, at) + char + base.slice(at) : base.slice(0, at) + char + base.slice(at + 1);
+      const expected = /[\r\n]/.test(text) ? undefined : parsed(text);
+      const actual = scan(text);
+      if (actual !== undefined) vouched += 1;
+      // escaped top-level keys are the one case left to the parse path on purpose
+      if (actual === undefined && expected !== undefined && text.includes('\\')) continue;
+      expect({ text, result: actual }).toEqual({ text, result: expected });
+    }
+    expect(vouched).toBeGreaterThan(500);
+  });
+});
