@@ -8,9 +8,13 @@ export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
 export type ServiceApp = 'misp-sync' | 'enricher' | 'indexer';
 
-/** The built bundle of an app; end-to-end and fault tests run the real artefact, as users do. */
+/**
+ * The built bundle of an app; end-to-end and fault tests run the real artefact, as users do.
+ * IOCFLOW_DIST_DIR points at another build (e.g. a snapshot of dist/, so a long run is not
+ * changed under it by a rebuild in the same work tree).
+ */
 export function appBundle(app: ServiceApp): string {
-  const bundle = path.join(REPO_ROOT, 'dist', 'apps', app, 'main.js');
+  const bundle = path.join(process.env['IOCFLOW_DIST_DIR'] || path.join(REPO_ROOT, 'dist'), 'apps', app, 'main.js');
   if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build\` first (npm test does)`);
   return bundle;
 }
