@@ -1,4 +1,4 @@
-import { CidrTable, DEFAULT_FEED_FALLBACK, isObservableKind, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
+import { CidrTable, DEFAULT_FEED_FALLBACK, isObservableKind, isPlainKeyValue, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
 import { candidateValues } from '../pipeline/candidate-values';
 import type { IndicatorMatch, LookupQuery } from './indicator-lookup';
 
@@ -8,17 +8,28 @@ import type { IndicatorMatch, LookupQuery } from './indicator-lookup';
  * Only what an enrichment needs is kept per indicator (not every contributing attribute), which
  * keeps a million indicators well inside the memory budget.
  *
+ * The exact map is split by the key's namespace: a plain key `<kind>-<value>` is stored as
+ * value → match in its kind's map, so a lookup probes with the normalised value it already has
+ * (its hash cached in the string) instead of building and hashing `<kind>-<value>` for every
+ * candidate; hashed keys (`<kind>#<sha256>`) and anything else stay under the whole key. Since a
+ * kind is `[a-z0-9]+`, `key === \`${kind}-${value}\`` exactly when the key splits into that
+ * kind and value, so the answers are those of one map keyed by the whole key.
+ *
  * Mutated by `apply` in record order; a full reload builds a new table and swaps the reference
  * (see TableIndicatorLookup), so readers never see a half-built index.
  */
 export class IndicatorTable {
-  private readonly exact = new Map<string, IndicatorMatch>();
+  /** Plain keys: namespace → value → match. */
+  private readonly plain = new Map<string, Map<string, IndicatorMatch>>();
+  /** Every other key (hashed values, keys without a `<namespace>-` prefix), whole. */
+  private readonly other = new Map<string, IndicatorMatch>();
+  private exactSize = 0;
   private readonly ranges = new CidrTable<IndicatorMatch>();
   /** Range keys → canonical range, so that a tombstone (which carries only the key) can remove a range. */
   private readonly rangeKeys = new Map<string, string>();
 
   get size(): number {
-    return this.exact.size + this.ranges.size;
+    return this.exactSize + this.ranges.size;
   }
 
   /**
@@ -52,29 +63,63 @@ export class IndicatorTable {
       if (range === undefined || !this.ranges.set(range, { ...match, indicator: range })) return false;
       this.rangeKeys.set(key, range);
     } else {
-      this.exact.set(key, match);
+      this.setExact(key, match);
     }
     return true;
   }
 
   /** The most specific indicator for a query: exact value, then parent domains, then the longest containing range. */
   lookup(query: LookupQuery): IndicatorMatch | undefined {
+    const byValue = this.plain.get(query.kind);
     for (const value of candidateValues(query)) {
-      const match = this.exact.get(lookupKey(query.kind, value));
+      const match = isPlainKeyValue(query.kind, value) ? byValue?.get(value) : this.other.get(lookupKey(query.kind, value));
       if (match !== undefined) return match;
     }
     if (query.kind === 'ip' && this.ranges.size > 0) return this.ranges.lookup(query.value);
     return undefined;
   }
 
+  private setExact(key: string, match: IndicatorMatch): void {
+    const split = splitPlainKey(key);
+    let map = this.other;
+    let mapKey = key;
+    if (split !== undefined) {
+      // The record's own value string when it is the same text: one string per indicator, not a slice of the key as well.
+      mapKey = split.value === match.indicator ? match.indicator : split.value;
+      map = this.plain.get(split.namespace) ?? new Map<string, IndicatorMatch>();
+      if (map.size === 0) this.plain.set(split.namespace, map);
+    }
+    const before = map.size;
+    map.set(mapKey, match);
+    this.exactSize += map.size - before;
+  }
+
+  private deleteExact(key: string): boolean {
+    const split = splitPlainKey(key);
+    const deleted = split === undefined ? this.other.delete(key) : (this.plain.get(split.namespace)?.delete(split.value) ?? false);
+    if (deleted) this.exactSize--;
+    return deleted;
+  }
+
   private remove(key: string): void {
-    if (this.exact.delete(key)) return;
+    if (this.deleteExact(key)) return;
     const range = this.rangeKeys.get(key);
     if (range !== undefined) {
       this.ranges.delete(range);
       this.rangeKeys.delete(key);
     }
   }
+}
+
+/** A key `<namespace>-<rest>` with a `[a-z0-9]+` namespace, split; undefined for any other key. */
+function splitPlainKey(key: string): { namespace: string; value: string } | undefined {
+  let i = 0;
+  for (; i < key.length; i++) {
+    const code = key.charCodeAt(i);
+    if (!((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39))) break;
+  }
+  if (i === 0 || i === key.length || key.charCodeAt(i) !== 0x2d) return undefined;
+  return { namespace: key.slice(0, i), value: key.slice(i + 1) };
 }
 
 function isUsableRecord(record: IndicatorRecord): boolean {

@@ -61,20 +61,33 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
 
   async resolve(queries: readonly LookupQuery[]): Promise<(IndicatorMatch | undefined)[]> {
     const now = this.now();
-    const keysPerQuery = queries.map((query) => candidateValues(query).map((value) => lookupKey(query.kind, value)));
-    const answers = new Map<string, string | undefined>();
-    const wanted = new Set<string>([SYNC_SENTINEL_KEY]);
-    for (const keys of keysPerQuery) {
-      for (const key of keys) {
-        if (answers.has(key) || wanted.has(key)) continue;
+    // One map per batch: key → stored value, undefined for a known miss, PENDING while asked.
+    const answers = new Map<string, string | undefined | typeof PENDING>();
+    const wanted: string[] = [SYNC_SENTINEL_KEY];
+    const candidatesPerQuery = new Array<readonly string[]>(queries.length);
+    const keysPerQuery = new Array<string[]>(queries.length);
+    for (let q = 0; q < queries.length; q++) {
+      const query = queries[q] as LookupQuery;
+      const candidates = candidateValues(query);
+      const keys = new Array<string>(candidates.length);
+      for (let c = 0; c < candidates.length; c++) {
+        const key = lookupKey(query.kind, candidates[c] as string);
+        keys[c] = key;
+        if (answers.has(key) || key === SYNC_SENTINEL_KEY) continue;
         const cached = this.cache.get(key, now);
-        if (cached !== undefined) answers.set(key, cached.value);
-        else wanted.add(key);
+        if (cached !== undefined) {
+          answers.set(key, cached.value);
+        } else {
+          answers.set(key, PENDING);
+          wanted.push(key);
+        }
       }
+      candidatesPerQuery[q] = candidates;
+      keysPerQuery[q] = keys;
     }
     let values: Map<string, string>;
     try {
-      values = await this.client.getMany([...wanted]);
+      values = await this.client.getMany(wanted);
     } catch (error) {
       // A refused key or a protocol error is a bug or a broken server, not an outage: let it surface as is.
       if (isIoError(error) && !error.retriable) throw error;
@@ -88,23 +101,26 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
       const code = values.has(SYNC_SENTINEL_KEY) ? 'STORE_STALE' : 'STORE_EMPTY';
       throw new StoreUnavailableError(code, this.current.reason ?? code);
     }
-    for (const key of wanted) {
-      if (key === SYNC_SENTINEL_KEY) continue;
+    for (let w = 1; w < wanted.length; w++) {
+      const key = wanted[w] as string;
       const value = values.get(key);
       answers.set(key, value);
       this.cache.set(key, value, now);
     }
-    return queries.map((query, index) => {
-      const keys = keysPerQuery[index] as string[];
-      const candidates = candidateValues(query);
-      for (let i = 0; i < keys.length; i++) {
-        const stored = answers.get(keys[i] as string);
-        if (stored === undefined) continue;
+    const matches = new Array<IndicatorMatch | undefined>(queries.length);
+    for (let q = 0; q < queries.length; q++) {
+      const keys = keysPerQuery[q] as string[];
+      let match: IndicatorMatch | undefined;
+      for (let c = 0; c < keys.length; c++) {
+        const stored = answers.get(keys[c] as string);
+        if (stored === undefined || stored === PENDING) continue;
         const feeds = parseFeeds(stored);
-        return { kind: query.kind, indicator: candidates[i] as string, feeds: feeds.length > 0 ? feeds : [DEFAULT_FEED_FALLBACK] };
+        match = { kind: (queries[q] as LookupQuery).kind, indicator: (candidatesPerQuery[q] as readonly string[])[c] as string, feeds: feeds.length > 0 ? feeds : [DEFAULT_FEED_FALLBACK] };
+        break;
       }
-      return undefined;
-    });
+      matches[q] = match;
+    }
+    return matches;
   }
 
   private judge(sentinel: string | undefined, now: number): void {
@@ -115,6 +131,9 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
         : { usable: false, reason: problem === 'missing' ? 'sync sentinel missing: the store is empty or was never synced' : `sync sentinel ${problem}` };
   }
 }
+
+/** Marks a key asked in this batch's multi-get, not answered yet. */
+const PENDING = Symbol('pending');
 
 function unreachableReason(error: unknown): string {
   return `memcached unreachable: ${error instanceof Error ? error.message : String(error)}`;

@@ -1,9 +1,10 @@
 import type { KafkaConsumedBatch, KafkaConsumedMessage, KafkaProducedRecord, KafkaProducerPort } from '@iocflow/io';
-import { DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS, SOURCE_HEADERS, originHeaders } from '@iocflow/core';
+import { DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS, ORIGIN_HEADERS, SOURCE_HEADERS, originHeaders } from '@iocflow/core';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery } from '../lookup/indicator-lookup';
 import { StoreUnavailableError } from '../lookup/store-unavailable.error';
 import type { EnricherMetrics } from '../metrics/enricher.metrics';
-import { applyEnrichment, outputConflict } from './apply-enrichment';
+import { applyEnrichment, outputConflict, type EnrichmentOptions, type LookupOutcome } from './apply-enrichment';
+import { BatchQueries } from './batch-queries';
 import type { Rejection } from './dead-letter-reason';
 import { extractObservables, type CompiledRule, type Observation } from './extract-observables';
 import { holdDelay } from './hold-delay';
@@ -66,6 +67,7 @@ interface PreparedEvent {
  */
 export class EnricherPipeline {
   private readonly stopping = new AbortController();
+  private readonly enrichmentOptions: EnrichmentOptions;
 
   constructor(
     private readonly options: EnricherPipelineOptions,
@@ -74,7 +76,9 @@ export class EnricherPipeline {
     private readonly metrics: EnricherMetrics,
     private readonly log: PipelineLog,
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.enrichmentOptions = options.mispUrl === undefined ? {} : { mispUrl: options.mispUrl };
+  }
 
   /** Abort any hold in progress (shutdown); later held batches fail at once, uncommitted. */
   stop(): void {
@@ -86,12 +90,11 @@ export class EnricherPipeline {
     const records: KafkaProducedRecord[] = [];
     const rejected: Rejection[] = [];
     const events: PreparedEvent[] = [];
-    const queries: LookupQuery[] = [];
-    const queryIds = new Map<string, number>();
+    const batchQueries = new BatchQueries();
 
     // parse + extract
     for (const message of batch.messages) {
-      const rejection = this.prepare(message, events, queries, queryIds);
+      const rejection = this.prepare(message, events, batchQueries);
       if (rejection !== undefined) {
         rejected.push(rejection);
         records.push(this.deadLetter(batch, message, rejection));
@@ -99,35 +102,43 @@ export class EnricherPipeline {
     }
 
     // lookup
-    const matches = await this.resolve(queries);
+    const matches = await this.resolve(batchQueries.queries);
 
     // apply
     let hits = 0;
     let unknown = 0;
-    const hitLabels: { feed: string; field: string }[] = [];
+    // feed NUL field → matched values, counted once per batch (a labelled `inc` per hit is costly).
+    const hitCounts = new Map<string, number>();
+    const enrichmentOptions = this.enrichmentOptions;
+    const partition = String(batch.partition);
     for (const event of events) {
-      let outcome: Parameters<typeof applyEnrichment>[2];
+      let outcome: LookupOutcome;
       if (event.observations.length === 0) {
-        outcome = { known: true, matches: [] };
+        outcome = NO_OBSERVATIONS;
       } else if (matches === undefined) {
-        outcome = { known: false };
+        outcome = UNKNOWN;
         unknown++;
       } else {
-        const eventMatches: (IndicatorMatch | undefined)[] = event.queryIndexes.map((index) => matches[index]);
-        outcome = { known: true, matches: eventMatches };
+        const indexes = event.queryIndexes;
+        const eventMatches = new Array<IndicatorMatch | undefined>(indexes.length);
         let hit = false;
-        eventMatches.forEach((match, index) => {
-          if (match === undefined) return;
+        for (let i = 0; i < indexes.length; i++) {
+          const match = matches[indexes[i] as number];
+          eventMatches[i] = match;
+          if (match === undefined) continue;
           hit = true;
-          const field = (event.observations[index] as Observation).field;
-          for (const feed of match.feeds) hitLabels.push({ feed, field });
-        });
+          const field = (event.observations[i] as Observation).field;
+          for (const feed of match.feeds) {
+            const label = `${feed}\u0000${field}`;
+            hitCounts.set(label, (hitCounts.get(label) ?? 0) + 1);
+          }
+        }
+        outcome = { known: true, matches: eventMatches };
         if (hit) hits++;
       }
-      const value = applyEnrichment(event.parsed, event.observations, outcome, this.options.mispUrl === undefined ? {} : { mispUrl: this.options.mispUrl });
+      const value = applyEnrichment(event.parsed, event.observations, outcome, enrichmentOptions);
       // Same key and headers, plus where the event entered iocflow: the indexer names the document after it.
-      const origin = originHeaders({ topic: batch.topic, partition: batch.partition, offset: event.message.offset });
-      records.push({ topic: this.options.enrichedTopic, key: event.message.key, value, headers: { ...event.message.headers, ...origin } });
+      records.push({ topic: this.options.enrichedTopic, key: event.message.key, value, headers: withOrigin(event.message.headers, batch.topic, partition, event.message.offset) });
     }
 
     // produce (resolves after the brokers acknowledged every record)
@@ -140,7 +151,10 @@ export class EnricherPipeline {
     if (unknown > 0) metrics.eventsOut.inc({ outcome: 'unknown' }, unknown);
     const misses = events.length - hits - unknown;
     if (misses > 0) metrics.eventsOut.inc({ outcome: 'miss' }, misses);
-    for (const label of hitLabels) metrics.hits.inc(label);
+    for (const [label, count] of hitCounts) {
+      const separator = label.lastIndexOf('\u0000');
+      metrics.hits.inc({ feed: label.slice(0, separator), field: label.slice(separator + 1) }, count);
+    }
     for (const rejection of rejected) metrics.deadLettered(rejection.reason);
     metrics.batchSize.observe(batch.messages.length);
     const last = batch.messages[batch.messages.length - 1];
@@ -151,23 +165,19 @@ export class EnricherPipeline {
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
   }
 
-  private prepare(message: KafkaConsumedMessage, events: PreparedEvent[], queries: LookupQuery[], queryIds: Map<string, number>): Rejection | undefined {
+  private prepare(message: KafkaConsumedMessage, events: PreparedEvent[], batchQueries: BatchQueries): Rejection | undefined {
     const parsed = parseEvent(message.value, this.options.maxEventBytes);
     if (!parsed.ok) return parsed.rejection;
     const conflict = outputConflict(parsed.parsed.event);
     if (conflict !== undefined) return conflict;
     const extracted = extractObservables(parsed.parsed.event, this.options.rules, this.options.maxObservablesPerEvent);
     if (!extracted.ok) return extracted.rejection;
-    const queryIndexes = extracted.observations.map((observation) => {
-      const id = `${observation.kind}\u0000${observation.parents ? 1 : 0}\u0000${observation.value}`;
-      let index = queryIds.get(id);
-      if (index === undefined) {
-        index = queries.length;
-        queries.push({ kind: observation.kind, value: observation.value, parents: observation.parents });
-        queryIds.set(id, index);
-      }
-      return index;
-    });
+    const observations = extracted.observations;
+    const queryIndexes = new Array<number>(observations.length);
+    for (let i = 0; i < observations.length; i++) {
+      const observation = observations[i] as Observation;
+      queryIndexes[i] = batchQueries.indexOf(observation.kind, observation.value, observation.parents);
+    }
     events.push({ message, parsed: parsed.parsed, observations: extracted.observations, queryIndexes });
     return undefined;
   }
@@ -216,6 +226,19 @@ export class EnricherPipeline {
       },
     };
   }
+}
+
+/** Outcomes shared by every event they apply to (applyEnrichment only reads them). */
+const NO_OBSERVATIONS: LookupOutcome = { known: true, matches: [] };
+const UNKNOWN: LookupOutcome = { known: false };
+
+/** `{ ...headers, ...originHeaders(…) }` built in one object: the record's headers, then its origin (which wins). */
+function withOrigin(headers: Readonly<Record<string, Buffer>>, topic: string, partition: string, offset: string): Record<string, Buffer | string> {
+  const result: Record<string, Buffer | string> = { ...headers };
+  result[ORIGIN_HEADERS.topic] = topic;
+  result[ORIGIN_HEADERS.partition] = partition;
+  result[ORIGIN_HEADERS.offset] = offset;
+  return result;
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

@@ -38,39 +38,105 @@ export function compileRules(rules: readonly LookupRule[], parentDomains: boolea
  * event as `field_type`, since a field holding the wrong type means the producer is broken.
  * Duplicates (same field, kind and value) are kept once; at most `maxObservations` are taken
  * per event, which bounds the work a single hostile event can cause.
+ *
+ * Hot path (it runs for every event): only the rules that can find something are read. A rule
+ * reads the event's top level only under the keys its path may start with (`destination`,
+ * `destination.domain`), so one pass over the event's own keys tells which rules to skip — with
+ * the 22 default rules and a typical event, most of them. The event is expected to come from
+ * JSON.parse (every own property enumerable, as `for…in` lists them).
  */
 export function extractObservables(event: Record<string, unknown>, rules: readonly CompiledRule[], maxObservations: number): ExtractResult {
+  const index = ruleIndex(rules);
+  const present = presentRules(event, index);
   const observations: Observation[] = [];
-  let seen: Set<string> | undefined;
-  for (const rule of rules) {
+  for (let r = 0; r < rules.length; r++) {
+    if (present[r] !== 1) continue;
+    const rule = rules[r] as CompiledRule;
     const value = getField(event, rule.path);
     if (value === undefined || value === null) continue;
     if (typeof value === 'string') {
-      add(value);
+      add(observations, rule, value, maxObservations);
     } else if (Array.isArray(value)) {
-      for (const item of value) {
+      for (const item of value as unknown[]) {
         if (item === null) continue;
         if (typeof item !== 'string') return typeError(rule, `an array holding ${describe(item)}`);
-        add(item);
+        add(observations, rule, item, maxObservations);
       }
     } else {
       return typeError(rule, describe(value));
     }
-
-    function add(raw: string): void {
-      if (observations.length >= maxObservations) return;
-      const normalised = normaliseValue(rule.kind, raw);
-      if (normalised === undefined) return;
-      if (observations.length > 0) {
-        seen ??= new Set(observations.map(identity));
-        const id = `${rule.field}\u0000${rule.kind}\u0000${normalised}`;
-        if (seen.has(id)) return;
-        seen.add(id);
-      }
-      observations.push({ field: rule.field, kind: rule.kind, value: normalised, parents: rule.parents });
-    }
   }
   return { ok: true, observations };
+}
+
+/** Per rules array: which rules each possible top-level key can feed (`destination` → destination.domain, destination.ip). */
+interface RuleIndex {
+  readonly byTopKey: ReadonlyMap<string, readonly number[]>;
+  readonly count: number;
+}
+
+const ruleIndexes = new WeakMap<readonly CompiledRule[], RuleIndex>();
+
+function ruleIndex(rules: readonly CompiledRule[]): RuleIndex {
+  let index = ruleIndexes.get(rules);
+  if (index === undefined) {
+    const byTopKey = new Map<string, number[]>();
+    rules.forEach((rule, r) => {
+      // keys[0][to]: segments 0..to joined, i.e. every top-level key `find` may read for this path.
+      for (const key of rule.path.keys[0] ?? []) {
+        const list = byTopKey.get(key);
+        if (list === undefined) byTopKey.set(key, [r]);
+        else if (!list.includes(r)) list.push(r);
+      }
+    });
+    index = { byTopKey, count: rules.length };
+    ruleIndexes.set(rules, index);
+  }
+  return index;
+}
+
+/** 1 for each rule whose path can start at one of the event's own keys. */
+function presentRules(event: Record<string, unknown>, index: RuleIndex): Uint8Array {
+  const present = new Uint8Array(index.count);
+  for (const key in event) {
+    const rules = index.byTopKey.get(key);
+    if (rules === undefined || !Object.hasOwn(event, key)) continue;
+    for (const r of rules) present[r] = 1;
+  }
+  return present;
+}
+
+/** Above this many observations the duplicate check switches from a scan to a set. */
+const SCAN_LIMIT = 16;
+const seenSets = new WeakMap<Observation[], Set<string>>();
+
+function add(observations: Observation[], rule: CompiledRule, raw: string, maxObservations: number): void {
+  if (observations.length >= maxObservations) return;
+  const normalised = normaliseValue(rule.kind, raw);
+  if (normalised === undefined) return;
+  if (isDuplicate(observations, rule, normalised)) return;
+  observations.push({ field: rule.field, kind: rule.kind, value: normalised, parents: rule.parents });
+}
+
+/**
+ * Whether (field, kind, value) was already observed in this event. A scan for the few
+ * observations of a normal event (no strings built, no set allocated); a set once a hostile
+ * event has many (a 256-entry `related.ip`), so the check stays linear.
+ */
+function isDuplicate(observations: Observation[], rule: CompiledRule, value: string): boolean {
+  if (observations.length <= SCAN_LIMIT) {
+    for (const o of observations) if (o.value === value && o.field === rule.field && o.kind === rule.kind) return true;
+    return false;
+  }
+  let seen = seenSets.get(observations);
+  if (seen === undefined) {
+    seen = new Set(observations.map(identity));
+    seenSets.set(observations, seen);
+  }
+  const id = `${rule.field}\u0000${rule.kind}\u0000${value}`;
+  if (seen.has(id)) return true;
+  seen.add(id);
+  return false;
 }
 
 function identity(observation: Observation): string {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MAX_KEY_BYTES, SYNC_SENTINEL_KEY, isSafeMemcachedKey, lookupKey, seedCompatKey } from './lookup-key';
+import { MAX_KEY_BYTES, SYNC_SENTINEL_KEY, isPlainKeyValue, isSafeMemcachedKey, lookupKey, seedCompatKey } from './lookup-key';
 import { OBSERVABLE_KINDS, type ObservableKind } from './observable-kind';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -43,6 +43,15 @@ describe('lookupKey', () => {
     for (const kind of OBSERVABLE_KINDS) for (const value of ['a', 'a b', `#${sha256('a b')}`]) keys.add(lookupKey(kind, value));
     expect(keys.size).toBe(OBSERVABLE_KINDS.length * 3);
     expect(keys).not.toContain(SYNC_SENTINEL_KEY);
+  });
+});
+
+describe('isPlainKeyValue', () => {
+  it('is true exactly when lookupKey gives the plain <kind>-<value> form', () => {
+    const values = ['evil.com', '1.2.3.4', '', ' ', 'a b', 'x\r\nflush_all', 'é', 'a'.repeat(MAX_KEY_BYTES - 'domain-'.length), 'a'.repeat(MAX_KEY_BYTES - 'domain-'.length + 1), '\u007f', '~'];
+    for (const kind of OBSERVABLE_KINDS) {
+      for (const value of values) expect(isPlainKeyValue(kind, value)).toBe(lookupKey(kind, value) === `${kind}-${value}`);
+    }
   });
 });
 

@@ -46,11 +46,18 @@ export function isSafeMemcachedKey(key: string): boolean {
   return key.length >= 1 && key.length <= MAX_KEY_BYTES && isPrintableAscii(key);
 }
 
-function namespacedKey(namespace: string, value: string): string {
+/**
+ * Whether the key of `value` under `namespace` is the plain `<namespace>-<value>` (not hashed):
+ * `lookupKey(kind, v) === \`${kind}-${v}\`` exactly when `isPlainKeyValue(kind, v)`. Lets a store
+ * keyed by value per kind (the enricher's table) skip building the key string.
+ */
+export function isPlainKeyValue(namespace: string, value: string): boolean {
   // Printable ASCII is one byte per character, so length is the byte count.
-  if (namespace.length + 1 + value.length <= MAX_KEY_BYTES && value.length > 0 && isPrintableAscii(value)) {
-    return `${namespace}-${value}`;
-  }
+  return namespace.length + 1 + value.length <= MAX_KEY_BYTES && value.length > 0 && isPrintableAscii(value);
+}
+
+function namespacedKey(namespace: string, value: string): string {
+  if (isPlainKeyValue(namespace, value)) return `${namespace}-${value}`;
   return `${namespace}#${sha256Hex(value)}`;
 }
 

@@ -97,3 +97,19 @@ describe('normaliseIp', () => {
     }
   });
 });
+
+describe('normaliseIp fast path (a bare dotted quad is returned as is)', () => {
+  it('agrees with parse-and-format on dotted quads and near misses', () => {
+    const octets = ['0', '1', '9', '10', '01', '99', '100', '199', '255', '256', '000', '1000', '', 'a', ' 1'];
+    let state = 11;
+    const pick = (): string => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return octets[state % octets.length] as string;
+    };
+    for (let n = 0; n < 5000; n++) {
+      const text = [pick(), pick(), pick(), pick()].join('.');
+      const parsed = parseIp(text);
+      expect({ text, normalised: normaliseIp(text) }).toEqual({ text, normalised: parsed === undefined ? undefined : formatIp(parsed) });
+    }
+  });
+});

@@ -56,6 +56,9 @@ export function parseIp(raw: string): ParsedIp | undefined {
  *   acceptable as an indicator is policy, not syntax.
  */
 export function normaliseIp(raw: string): string | undefined {
+  // Fast path for the common log value, a bare dotted quad: strict parsing admits only the
+  // canonical text (no leading zeros, no shorthand), so the input is its own normal form.
+  if (raw.length >= 7 && raw.length <= 15 && parseIpv4(raw, 0, raw.length) !== undefined) return raw;
   const parsed = parseIp(raw);
   return parsed === undefined ? undefined : formatIp(parsed);
 }

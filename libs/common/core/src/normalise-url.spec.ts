@@ -1,3 +1,5 @@
+import { normaliseDomain } from './normalise-domain';
+import { normaliseIp } from './normalise-ip';
 import { normaliseUrl, urlHost } from './normalise-url';
 
 describe('normaliseUrl', () => {
@@ -76,5 +78,80 @@ describe('urlHost', () => {
     ['', undefined],
   ])('%j → %j', (input, expected) => {
     expect(urlHost(input)).toBe(expected);
+  });
+});
+
+describe('normaliseUrl fast path (already-normal URLs skip the URL parser)', () => {
+  /** What the WHATWG path gives for a URL with a scheme: `URL`'s href without the fragment, when the host is a valid domain or address. */
+  function whatwg(input: string): string | undefined {
+    const url = URL.parse(input.trim());
+    if (url === null || !['http:', 'https:', 'ftp:', 'ws:', 'wss:'].includes(url.protocol)) return undefined;
+    const host = url.hostname;
+    if (host.length === 0) return undefined;
+    if (host.startsWith('[') ? normaliseIp(host.slice(1, -1)) === undefined : (normaliseIp(host) ?? normaliseDomain(host)) === undefined) return undefined;
+    url.hash = '';
+    return url.href;
+  }
+
+  it.each([
+    'https://www.site1.example.org/path/12?q=3',
+    'http://evil.com',
+    'http://evil.com?x=1',
+    'ftp://evil.com/a/b.txt',
+    'wss://evil.com/socket?token=A_b-C~d',
+    'http://evil.com//double//slash',
+    "http://evil.com/a!$&()*+,;=:@b?c=d&e=f/g?h",
+    'http://evil.com/%7Euser/%zz',
+    'http://a-b.c-d.evil.com/',
+    'http://-evil-.com/',
+  ])('returns what WHATWG returns for %j', (input) => {
+    expect(normaliseUrl(input)).toBe(whatwg(input));
+  });
+
+  it.each([
+    ['dot segment', 'http://evil.com/a/../b', 'http://evil.com/b'],
+    ['single dot segment', 'http://evil.com/a/./b', 'http://evil.com/a/b'],
+    ['escaped dot segment', 'http://evil.com/a/%2E%2e/b', 'http://evil.com/b'],
+    ['trailing dot segment', 'http://evil.com/a/..', 'http://evil.com/'],
+    ['backslash', 'http://evil.com\\a\\b', 'http://evil.com/a/b'],
+    ['upper-case host', 'http://EVIL.com/', 'http://evil.com/'],
+    ['trailing dot host', 'http://evil.com./', 'http://evil.com./'],
+    ['numeric host', 'http://0x7f.1/', 'http://127.0.0.1/'],
+    ['punycode host', 'http://xn--mnchen-3ya.de/', 'http://xn--mnchen-3ya.de/'],
+    ['default port', 'http://evil.com:80/', 'http://evil.com/'],
+    ['fragment', 'http://evil.com/a#b', 'http://evil.com/a'],
+    ['space in query', 'http://evil.com/?a b', 'http://evil.com/?a%20b'],
+    ['quote in query', "http://evil.com/?a'b", 'http://evil.com/?a%27b'],
+    ['brace in path', 'http://evil.com/{x}', 'http://evil.com/%7Bx%7D'],
+  ])('leaves unusual URLs to WHATWG: %s', (_name, input, expected) => {
+    expect(normaliseUrl(input)).toBe(expected);
+    expect(normaliseUrl(input)).toBe(whatwg(input));
+  });
+
+  it('agrees with WHATWG on 20,000 random URLs over a hostile alphabet', () => {
+    let state = 7;
+    let fast = 0;
+    const random = (): number => {
+      state = (state * 1103515245 + 12345) % 2147483648;
+      return state / 2147483648;
+    };
+    const pick = (chars: string): string => chars.charAt(Math.floor(random() * chars.length));
+    const schemes = ['http://', 'https://', 'ftp://', 'ws://', 'wss://', 'HTTP://'];
+    const hostChars = 'abcxyz019.-_X%:@';
+    const pathChars = "aZ09-._~!$&()*+,;=:@/%2eE?#'\"<>`{}|\\^[] \t";
+    for (let n = 0; n < 20_000; n++) {
+      let host = '';
+      const hostLength = 1 + Math.floor(random() * 12);
+      for (let i = 0; i < hostLength; i++) host += random() < 0.7 ? pick('abcdefgh') : pick(hostChars);
+      let rest = '';
+      const restLength = Math.floor(random() * 16);
+      for (let i = 0; i < restLength; i++) rest += random() < 0.5 ? pick('abc/') : pick(pathChars);
+      const input = `${schemes[Math.floor(random() * schemes.length)] as string}${host}${rest}`;
+      const actual = normaliseUrl(input);
+      if (actual === input || actual === `${input}/`) fast++;
+      expect({ input, actual }).toEqual({ input, actual: whatwg(input) });
+    }
+    // The alphabet must exercise the fast path too, not only the WHATWG one.
+    expect(fast).toBeGreaterThan(1000);
   });
 });

@@ -24,6 +24,8 @@ const MAX_URL_LENGTH = 32_768;
 export function normaliseUrl(raw: string): string | undefined {
   const text = raw.trim();
   if (text.length === 0 || text.length > MAX_URL_LENGTH) return undefined;
+  const fast = alreadyNormalUrl(text);
+  if (fast !== undefined) return fast;
   let input = text;
   if (!hasSchemeSeparator(text)) {
     if (!startsWithHostAndPort(text)) return undefined;
@@ -53,6 +55,84 @@ function hostOf(url: URL): string | undefined {
   if (hostname.charCodeAt(0) === 0x5b) return normaliseIp(hostname.slice(1, -1));
   // WHATWG has already turned every numeric host form into a dotted quad.
   return normaliseIp(hostname) ?? normaliseDomain(hostname);
+}
+
+/** Schemes the fast path takes, with their `://`: lower-case only (anything else goes to `URL`). */
+const FAST_SCHEMES = ['http://', 'https://', 'ftp://', 'ws://', 'wss://'];
+
+/**
+ * The fast path for the common log value, a URL WHATWG would serialise unchanged: lower-case
+ * supported scheme, a host that is already a normalised plain domain (lower-case LDH, no `xn--`
+ * label, no port, no userinfo) and a path and query made only of characters no percent-encode set
+ * touches, with no dot segment and no fragment. Such a URL is its own `href` (plus the `/` WHATWG
+ * adds for an empty path), so no `URL` object is built. Returns undefined whenever anything is
+ * unusual; the caller then takes the WHATWG path, which gives the same answer on everything this
+ * accepts (checked against `URL` itself in the spec).
+ */
+function alreadyNormalUrl(text: string): string | undefined {
+  let hostStart = -1;
+  for (const scheme of FAST_SCHEMES) {
+    if (text.startsWith(scheme)) {
+      hostStart = scheme.length;
+      break;
+    }
+  }
+  if (hostStart === -1) return undefined;
+  let hostEnd = hostStart;
+  while (hostEnd < text.length) {
+    const code = text.charCodeAt(hostEnd);
+    if (code === 0x2f || code === 0x3f) break;
+    // a-z 0-9 . - only: no port, userinfo, upper case, percent-escape or backslash in the fast path.
+    if (!((code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39) || code === 0x2e || code === 0x2d)) return undefined;
+    hostEnd++;
+  }
+  if (hostEnd === hostStart) return undefined;
+  const host = text.slice(hostStart, hostEnd);
+  if (host.includes('xn--') || normaliseDomain(host) !== host) return undefined;
+  let inQuery = false;
+  for (let i = hostEnd; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x3f) {
+      inQuery = true;
+      continue;
+    }
+    if (!isFastPathChar(code)) return undefined;
+    // A dot segment (`/./`, `/../`, `/.`) or an escaped dot could be rewritten by the path parser.
+    if (!inQuery && ((code === 0x2e && text.charCodeAt(i - 1) === 0x2f) || (code === 0x25 && text.charCodeAt(i + 1) === 0x32 && (text.charCodeAt(i + 2) | 0x20) === 0x65))) {
+      return undefined;
+    }
+  }
+  if (hostEnd === text.length) return `${text}/`;
+  if (text.charCodeAt(hostEnd) === 0x3f) return `${text.slice(0, hostEnd)}/${text.slice(hostEnd)}`;
+  return text;
+}
+
+/** Letters, digits and `-._~!$&()*+,;=:@/%`: printable characters outside every WHATWG percent-encode set (and not `\`, `#`, `'`). */
+function isFastPathChar(code: number): boolean {
+  if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39)) return true;
+  switch (code) {
+    case 0x2d: // -
+    case 0x2e: // .
+    case 0x5f: // _
+    case 0x7e: // ~
+    case 0x21: // !
+    case 0x24: // $
+    case 0x26: // &
+    case 0x28: // (
+    case 0x29: // )
+    case 0x2a: // *
+    case 0x2b: // +
+    case 0x2c: // ,
+    case 0x3b: // ;
+    case 0x3d: // =
+    case 0x3a: // :
+    case 0x40: // @
+    case 0x2f: // /
+    case 0x25: // %
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** `<scheme>://` with a scheme of ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) (RFC 3986). */
