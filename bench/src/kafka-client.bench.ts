@@ -258,7 +258,14 @@ function median(values: readonly number[]): number {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
-  const { librdkafkaVersion } = createRequire(__filename)('@confluentinc/kafka-javascript') as { librdkafkaVersion: string };
+  let librdkafkaVersion: string;
+  try {
+    ({ librdkafkaVersion } = createRequire(__filename)('@confluentinc/kafka-javascript') as { librdkafkaVersion: string });
+  } catch {
+    // `npm run bench` without names runs every benchmark: this one needs the native client beside the repo.
+    console.log('kafka-client: @confluentinc/kafka-javascript is not installed; see docs/benchmarks.md "Kafka client" (NODE_PATH). Not run.');
+    return;
+  }
   console.log(`kafkajs 2.2.4 vs @confluentinc/kafka-javascript (librdkafka ${librdkafkaVersion}); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
   const admin = new KafkaAdmin({ ...connection, clientId: 'bench-kc-admin' });
   await admin.connect();
