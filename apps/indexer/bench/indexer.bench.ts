@@ -9,8 +9,10 @@
  *   Timed from the first request to the last response.
  * - indexer: the same documents as records on a topic with BENCH_PARTITIONS partitions, consumed
  *   by the real IndexerPipeline (KafkaBatchConsumer → prepare → bulk → classify → commit), with
- *   the same batch size and concurrency. Timed from the group join (so the first fetch and its
- *   decoding count) until every document was acknowledged by Elasticsearch.
+ *   the same batch size and concurrency, BENCH_MEMBERS group members (INDEXER_GROUP_MEMBERS).
+ *   Timed from the moment the group is stable (every member joined and holds partitions; the
+ *   first fetch and its decoding count) until every document was acknowledged by Elasticsearch;
+ *   documents acknowledged before the group was stable are left out of the rate.
  *
  * Fairness: rounds alternate rawbulk, indexer, rawbulk, indexer… (the shared machine's load drifts,
  * so both sides see the same drift); both sides index the same documents with the same `_id`s: the
@@ -37,6 +39,7 @@ import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer } fr
 import { JsonLogger } from '@iocflow/nest';
 import { Registry } from 'prom-client';
 import { IndexerMetrics } from '../src/pipeline/indexer.metrics';
+import { GroupMembers } from '../src/pipeline/group-members';
 import { IndexerPipeline } from '../src/pipeline/indexer.pipeline';
 import type { BulkIndexer } from '../src/pipeline/indexer-ports';
 
@@ -46,7 +49,8 @@ const BATCH = env('BENCH_BATCH', 1000);
 const CONCURRENCY = env('BENCH_CONCURRENCY', 4);
 const PARTITIONS = env('BENCH_PARTITIONS', 4);
 const ROUNDS = env('BENCH_ROUNDS', 3);
-const FETCH_BYTES = env('BENCH_FETCH_BYTES', 1_048_576);
+const FETCH_BYTES = env('BENCH_FETCH_BYTES', 4 * 1_048_576);
+const MEMBERS = env('BENCH_MEMBERS', 1);
 const MODES = (process.env['BENCH_MODE'] ?? 'rawbulk,indexer').split(',') as Mode[];
 const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const ES_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200';
@@ -134,7 +138,7 @@ function rawChunks(values: readonly string[], prefix: string): Buffer[] {
       id: `${originOf(i + j).topic}-${originOf(i + j).partition}-${originOf(i + j).offset}`,
       source,
     }));
-    chunks.push(encodeBulk(docs));
+    chunks.push(Buffer.from(encodeBulk(docs)));
   }
   return chunks;
 }
@@ -185,24 +189,39 @@ async function indexer(prefix: string, round: number): Promise<number> {
   const topic = topicOf(round);
   const connection = { brokers: BROKERS, logger: logger.child('kafka') };
   let started = 0;
-  const consumer = new KafkaBatchConsumer({
-    ...connection,
-    clientId: 'bench-indexer',
-    groupId: `${topic}-group`,
-    topics: [topic],
-    fromBeginning: true,
-    partitionsConsumedConcurrently: PARTITIONS,
-    maxBytesPerPartition: FETCH_BYTES,
-    maxWaitTimeMs: 100,
-    listeners: {
-      onGroupJoin: () => {
-        started = performance.now();
-      },
-    },
-  });
+  let acknowledged = 0;
+  // INDEXER_GROUP_MEMBERS: several group members feeding the one pipeline, as the service runs
+  // them. The clock starts once the group is stable (every member joined, the partitions shared
+  // out), and documents acknowledged before that are not counted: a throughput, not a start-up time.
+  const assigned = new Map<number, number>();
+  let ackedAtStart = 0;
+  const members = Array.from(
+    { length: MEMBERS },
+    (_, member) =>
+      new KafkaBatchConsumer({
+        ...connection,
+        clientId: 'bench-indexer',
+        groupId: `${topic}-group`,
+        topics: [topic],
+        fromBeginning: true,
+        partitionsConsumedConcurrently: PARTITIONS,
+        maxBytesPerPartition: FETCH_BYTES,
+        maxWaitTimeMs: 100,
+        listeners: {
+          onGroupJoin: ({ assignment }) => {
+            assigned.set(member, assignment.reduce((sum, { partitions }) => sum + partitions.length, 0));
+            const total = [...assigned.values()].reduce((sum, n) => sum + n, 0);
+            if (started === 0 && assigned.size === MEMBERS && total === PARTITIONS) {
+              started = performance.now();
+              ackedAtStart = acknowledged;
+            }
+          },
+        },
+      }),
+  );
+  const consumer = new GroupMembers(members);
   const es = new ElasticsearchClient({ url: ES_URL });
   // Counts acknowledged items as they come back, so no polling loop competes for the CPU.
-  let acknowledged = 0;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const counting: BulkIndexer = {
@@ -237,7 +256,8 @@ async function indexer(prefix: string, round: number): Promise<number> {
   );
   await pipeline.start();
   await finished;
-  const seconds = (performance.now() - started) / 1000;
+  // the time the whole set would take at the measured steady rate
+  const seconds = ((performance.now() - started) / 1000) * (DOCS / (DOCS - ackedAtStart));
   await pipeline.stop();
   await producer.disconnect();
   await es.close();
@@ -257,7 +277,7 @@ async function main(): Promise<void> {
   const rounds = Array.from({ length: ROUNDS }, (_, round) => round);
   print(
     `indexer bench: ${DOCS} documents (${(bytes / DOCS).toFixed(0)} B avg), batch ${BATCH}, concurrency ${CONCURRENCY}, ` +
-      `partitions ${PARTITIONS}, fetch ${FETCH_BYTES} B/partition, ${ROUNDS} rounds of ${MODES.join(' / ')}`,
+      `partitions ${PARTITIONS}, ${MEMBERS} group member(s), fetch ${FETCH_BYTES} B/partition, ${ROUNDS} rounds of ${MODES.join(' / ')}`,
   );
   if (MODES.includes('indexer')) await produceTopics(values, rounds);
   const es = new ElasticsearchClient({ url: ES_URL });
