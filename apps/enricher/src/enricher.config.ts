@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
-import type { KafkaConnectionOptions } from '@iocflow/io';
 import { z } from 'zod';
 import { DEFAULT_LOOKUP_RULES, parseLookupRules, type LookupRule } from './pipeline/lookup-rules';
 
@@ -60,14 +59,3 @@ export function loadEnricherConfig(env: Environment = process.env): EnricherConf
   return { ...parsed, deadLetterTopic: parsed.DEAD_LETTER_TOPIC ?? `${parsed.RAW_LOGS_TOPIC}-dlq`, lookupRules };
 }
 
-/** Kafka connection options for the owners; the SASL password is passed on, never logged. */
-export function kafkaConnection(config: EnricherConfig, clientId: string): KafkaConnectionOptions {
-  return {
-    brokers: config.KAFKA_BROKERS,
-    clientId: config.KAFKA_CLIENT_ID ?? clientId,
-    ...(config.KAFKA_SSL ? { tls: { rejectUnauthorized: config.KAFKA_SSL_REJECT_UNAUTHORIZED, ...(config.KAFKA_SSL_CA_FILE === undefined ? {} : { caFile: config.KAFKA_SSL_CA_FILE }) } } : {}),
-    ...(config.KAFKA_SASL_MECHANISM !== undefined && config.KAFKA_SASL_USERNAME !== undefined && config.KAFKA_SASL_PASSWORD !== undefined
-      ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
-      : {}),
-  };
-}

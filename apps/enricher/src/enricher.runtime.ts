@@ -1,7 +1,7 @@
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, type IoLogger } from '@iocflow/io';
-import { RateLimitedLog, type ComponentLogger } from '@iocflow/nest';
+import { RateLimitedLog, kafkaConnection, type ComponentLogger } from '@iocflow/nest';
 import type { Registry } from 'prom-client';
-import { kafkaConnection, type EnricherConfig } from './enricher.config';
+import type { EnricherConfig } from './enricher.config';
 import type { IndicatorLookup, StoreStatus } from './lookup/indicator-lookup';
 import { MemcachedIndicatorLookup } from './lookup/memcached.lookup';
 import { TableIndicatorLookup } from './lookup/table.lookup';

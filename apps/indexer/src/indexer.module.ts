@@ -1,23 +1,11 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, type KafkaConnectionOptions } from '@iocflow/io';
-import { JsonLogger, ReadinessRegistry } from '@iocflow/nest';
+import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer } from '@iocflow/io';
+import { JsonLogger, ReadinessRegistry, kafkaConnection } from '@iocflow/nest';
 import { Registry } from 'prom-client';
 import { INDEXER_CONFIG } from './indexer.tokens';
 import type { IndexerConfig } from './indexer.config';
 import { IndexerMetrics } from './pipeline/indexer.metrics';
 import { IndexerPipeline } from './pipeline/indexer.pipeline';
-
-function kafkaConnection(config: IndexerConfig, logger: JsonLogger, clientId: string): KafkaConnectionOptions {
-  return {
-    brokers: config.KAFKA_BROKERS,
-    clientId: config.KAFKA_CLIENT_ID ?? clientId,
-    logger: logger.child('kafka'),
-    ...(config.KAFKA_SSL ? { tls: { caFile: config.KAFKA_SSL_CA_FILE, rejectUnauthorized: config.KAFKA_SSL_REJECT_UNAUTHORIZED } } : {}),
-    ...(config.KAFKA_SASL_MECHANISM !== undefined
-      ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME ?? '', password: config.KAFKA_SASL_PASSWORD ?? '' } }
-      : {}),
-  };
-}
 
 /**
  * Adapts the plain IndexerPipeline to Nest: builds the owners from the config, starts after the
@@ -69,19 +57,19 @@ class IndexerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     {
       provide: KafkaAdmin,
       inject: [INDEXER_CONFIG, JsonLogger],
-      useFactory: (config: IndexerConfig, logger: JsonLogger) => new KafkaAdmin(kafkaConnection(config, logger, 'iocflow-indexer-admin')),
+      useFactory: (config: IndexerConfig, logger: JsonLogger) => new KafkaAdmin(kafkaConnection(config, 'iocflow-indexer-admin', logger.child('kafka'))),
     },
     {
       provide: KafkaProducer,
       inject: [INDEXER_CONFIG, JsonLogger],
-      useFactory: (config: IndexerConfig, logger: JsonLogger) => new KafkaProducer(kafkaConnection(config, logger, 'iocflow-indexer-dlq')),
+      useFactory: (config: IndexerConfig, logger: JsonLogger) => new KafkaProducer(kafkaConnection(config, 'iocflow-indexer-dlq', logger.child('kafka'))),
     },
     {
       provide: KafkaBatchConsumer,
       inject: [INDEXER_CONFIG, JsonLogger],
       useFactory: (config: IndexerConfig, logger: JsonLogger) =>
         new KafkaBatchConsumer({
-          ...kafkaConnection(config, logger, 'iocflow-indexer'),
+          ...kafkaConnection(config, 'iocflow-indexer', logger.child('kafka')),
           groupId: config.INDEXER_GROUP_ID,
           topics: [config.ENRICHED_LOGS_TOPIC],
           fromBeginning: true,

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
-import { JsonLogger, ReadinessRegistry, ServiceCoreModule } from '@iocflow/nest';
+import { JsonLogger, ReadinessRegistry, ServiceCoreModule, kafkaConnection } from '@iocflow/nest';
 import { Registry } from 'prom-client';
-import { feedSourceName, kafkaConnection, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
+import { feedSourceName, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
 import { FeedClient } from './sync/feed.client';
 import { FeedSource } from './sync/feed.source';
 import { IndicatorChangesSink } from './sync/indicator-changes.sink';

@@ -1,5 +1,4 @@
 import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
-import type { KafkaConnectionOptions } from '@iocflow/io';
 import { isSupportedMispType } from '@iocflow/core';
 import { z } from 'zod';
 import { redactFeedLocation } from './sync/feed/redact-feed-location';
@@ -87,14 +86,3 @@ export function syncStateTopic(config: MispSyncConfig): string {
   return config.SYNC_STATE_TOPIC ?? `${config.IOC_TOPIC}-sync-state`;
 }
 
-/** Kafka connection options for the owners; the SASL password is passed on, never logged. */
-export function kafkaConnection(config: MispSyncConfig, clientId: string): KafkaConnectionOptions {
-  return {
-    brokers: config.KAFKA_BROKERS,
-    clientId: config.KAFKA_CLIENT_ID ?? clientId,
-    ...(config.KAFKA_SSL ? { tls: { rejectUnauthorized: config.KAFKA_SSL_REJECT_UNAUTHORIZED, ...(config.KAFKA_SSL_CA_FILE === undefined ? {} : { caFile: config.KAFKA_SSL_CA_FILE }) } } : {}),
-    ...(config.KAFKA_SASL_MECHANISM !== undefined && config.KAFKA_SASL_USERNAME !== undefined && config.KAFKA_SASL_PASSWORD !== undefined
-      ? { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username: config.KAFKA_SASL_USERNAME, password: config.KAFKA_SASL_PASSWORD } }
-      : {}),
-  };
-}

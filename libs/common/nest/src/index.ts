@@ -7,3 +7,4 @@ export * from './health/readiness';
 export * from './health/health-server';
 export * from './service-core.module';
 export * from './lifecycle/run-service';
+export * from './config/kafka-connection';
