@@ -23,7 +23,11 @@ export interface KafkaBatchConsumerOptions extends KafkaConnectionOptions {
   readonly maxBytesPerPartition?: number;
   /** Longest a fetch waits for data (default 500 ms). */
   readonly maxWaitTimeMs?: number;
-  /** Default true: a crashed consumer (e.g. retries exhausted) rejoins by itself. */
+  /**
+   * Default true: after a retriable failure (a handler error marked `retriable`, or retries of the
+   * batch exhausted) the consumer rejoins by itself and re-fetches from the last committed offset.
+   * kafkajs never restarts after a non-retriable error, whatever this says: see `crashed`.
+   */
   readonly restartOnFailure?: boolean;
   readonly listeners?: KafkaBatchConsumerListeners;
 }
@@ -43,7 +47,10 @@ export interface KafkaBatchConsumerListeners {
   onPartitionsRevoked?(partitions: readonly KafkaTopicPartitions[]): void;
   onPartitionsAssigned?(partitions: readonly KafkaTopicPartitions[]): void;
   onRebalancing?(): void;
-  /** The consumer stopped because of `error`; `restart` says whether it rejoins by itself. */
+  /**
+   * The consumer stopped because of `error`; `restart` says whether it rejoins by itself. Without
+   * restart it is dead for good (`crashed` is set): the service should report itself not live.
+   */
   onCrash?(error: IoError, restart: boolean): void;
 }
 
@@ -53,13 +60,24 @@ export interface KafkaBatchConsumerListeners {
  * write was acknowledged. A handler that throws leaves its batch uncommitted: kafkajs re-fetches it
  * (after its retry policy, possibly after a restart), so delivery is at-least-once and every
  * downstream write must tolerate replays.
+ *
+ * What a handler error leads to depends on its `retriable` flag (IoError codes carry it):
+ *   retriable (or unflagged)  kafkajs re-fetches the uncommitted batch with backoff (retry policy,
+ *                             5 retries), then restarts the consumer: rejoin, fetch from the last
+ *                             committed offset. Outages heal in-process.
+ *   not retriable             kafkajs stops the consumer for good (`restart: false`) — retrying in
+ *                             the same process would fail the same way. The owner does not hide
+ *                             it: `crashed` holds the error and `onCrash` fires, so the service
+ *                             fails its liveness probe and the orchestrator restarts it; the batch,
+ *                             never committed, is processed again by the new process.
  */
 export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
   private readonly consumer: Consumer;
   private readonly logger: IoLogger;
   private readonly heartbeatIntervalMs: number;
   private assignment: KafkaTopicPartitions[] = [];
-  private state: 'idle' | 'running' | 'stopping' | 'stopped' = 'idle';
+  private state: 'idle' | 'running' | 'crashed' | 'stopping' | 'stopped' = 'idle';
+  private crashError: IoError | undefined;
 
   constructor(private readonly options: KafkaBatchConsumerOptions) {
     if (!options.groupId) throw new IoError('INVALID_CONFIG', 'kafka consumer: groupId is required');
@@ -78,6 +96,11 @@ export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
       retry: { restartOnFailure: async () => restartOnFailure },
     });
     this.listenToGroupEvents();
+  }
+
+  /** Set when the consumer stopped for good on its own (not by `stop`): it fetches nothing any more. */
+  get crashed(): IoError | undefined {
+    return this.crashError;
   }
 
   /** Partitions this member owns since the last group join. */
@@ -176,7 +199,15 @@ export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
     });
     this.consumer.on(events.CRASH, ({ payload }) => {
       const error = toKafkaIoError(payload.error, `kafka consumer ${payload.groupId} crashed`);
-      this.logger.error('kafka consumer crashed', { groupId: payload.groupId, restart: payload.restart, error: error.message });
+      if (!payload.restart && this.state === 'running') {
+        this.state = 'crashed';
+        this.crashError = error;
+      }
+      this.logger.error(payload.restart ? 'kafka consumer crashed: restarting' : 'kafka consumer crashed for good: no more batches in this process', {
+        groupId: payload.groupId,
+        restart: payload.restart,
+        error: error.message,
+      });
       this.options.listeners?.onCrash?.(error, payload.restart);
     });
   }

@@ -1,5 +1,10 @@
+import { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { IoError } from '../io-error';
-import { toKafkaIoError } from './kafka-errors';
+import { producerStateErrorType, toKafkaIoError } from './kafka-errors';
+
+// kafkajs' own decoder of broker error codes: the errors below are exactly what a produce
+// response with that code turns into.
+const { createErrorFromCode } = jest.requireActual<{ createErrorFromCode(code: number): Error }>('kafkajs/src/protocol/error');
 
 function kafkajsError(name: string, message: string, retriable: boolean): Error {
   const error = new Error(message) as Error & { retriable: boolean };
@@ -26,6 +31,38 @@ describe('toKafkaIoError', () => {
     const error = toKafkaIoError(kafkajsError('KafkaJSProtocolError', 'Not authorized', false), 'kafka send');
     expect(error).toMatchObject({ code: 'KAFKA_REJECTED', retriable: false });
     expect(error.cause).toBeInstanceOf(Error);
+  });
+
+  it.each([
+    [10, 'MESSAGE_TOO_LARGE'],
+    [29, 'TOPIC_AUTHORIZATION_FAILED'],
+    [87, 'INVALID_RECORD'],
+  ])('keeps broker code %i (%s) KAFKA_REJECTED: the same request fails again', (code, type) => {
+    const error = createErrorFromCode(code);
+    expect(error).toMatchObject({ type, retriable: false });
+    expect(toKafkaIoError(error, 'kafka send')).toMatchObject({ code: 'KAFKA_REJECTED', retriable: false });
+  });
+
+  it.each([
+    [45, 'OUT_OF_ORDER_SEQUENCE_NUMBER'],
+    [46, 'DUPLICATE_SEQUENCE_NUMBER'],
+    [47, 'INVALID_PRODUCER_EPOCH'],
+    [49, 'INVALID_PRODUCER_ID_MAPPING'],
+    [59, 'UNKNOWN_PRODUCER_ID'],
+  ])('maps producer-state broker code %i (%s), non-retriable in kafkajs, to KAFKA_UNAVAILABLE', (code, type) => {
+    const error = createErrorFromCode(code);
+    expect(error).toMatchObject({ name: 'KafkaJSProtocolError', type, retriable: false });
+    expect(producerStateErrorType(error)).toBe(type);
+    expect(toKafkaIoError(error, 'kafka send')).toMatchObject({ code: 'KAFKA_UNAVAILABLE', retriable: true });
+  });
+
+  it('finds a producer-state error wrapped by kafkajs (a consumer crash caused by it)', () => {
+    const cause = createErrorFromCode(45);
+    // As kafkajs' retrier builds it (its typings omit the `cause` option).
+    const crash: Error = Object.assign(new KafkaJSNonRetriableError(cause), { cause });
+    expect(producerStateErrorType(crash)).toBe('OUT_OF_ORDER_SEQUENCE_NUMBER');
+    expect(producerStateErrorType(new KafkaJSNumberOfRetriesExceeded(createErrorFromCode(10), { retryCount: 5, retryTime: 100 }))).toBeUndefined();
+    expect(producerStateErrorType('OUT_OF_ORDER_SEQUENCE_NUMBER')).toBeUndefined();
   });
 
   it('passes IoErrors through', () => {

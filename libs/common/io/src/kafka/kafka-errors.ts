@@ -13,9 +13,40 @@ const UNAVAILABLE_NAMES = new Set([
 ]);
 
 /**
+ * Broker answers that mean the idempotent producer's state (producer id, epoch, per-partition
+ * sequence numbers) no longer matches the broker's. kafkajs marks them non-retriable because the
+ * same producer would fail the same way, but a new producer (a new producer id, sequences from 0)
+ * succeeds. They follow a broker restart or an outage during a produce: kafkajs rolls a sequence
+ * back after a request it thinks failed although the broker wrote it, or the broker forgot the
+ * producer id. Protocol error codes 45, 46, 47, 49, 59.
+ */
+export const PRODUCER_STATE_ERROR_TYPES: ReadonlySet<string> = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'DUPLICATE_SEQUENCE_NUMBER',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'UNKNOWN_PRODUCER_ID',
+]);
+
+/**
+ * The producer-state error type (see PRODUCER_STATE_ERROR_TYPES) found on `error` or anywhere in
+ * its `cause` chain (kafkajs wraps protocol errors in retry/crash errors), else undefined.
+ */
+export function producerStateErrorType(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  for (let current: unknown = error; typeof current === 'object' && current !== null && !seen.has(current); current = (current as { cause?: unknown }).cause) {
+    seen.add(current);
+    const type = (current as { type?: unknown }).type;
+    if (typeof type === 'string' && PRODUCER_STATE_ERROR_TYPES.has(type)) return type;
+  }
+  return undefined;
+}
+
+/**
  * Maps a kafkajs failure to KAFKA_UNAVAILABLE (a retry later may work: connection, timeout,
- * leader moves, retries exhausted on a retriable error) or KAFKA_REJECTED (authorisation, invalid
- * request or config). kafkajs marks each protocol error `retriable`; we trust it.
+ * leader moves, retries exhausted on a retriable error, producer state lost — KafkaProducer
+ * replaces its producer when it sees one) or KAFKA_REJECTED (authorisation, invalid request or
+ * config, a record too large). Otherwise kafkajs marks each protocol error `retriable`; we trust it.
  */
 export function toKafkaIoError(error: unknown, action: string): IoError {
   if (error instanceof IoError) return error;
@@ -23,6 +54,7 @@ export function toKafkaIoError(error: unknown, action: string): IoError {
   const message = error instanceof Error ? error.message : String(error);
   const retriable =
     UNAVAILABLE_NAMES.has(name) ||
-    (typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true);
+    (typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true) ||
+    producerStateErrorType(error) !== undefined;
   return new IoError(retriable ? 'KAFKA_UNAVAILABLE' : 'KAFKA_REJECTED', `${action}: ${name}: ${message}`, { cause: error });
 }
