@@ -1,3 +1,5 @@
+import { CodedError } from '@iocflow/core';
+
 /**
  * The lookup store cannot answer without risking a false "none". Always retriable: the pipeline
  * holds the batch (nothing produced, nothing committed) and retries with backoff, or, in
@@ -16,15 +18,10 @@ export const STORE_UNAVAILABLE_CODES = {
 
 export type StoreUnavailableCode = keyof typeof STORE_UNAVAILABLE_CODES;
 
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends CodedError<StoreUnavailableCode> {
   override readonly name = 'StoreUnavailableError';
-  readonly retriable = true;
 
-  constructor(
-    readonly code: StoreUnavailableCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${message}`, options);
+  constructor(code: StoreUnavailableCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, STORE_UNAVAILABLE_CODES, options);
   }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from '@iocflow/core';
+
 /**
  * The closed set of failures the io owners report. `retriable` says whether trying the same call
  * again later can succeed (the service was unreachable or slow) or not (the input or the reply was
@@ -30,17 +32,11 @@ export const IO_ERROR_CODES = {
 
 export type IoErrorCode = keyof typeof IO_ERROR_CODES;
 
-export class IoError extends Error {
+export class IoError extends CodedError<IoErrorCode> {
   override readonly name = 'IoError';
-  readonly retriable: boolean;
 
-  constructor(
-    readonly code: IoErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${message}`, options);
-    this.retriable = IO_ERROR_CODES[code];
+  constructor(code: IoErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, IO_ERROR_CODES, options);
   }
 }
 

@@ -1,3 +1,5 @@
+import { CodedError } from '@iocflow/core';
+
 /**
  * The closed set of failures reading a directly read feed; `retriable` says whether reading again
  * later can succeed. Any of them fails the poll, and a failed poll removes nothing.
@@ -19,17 +21,11 @@ export const FEED_ERROR_CODES = {
 
 export type FeedErrorCode = keyof typeof FEED_ERROR_CODES;
 
-export class FeedError extends Error {
+export class FeedError extends CodedError<FeedErrorCode> {
   override readonly name = 'FeedError';
-  readonly retriable: boolean;
 
-  constructor(
-    readonly code: FeedErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${code}: ${message}`, options);
-    this.retriable = FEED_ERROR_CODES[code];
+  constructor(code: FeedErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, FEED_ERROR_CODES, options);
   }
 }
 

@@ -1,3 +1,5 @@
+import { CodedError } from '../coded-error';
+
 /**
  * The closed set of failures talking to MISP. `retriable` says whether the same request can
  * succeed later (MISP was down, slow or sent a broken reply) or not (the key or the request is
@@ -18,19 +20,17 @@ export const MISP_ERROR_CODES = {
 
 export type MispErrorCode = keyof typeof MISP_ERROR_CODES;
 
-export class MispError extends Error {
+export class MispError extends CodedError<MispErrorCode> {
   override readonly name = 'MispError';
-  readonly retriable: boolean;
 
   constructor(
-    readonly code: MispErrorCode,
+    code: MispErrorCode,
     message: string,
     /** HTTP status when MISP answered at all. */
     readonly status?: number,
     options?: { cause?: unknown },
   ) {
-    super(`${code}: ${message}`, options);
-    this.retriable = MISP_ERROR_CODES[code];
+    super(code, message, MISP_ERROR_CODES, options);
   }
 }
 
