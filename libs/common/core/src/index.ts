@@ -20,7 +20,6 @@ export * from './misp/parse-attribute-search-envelope';
 export * from './sync-sentinel';
 export * from './elasticsearch/index-name';
 export * from './elasticsearch/document-id';
-export * from './elasticsearch/read-event-field';
 export * from './elasticsearch/prepare-bulk-document';
 export * from './elasticsearch/encode-bulk';
 export * from './elasticsearch/classify-bulk-item';

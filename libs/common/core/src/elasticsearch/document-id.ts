@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readEventField } from './read-event-field';
+import { getField } from '../ecs-field';
 
 /** Where a Kafka record came from; the coordinates identify it for ever within one topic. */
 export interface RecordCoordinates {
@@ -31,7 +31,7 @@ const PRINTABLE = /^[\x21-\x7e]+$/;
  */
 export function documentId(coordinates: RecordCoordinates, event?: unknown, idField?: string): string {
   if (idField !== undefined && idField.length > 0) {
-    const value = readEventField(event, idField);
+    const value = getField(event, idField);
     const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
     if (text.length > 0) {
       return PRINTABLE.test(text) && text.length <= MAX_VERBATIM_ID_BYTES
