@@ -4,6 +4,7 @@ export * from './config/env-schemas';
 export * from './logging/json-logger';
 export * from './logging/rate-limited-log';
 export * from './health/readiness';
+export * from './health/liveness';
 export * from './health/health-server';
 export * from './service-core.module';
 export * from './lifecycle/run-service';

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import { HealthServer } from './health/health-server';
+import { LivenessRegistry } from './health/liveness';
 import { ReadinessRegistry } from './health/readiness';
 import { JsonLogger, type LogLevel } from './logging/json-logger';
 
@@ -33,7 +34,7 @@ class HealthServerLifecycle implements OnApplicationBootstrap, BeforeApplication
 
 /**
  * What every iocflow service shares: the JSON logger, the Prometheus registry (default
- * process metrics included, labelled by service), readiness checks and the HTTP listener
+ * process metrics included, labelled by service), readiness and liveness checks and the HTTP listener
  * for /health/* and /metrics. Services are otherwise headless.
  */
 @Global()
@@ -45,6 +46,7 @@ export class ServiceCoreModule {
     metrics.setDefaultLabels({ service: options.service });
     collectDefaultMetrics({ register: metrics, prefix: 'iocflow_' });
     const readiness = new ReadinessRegistry();
+    const liveness = new LivenessRegistry();
     return {
       module: ServiceCoreModule,
       providers: [
@@ -52,10 +54,11 @@ export class ServiceCoreModule {
         { provide: JsonLogger, useValue: logger },
         { provide: Registry, useValue: metrics },
         { provide: ReadinessRegistry, useValue: readiness },
-        { provide: HealthServer, useValue: new HealthServer({ host: options.httpHost, port: options.httpPort }, readiness, metrics) },
+        { provide: LivenessRegistry, useValue: liveness },
+        { provide: HealthServer, useValue: new HealthServer({ host: options.httpHost, port: options.httpPort }, readiness, metrics, liveness) },
         HealthServerLifecycle,
       ],
-      exports: [SERVICE_CORE_OPTIONS, JsonLogger, Registry, ReadinessRegistry, HealthServer],
+      exports: [SERVICE_CORE_OPTIONS, JsonLogger, Registry, ReadinessRegistry, LivenessRegistry, HealthServer],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { LivenessRegistry } from './liveness';
 import type { ReadinessRegistry } from './readiness';
 
 export interface HealthServerOptions {
@@ -11,7 +12,8 @@ export interface HealthServerOptions {
 
 /**
  * The only HTTP a service serves: liveness, readiness and Prometheus metrics.
- *   GET /health/live   200 while the process runs
+ *   GET /health/live   200 while the process runs and every liveness check passes, else 503
+ *                      (body says which): a component stopped for good, restart the process
  *   GET /health/ready  200 when every readiness check passes, else 503 (body says which)
  *   GET /metrics       Prometheus text format
  */
@@ -22,6 +24,7 @@ export class HealthServer {
     private readonly options: HealthServerOptions,
     private readonly readiness: ReadinessRegistry,
     private readonly metrics: Registry,
+    private readonly liveness: LivenessRegistry = new LivenessRegistry(),
   ) {}
 
   async start(): Promise<AddressInfo> {
@@ -50,8 +53,10 @@ export class HealthServer {
     const path = (request.url ?? '/').split('?', 1)[0];
     if (request.method !== 'GET') return send(response, 405, 'text/plain', 'method not allowed\n');
     switch (path) {
-      case '/health/live':
-        return send(response, 200, 'application/json', '{"status":"live"}\n');
+      case '/health/live': {
+        const state = this.liveness.evaluate();
+        return send(response, state.live ? 200 : 503, 'application/json', `${JSON.stringify({ status: state.live ? 'live' : 'dead', checks: state.checks })}\n`);
+      }
       case '/health/ready': {
         const state = this.readiness.evaluate();
         return send(response, state.ready ? 200 : 503, 'application/json', `${JSON.stringify(state)}\n`);
