@@ -46,6 +46,12 @@ export class EnricherRuntime {
     return this.lookup?.status() ?? { usable: false, reason: 'not started' };
   }
 
+  /** Liveness: false once the consumer stopped for good (a non-retriable error): only a restart of the process helps. */
+  liveness(): { live: boolean; detail?: string } {
+    const crashed = this.consumer?.crashed;
+    return crashed === undefined ? { live: true } : { live: false, detail: crashed.message };
+  }
+
   async start(): Promise<void> {
     const config = this.config;
     const connection = { ...kafkaConnection(config, CLIENT_ID), logger: this.ioLogger() };

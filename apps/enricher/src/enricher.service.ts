@@ -1,17 +1,18 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { JsonLogger, ReadinessRegistry } from '@iocflow/nest';
+import { JsonLogger, LivenessRegistry, ReadinessRegistry } from '@iocflow/nest';
 import { Registry } from 'prom-client';
 import { ENRICHER_CONFIG } from './enricher.tokens';
 import type { EnricherConfig } from './enricher.config';
 import { EnricherRuntime } from './enricher.runtime';
 
-/** NestJS adapter: starts the runtime at bootstrap, stops it on SIGTERM/SIGINT, feeds readiness. */
+/** NestJS adapter: starts the runtime at bootstrap, stops it on SIGTERM/SIGINT, feeds readiness and liveness. */
 @Injectable()
 export class EnricherService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly runtime: EnricherRuntime;
 
-  constructor(@Inject(ENRICHER_CONFIG) config: EnricherConfig, @Inject(Registry) registry: Registry, @Inject(JsonLogger) logger: JsonLogger, @Inject(ReadinessRegistry) readiness: ReadinessRegistry) {
+  constructor(@Inject(ENRICHER_CONFIG) config: EnricherConfig, @Inject(Registry) registry: Registry, @Inject(JsonLogger) logger: JsonLogger, @Inject(ReadinessRegistry) readiness: ReadinessRegistry, @Inject(LivenessRegistry) liveness: LivenessRegistry) {
     this.runtime = new EnricherRuntime(config, registry, logger.child('pipeline'));
+    liveness.register({ name: 'kafka-consumer', check: () => this.runtime.liveness() });
     readiness.register({
       name: 'lookup-store',
       check: () => {

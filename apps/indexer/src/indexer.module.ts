@@ -1,6 +1,6 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer } from '@iocflow/io';
-import { JsonLogger, ReadinessRegistry, kafkaConnection } from '@iocflow/nest';
+import { JsonLogger, LivenessRegistry, ReadinessRegistry, kafkaConnection } from '@iocflow/nest';
 import { Registry } from 'prom-client';
 import { INDEXER_CONFIG } from './indexer.tokens';
 import type { IndexerConfig } from './indexer.config';
@@ -66,16 +66,20 @@ class IndexerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     },
     {
       provide: KafkaBatchConsumer,
-      inject: [INDEXER_CONFIG, JsonLogger],
-      useFactory: (config: IndexerConfig, logger: JsonLogger) =>
-        new KafkaBatchConsumer({
+      inject: [INDEXER_CONFIG, JsonLogger, LivenessRegistry],
+      useFactory: (config: IndexerConfig, logger: JsonLogger, liveness: LivenessRegistry) => {
+        const consumer = new KafkaBatchConsumer({
           ...kafkaConnection(config, 'iocflow-indexer', logger.child('kafka')),
           groupId: config.INDEXER_GROUP_ID,
           topics: [config.ENRICHED_LOGS_TOPIC],
           fromBeginning: true,
           partitionsConsumedConcurrently: config.INDEXER_PARTITIONS_CONCURRENTLY,
           maxBytesPerPartition: config.INDEXER_MAX_BYTES_PER_PARTITION,
-        }),
+        });
+        // A consumer stopped for good (non-retriable error) fails liveness: the orchestrator restarts the pod.
+        liveness.register({ name: 'kafka-consumer', check: () => (consumer.crashed === undefined ? { live: true } : { live: false, detail: consumer.crashed.message }) });
+        return consumer;
+      },
     },
     {
       provide: IndexerPipeline,
