@@ -27,3 +27,4 @@ export * from './elasticsearch/index-template';
 export * from './record-headers';
 export * from './elasticsearch/scan-json-object';
 export * from './coded-error';
+export * from './dead-letter-value';

@@ -10,6 +10,12 @@
  *   it was reading (raw-logs for the enricher, enriched-logs for the indexer).
  * - `iocflow.dlq.reason`, `iocflow.dlq.message`: why it was rejected (a reason code from the
  *   stage's closed set, and a human-readable detail).
+ * - `iocflow.dlq.truncated`, `iocflow.dlq.sha256`: only on a dead letter whose value was cut to
+ *   fit the dead-letter topic (see capDeadLetterValue): the original value's length in bytes
+ *   (decimal) and the SHA-256 of the whole original value (lowercase hex).
+ * - the indexer's details of an Elasticsearch rejection: `iocflow.dlq.error.*` (type, reason,
+ *   HTTP status, innermost cause type), `iocflow.dlq.index` / `.id` (where the document would have
+ *   gone) and `iocflow.dlq.at` (ISO-8601 time it was dead-lettered).
  */
 export const ORIGIN_HEADERS = {
   topic: 'iocflow.origin.topic',
@@ -26,6 +32,15 @@ export const SOURCE_HEADERS = {
 export const DEAD_LETTER_HEADERS = {
   reason: 'iocflow.dlq.reason',
   message: 'iocflow.dlq.message',
+  truncated: 'iocflow.dlq.truncated',
+  sha256: 'iocflow.dlq.sha256',
+  errorType: 'iocflow.dlq.error.type',
+  errorReason: 'iocflow.dlq.error.reason',
+  errorStatus: 'iocflow.dlq.error.status',
+  errorCause: 'iocflow.dlq.error.cause',
+  index: 'iocflow.dlq.index',
+  id: 'iocflow.dlq.id',
+  at: 'iocflow.dlq.at',
 } as const;
 
 /** Kafka coordinates of one record. */
