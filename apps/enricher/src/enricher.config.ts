@@ -14,6 +14,8 @@ export const enricherEnvironment = z.object({
   ENRICHED_LOGS_TOPIC: topicName('enriched-logs'),
   /** Default `${RAW_LOGS_TOPIC}-dlq`. */
   DEAD_LETTER_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).optional(),
+  /** Longest dead-letter value in bytes; a longer one is cut (headers iocflow.dlq.truncated, iocflow.dlq.sha256). Keep below the topic's max.message.bytes. */
+  DEAD_LETTER_MAX_BYTES: integer(921_600, 1024, 100 * 1_048_576),
   IOC_TOPIC: topicName('misp-iocs'),
   ENRICHER_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('iocflow-enricher'),
   ENRICHER_LOOKUP_MODE: z.enum(['memcached', 'table']).default('memcached'),

@@ -77,6 +77,7 @@ export class EnricherRuntime {
         deadLetterTopic: config.deadLetterTopic,
         rules: compileRules(config.lookupRules, config.ENRICHER_PARENT_DOMAINS),
         maxEventBytes: config.ENRICHER_MAX_EVENT_BYTES,
+        deadLetterMaxBytes: config.DEAD_LETTER_MAX_BYTES,
         maxObservablesPerEvent: config.ENRICHER_MAX_OBSERVABLES_PER_EVENT,
         onStoreUnavailable: config.ENRICHER_ON_STORE_UNAVAILABLE,
         retryInitialMs: config.ENRICHER_RETRY_INITIAL,

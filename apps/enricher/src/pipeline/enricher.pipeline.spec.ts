@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { KafkaConsumedBatch, KafkaProducedRecord } from '@iocflow/io';
 import { Registry } from 'prom-client';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from '../lookup/indicator-lookup';
@@ -117,6 +118,18 @@ describe('EnricherPipeline', () => {
     expect(await counter('iocflow_enricher_events_in_total')).toEqual({ total: 7 });
     expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 3 });
     expect(await counter('iocflow_enricher_consumer_lag')).toEqual({ 'in,3': 0 });
+  });
+
+  it('cuts an oversized dead letter to deadLetterMaxBytes and says how long it was and its hash (the dead-letter topic must accept it)', async () => {
+    const { producer, pipeline } = setup({}, { maxEventBytes: 64, deadLetterMaxBytes: 100 });
+    const huge = `{"message":"${'x'.repeat(500)}"}`;
+    await pipeline.handleBatch(batchOf([huge, 'not json']));
+    const dead = (producer.sent[0] ?? []).filter((r) => r.topic === 'in-dlq');
+    expect(dead.map((r) => String(r.headers?.[DEAD_LETTER_HEADERS.reason]))).toEqual(['too_large', 'not_json']);
+    expect(String(dead[0]?.value)).toBe(huge.slice(0, 100));
+    expect(dead[0]?.headers).toMatchObject({ [DEAD_LETTER_HEADERS.truncated]: String(huge.length), [DEAD_LETTER_HEADERS.sha256]: createHash('sha256').update(huge).digest('hex') });
+    expect(String(dead[1]?.value)).toBe('not json');
+    expect(Object.keys(dead[1]?.headers ?? {})).not.toContain(DEAD_LETTER_HEADERS.truncated);
   });
 
   it('writes the feed on a parent-domain hit and counts hits by feed and field', async () => {

@@ -1,5 +1,5 @@
 import type { KafkaConsumedBatch, KafkaConsumedMessage, KafkaProducedRecord, KafkaProducerPort } from '@iocflow/io';
-import { DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS, ORIGIN_HEADERS, SOURCE_HEADERS, originHeaders } from '@iocflow/core';
+import { DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_MAX_BYTES, ORIGIN_HEADERS, SOURCE_HEADERS, capDeadLetterValue, originHeaders } from '@iocflow/core';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery } from '../lookup/indicator-lookup';
 import { StoreUnavailableError } from '../lookup/store-unavailable.error';
 import type { EnricherMetrics } from '../metrics/enricher.metrics';
@@ -22,6 +22,8 @@ export interface EnricherPipelineOptions {
   /** Longest a batch is held in one handler call before it is failed back to the consumer uncommitted. */
   readonly holdMaxMs: number;
   readonly mispUrl?: string;
+  /** Longest dead-letter value (DEAD_LETTER_MAX_BYTES); a longer one is cut, with headers saying so. Default 900 KiB. */
+  readonly deadLetterMaxBytes?: number;
 }
 
 /** The pipeline's log: warnings only, rate-limited by the caller (never per event). */
@@ -211,10 +213,12 @@ export class EnricherPipeline {
 
   private deadLetter(batch: KafkaConsumedBatch, message: KafkaConsumedMessage, rejection: Rejection): KafkaProducedRecord {
     this.log.deadLettered(rejection, batch.topic, batch.partition, message.offset);
+    // Cut to what the dead-letter topic accepts: a refused dead letter would stop the consumer on this record.
+    const capped = capDeadLetterValue(message.value, this.options.deadLetterMaxBytes ?? DEFAULT_DEAD_LETTER_MAX_BYTES);
     return {
       topic: this.options.deadLetterTopic,
       key: message.key,
-      value: message.value,
+      value: capped.value,
       headers: {
         ...message.headers,
         [DEAD_LETTER_HEADERS.reason]: rejection.reason,
@@ -223,6 +227,7 @@ export class EnricherPipeline {
         [DEAD_LETTER_HEADERS.partition]: String(batch.partition),
         [DEAD_LETTER_HEADERS.offset]: message.offset,
         ...originHeaders({ topic: batch.topic, partition: batch.partition, offset: message.offset }),
+        ...capped.headers,
       },
     };
   }
