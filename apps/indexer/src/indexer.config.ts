@@ -16,6 +16,8 @@ export const indexerEnvironment = z.object({
   /** Default `${ENRICHED_LOGS_TOPIC}-dlq`. */
   DEAD_LETTER_TOPIC: z.string().regex(KAFKA_NAME, 'must be a valid Kafka topic name').optional(),
   DEAD_LETTER_PARTITIONS: integer(1, 1, 10_000),
+  /** Longest dead-letter value in bytes; a longer one is cut (headers iocflow.dlq.truncated, iocflow.dlq.sha256). Keep below the topic's max.message.bytes. */
+  DEAD_LETTER_MAX_BYTES: integer(921_600, 1024, 100 * 1_048_576),
   INDEXER_GROUP_ID: z.string().regex(KAFKA_NAME).default('iocflow-indexer'),
 
   ELASTICSEARCH_URL: httpUrl('http://127.0.0.1:9200'),

@@ -103,6 +103,7 @@ export function indexerPipelineOptions(config: IndexerConfig) {
     indexPrefix: config.ELASTICSEARCH_INDEX,
     idField: config.ELASTICSEARCH_ID_FIELD || undefined,
     deadLetterTopic: config.deadLetterTopic,
+    deadLetterMaxBytes: config.DEAD_LETTER_MAX_BYTES,
     bulkMaxDocuments: config.INDEXER_BULK_MAX_DOCS,
     bulkMaxBytes: config.INDEXER_BULK_MAX_BYTES,
     bulkLingerMs: config.INDEXER_BULK_LINGER,

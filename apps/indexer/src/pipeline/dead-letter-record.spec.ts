@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { deadLetterRecord } from './dead-letter-record';
 
 describe('deadLetterRecord', () => {
@@ -40,6 +41,18 @@ describe('deadLetterRecord', () => {
         'iocflow.dlq.at': '2025-01-01T00:00:00.000Z',
       },
     });
+  });
+
+  it('cuts a value longer than maxValueBytes and says how long it was and its SHA-256', () => {
+    const value = Buffer.from(`{"message":"${'x'.repeat(2000)}"}`);
+    const record = deadLetterRecord({ ...base, value, maxValueBytes: 1024, reason: 'rejected', errorType: 'document_parsing_exception', errorReason: 'too deep' });
+    expect(record.value).toEqual(value.subarray(0, 1024));
+    expect(record.headers).toMatchObject({
+      'iocflow.dlq.reason': 'rejected',
+      'iocflow.dlq.truncated': String(value.length),
+      'iocflow.dlq.sha256': createHash('sha256').update(value).digest('hex'),
+    });
+    expect(Object.keys(deadLetterRecord({ ...base, reason: 'unindexable', errorType: 'not_json', errorReason: 'x' }).headers)).not.toContain('iocflow.dlq.truncated');
   });
 
   it('omits what an unindexable record does not have', () => {

@@ -1,7 +1,10 @@
+import { DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_MAX_BYTES, capDeadLetterValue, sourceHeaders } from '@iocflow/core';
+
 /**
  * The dead-letter record for one event Elasticsearch will never accept: the original key and
- * value bytes unchanged (so the record can be fixed and replayed to the source topic), the
- * original headers, and `iocflow.dlq.*` headers saying why and where it came from:
+ * value bytes unchanged (so the record can be fixed and replayed to the source topic) unless the
+ * value is longer than `maxValueBytes` (then cut, see capDeadLetterValue), the original headers,
+ * and `iocflow.dlq.*` headers saying why and where it came from (names: DEAD_LETTER_HEADERS):
  *
  *   iocflow.dlq.reason          unindexable | rejected | request_rejected
  *   iocflow.dlq.error.type      e.g. document_parsing_exception, not_json
@@ -11,6 +14,7 @@
  *   iocflow.dlq.index / .id     where the document would have gone
  *   iocflow.source.topic / .partition / .offset   the enriched-logs coordinates
  *   iocflow.dlq.at              ISO-8601 time the record was dead-lettered
+ *   iocflow.dlq.truncated / .sha256   original length and hash, only when the value was cut
  */
 export type DeadLetterReason = 'unindexable' | 'rejected' | 'request_rejected';
 
@@ -28,6 +32,8 @@ export interface DeadLetterInput {
   readonly value: Buffer | null;
   readonly headers: Readonly<Record<string, Buffer>>;
   readonly atMs: number;
+  /** Longest value kept (DEAD_LETTER_MAX_BYTES); default 900 KiB, below the broker's 1 MiB default. */
+  readonly maxValueBytes?: number;
 }
 
 export interface DeadLetterRecord {
@@ -39,16 +45,16 @@ export interface DeadLetterRecord {
 
 export function deadLetterRecord(input: DeadLetterInput): DeadLetterRecord {
   const headers: Record<string, Buffer | string> = { ...input.headers };
-  headers['iocflow.dlq.reason'] = input.reason;
-  headers['iocflow.dlq.error.type'] = input.errorType;
-  headers['iocflow.dlq.error.reason'] = input.errorReason;
-  if (input.status !== undefined) headers['iocflow.dlq.error.status'] = String(input.status);
-  if (input.causeType !== undefined) headers['iocflow.dlq.error.cause'] = input.causeType;
-  if (input.index !== undefined) headers['iocflow.dlq.index'] = input.index;
-  if (input.id !== undefined) headers['iocflow.dlq.id'] = input.id;
-  headers['iocflow.source.topic'] = input.source.topic;
-  headers['iocflow.source.partition'] = String(input.source.partition);
-  headers['iocflow.source.offset'] = input.source.offset;
-  headers['iocflow.dlq.at'] = new Date(input.atMs).toISOString();
-  return { topic: input.deadLetterTopic, key: input.key, value: input.value, headers };
+  headers[DEAD_LETTER_HEADERS.reason] = input.reason;
+  headers[DEAD_LETTER_HEADERS.errorType] = input.errorType;
+  headers[DEAD_LETTER_HEADERS.errorReason] = input.errorReason;
+  if (input.status !== undefined) headers[DEAD_LETTER_HEADERS.errorStatus] = String(input.status);
+  if (input.causeType !== undefined) headers[DEAD_LETTER_HEADERS.errorCause] = input.causeType;
+  if (input.index !== undefined) headers[DEAD_LETTER_HEADERS.index] = input.index;
+  if (input.id !== undefined) headers[DEAD_LETTER_HEADERS.id] = input.id;
+  Object.assign(headers, sourceHeaders(input.source));
+  headers[DEAD_LETTER_HEADERS.at] = new Date(input.atMs).toISOString();
+  const capped = capDeadLetterValue(input.value, input.maxValueBytes ?? DEFAULT_DEAD_LETTER_MAX_BYTES);
+  Object.assign(headers, capped.headers);
+  return { topic: input.deadLetterTopic, key: input.key, value: capped.value, headers };
 }

@@ -23,6 +23,8 @@ export interface IndexerPipelineOptions {
   /** Dotted path of an event id field for `_id`; absent = topic-partition-offset. */
   readonly idField?: string;
   readonly deadLetterTopic: string;
+  /** Longest dead-letter value (DEAD_LETTER_MAX_BYTES); a longer one is cut, with headers saying so. */
+  readonly deadLetterMaxBytes?: number;
   readonly bulkMaxDocuments: number;
   readonly bulkMaxBytes: number;
   readonly bulkLingerMs: number;
@@ -317,6 +319,7 @@ export class IndexerPipeline {
         value: letter.message.value,
         headers: letter.message.headers,
         atMs,
+        ...(this.options.deadLetterMaxBytes === undefined ? {} : { maxValueBytes: this.options.deadLetterMaxBytes }),
       }),
     );
     await this.untilDone('produce to the dead-letter topic', () => this.deps.deadLetters.send(records));
