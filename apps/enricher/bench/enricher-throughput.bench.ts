@@ -1,22 +1,36 @@
 /**
  * Enricher throughput against its baselines, in one run, same broker, same messages, same client
- * (kafkajs 2.2.4 through the io owners):
+ * (kafkajs 2.2.4 through the io owners, `KafkaBatchConsumer` + `KafkaProducer`, acks=all,
+ * idempotent, one send per consumed batch, commit after the ack) — only the per-batch work differs:
  *
- *   passthrough   consume → produce the bytes unchanged, commit after ack (the ceiling)
+ *   passthrough   consume → produce the bytes unchanged (the ceiling)
+ *   passthrough + origin headers
+ *                 the same plus the three `iocflow.origin.*` headers the enricher adds to every
+ *                 record (informative: what those cost in the client)
  *   memcached     the enricher pipeline, memcached mode (one multi-get per batch, 2 s cache)
  *   table         the enricher pipeline, table mode (in-memory index of all indicators)
- *   per-event get the seed's way: one memcached `get` of destination.domain per event, in order
+ *   per-event get the seed's way: parse, one memcached `get` of destination.domain per event,
+ *                 awaited one after the other (Logstash's filter in one worker: at most
+ *                 BENCH_BASELINE_WORKERS gets in flight in the process, default 1, whatever the
+ *                 number of partitions handled at once), misp_src spliced in
+ *
+ * The machine is shared and noisy, so the variants are interleaved: BENCH_ROUNDS rounds (default
+ * 3), each running every variant once in a rotated order, and medians are reported, with the
+ * ratio of medians and the median of the per-round ratios. Each phase also reports the process
+ * CPU time per event (µs), which other work on the machine barely changes.
  *
  * Indicators: BENCH_INDICATORS domains (default 1,000,000) in a private memcached and in the
- * table; events: BENCH_EVENTS (default 200,000) ECS JSON of 300–800 bytes, Zipf-like domains,
- * ~5% hits, over BENCH_PARTITIONS partitions (default 4).
+ * table; events: BENCH_EVENTS (default 200,000; the per-event baseline reads the first
+ * BENCH_BASELINE_EVENTS, default 20,000) ECS JSON of 300–800 bytes, Zipf-like domains, ~5% hits,
+ * over BENCH_PARTITIONS partitions (default 4), handled 4 partitions at a time in every variant.
  *
  *   npm run bench enricher-throughput
+ *   BENCH_ONLY=table node --expose-gc --cpu-prof dist/bench/enricher-throughput.js   (one variant, profiled)
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
+import { formatSyncSentinel, lookupKey, originHeaders, SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaBatchHandler, type KafkaProducedRecord } from '@iocflow/io';
 import { freePort, memcachedBinary, pollUntil, uniqueName } from '@iocflow/testing';
 import { Registry } from 'prom-client';
@@ -35,6 +49,11 @@ const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
 const INDICATORS = Number(process.env['BENCH_INDICATORS'] ?? 1_000_000);
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 4);
 const BASELINE_EVENTS = Number(process.env['BENCH_BASELINE_EVENTS'] ?? 20_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+/** Gets in flight at once in the per-event baseline (Logstash pipeline workers); default 1. */
+const BASELINE_WORKERS = Number(process.env['BENCH_BASELINE_WORKERS'] ?? 1);
+/** Only the variants whose name contains this (e.g. `table` under `node --cpu-prof`). */
+const ONLY = process.env['BENCH_ONLY'];
 const connection = { brokers, clientId: 'bench-enricher', logLevel: 'nothing' as const };
 
 const indicatorDomain = (i: number): string => `bad${i}.bench-ioc.example`;
@@ -55,7 +74,16 @@ interface PhaseResult {
   readonly name: string;
   readonly events: number;
   readonly seconds: number;
-  readonly peakRssMb: number;
+  /** Process CPU time (user + system, all threads) per event, µs. */
+  readonly cpuUsPerEvent: number;
+}
+
+interface Variant {
+  readonly name: string;
+  readonly events: number;
+  readonly makeHandler: (out: KafkaProducer) => KafkaBatchHandler;
+  /** Printed after each phase (held lookups, lookup time). */
+  readonly report?: () => Promise<void>;
 }
 
 async function main(): Promise<void> {
@@ -75,7 +103,7 @@ async function main(): Promise<void> {
   console.log(`  memcached load: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   const raw = uniqueName('bench-enr-raw');
-  const outputs = { pass: `${raw}-pass`, pass2: `${raw}-pass2`, mc: `${raw}-mc`, table: `${raw}-table`, get: `${raw}-get`, dlq: `${raw}-dlq` };
+  const outputs = { pass: `${raw}-pass`, mc: `${raw}-mc`, table: `${raw}-table`, get: `${raw}-get`, dlq: `${raw}-dlq` };
   const admin = new KafkaAdmin(connection);
   await admin.connect();
   await admin.ensureTopics([{ topic: raw, partitions: PARTITIONS }, ...Object.values(outputs).map((topic) => ({ topic, partitions: PARTITIONS }))]);
@@ -92,7 +120,6 @@ async function main(): Promise<void> {
   generated = undefined;
   gc();
 
-  const results: PhaseResult[] = [];
   const registries: Registry[] = [];
   const metrics = (): EnricherMetrics => {
     const registry = new Registry();
@@ -124,30 +151,7 @@ async function main(): Promise<void> {
     holdMaxMs: 25_000,
   });
 
-  results.push(await phase('passthrough', raw, EVENTS, (out) => async (batch) => {
-    await out.send(batch.messages.map((m): KafkaProducedRecord => ({ topic: outputs.pass, key: m.key, value: m.value, headers: m.headers })));
-  }));
-
-  const mcLookup = new MemcachedIndicatorLookup(client, { maxStalenessMs: 3_600_000, cacheTtlMs: 2000, cacheMaxEntries: 100_000 });
-  results.push(await phase('enricher, memcached mode', raw, EVENTS, (out) => {
-    const pipeline = new EnricherPipeline(pipelineOptions(outputs.mc), mcLookup, out, metrics(), quietLog);
-    return (batch) => pipeline.handleBatch(batch);
-  }));
-  await report();
-
-  // The seed's way: one `get` per event for destination.domain, events one after another.
-  results.push(await phase('per-event memcached get (seed baseline)', raw, BASELINE_EVENTS, (out) => async (batch) => {
-    const records: KafkaProducedRecord[] = [];
-    for (const message of batch.messages) {
-      const parsed = parseEvent(message.value, 1_048_576);
-      if (!parsed.ok) continue;
-      const destination = parsed.parsed.event['destination'] as { domain?: string } | undefined;
-      const feed = destination?.domain === undefined ? undefined : await client.get(lookupKey('domain', destination.domain));
-      const value = `${parsed.parsed.text.slice(0, parsed.parsed.text.lastIndexOf('}'))},"misp_src":${JSON.stringify(feed ?? 'none')}}`;
-      records.push({ topic: outputs.get, key: message.key, value, headers: message.headers });
-    }
-    await out.send(records);
-  }));
+  const mcLookupOptions = { maxStalenessMs: 3_600_000, cacheTtlMs: 2000, cacheMaxEntries: 100_000 };
 
   console.log(`building the table with ${INDICATORS} indicators…`);
   started = performance.now();
@@ -170,26 +174,104 @@ async function main(): Promise<void> {
   const tableSeconds = (performance.now() - started) / 1000;
   const tableHeapMb = (process.memoryUsage().heapUsed - heapBefore) / 1048576;
   console.log(`  table built in ${tableSeconds.toFixed(1)} s, +${tableHeapMb.toFixed(0)} MB heap`);
-  results.push(await phase('enricher, table mode', raw, EVENTS, (out) => {
-    const pipeline = new EnricherPipeline(pipelineOptions(outputs.table), new PrebuiltTableLookup(table), out, metrics(), quietLog);
-    return (batch) => pipeline.handleBatch(batch);
-  }));
-  await report();
 
-  results.push(await phase('passthrough (again, after)', raw, EVENTS, (out) => async (batch) => {
-    await out.send(batch.messages.map((m): KafkaProducedRecord => ({ topic: outputs.pass2, key: m.key, value: m.value, headers: m.headers })));
-  }));
+  const allVariants: Variant[] = [
+    {
+      name: 'passthrough',
+      events: EVENTS,
+      makeHandler: (out) => async (batch) => {
+        await out.send(batch.messages.map((m): KafkaProducedRecord => ({ topic: outputs.pass, key: m.key, value: m.value, headers: m.headers })));
+      },
+    },
+    {
+      // What the enricher adds to every record besides the enrichment (the indexer names documents after it): its cost in the client.
+      name: 'passthrough + origin headers',
+      events: EVENTS,
+      makeHandler: (out) => async (batch) => {
+        await out.send(
+          batch.messages.map((m): KafkaProducedRecord => ({
+            topic: outputs.pass,
+            key: m.key,
+            value: m.value,
+            headers: { ...m.headers, ...originHeaders({ topic: batch.topic, partition: batch.partition, offset: m.offset }) },
+          })),
+        );
+      },
+    },
+    {
+      name: 'enricher, memcached mode',
+      events: EVENTS,
+      // A fresh lookup (empty cache) per phase, so that rounds do not warm each other.
+      makeHandler: (out) => {
+        const pipeline = new EnricherPipeline(pipelineOptions(outputs.mc), new MemcachedIndicatorLookup(client, mcLookupOptions), out, metrics(), quietLog);
+        return (batch) => pipeline.handleBatch(batch);
+      },
+      report,
+    },
+    {
+      name: 'enricher, table mode',
+      events: EVENTS,
+      makeHandler: (out) => {
+        const pipeline = new EnricherPipeline(pipelineOptions(outputs.table), new PrebuiltTableLookup(table), out, metrics(), quietLog);
+        return (batch) => pipeline.handleBatch(batch);
+      },
+      report,
+    },
+    {
+      // The seed's way: one `get` per event for destination.domain, awaited one after the other.
+      name: 'per-event memcached get (seed baseline)',
+      events: BASELINE_EVENTS,
+      makeHandler: (out) => async (batch) => {
+        const records: KafkaProducedRecord[] = [];
+        for (const message of batch.messages) {
+          const parsed = parseEvent(message.value, 1_048_576);
+          if (!parsed.ok) continue;
+          const destination = parsed.parsed.event['destination'] as { domain?: string } | undefined;
+          const domain = destination?.domain;
+          const feed = domain === undefined ? undefined : await baselineWorkers.run(() => client.get(lookupKey('domain', domain)));
+          const value = `${parsed.parsed.text.slice(0, parsed.parsed.text.lastIndexOf('}'))},"misp_src":${JSON.stringify(feed ?? 'none')}}`;
+          records.push({ topic: outputs.get, key: message.key, value, headers: message.headers });
+        }
+        await out.send(records);
+      },
+    },
+  ];
 
-  console.log('\n| variant | events | seconds | events/s | peak RSS (MB) |\n| --- | --- | --- | --- | --- |');
-  for (const r of results) console.log(`| ${r.name} | ${r.events} | ${r.seconds.toFixed(2)} | ${Math.round(r.events / r.seconds)} | ${r.peakRssMb.toFixed(0)} |`);
-  const rate = (name: string): number => {
-    const r = results.find((x) => x.name === name) as PhaseResult;
-    return r.events / r.seconds;
+  const variants = allVariants.filter((variant) => ONLY === undefined || variant.name.includes(ONLY));
+  const results: PhaseResult[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    console.log(`round ${round + 1} of ${ROUNDS}`);
+    for (let v = 0; v < variants.length; v++) {
+      const variant = variants[(v + round) % variants.length] as Variant;
+      results.push(await phase(variant.name, raw, variant.events, variant.makeHandler));
+      await variant.report?.();
+    }
+  }
+
+  const rates = (name: string): number[] => results.filter((r) => r.name === name).map((r) => r.events / r.seconds);
+  const median = (values: readonly number[]): number => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   };
-  const pass = (rate('passthrough') + rate('passthrough (again, after)')) / 2;
-  console.log(`\nmemcached mode / passthrough (mean of both): ${(rate('enricher, memcached mode') / pass).toFixed(2)}×`);
-  console.log(`table mode / passthrough: ${(rate('enricher, table mode') / pass).toFixed(2)}×`);
-  console.log(`memcached mode / per-event get: ${(rate('enricher, memcached mode') / rate('per-event memcached get (seed baseline)')).toFixed(1)}×`);
+  console.log(`\n${ROUNDS} interleaved rounds; events/s per variant: median [min–max]; process CPU µs per event: median`);
+  console.log('| variant | events per phase | events/s (median) | min–max | CPU µs/event (median) |\n| --- | --- | --- | --- | --- |');
+  for (const variant of variants) {
+    const r = rates(variant.name);
+    const cpu = median(results.filter((x) => x.name === variant.name).map((x) => x.cpuUsPerEvent));
+    console.log(`| ${variant.name} | ${variant.events} | ${Math.round(median(r))} | ${Math.round(Math.min(...r))}–${Math.round(Math.max(...r))} | ${cpu.toFixed(1)} |`);
+  }
+  const ratio = (a: string, b: string): string => {
+    if (rates(a).length === 0 || rates(b).length === 0) return 'n/a (variant not run)';
+    const perRound = rates(a).map((rate, i) => rate / (rates(b)[i] as number));
+    return `${(median(rates(a)) / median(rates(b))).toFixed(2)}× (ratio of medians); per round ${perRound.map((x) => x.toFixed(2)).join(', ')}`;
+  };
+  console.log(`\nmemcached mode / passthrough: ${ratio('enricher, memcached mode', 'passthrough')}`);
+  console.log(`table mode / passthrough: ${ratio('enricher, table mode', 'passthrough')}`);
+  console.log(`memcached mode / passthrough + origin headers: ${ratio('enricher, memcached mode', 'passthrough + origin headers')}`);
+  console.log(`table mode / passthrough + origin headers: ${ratio('enricher, table mode', 'passthrough + origin headers')}`);
+  console.log(`memcached mode / per-event get: ${ratio('enricher, memcached mode', 'per-event memcached get (seed baseline)')}`);
+  console.log(`table mode / per-event get: ${ratio('enricher, table mode', 'per-event memcached get (seed baseline)')}`);
   console.log(`table: ${INDICATORS} indicators built in ${tableSeconds.toFixed(1)} s, +${tableHeapMb.toFixed(0)} MB heap`);
 
   await producer.disconnect();
@@ -198,6 +280,28 @@ async function main(): Promise<void> {
   await client.close();
   memcached.kill('SIGKILL');
 }
+
+/**
+ * At most `limit` gets in flight across the process, whatever the number of partitions handled
+ * at once: Logstash's filter stage with `pipeline.workers` = limit, each worker awaiting its get.
+ */
+class WorkerLimit {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+const baselineWorkers = new WorkerLimit(BASELINE_WORKERS);
 
 const quietLog = { storeUnavailable: () => undefined, deadLettered: () => undefined };
 
@@ -210,23 +314,29 @@ async function phase(name: string, topic: string, count: number, makeHandler: (o
   let seen = 0;
   let firstAt = 0;
   let lastAt = 0;
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  let cpuAtFirst: NodeJS.CpuUsage | undefined;
+  let cpu: NodeJS.CpuUsage | undefined;
   const consumer = new KafkaBatchConsumer({ ...connection, groupId: uniqueName('bench-enr'), topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS });
   await consumer.run(async (batch) => {
     if (seen >= count) return;
-    if (firstAt === 0) firstAt = performance.now();
+    if (firstAt === 0) {
+      firstAt = performance.now();
+      cpuAtFirst = process.cpuUsage();
+    }
     await handler(batch);
     seen += batch.messages.length;
-    if (seen >= count && lastAt === 0) lastAt = performance.now();
+    if (seen >= count && lastAt === 0) {
+      lastAt = performance.now();
+      cpu = process.cpuUsage(cpuAtFirst);
+    }
   });
   await pollUntil(() => lastAt > 0, { timeoutMs: 600_000, intervalMs: 20, description: `${name}: ${count} records` });
-  clearInterval(sampler);
   await consumer.stop();
   await out.disconnect();
   const seconds = (lastAt - firstAt) / 1000;
-  const result = { name, events: seen, seconds, peakRssMb: peakRss / 1048576 };
-  console.log(`  ${name}: ${seen} events in ${seconds.toFixed(2)} s = ${Math.round(seen / seconds)} events/s`);
+  const cpuUsPerEvent = cpu === undefined ? 0 : (cpu.user + cpu.system) / seen;
+  const result = { name, events: seen, seconds, cpuUsPerEvent };
+  console.log(`  ${name}: ${seen} events in ${seconds.toFixed(2)} s = ${Math.round(seen / seconds)} events/s, ${cpuUsPerEvent.toFixed(1)} CPU µs/event`);
   return result;
 }
 

@@ -1,4 +1,4 @@
-import { lookupKey, type IndicatorRecord, type ObservableKind } from '@iocflow/core';
+import { DEFAULT_FEED_FALLBACK, lookupKey, type IndicatorRecord, type ObservableKind } from '@iocflow/core';
 import { IndicatorTable } from './indicator-table';
 
 function record(kind: ObservableKind, value: string, feeds: string[], eventInfo = 'event'): IndicatorRecord {
@@ -68,4 +68,40 @@ describe('IndicatorTable', () => {
     expect(table.apply('ip-x/8', { kind: 'ip', value: 'x/8', feeds: [] } as unknown as IndicatorRecord)).toBe(false);
     expect(table.size).toBe(0);
   });
+  it('finds values whose key is hashed (unsafe for memcached) and removes them on a tombstone', () => {
+    const longUrl = `http://evil.com/${'a'.repeat(300)}`;
+    const spaced = '/a b';
+    const table = tableOf(record('url', longUrl, ['Feed-U']), record('uri', spaced, ['Feed-V']));
+    expect(lookupKey('url', longUrl)).toMatch(/^url#/);
+    expect(table.lookup({ kind: 'url', value: longUrl, parents: false })?.feeds).toEqual(['Feed-U']);
+    expect(table.lookup({ kind: 'uri', value: spaced, parents: false })?.feeds).toEqual(['Feed-V']);
+    expect(table.size).toBe(2);
+    table.apply(lookupKey('url', longUrl), null);
+    expect(table.lookup({ kind: 'url', value: longUrl, parents: false })).toBeUndefined();
+    expect(table.size).toBe(1);
+  });
+
+  it('answers exactly as one map keyed by the whole topic key, whatever the key looks like', () => {
+    const table = new IndicatorTable();
+    // A key that is not `<kind>-<value>` of its record is kept under the key, as before: found only by that key's value.
+    expect(table.apply('domain-other.com', { ...record('domain', 'evil.com', ['Feed-K']), key: 'domain-other.com' })).toBe(true);
+    expect(table.apply('Odd-Key', { ...record('domain', 'odd.com', ['Feed-O']), key: 'Odd-Key' })).toBe(true);
+    expect(table.lookup({ kind: 'domain', value: 'other.com', parents: false })?.indicator).toBe('evil.com');
+    expect(table.lookup({ kind: 'domain', value: 'evil.com', parents: false })).toBeUndefined();
+    expect(table.lookup({ kind: 'domain', value: 'odd.com', parents: false })).toBeUndefined();
+    expect(table.size).toBe(2);
+    table.apply('Odd-Key', null);
+    table.apply('domain-other.com', null);
+    expect(table.size).toBe(0);
+  });
+
+  it('keeps one feed list per distinct list, and the fallback feed for an empty one', () => {
+    const table = tableOf(record('domain', 'a.com', ['Feed-A', 'Feed-B']), record('domain', 'b.com', ['Feed-A', 'Feed-B']), record('domain', 'c.com', []));
+    const a = table.lookup({ kind: 'domain', value: 'a.com', parents: false });
+    const b = table.lookup({ kind: 'domain', value: 'b.com', parents: false });
+    expect(a?.feeds).toEqual(['Feed-A', 'Feed-B']);
+    expect(b?.feeds).toBe(a?.feeds);
+    expect(table.lookup({ kind: 'domain', value: 'c.com', parents: false })?.feeds).toEqual([DEFAULT_FEED_FALLBACK]);
+  });
 });
+

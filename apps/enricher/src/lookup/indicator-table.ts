@@ -24,6 +24,14 @@ export class IndicatorTable {
   /** Every other key (hashed values, keys without a `<namespace>-` prefix), whole. */
   private readonly other = new Map<string, IndicatorMatch>();
   private exactSize = 0;
+  /**
+   * One copy of each repeated text (event uuid and info, change time) and of each feed list:
+   * a million indicators come from far fewer events, feeds and sync runs, and every string or
+   * array kept once is memory saved and an object the garbage collector does not walk. Lives as
+   * long as the table (a reload starts a new one), so it is bounded by what the table holds.
+   */
+  private readonly strings = new Map<string, string>();
+  private readonly feedLists = new Map<string, readonly string[]>();
   private readonly ranges = new CidrTable<IndicatorMatch>();
   /** Range keys → canonical range, so that a tombstone (which carries only the key) can remove a range. */
   private readonly rangeKeys = new Map<string, string>();
@@ -44,14 +52,14 @@ export class IndicatorTable {
     const match: IndicatorMatch = {
       kind: record.kind,
       indicator: record.value,
-      feeds: record.feeds.length > 0 ? [...record.feeds] : [DEFAULT_FEED_FALLBACK],
-      modifiedAt: record.updatedAt,
+      feeds: this.sharedFeeds(record.feeds),
+      modifiedAt: this.shared(record.updatedAt),
       ...(latest === undefined
         ? {}
         : {
             source: {
-              eventUuid: latest.eventUuid,
-              eventInfo: latest.eventInfo,
+              eventUuid: this.shared(latest.eventUuid),
+              eventInfo: this.shared(latest.eventInfo),
               attributeUuid: latest.attributeUuid,
               ...(latest.firstSeen === undefined ? {} : { firstSeen: latest.firstSeen }),
               ...(latest.lastSeen === undefined ? {} : { lastSeen: latest.lastSeen }),
@@ -77,6 +85,26 @@ export class IndicatorTable {
     }
     if (query.kind === 'ip' && this.ranges.size > 0) return this.ranges.lookup(query.value);
     return undefined;
+  }
+
+  private shared(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    this.strings.set(text, text);
+    return text;
+  }
+
+  /** Matches only read their feed list (the output copies it), so equal lists are one array. */
+  private sharedFeeds(feeds: readonly string[]): readonly string[] {
+    if (feeds.length === 0) return this.sharedFeeds([DEFAULT_FEED_FALLBACK]);
+    // JSON text, not a join: no feed name can make two different lists look alike.
+    const id = JSON.stringify(feeds);
+    let list = this.feedLists.get(id);
+    if (list === undefined) {
+      list = Object.freeze(feeds.map((feed) => this.shared(feed)));
+      this.feedLists.set(id, list);
+    }
+    return list;
   }
 
   private setExact(key: string, match: IndicatorMatch): void {

@@ -144,7 +144,7 @@ export class EnricherPipeline {
     }
 
     // produce (resolves after the brokers acknowledged every record)
-    await this.producer.send(records);
+    for (const chunk of sendChunks(records, MAX_SEND_BYTES)) await this.producer.send(chunk);
 
     // Counted only once acknowledged, so that in = out + dead-lettered holds across retries.
     const metrics = this.metrics;
@@ -231,6 +231,45 @@ export class EnricherPipeline {
       },
     };
   }
+}
+
+/**
+ * Most record bytes one `send` carries. Enrichment makes records larger than they came in, so a
+ * consumed batch of up to ENRICHER_MAX_BYTES_PER_PARTITION (1 MiB by default) can come out larger
+ * than the broker's per-batch limit (`message.max.bytes`, 1 MiB by default) when its records share
+ * an output partition (same key, or no spread), and the broker rejects it for good. Half of that
+ * limit leaves room for the record and batch overheads.
+ */
+export const MAX_SEND_BYTES = 512 * 1024;
+
+/** Records in order, cut into runs of at most `maxBytes` (key + value + headers; a bigger record goes alone). */
+export function sendChunks(records: readonly KafkaProducedRecord[], maxBytes: number): KafkaProducedRecord[][] {
+  const chunks: KafkaProducedRecord[][] = [];
+  let chunk: KafkaProducedRecord[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = recordBytes(record);
+    if (chunk.length > 0 && bytes + size > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(record);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
+}
+
+function recordBytes(record: KafkaProducedRecord): number {
+  let size = byteLength(record.key) + byteLength(record.value);
+  if (record.headers !== undefined) for (const name in record.headers) size += name.length + byteLength(record.headers[name]);
+  return size;
+}
+
+function byteLength(data: Buffer | string | null | undefined): number {
+  if (data === null || data === undefined) return 0;
+  return typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
 }
 
 /** Outcomes shared by every event they apply to (applyEnrichment only reads them). */

@@ -1,0 +1,277 @@
+/**
+ * The enricher as deployed: the built service (dist/apps/enricher/main.js) in its own process,
+ * one replica, per lookup mode:
+ *
+ *   max rate    a raw-logs topic pre-filled with BENCH_EVENTS (default 200,000) load-generator
+ *               events is drained; events/s from the first enriched record to the last
+ *               (the enriched topic's high-watermarks, polled every 100 ms)
+ *   latency     then events are produced at half that rate for BENCH_LATENCY_SECONDS (default
+ *               20 s), each stamped with its send time in a header (the enricher keeps headers);
+ *               a consumer of the enriched topic takes receive time − send time: p50, p99, max
+ *   peak RSS    VmHWM of the enricher's process (/proc/<pid>/status) after both phases
+ *
+ * Stores as in enricher-throughput: BENCH_INDICATORS domains (default 1,000,000) in a private
+ * memcached with a fresh sync sentinel (memcached mode), or as IndicatorRecords on a private IOC
+ * topic that the service loads itself (table mode; its load time is reported too).
+ *
+ *   npx nx run enricher:build && npm run bench enricher-process
+ *   (IOCFLOW_DIST_DIR picks another build of dist/; BENCH_MODES=table runs one mode)
+ */
+/* eslint-disable no-console -- a benchmark reports on stdout */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
+import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaProducedRecord } from '@iocflow/io';
+import { freePort, memcachedBinary, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
+import { generateEvents, seededRandom } from './load-generator';
+
+const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
+const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
+const INDICATORS = Number(process.env['BENCH_INDICATORS'] ?? 1_000_000);
+const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 4);
+const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
+const MODES = (process.env['BENCH_MODES'] ?? 'memcached,table').split(',') as ('memcached' | 'table')[];
+const SENT_AT = 'bench-sent-at';
+const PROBE = 'bench-probe';
+const connection = { brokers, clientId: 'bench-enricher-process', logLevel: 'nothing' as const };
+const indicatorDomain = (i: number): string => `bad${i}.bench-ioc.example`;
+
+interface ModeResult {
+  readonly mode: string;
+  readonly readySeconds: number;
+  readonly eventsPerSecond: number;
+  readonly latencyRate: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly latencySamples: number;
+  readonly peakRssMb: number;
+}
+
+async function main(): Promise<void> {
+  // ServiceProcess finds the bundle under IOCFLOW_DIST_DIR; a bundled bench does not sit where the sources do.
+  process.env['IOCFLOW_DIST_DIR'] ??= path.resolve('dist');
+  const admin = new KafkaAdmin(connection);
+  await admin.connect();
+  const producer = new KafkaProducer(connection);
+  await producer.connect();
+  const run = uniqueName('bench-enr-proc');
+  const iocTopic = `${run}-iocs`;
+  const port = await freePort();
+  const memcached = startMemcached(port);
+  memcachedChild = memcached;
+  const client = new MemcachedClient({ servers: `127.0.0.1:${port}`, requestTimeoutMs: 10_000 });
+  await pollUntil(async () => (await client.version()).length > 0, { description: 'private memcached' });
+
+  if (MODES.includes('memcached')) {
+    console.log(`loading ${INDICATORS} indicators into memcached…`);
+    for (let i = 0; i < INDICATORS; i += 10_000) {
+      const entries = [];
+      for (let j = i; j < Math.min(INDICATORS, i + 10_000); j++) entries.push({ key: lookupKey('domain', indicatorDomain(j)), value: 'Feed-Bench' });
+      await client.setMany(entries);
+    }
+  }
+  // Both modes' services check the sentinel in memcached mode only; written in any case.
+  await client.set(SYNC_SENTINEL_KEY, formatSyncSentinel({ lastSuccessAt: new Date().toISOString(), indicatorCount: INDICATORS }));
+  if (MODES.includes('table')) {
+    console.log(`producing ${INDICATORS} indicator records to ${iocTopic}…`);
+    await admin.ensureTopics([{ topic: iocTopic, partitions: 1 }]);
+    // 2,000 records of ~330 bytes per send: under the broker's 1 MiB request limit on one partition.
+    for (let i = 0; i < INDICATORS; i += 2000) {
+      const records: KafkaProducedRecord[] = [];
+      for (let j = i; j < Math.min(INDICATORS, i + 2000); j++) {
+        const value = indicatorDomain(j);
+        const key = lookupKey('domain', value);
+        const record: IndicatorRecord = {
+          key,
+          kind: 'domain',
+          value,
+          feeds: ['Feed-Bench'],
+          updatedAt: '2025-01-01T00:00:00.000Z',
+          attributes: [{ attributeUuid: `a-${j}`, mispType: 'domain', eventUuid: 'e-1', eventInfo: 'Bench event', feeds: ['Feed-Bench'], tags: [], toIds: true, timestamp: 1 }],
+        };
+        records.push({ topic: iocTopic, key, value: JSON.stringify(record) });
+      }
+      await producer.send(records);
+    }
+  }
+
+  const sample = Array.from({ length: 5000 }, (_, i) => indicatorDomain(i * Math.floor(INDICATORS / 5000)));
+  const values = generateEvents({ events: EVENTS, hitRate: 0.05, indicatorDomains: sample, benignDomains: 200_000, seed: 42 }).values;
+  const results: ModeResult[] = [];
+  for (const mode of MODES) {
+    const raw = `${run}-raw-${mode}`;
+    const enriched = `${run}-enriched-${mode}`;
+    await admin.ensureTopics([raw, enriched, `${raw}-dlq`].map((topic) => ({ topic, partitions: PARTITIONS })));
+    console.log(`${mode}: producing ${EVENTS} events to ${raw}…`);
+    for (let i = 0; i < values.length; i += 5000) {
+      await producer.send(values.slice(i, i + 5000).map((value, j) => ({ topic: raw, key: `e${i + j}`, value })));
+    }
+    results.push(await measure(mode, raw, enriched, iocTopic, port, admin, producer, values));
+    await admin.deleteTopics([raw, enriched, `${raw}-dlq`]).catch(() => undefined);
+  }
+
+  console.log('\n| mode | ready after (s) | events/s, one replica (max rate) | latency at | p50 (ms) | p99 (ms) | max (ms) | samples | peak RSS (MB) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    console.log(
+      `| ${r.mode} | ${r.readySeconds.toFixed(1)} | ${Math.round(r.eventsPerSecond)} | ${Math.round(r.latencyRate)} events/s | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.latencySamples} | ${r.peakRssMb.toFixed(0)} |`,
+    );
+  }
+
+  await producer.disconnect();
+  await admin.deleteTopics([iocTopic]).catch(() => undefined);
+  await admin.disconnect();
+  await client.close();
+  memcached.kill('SIGKILL');
+}
+
+async function measure(
+  mode: 'memcached' | 'table',
+  raw: string,
+  enriched: string,
+  iocTopic: string,
+  memcachedPort: number,
+  admin: KafkaAdmin,
+  producer: KafkaProducer,
+  values: readonly Buffer[],
+): Promise<ModeResult> {
+  const httpPort = await freePort();
+  const started = performance.now();
+  const service = ServiceProcess.start('enricher', {
+    KAFKA_BROKERS: brokers,
+    RAW_LOGS_TOPIC: raw,
+    ENRICHED_LOGS_TOPIC: enriched,
+    IOC_TOPIC: iocTopic,
+    ENRICHER_GROUP_ID: uniqueName('bench-enr-proc'),
+    ENRICHER_LOOKUP_MODE: mode,
+    MEMCACHED_SERVERS: `127.0.0.1:${memcachedPort}`,
+    ENRICHER_MAX_STALENESS: '1h',
+    HTTP_PORT: String(httpPort),
+    LOG_LEVEL: 'warn',
+  });
+  try {
+    await service.waitReady(httpPort, 600_000);
+    const readySeconds = (performance.now() - started) / 1000;
+    console.log(`  ${mode}: ready after ${readySeconds.toFixed(1)} s`);
+
+    // Max rate: drain the backlog.
+    let firstAt = 0;
+    let lastAt = 0;
+    await pollUntil(
+      async () => {
+        const written = (await admin.fetchTopicOffsets(enriched)).reduce((sum, p) => sum + Number(p.high), 0);
+        if (written > 0 && firstAt === 0) firstAt = performance.now();
+        if (written >= values.length) lastAt = performance.now();
+        return lastAt > 0;
+      },
+      { timeoutMs: 900_000, intervalMs: 100, description: `${mode}: ${values.length} enriched records` },
+    );
+    const eventsPerSecond = values.length / ((lastAt - firstAt) / 1000);
+    console.log(`  ${mode}: ${values.length} events at ${Math.round(eventsPerSecond)} events/s; ${await memoryReport(httpPort)}`);
+
+    // Latency at half the max rate: a consumer on the enriched topic (latest offsets), then a paced producer.
+    const latencies: number[] = [];
+    let probed = false;
+    const consumer = new KafkaBatchConsumer({
+      ...connection,
+      groupId: uniqueName('bench-enr-lat'),
+      topics: [enriched],
+      fromBeginning: false,
+      partitionsConsumedConcurrently: PARTITIONS,
+      maxWaitTimeMs: 100,
+    });
+    await consumer.run(async (batch) => {
+      const now = Date.now();
+      for (const message of batch.messages) {
+        const sentAt = message.headers[SENT_AT];
+        if (sentAt !== undefined) latencies.push(now - Number(sentAt.toString('utf8')));
+        else if (message.headers[PROBE] !== undefined) probed = true;
+      }
+    });
+    // The consumer starts at "latest" once it has joined: probe events, one per partition, until one comes
+    // through the enricher, so that no paced event is sent before the consumer reads the live end.
+    await pollUntil(
+      async () => {
+        await producer.send(Array.from({ length: PARTITIONS }, (_, i) => ({ topic: raw, key: `probe${i}`, value: values[i] as Buffer, headers: { [PROBE]: '1' } })));
+        return probed;
+      },
+      { timeoutMs: 120_000, intervalMs: 1000, description: `${mode}: probe through the enricher` },
+    );
+    const rate = eventsPerSecond / 2;
+    const total = Math.floor(rate * LATENCY_SECONDS);
+    const tickMs = 10;
+    const random = seededRandom(7);
+    const pacedStart = performance.now();
+    let sent = 0;
+    let failed = 0;
+    while (sent < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - pacedStart) / 1000) * rate));
+      if (due > sent) {
+        const records: KafkaProducedRecord[] = [];
+        const at = String(Date.now());
+        for (; sent < due; sent++) {
+          records.push({ topic: raw, key: `l${sent}`, value: values[Math.floor(random() * values.length)] as Buffer, headers: { [SENT_AT]: at } });
+        }
+        // Not awaited one by one: a slow ack must not pace the load below the target rate.
+        void producer.send(records).catch(() => (failed += records.length));
+      }
+      await new Promise((resolve) => setTimeout(resolve, tickMs));
+    }
+    // Until every paced event came back, or nothing new came for 10 s (then the shortfall is reported).
+    let seen = -1;
+    let stalledSince = performance.now();
+    await pollUntil(
+      () => {
+        if (latencies.length !== seen) {
+          seen = latencies.length;
+          stalledSince = performance.now();
+        }
+        return latencies.length >= total - failed || performance.now() - stalledSince > 10_000;
+      },
+      { timeoutMs: 300_000, intervalMs: 100, description: `${mode}: latency samples` },
+    );
+    await consumer.stop();
+    if (latencies.length < total) {
+      const written = (await admin.fetchTopicOffsets(enriched)).reduce((sum, p) => sum + Number(p.high), 0);
+      const rawWritten = (await admin.fetchTopicOffsets(raw)).reduce((sum, p) => sum + Number(p.high), 0);
+      console.log(`  ${mode}: ${latencies.length} of ${total} paced events came back (${failed} failed to send); raw ${rawWritten}, enriched ${written} records`);
+      console.log(service.logs().slice(-3000));
+    }
+    latencies.sort((a, b) => a - b);
+    const quantile = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number;
+    const peakRssMb = service.peakRss() / 1024;
+    console.log(`  ${mode}: latency at ${Math.round(rate)} events/s: p50 ${quantile(0.5)} ms, p99 ${quantile(0.99)} ms; peak RSS ${peakRssMb.toFixed(0)} MB`);
+    return { mode, readySeconds, eventsPerSecond, latencyRate: rate, p50: quantile(0.5), p99: quantile(0.99), max: latencies[latencies.length - 1] as number, latencySamples: latencies.length, peakRssMb };
+  } finally {
+    service.peakRss();
+    await service.stop().catch(() => service.kill());
+  }
+}
+
+/** Where the service's memory is, from its own default metrics: resident, V8 heap, off-heap (Buffers). */
+async function memoryReport(httpPort: number): Promise<string> {
+  const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  const mb = (name: string): string => {
+    const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
+    return match === null ? '?' : (Number(match[1]) / 1048576).toFixed(0);
+  };
+  return `RSS ${mb('process_resident_memory_bytes')} MB, heap used ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB`;
+}
+
+function startMemcached(port: number): ChildProcess {
+  const binary = memcachedBinary();
+  const libDir = path.resolve(path.dirname(binary), '..', 'lib', 'x86_64-linux-gnu');
+  const args = ['-l', '127.0.0.1', '-p', String(port), '-U', '0', '-m', '1024', '-t', '2'];
+  if (process.getuid?.() === 0) args.push('-u', 'nobody');
+  return spawn(binary, args, { stdio: 'ignore', env: { ...process.env, LD_LIBRARY_PATH: [libDir, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':') } });
+}
+
+let memcachedChild: ChildProcess | undefined;
+
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(() => memcachedChild?.kill('SIGKILL'));
