@@ -8,10 +8,8 @@ module.exports = {
   displayName: long ? 'faults:long' : 'faults:integration',
   rootDir: __dirname,
   testMatch: ['<rootDir>/src/scenarios/**/*.faults-spec.ts'],
-  // Scenarios 3 (Kafka unreachable) and 7b (a 10 MiB event) fail today: the enricher's consumer
-  // dies for good on a non-retriable produce error (docs/reliability.md, "Bugs found"). The CI
-  // suite keeps to scenarios that pass; the long suite runs them and reports them failing.
-  testPathIgnorePatterns: long ? [] : ['/03-kafka-outage\\.', '/07b-oversized-dead-letter\\.'],
+  // Every scenario file runs in both suites; the parts that restart the SHARED Kafka or stop the
+  // SHARED Elasticsearch are inside `if (LONG)` in their files.
   globalSetup: '<rootDir>/src/global-setup.ts',
   globalTeardown: '<rootDir>/src/global-teardown.ts',
   testTimeout: long ? 1_800_000 : 300_000,

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Admin, type IHeaders, type Producer } from 'kafkajs';
+import { DEAD_LETTER_HEADERS } from '@iocflow/core';
 import { ElasticsearchClient } from '@iocflow/io';
 import { MispStandin } from '@iocflow/misp-standin';
 import { MemcachedProcess, ServiceProcess, freePort, pollUntil, requireService, stackEndpoints, uniqueName, type ServiceApp } from '@iocflow/testing';
@@ -8,7 +9,6 @@ import type { DeadLetter, IndexedBucket } from './reconcile';
 const URSNIF_EVENT = '5b646415-7b48-40d5-86b4-c0070acd0835'; // pymisp sighting_1.json
 const FEED = 'Feed-RansomwareTracker';
 const API_KEY = 'faults0key000000000000000000000000000000';
-const DLQ_REASON_HEADERS = ['iocflow-dlq-reason', 'iocflow.dlq.reason'];
 
 export interface FaultStackOptions {
   /** Scenario name, part of every topic, index and group name. */
@@ -104,9 +104,10 @@ export class FaultStack {
       INDEXER_GROUP_ID: `${this.id}-indexer`,
       ELASTICSEARCH_INDEX: this.indexPrefix,
       ELASTICSEARCH_REPLICAS: '0',
-      // End-to-end deduplication (docs/operations.md): an enricher replay re-produces events at
-      // new enriched-logs offsets; ids from the event make those replays overwrite themselves.
-      ELASTICSEARCH_ID_FIELD: 'event.id',
+      // Default document ids (no ELASTICSEARCH_ID_FIELD): the indexer names each document after
+      // the enricher's iocflow.origin.* headers (raw-logs coordinates), so an enricher replay
+      // overwrites its own document. The reconciliation counts documents per event.id: a replay
+      // that duplicated would show up.
       LOG_LEVEL: 'warn',
     };
   }
@@ -266,7 +267,16 @@ export class FaultStack {
       const done = new Promise<void>((resolve) => {
         void consumer.run({
           eachMessage: async ({ message }) => {
-            letters.push({ topic, id: header(message.headers, FAULT_ID_HEADER) ?? message.key?.toString('utf8'), reason: DLQ_REASON_HEADERS.map((name) => header(message.headers, name)).find((v) => v !== undefined) });
+            const truncated = header(message.headers, DEAD_LETTER_HEADERS.truncated);
+            const sha256 = header(message.headers, DEAD_LETTER_HEADERS.sha256);
+            letters.push({
+              topic,
+              id: header(message.headers, FAULT_ID_HEADER) ?? message.key?.toString('utf8'),
+              reason: header(message.headers, DEAD_LETTER_HEADERS.reason),
+              valueBytes: message.value?.length ?? 0,
+              ...(truncated === undefined ? {} : { truncated: Number(truncated) }),
+              ...(sha256 === undefined ? {} : { sha256 }),
+            });
             if (++seen >= size) resolve();
           },
         });
@@ -282,6 +292,18 @@ export class FaultStack {
     const peaks: Record<string, number> = {};
     for (const service of this.services) peaks[service.process.name] = Math.max(peaks[service.process.name] ?? 0, service.process.peakRss());
     return peaks;
+  }
+
+  /** Lines of every started service's log (across restarts) containing `text`. */
+  logCount(app: ServiceApp, text: string): number {
+    return this.services.filter((s) => s.app === app).reduce((sum, s) => sum + s.process.logs().split('\n').filter((line) => line.includes(text)).length, 0);
+  }
+
+  /** What the Kafka owners logged about recovering (bug 1): producers replaced, consumer crashes. */
+  kafkaRecoveryNotes(): string {
+    return (['enricher', 'indexer'] as const)
+      .map((app) => `${app}: producer replaced ${this.logCount(app, 'kafka producer state lost')}, consumer restarts ${this.logCount(app, 'kafka consumer crashed: restarting')}, crashed for good ${this.logCount(app, 'kafka consumer crashed for good')}`)
+      .join('; ');
   }
 
   serviceLogs(): string {

@@ -11,8 +11,14 @@ export interface IndexedBucket {
 export interface DeadLetter {
   readonly id: string | undefined;
   readonly topic: string;
-  /** The reason header (`iocflow-dlq-reason` from the enricher, `iocflow.dlq.reason` from the indexer). */
+  /** The reason header, `iocflow.dlq.reason` (both stages: core's DEAD_LETTER_HEADERS). */
   readonly reason: string | undefined;
+  /** Length of the value as stored in the dead-letter topic. */
+  readonly valueBytes?: number;
+  /** `iocflow.dlq.truncated`: the original length, when the value was cut to fit the topic. */
+  readonly truncated?: number;
+  /** `iocflow.dlq.sha256`: hash of the whole original value, when it was cut. */
+  readonly sha256?: string;
 }
 
 export interface Reconciliation {
