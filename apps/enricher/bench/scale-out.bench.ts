@@ -31,7 +31,7 @@
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -74,6 +74,24 @@ const connection = { brokers: BROKERS.split(','), clientId: 'bench-scale-out', l
 
 const indicatorDomain = (i: number): string => `bad${i}.bench-ioc.example`;
 
+/** Batches, lookups and their sizes: with memcached's own counters, the multi-get rate a replica needs. */
+const ENRICHER_COUNTERS = [
+  'iocflow_enricher_batch_size_count',
+  'iocflow_enricher_lookup_duration_seconds_count',
+  'iocflow_enricher_lookup_duration_seconds_sum',
+  'iocflow_enricher_lookup_queries_sum',
+  'iocflow_enricher_events_out_total',
+  'iocflow_enricher_hits_total',
+  'iocflow_enricher_dead_letters_total',
+];
+const INDEXER_COUNTERS = [
+  'iocflow_indexer_bulk_duration_seconds_count',
+  'iocflow_indexer_bulk_duration_seconds_sum',
+  'iocflow_indexer_bulk_bytes_sum',
+  'iocflow_indexer_indexed_documents_total',
+  'iocflow_indexer_dead_lettered_documents_total',
+];
+
 /** One consumer process of a phase (a built service, or this process for the passthrough). */
 interface Member {
   readonly label: string;
@@ -93,6 +111,10 @@ interface PhaseSpec {
   readonly groupId: string;
   /** Counter on /metrics that says how many records a member took. */
   readonly handledMetric?: string;
+  /** Counters summed over the members' /metrics at the end of the phase. */
+  readonly counters?: readonly string[];
+  /** Numeric store statistics read before and after the phase (memcached `stats`): deltas are reported. */
+  readonly storeStats?: () => Promise<Record<string, number>>;
   start(): Promise<Member[]>;
   /** Records delivered downstream so far, given the group's current lag. */
   delivered(lag: number): Promise<number>;
@@ -145,6 +167,8 @@ interface PhaseResult {
   readonly lagSeries: readonly number[];
   readonly lagStepS: number;
   readonly tableLoadS?: number;
+  readonly counters?: Readonly<Record<string, number>>;
+  readonly storeDelta?: Readonly<Record<string, number>>;
 }
 
 const admin = new KafkaAdmin(connection);
@@ -181,7 +205,10 @@ async function run(runTopics: string[], cleanups: (() => Promise<void>)[]): Prom
     await client.setMany(entries);
   }
   await client.set(SYNC_SENTINEL_KEY, formatSyncSentinel({ lastSuccessAt: new Date().toISOString(), indicatorCount: INDICATORS }));
-  console.log(`  ${INDICATORS} indicators into memcached in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const loaded = await client.stats();
+  console.log(
+    `  ${INDICATORS} indicators into memcached in ${((performance.now() - started) / 1000).toFixed(1)} s: ${loaded['curr_items']} items, ${(Number(loaded['bytes']) / 1048576).toFixed(0)} MiB of item memory`,
+  );
 
   const raw = uniqueName('scale-raw');
   runTopics.push(raw, `${raw}-dlq`);
@@ -241,7 +268,8 @@ async function run(runTopics: string[], cleanups: (() => Promise<void>)[]): Prom
     runTopics.push(out);
     await admin.ensureTopics([{ topic: out, partitions: PARTITIONS }]);
     const group = uniqueName('scale-enricher');
-    record(await phase(servicePhase('enricher', 'memcached', replicas, raw, group, 'iocflow_enricher_events_in_total', enricherEnv(out, group, 'memcached', `${raw}-ioc-unused`), () => highWatermarks(out)), externals));
+    const spec = servicePhase('enricher', 'memcached', replicas, raw, group, 'iocflow_enricher_events_in_total', enricherEnv(out, group, 'memcached', `${raw}-ioc-unused`), () => highWatermarks(out));
+    record(await phase({ ...spec, counters: ENRICHER_COUNTERS, storeStats: () => memcachedStats(client) }, externals));
     indexerInput ??= out;
   }
 
@@ -254,7 +282,8 @@ async function run(runTopics: string[], cleanups: (() => Promise<void>)[]): Prom
       runTopics.push(out);
       await admin.ensureTopics([{ topic: out, partitions: PARTITIONS }]);
       const group = uniqueName('scale-enricher-table');
-      record(await phase(servicePhase('enricher', 'table', replicas, raw, group, 'iocflow_enricher_events_in_total', enricherEnv(out, group, 'table', iocTopic), () => highWatermarks(out)), externals));
+      const spec = servicePhase('enricher', 'table', replicas, raw, group, 'iocflow_enricher_events_in_total', enricherEnv(out, group, 'table', iocTopic), () => highWatermarks(out));
+      record(await phase({ ...spec, counters: ENRICHER_COUNTERS }, externals));
     }
   }
 
@@ -275,8 +304,10 @@ async function run(runTopics: string[], cleanups: (() => Promise<void>)[]): Prom
         ELASTICSEARCH_REPLICAS: '0',
       };
       try {
-        record(await phase(servicePhase('indexer', 'bulk', replicas, input, group, 'iocflow_indexer_received_events_total', env, async (lag) => EVENTS - lag), externals));
-        console.log(`    documents in ${prefix}-*: ${await countDocuments(prefix)}`);
+        const spec = servicePhase('indexer', 'bulk', replicas, input, group, 'iocflow_indexer_received_events_total', env, async (lag) => EVENTS - lag);
+        record(await phase({ ...spec, counters: INDEXER_COUNTERS }, externals));
+        const store = await indexStore(prefix);
+        console.log(`    ${prefix}-*: ${store.docs} documents, ${(store.bytes / 1048576).toFixed(0)} MiB on disk (primaries, unmerged) = ${(store.bytes / Math.max(1, store.docs)).toFixed(0)} bytes per document`);
       } finally {
         await deleteIndices(prefix);
       }
@@ -284,6 +315,8 @@ async function run(runTopics: string[], cleanups: (() => Promise<void>)[]): Prom
   }
 
   printSummary(results);
+  const perEvent = (topic: string): string => `${(topicBytesOnDisk(topic) / EVENTS).toFixed(0)} bytes per event`;
+  console.log(`\nKafka log on disk (record batches, one replica): ${raw} ${perEvent(raw)}; ${indexerInput ?? '–'} ${indexerInput === undefined ? '' : perEvent(indexerInput)}`);
   console.log(`\nresults: ${RESULTS_FILE}`);
 }
 
@@ -365,6 +398,7 @@ async function phase(spec: PhaseSpec, externals: ReadonlyMap<string, number>): P
   gc();
   console.log(`\n==> ${spec.stage} (${spec.mode}), ${spec.replicas} replica(s)`);
   const loadAverage = loadavg()[0] ?? 0;
+  const statsBefore = await spec.storeStats?.();
   const phaseStart = performance.now();
   const members = await spec.start();
   const tracked = new Map<string, number>(members.map((m) => [m.label, m.pid]));
@@ -381,7 +415,10 @@ async function phase(spec: PhaseSpec, externals: ReadonlyMap<string, number>): P
       const tickAt = performance.now();
       const lag = (await admin.consumerGroupLag(spec.groupId, spec.inputTopic)).reduce((sum, p) => sum + p.lag, 0);
       const delivered = await spec.delivered(lag);
-      const handled = await Promise.all(members.map((m) => (m.metricsPort === undefined || spec.handledMetric === undefined ? undefined : scrapeCounter(m.metricsPort, spec.handledMetric))));
+      // A member whose /metrics does not answer yet (still booting) has taken nothing.
+      const handled = await Promise.all(
+        members.map(async (m) => (m.metricsPort === undefined || spec.handledMetric === undefined ? undefined : ((await scrapeCounter(m.metricsPort, spec.handledMetric)) ?? 0))),
+      );
       samples.push({ t: (performance.now() - phaseStart) / 1000, lag, delivered, handled, cpu: readCpu(), machine: machineCpu() });
       for (const member of members) {
         const rss = peakRssMb(member.pid);
@@ -408,8 +445,15 @@ async function phase(spec: PhaseSpec, externals: ReadonlyMap<string, number>): P
       await delay(Math.max(0, SAMPLE_MS - (performance.now() - tickAt)));
     }
     const lifetime = members.map((m) => processCpuSeconds(m.pid));
+    const counters: Record<string, number> = {};
+    for (const name of spec.counters ?? []) {
+      const values = await Promise.all(members.map((m) => (m.metricsPort === undefined ? undefined : scrapeCounter(m.metricsPort, name))));
+      counters[name] = values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+    }
+    const statsAfter = await spec.storeStats?.();
+    const storeDelta = statsBefore && statsAfter ? Object.fromEntries(Object.keys(statsAfter).map((k) => [k, (statsAfter[k] ?? 0) - (statsBefore[k] ?? 0)])) : undefined;
     const tableLoadS = members.map((m) => tableLoadSeconds(m.logs())).find((s) => s !== undefined);
-    return summarise(spec, samples, first, last, drained, loadAverage, members, lifetime, rssMb, externals, tableLoadS);
+    return { ...summarise(spec, samples, first, last, drained, loadAverage, members, lifetime, rssMb, externals, tableLoadS), counters, ...(storeDelta === undefined ? {} : { storeDelta }) };
   } finally {
     await Promise.all(members.map((m) => m.stop().catch((error: unknown) => console.error(`${m.label} stop failed`, error))));
   }
@@ -495,6 +539,9 @@ function printPhase(r: PhaseResult): void {
   const known = ours + r.externals.reduce((sum, p) => sum + (Number.isNaN(p.cores) ? 0 : p.cores), 0);
   console.log(`    ${r.externals.map((p) => `${p.label} ${f(p.cores, 2)}`).join(', ')}, everything else ${f(r.machineBusyCores - known, 2)} cores`);
   console.log(`  lag every ${r.lagStepS} s (thousands): ${r.lagSeries.map((l) => Math.round(l / 1000)).join(' ')}`);
+  const counters = Object.entries(r.counters ?? {});
+  if (counters.length > 0) console.log(`  counters: ${counters.map(([k, v]) => `${k}=${f(v, 3)}`).join(', ')}`);
+  if (r.storeDelta !== undefined) console.log(`  memcached: ${Object.entries(r.storeDelta).map(([k, v]) => `${k} +${f(v, k.startsWith('rusage') ? 2 : 0)}`).join(', ')}`);
 }
 
 function printSummary(results: readonly PhaseResult[]): void {
@@ -542,6 +589,13 @@ async function produceIndicatorRecords(producer: KafkaProducer, topic: string): 
   console.log(`\n  ${INDICATORS} indicator records (${(bytes / INDICATORS).toFixed(0)} bytes average) produced to ${topic} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
+/** memcached's own counters: keys asked (a multi-get counts each key), hits, bytes, its CPU. */
+async function memcachedStats(client: MemcachedClient): Promise<Record<string, number>> {
+  const stats = await client.stats();
+  const names = ['cmd_get', 'get_hits', 'get_misses', 'bytes_read', 'bytes_written', 'rusage_user', 'rusage_system', 'total_connections'];
+  return Object.fromEntries(names.map((name) => [name, Number(stats[name] ?? Number.NaN)]));
+}
+
 async function highWatermarks(topic: string): Promise<number> {
   return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(p.high), 0);
 }
@@ -566,10 +620,27 @@ function tableLoadSeconds(logs: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-async function countDocuments(prefix: string): Promise<number> {
+/** Documents and primary store size of the phase's indices, after a refresh (segments not yet merged). */
+async function indexStore(prefix: string): Promise<{ docs: number; bytes: number }> {
   await fetch(`${ES_URL}/${prefix}-*/_refresh`, { method: 'POST' });
-  const body = (await (await fetch(`${ES_URL}/${prefix}-*/_count`)).json()) as { count?: number };
-  return body.count ?? Number.NaN;
+  // _count, not _stats' docs.count: the latter also counts nested objects (threat.enrichments) as documents.
+  const count = (await (await fetch(`${ES_URL}/${prefix}-*/_count`)).json()) as { count?: number };
+  const stats = (await (await fetch(`${ES_URL}/${prefix}-*/_stats/store`)).json()) as { _all?: { primaries?: { store?: { size_in_bytes?: number } } } };
+  return { docs: count.count ?? Number.NaN, bytes: stats._all?.primaries?.store?.size_in_bytes ?? Number.NaN };
+}
+
+/** Size of a topic's partition logs in the local stack's Kafka data directory (0 when it is not readable). */
+function topicBytesOnDisk(topic: string): number {
+  const dataRoot = path.join(STACK_DIR, 'kafka', 'data');
+  if (!existsSync(dataRoot)) return 0;
+  let bytes = 0;
+  for (const version of readdirSync(dataRoot)) {
+    const dir = path.join(dataRoot, version);
+    for (const name of readdirSync(dir).filter((n) => n.startsWith(`${topic}-`) && /^\d+$/.test(n.slice(topic.length + 1)))) {
+      for (const file of readdirSync(path.join(dir, name)).filter((f) => f.endsWith('.log'))) bytes += statSync(path.join(dir, name, file)).size;
+    }
+  }
+  return bytes;
 }
 
 /** Indices by name (wildcard deletes are refused when action.destructive_requires_name is on), then the template. */
