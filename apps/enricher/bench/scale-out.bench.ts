@@ -38,6 +38,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaProducedRecord } from '@iocflow/io';
 import { freePort, memcachedBinary, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
+import { MAX_SEND_BYTES, sendChunks } from '../src/pipeline/enricher.pipeline';
 import { generateEvents } from './load-generator';
 import { machineCpu, peakRssMb, pidFromFile, processCpuSeconds, type MachineCpu } from './scale-out-proc';
 
@@ -58,14 +59,8 @@ const PHASE_CAP_S = num('SCALE_PHASE_CAP_S', 180);
 /** Longest wait for the first output (process boot, group join, table load). */
 const STARTUP_CAP_S = num('SCALE_STARTUP_CAP_S', 180);
 const SAMPLE_MS = num('SCALE_SAMPLE_MS', 500);
-/**
- * Fetch size per partition for the enricher and the passthrough. Not the enricher's default
- * (1 MiB): one fetched batch becomes one produced batch on the same output partition (same key,
- * same partitioner, same partition count), and enriched it outgrows the broker's default
- * message.max.bytes (1 MiB), which kafkajs reports as MESSAGE_TOO_LARGE and the consumer crashes
- * (seen on the first run with a backlog). Half of it leaves room for the enrichment.
- */
-const FETCH_BYTES = num('SCALE_FETCH_BYTES', 524_288);
+/** Fetch size per partition for the enricher and the passthrough; default: the enricher's own default (1 MiB). */
+const FETCH_BYTES = num('SCALE_FETCH_BYTES', 1_048_576);
 const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const ES_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200';
 const STACK_DIR = process.env['IOCFLOW_STACK_DIR'] || '/var/tmp/iocflow-stack';
@@ -333,8 +328,10 @@ function passthroughPhase(raw: string, out: string): PhaseSpec {
       const producer = new KafkaProducer(connection);
       await producer.connect();
       const consumer = new KafkaBatchConsumer({ ...connection, groupId, topics: [raw], fromBeginning: true, partitionsConsumedConcurrently: 4, maxBytesPerPartition: FETCH_BYTES });
+      // Sent in the enricher's chunks: a 1 MiB fetch re-produced to one partition can exceed message.max.bytes.
       await consumer.run(async (batch) => {
-        await producer.send(batch.messages.map((m): KafkaProducedRecord => ({ topic: out, key: m.key, value: m.value, headers: m.headers })));
+        const records = batch.messages.map((m): KafkaProducedRecord => ({ topic: out, key: m.key, value: m.value, headers: m.headers }));
+        for (const chunk of sendChunks(records, MAX_SEND_BYTES)) await producer.send(chunk);
       });
       return [
         {
