@@ -105,7 +105,9 @@ async function main(): Promise<void> {
     await admin.ensureTopics([raw, enriched, `${raw}-dlq`].map((topic) => ({ topic, partitions: PARTITIONS })));
     console.log(`${mode}: producing ${EVENTS} events to ${raw}…`);
     for (let i = 0; i < values.length; i += 5000) {
-      await producer.send(values.slice(i, i + 5000).map((value, j) => ({ topic: raw, key: `e${i + j}`, value })));
+      const records = values.slice(i, i + 5000).map((value, j) => ({ topic: raw, key: `e${i + j}`, value }));
+      // A topic just created may not be known to every broker thread yet: retry a few times.
+      await pollUntil(async () => producer.send(records).then(() => true, () => false), { timeoutMs: 60_000, intervalMs: 1000, description: `produce to ${raw}` });
     }
     results.push(await measure(mode, raw, enriched, iocTopic, port, admin, producer, values));
     await admin.deleteTopics([raw, enriched, `${raw}-dlq`]).catch(() => undefined);
@@ -252,11 +254,12 @@ async function measure(
 /** Where the service's memory is, from its own default metrics: resident, V8 heap, off-heap (Buffers). */
 async function memoryReport(httpPort: number): Promise<string> {
   const text = await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text();
+  // Default metrics carry the services' `iocflow_` prefix.
   const mb = (name: string): string => {
     const match = new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text);
     return match === null ? '?' : (Number(match[1]) / 1048576).toFixed(0);
   };
-  return `RSS ${mb('process_resident_memory_bytes')} MB, heap used ${mb('nodejs_heap_size_used_bytes')} of ${mb('nodejs_heap_size_total_bytes')} MB, external ${mb('nodejs_external_memory_bytes')} MB`;
+  return `RSS ${mb('iocflow_process_resident_memory_bytes')} MB, heap used ${mb('iocflow_nodejs_heap_size_used_bytes')} of ${mb('iocflow_nodejs_heap_size_total_bytes')} MB, external ${mb('iocflow_nodejs_external_memory_bytes')} MB`;
 }
 
 function startMemcached(port: number): ChildProcess {
@@ -274,4 +277,8 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(() => memcachedChild?.kill('SIGKILL'));
+  .finally(() => {
+    memcachedChild?.kill('SIGKILL');
+    // Open Kafka connections after a failure would keep the process alive.
+    process.exit();
+  });

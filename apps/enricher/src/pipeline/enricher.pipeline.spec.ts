@@ -199,7 +199,7 @@ describe('sendChunks', () => {
 
   it('sends a batch larger than MAX_SEND_BYTES in several acknowledged sends before handleBatch resolves', async () => {
     const { producer, pipeline } = setup({}, { maxEventBytes: 1_048_576 });
-    const event = JSON.stringify({ destination: { domain: 'good.org' }, message: 'x'.repeat(5000) });
+    const event = JSON.stringify({ destination: { domain: 'good.org' }, message: 'x'.repeat(8000) });
     await pipeline.handleBatch(batchOf(Array.from({ length: 300 }, () => event)));
     expect(producer.sent.length).toBeGreaterThan(2);
     const all = producer.sent.flat();
