@@ -12,6 +12,7 @@ export * from './kafka/kafka-errors';
 export * from './kafka/kafka-admin';
 export * from './kafka/kafka-producer';
 export * from './kafka/kafka-batch-consumer';
+export * from './kafka/ack-tracker';
 export * from './kafka/kafka-topic-reader';
 export * from './misp/misp-client';
 export * from './kafka/confluent/kafka-client';

@@ -1,5 +1,7 @@
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import { IoError } from '../io-error';
+import type { TopicPartitionOffset } from './ack-tracker';
+import { KafkaAckWindow } from './kafka-ack-window';
 import { createKafkaClient, type KafkaConnectionOptions } from './kafka-config';
 import { toKafkaIoError } from './kafka-errors';
 import { type IoLogger, stderrIoLogger } from './kafka-logger';
@@ -29,8 +31,28 @@ export interface KafkaBatchConsumerOptions extends KafkaConnectionOptions {
    * kafkajs never restarts after a non-retriable error, whatever this says: see `crashed`.
    */
   readonly restartOnFailure?: boolean;
+  /**
+   * When a batch's offsets are committed (default 'after-handler'):
+   *   after-handler   eachBatch awaits the handler and commits when it resolved. kafkajs fetches
+   *                   again only when every handler of the last fetch resolved, so fetching and
+   *                   decoding the next batches waits for the downstream acknowledgement.
+   *   on-acknowledge  the handler's returned promise is the batch's acknowledgement: eachBatch
+   *                   returns as soon as the handler was called and the batch fits in the
+   *                   in-flight window, so the next fetch overlaps the downstream writes. Offsets
+   *                   are committed per partition in offset order as acknowledgements arrive;
+   *                   a rejected one seeks the partition back (see KafkaBatchConsumer).
+   */
+  readonly commitMode?: KafkaCommitMode;
+  /** on-acknowledge: unacknowledged batches before eachBatch waits (default 2 × partitionsConsumedConcurrently, at least 4). */
+  readonly maxInFlightBatches?: number;
+  /** on-acknowledge: unacknowledged record bytes (keys + values) before eachBatch waits (default 64 MiB). */
+  readonly maxInFlightBytes?: number;
+  /** on-acknowledge: how long stop() waits for in-flight acknowledgements before leaving them uncommitted (default 30000 ms). */
+  readonly stopTimeoutMs?: number;
   readonly listeners?: KafkaBatchConsumerListeners;
 }
+
+export type KafkaCommitMode = 'after-handler' | 'on-acknowledge';
 
 export interface KafkaGroupAssignment {
   readonly memberId: string;
@@ -70,6 +92,25 @@ export interface KafkaBatchConsumerListeners {
  *                             it: `crashed` holds the error and `onCrash` fires, so the service
  *                             fails its liveness probe and the orchestrator restarts it; the batch,
  *                             never committed, is processed again by the new process.
+ *
+ * With `commitMode: 'on-acknowledge'` the handler's promise settles after eachBatch returned
+ * (KafkaAckWindow, AckTracker):
+ *   window       at most `maxInFlightBatches` / `maxInFlightBytes` unacknowledged; a batch that
+ *                does not fit waits in eachBatch (heartbeating), so memory stays bounded and a
+ *                slow downstream still stops consumption. A wait cut short (stop, a failed
+ *                heartbeat = rebalance) hands the batch back unhandled; it is fetched again.
+ *   commit       per partition, only over the contiguous acknowledged prefix: a later batch
+ *                acknowledged first waits for the earlier ones. One commit in flight at a time.
+ *   failure      a rejected acknowledgement is never skipped: the partition commits nothing from
+ *                that batch on, its fetch position is sought back to the first unacknowledged
+ *                batch, and everything from there is delivered again. A non-retriable rejection
+ *                additionally crashes the consumer (as above) on its next batch.
+ *   rebalance    kafkajs rebalances eagerly and resets fetch positions to the committed offsets:
+ *                everything in flight is forgotten (its acknowledgements commit nothing) and is
+ *                delivered again, to this member or the partition's new owner. Those duplicates
+ *                are the price of the overlap; downstream writes must be idempotent.
+ *   stop         pause fetching, wait up to `stopTimeoutMs` for in-flight acknowledgements,
+ *                commit what was acknowledged, leave the group.
  */
 export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
   private readonly consumer: Consumer;
@@ -78,6 +119,10 @@ export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
   private assignment: KafkaTopicPartitions[] = [];
   private state: 'idle' | 'running' | 'crashed' | 'stopping' | 'stopped' = 'idle';
   private crashError: IoError | undefined;
+  /** Only in on-acknowledge mode. */
+  private readonly window: KafkaAckWindow | undefined;
+  /** A non-retriable acknowledgement failure, thrown from the next eachBatch so kafkajs crashes the consumer. */
+  private failure: unknown;
 
   constructor(private readonly options: KafkaBatchConsumerOptions) {
     if (!options.groupId) throw new IoError('INVALID_CONFIG', 'kafka consumer: groupId is required');
@@ -95,6 +140,14 @@ export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
       allowAutoTopicCreation: false,
       retry: { restartOnFailure: async () => restartOnFailure },
     });
+    if (options.commitMode === 'on-acknowledge') {
+      const concurrency = options.partitionsConsumedConcurrently ?? 1;
+      this.window = new KafkaAckWindow(
+        { maxBatches: options.maxInFlightBatches ?? Math.max(4, 2 * concurrency), maxBytes: options.maxInFlightBytes ?? 64 * 1_048_576 },
+        { commit: (offsets) => this.consumer.commitOffsets([...offsets]), seek: (position) => this.seekBack(position) },
+        this.logger,
+      );
+    }
     this.listenToGroupEvents();
   }
 
@@ -118,7 +171,7 @@ export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
-        eachBatch: (payload) => this.handleBatch(payload, handler),
+        eachBatch: (payload) => (this.window ? this.admitBatch(payload, handler, this.window) : this.handleBatch(payload, handler)),
       });
     } catch (error) {
       this.state = 'stopped';
@@ -137,13 +190,17 @@ export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
   }
 
   /**
-   * Graceful shutdown: stop fetching, wait for the in-flight handler and its commit, leave the
+   * Graceful shutdown: stop fetching, wait for the in-flight handler and its commit (on-acknowledge:
+   * for the in-flight acknowledgements, at most `stopTimeoutMs`, and their commits), leave the
    * group (so the partitions move to the other members at once), close the connections.
    */
   async stop(): Promise<void> {
     if (this.state === 'stopped' || this.state === 'stopping') return;
+    const wasRunning = this.state === 'running';
     this.state = 'stopping';
     try {
+      if (this.window !== undefined && wasRunning) await this.drainWindow(this.window);
+      this.window?.close();
       await this.consumer.disconnect();
     } finally {
       this.state = 'stopped';
@@ -172,6 +229,90 @@ export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
     });
   }
 
+  // on-acknowledge: hand the batch over once it fits in the window; its promise commits it later
+  private async admitBatch(payload: EachBatchPayload, handler: KafkaBatchHandler, window: KafkaAckWindow): Promise<void> {
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.failure = undefined;
+      throw failure;
+    }
+    const { batch } = payload;
+    if (!payload.isRunning() || payload.isStale() || batch.messages.length === 0) return;
+    const abort = new AbortController();
+    const heartbeats = setInterval(() => {
+      payload.heartbeat().catch((error: unknown) => {
+        // most likely a rebalance: stop waiting so the member can rejoin; the batch is fetched again
+        this.logger.debug('kafka heartbeat while waiting for room failed', { error: String(error) });
+        abort.abort();
+      });
+    }, this.heartbeatIntervalMs);
+    let admitted: boolean;
+    try {
+      admitted = await window.room(abort.signal);
+    } finally {
+      clearInterval(heartbeats);
+    }
+    // not admitted or sought back meanwhile: leave the fetch position where it was
+    if (!admitted || !payload.isRunning() || payload.isStale()) return;
+    const consumed = toConsumedBatch(batch);
+    let bytes = 0;
+    for (const message of batch.messages) bytes += (message.key?.length ?? 0) + (message.value?.length ?? 0);
+    let completion: Promise<void>;
+    try {
+      completion = handler(consumed);
+    } catch (error) {
+      completion = Promise.reject(error);
+    }
+    const lastOffset = batch.lastOffset();
+    window.track(
+      { topic: batch.topic, partition: batch.partition, firstOffset: consumed.messages[0]?.offset ?? lastOffset, nextOffset: nextOffset(lastOffset), bytes },
+      completion,
+      (error, seek) => this.onAcknowledgeFailure(error, seek),
+    );
+    // moves only the fetch position: autoCommit is off, the window commits acknowledged offsets
+    payload.resolveOffset(lastOffset);
+  }
+
+  private seekBack(position: TopicPartitionOffset): void {
+    try {
+      this.consumer.seek(position);
+    } catch (error) {
+      // not running any more: the next member starts from the committed offset anyway
+      this.logger.debug('kafka seek after a failed acknowledgement skipped', { error: String(error) });
+    }
+  }
+
+  private onAcknowledgeFailure(error: unknown, seek: TopicPartitionOffset): void {
+    const retriable = (error as { retriable?: unknown } | null)?.retriable !== false;
+    this.logger.warn('kafka batch not acknowledged: partition sought back to its first unacknowledged offset', {
+      topic: seek.topic,
+      partition: seek.partition,
+      offset: seek.offset,
+      retriable,
+      error: String(error),
+    });
+    if (!retriable) this.failure = error;
+  }
+
+  private async drainWindow(window: KafkaAckWindow): Promise<void> {
+    try {
+      this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+    } catch {
+      // not running (never started, or crashed): nothing is fetched anyway
+    }
+    const inFlight = window.inFlightBatches;
+    const stopTimeoutMs = this.options.stopTimeoutMs ?? 30_000;
+    if (!(await window.drain(stopTimeoutMs))) {
+      this.logger.warn('kafka consumer stop: in-flight batches not acknowledged in time; left uncommitted (delivered again)', {
+        groupId: this.options.groupId,
+        inFlight: window.inFlightBatches,
+        stopTimeoutMs,
+      });
+    } else if (inFlight > 0) {
+      this.logger.info('kafka consumer stop: in-flight batches acknowledged and committed', { groupId: this.options.groupId, batches: inFlight });
+    }
+  }
+
   private listenToGroupEvents(): void {
     const { events } = this.consumer;
     this.consumer.on(events.GROUP_JOIN, ({ payload }) => {
@@ -182,6 +323,8 @@ export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
       const revoked = difference(this.assignment, next);
       const added = difference(next, this.assignment);
       this.assignment = next;
+      // a new generation starts from the committed offsets: what was in flight is delivered again
+      this.window?.reset();
       this.logger.info('kafka consumer joined group', {
         groupId: payload.groupId,
         memberId: payload.memberId,
@@ -202,6 +345,7 @@ export class KafkaBatchConsumer implements KafkaBatchConsumerPort {
       if (!payload.restart && this.state === 'running') {
         this.state = 'crashed';
         this.crashError = error;
+        this.window?.close();
       }
       this.logger.error(payload.restart ? 'kafka consumer crashed: restarting' : 'kafka consumer crashed for good: no more batches in this process', {
         groupId: payload.groupId,
