@@ -51,6 +51,8 @@ const PARTITIONS = env('BENCH_PARTITIONS', 4);
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const FETCH_BYTES = env('BENCH_FETCH_BYTES', 4 * 1_048_576);
 const MEMBERS = env('BENCH_MEMBERS', 1);
+/** KafkaBatchConsumer commitMode: after-handler (default) or on-acknowledge. */
+const COMMIT_MODE = process.env['BENCH_COMMIT_MODE'] === 'on-acknowledge' ? 'on-acknowledge' : 'after-handler';
 const MODES = (process.env['BENCH_MODE'] ?? 'rawbulk,indexer').split(',') as Mode[];
 const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const ES_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200';
@@ -206,6 +208,7 @@ async function indexer(prefix: string, round: number): Promise<number> {
         fromBeginning: true,
         partitionsConsumedConcurrently: PARTITIONS,
         maxBytesPerPartition: FETCH_BYTES,
+        commitMode: COMMIT_MODE,
         maxWaitTimeMs: 100,
         listeners: {
           onGroupJoin: ({ assignment }) => {

@@ -52,6 +52,14 @@ export const indexerEnvironment = z.object({
   INDEXER_BULK_CONCURRENCY: integer(4, 1, 256),
   INDEXER_PARTITIONS_CONCURRENTLY: integer(4, 1, 1024),
   INDEXER_MAX_BYTES_PER_PARTITION: integer(1_048_576, 1024, 64 * 1_048_576),
+  /**
+   * When the Kafka consumer commits (KafkaBatchConsumer commitMode): `after-handler` fetches again
+   * only once Elasticsearch acknowledged the last fetch; `on-acknowledge` fetches and prepares the
+   * next batches while earlier ones are being indexed, committing in offset order as they are acknowledged.
+   */
+  INDEXER_COMMIT_MODE: z.enum(['after-handler', 'on-acknowledge']).default('after-handler'),
+  /** on-acknowledge: unacknowledged Kafka batches per consumer before fetching waits. */
+  INDEXER_MAX_IN_FLIGHT_BATCHES: integer(8, 1, 1024),
   INDEXER_RETRY_INITIAL: duration('200ms'),
   INDEXER_RETRY_MAX: duration('30s'),
   INDEXER_HOLD_MAX: duration('25s'),

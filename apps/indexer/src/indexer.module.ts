@@ -75,6 +75,11 @@ class IndexerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
           fromBeginning: true,
           partitionsConsumedConcurrently: config.INDEXER_PARTITIONS_CONCURRENTLY,
           maxBytesPerPartition: config.INDEXER_MAX_BYTES_PER_PARTITION,
+          commitMode: config.INDEXER_COMMIT_MODE,
+          maxInFlightBatches: config.INDEXER_MAX_IN_FLIGHT_BATCHES,
+          // the pipeline abandons unsettled work after INDEXER_SHUTDOWN_TIMEOUT (acknowledgements
+          // then fail): the consumer waits a little longer so that decision is the pipeline's
+          stopTimeoutMs: config.INDEXER_SHUTDOWN_TIMEOUT + 5000,
         });
         // A consumer stopped for good (non-retriable error) fails liveness: the orchestrator restarts the pod.
         liveness.register({ name: 'kafka-consumer', check: () => (consumer.crashed === undefined ? { live: true } : { live: false, detail: consumer.crashed.message }) });

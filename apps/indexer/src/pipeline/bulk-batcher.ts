@@ -19,8 +19,9 @@ export interface Sized {
  * entry in it is settled (indexed or dead-lettered, retries included) and must not reject.
  *
  * There is no queue limit here on purpose: handlers only add what Kafka handed them and then
- * wait for it, so the queue is bounded by (partitions consumed concurrently × fetch size), and a
- * slow cluster stops consumption instead of growing memory.
+ * wait for it, so the queue is bounded by what the consumer lets be unacknowledged (partitions
+ * consumed concurrently × fetch size, or its in-flight window in on-acknowledge mode), and a slow
+ * cluster stops consumption instead of growing memory.
  */
 export class BulkBatcher<T extends Sized> {
   private queue: T[] = [];

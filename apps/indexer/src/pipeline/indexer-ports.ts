@@ -21,7 +21,11 @@ export interface IndexerBatch {
 }
 
 export interface IndexerConsumer {
-  /** Hands whole batches to `handler`; commits a batch's offsets only after its handler resolved. */
+  /**
+   * Hands whole batches to `handler`; commits a batch's offsets only after its handler's promise
+   * resolved, and never past an earlier batch of the partition that has not. It may hand over the
+   * next batches before that promise settled (KafkaBatchConsumer commitMode `on-acknowledge`).
+   */
   run(handler: (batch: IndexerBatch) => Promise<void>): Promise<void>;
   /** Stops fetching, waits for the in-flight handlers (and their commits), leaves the group. */
   stop(): Promise<void>;

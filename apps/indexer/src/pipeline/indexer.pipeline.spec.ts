@@ -203,6 +203,19 @@ describe('IndexerPipeline.handleBatch', () => {
     await pipeline.stop();
   });
 
+  it('settles overlapping batches of one partition independently (commitMode on-acknowledge hands the next batch over before the last one settled)', async () => {
+    let blocked = true;
+    const { pipeline } = harness([(ids) => ids.map((id) => (blocked && id.endsWith('-10') ? WRITE_BLOCK : OK))], 0, { bulkMaxDocuments: 1 });
+    const later = { ...batch([event(3)]), messages: batch([event(3)]).messages.map((m) => ({ ...m, offset: '20' })) };
+    const order: string[] = [];
+    const first = pipeline.handleBatch(batch([event(1)])).then(() => order.push('first'));
+    const second = pipeline.handleBatch(later).then(() => order.push('second'));
+    await second;
+    blocked = false;
+    await first;
+    expect(order).toEqual(['second', 'first']);
+  });
+
   it('does not resolve while Elasticsearch keeps refusing, and rejects (no commit) when shutdown gives up', async () => {
     const { pipeline } = harness([(ids) => ids.map(() => WRITE_BLOCK)]);
     let settled = false;

@@ -78,8 +78,12 @@ interface DeadLetter {
  * enriched-logs → prepare → batch → bulk → classify → (retry | dead-letter) → commit.
  *
  *  1. consume   A Kafka batch of one partition arrives (`handleBatch`). Its offsets are committed
- *               by the consumer only when this handler resolves, so everything below must have
- *               settled first: that is the whole commit discipline.
+ *               by the consumer only when this handler's promise resolves, so everything below
+ *               must have settled first: that is the whole commit discipline. With the consumer in
+ *               `on-acknowledge` mode (INDEXER_COMMIT_MODE) the consumer does not wait for that
+ *               promise before fetching on: the next batches are decoded and prepared while
+ *               earlier ones are indexed, several batches of one partition can be in flight, and
+ *               the consumer commits each partition in offset order as the promises resolve.
  *  2. prepare   Each record becomes a bulk document (daily index from `@timestamp`, deterministic
  *               `_id`, the record's bytes as the source), or is unindexable (not a JSON object)
  *               and goes straight to the dead-letter topic.
@@ -90,13 +94,19 @@ interface DeadLetter {
  *               as a whole is retried when retriable (connection loss, timeout, 429, 5xx), and
  *               bisected down to the single refused document otherwise.
  *  6. retry     Retriable items are sent again, with exponential backoff, in the same chunk slot,
- *               for as long as it takes. The handler keeps waiting meanwhile, so the partition is
- *               not fetched further: consumption pauses and memory stays bounded.
+ *               for as long as it takes. The handler keeps waiting meanwhile, so consumption
+ *               pauses and memory stays bounded: after-handler, the partition is not fetched
+ *               further; on-acknowledge, the consumer's in-flight window fills and fetching waits.
  *  7. dead-letter  Refused documents are produced to the dead-letter topic (with the error and
  *               their source coordinates) and count as settled once Kafka acknowledged them.
  *  8. commit    When every document of the batch is settled, the handler resolves and the
  *               consumer commits. A crash before that replays the batch; the deterministic ids
  *               make the replay overwrite instead of duplicate.
+ *
+ * A batch that fails (hold timeout, abandoned shutdown) is never skipped: after-handler, kafkajs
+ * fetches it again; on-acknowledge, the consumer commits nothing of that partition from it on and
+ * seeks back to it. Batches in flight at a rebalance are delivered again to the partition's next
+ * owner; the deterministic ids make that an overwrite.
  *
  * Shutdown: stop() flushes partial chunks immediately, lets the consumer finish the in-flight
  * batches and commit, and leaves the group. If Elasticsearch is down and in-flight work cannot
@@ -168,7 +178,7 @@ export class IndexerPipeline {
     this.deps.logger.info('indexer stopped');
   }
 
-  // 1. consume: one partition's batch; resolving it lets the consumer commit its offsets.
+  // 1. consume: one partition's batch; resolving it lets the consumer commit its offsets (in order).
   async handleBatch(batch: IndexerBatch): Promise<void> {
     const { metrics } = this.deps;
     metrics.received.inc({ topic: batch.topic }, batch.messages.length);
