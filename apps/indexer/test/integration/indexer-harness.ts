@@ -137,6 +137,8 @@ export async function startIndexer(
     fromBeginning: true,
     partitionsConsumedConcurrently: 3,
     maxWaitTimeMs: 100,
+    // the suite runs in either commit mode: INDEXER_COMMIT_MODE=on-acknowledge npx nx run indexer:integration
+    commitMode: process.env['INDEXER_COMMIT_MODE'] === 'on-acknowledge' ? 'on-acknowledge' : 'after-handler',
   });
   const deadLetters = new KafkaProducer({ ...connection, clientId: 'indexer-it-dlq' });
   await deadLetters.connect();
