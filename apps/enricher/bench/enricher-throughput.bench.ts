@@ -5,7 +5,7 @@
  *
  *   passthrough   consume → produce the bytes unchanged (the ceiling)
  *   passthrough + origin headers
- *                 the same plus the three `iocflow.origin.*` headers the enricher adds to every
+ *                 the same plus the `iocflow.origin` header the enricher adds to every
  *                 record (informative: what those cost in the client)
  *   memcached     the enricher pipeline, memcached mode (one multi-get per batch, 2 s cache)
  *   table         the enricher pipeline, table mode (in-memory index of all indicators)

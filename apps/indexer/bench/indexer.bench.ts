@@ -16,7 +16,7 @@
  *
  * Fairness: rounds alternate rawbulk, indexer, rawbulk, indexer… (the shared machine's load drifts,
  * so both sides see the same drift); both sides index the same documents with the same `_id`s: the
- * records carry the enricher's origin headers (`iocflow.origin.*`, as in production), which name
+ * records carry the enricher's origin headers (`iocflow.origin`, as in production), which name
  * the indexer's documents `<raw topic>-<partition>-<offset>`, and the raw load uses the very same
  * ids. Each round writes into fresh daily indices created from the
  * indexer's template (1 shard, 0 replicas, default 1 s refresh), deleted after the round. All

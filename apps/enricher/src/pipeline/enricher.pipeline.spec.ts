@@ -114,7 +114,7 @@ describe('EnricherPipeline', () => {
     expect(String(dead[0]?.value)).toBe('not json');
     expect(enriched[0]?.key).toEqual(Buffer.from('k0'));
     // The record's own headers, plus where the event entered iocflow (the indexer's document id).
-    expect(enriched[0]?.headers).toEqual({ trace: Buffer.from('t0'), 'iocflow.origin.topic': 'in', 'iocflow.origin.partition': '3', 'iocflow.origin.offset': '100' });
+    expect(enriched[0]?.headers).toEqual({ trace: Buffer.from('t0'), 'iocflow.origin': 'in/3/100' });
     expect(await counter('iocflow_enricher_events_in_total')).toEqual({ total: 7 });
     expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 3 });
     expect(await counter('iocflow_enricher_consumer_lag')).toEqual({ 'in,3': 0 });

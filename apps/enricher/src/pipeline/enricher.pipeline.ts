@@ -1,5 +1,5 @@
 import type { KafkaConsumedBatch, KafkaConsumedMessage, KafkaProducedRecord, KafkaProducerPort } from '@iocflow/io';
-import { DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_MAX_BYTES, ORIGIN_HEADERS, SOURCE_HEADERS, capDeadLetterValue, originHeaders } from '@iocflow/core';
+import { DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_MAX_BYTES, ORIGIN_HEADER, SOURCE_HEADERS, capDeadLetterValue, formatOrigin, originHeaders } from '@iocflow/core';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery } from '../lookup/indicator-lookup';
 import { StoreUnavailableError } from '../lookup/store-unavailable.error';
 import type { EnricherMetrics } from '../metrics/enricher.metrics';
@@ -280,9 +280,7 @@ const UNKNOWN: LookupOutcome = { known: false };
 /** `{ ...headers, ...originHeaders(…) }` built in one object: the record's headers, then its origin (which wins). */
 function withOrigin(headers: Readonly<Record<string, Buffer>>, topic: string, partition: string, offset: string): Record<string, Buffer | string> {
   const result: Record<string, Buffer | string> = { ...headers };
-  result[ORIGIN_HEADERS.topic] = topic;
-  result[ORIGIN_HEADERS.partition] = partition;
-  result[ORIGIN_HEADERS.offset] = offset;
+  result[ORIGIN_HEADER] = formatOrigin(topic, partition, offset);
   return result;
 }
 

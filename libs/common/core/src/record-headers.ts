@@ -2,10 +2,11 @@
  * Kafka headers iocflow adds to the records it writes. Names are one contract for every stage
  * (and for users' consumers of the dead-letter topics), so they live here, once.
  *
- * - `iocflow.origin.*`: where the event entered iocflow (its raw-logs topic, partition and
- *   offset). The enricher sets them on every record it writes, overwriting whatever a producer
- *   sent, so they are stable across enricher replays: the indexer derives the Elasticsearch
- *   `_id` from them, and a re-enriched event overwrites its own document instead of duplicating.
+ * - `iocflow.origin`: where the event entered iocflow, `<raw topic>/<partition>/<offset>` (one
+ *   header, not three: kafkajs pays per header on every record). The enricher sets it on every
+ *   record it writes, overwriting whatever a producer sent, so it is stable across enricher
+ *   replays: the indexer derives the Elasticsearch `_id` from it, and a re-enriched event
+ *   overwrites its own document instead of duplicating.
  * - `iocflow.source.*`: on a dead letter, the coordinates of the record the stage that rejected
  *   it was reading (raw-logs for the enricher, enriched-logs for the indexer).
  * - `iocflow.dlq.reason`, `iocflow.dlq.message`: why it was rejected (a reason code from the
@@ -17,11 +18,7 @@
  *   HTTP status, innermost cause type), `iocflow.dlq.index` / `.id` (where the document would have
  *   gone) and `iocflow.dlq.at` (ISO-8601 time it was dead-lettered).
  */
-export const ORIGIN_HEADERS = {
-  topic: 'iocflow.origin.topic',
-  partition: 'iocflow.origin.partition',
-  offset: 'iocflow.origin.offset',
-} as const;
+export const ORIGIN_HEADER = 'iocflow.origin';
 
 export const SOURCE_HEADERS = {
   topic: 'iocflow.source.topic',
@@ -51,28 +48,31 @@ export interface RecordOrigin {
   readonly offset: string;
 }
 
+/** The origin header's value: `<topic>/<partition>/<offset>` (a topic name cannot contain `/`). */
+export function formatOrigin(topic: string, partition: number | string, offset: string): string {
+  return `${topic}/${partition}/${offset}`;
+}
+
 export function originHeaders(origin: RecordOrigin): Record<string, string> {
-  return { [ORIGIN_HEADERS.topic]: origin.topic, [ORIGIN_HEADERS.partition]: String(origin.partition), [ORIGIN_HEADERS.offset]: origin.offset };
+  return { [ORIGIN_HEADER]: formatOrigin(origin.topic, origin.partition, origin.offset) };
 }
 
 export function sourceHeaders(source: RecordOrigin): Record<string, string> {
   return { [SOURCE_HEADERS.topic]: source.topic, [SOURCE_HEADERS.partition]: String(source.partition), [SOURCE_HEADERS.offset]: source.offset };
 }
 
-const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
-const DIGITS = /^\d{1,19}$/;
+const ORIGIN = /^([A-Za-z0-9._-]{1,249})\/(\d{1,10})\/(\d{1,19})$/;
 
 /**
- * The origin a record carries, or undefined when its headers are missing or malformed (such a
+ * The origin a record carries, or undefined when the header is missing or malformed (such a
  * record did not come through the enricher; the caller falls back to the record's own coordinates).
  */
 export function readOrigin(headers: Readonly<Record<string, Buffer | string | undefined>>): RecordOrigin | undefined {
-  const topic = text(headers[ORIGIN_HEADERS.topic]);
-  const partition = text(headers[ORIGIN_HEADERS.partition]);
-  const offset = text(headers[ORIGIN_HEADERS.offset]);
-  if (topic === undefined || partition === undefined || offset === undefined) return undefined;
-  if (!TOPIC.test(topic) || !DIGITS.test(partition) || !DIGITS.test(offset) || Number(partition) > 2_147_483_647) return undefined;
-  return { topic, partition: Number(partition), offset };
+  const value = text(headers[ORIGIN_HEADER]);
+  const [, topic, partitionText, offset] = (value === undefined ? null : ORIGIN.exec(value)) ?? [];
+  if (topic === undefined || partitionText === undefined || offset === undefined) return undefined;
+  const partition = Number(partitionText);
+  return partition > 2_147_483_647 ? undefined : { topic, partition, offset };
 }
 
 function text(value: Buffer | string | undefined): string | undefined {

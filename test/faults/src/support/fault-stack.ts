@@ -105,7 +105,7 @@ export class FaultStack {
       ELASTICSEARCH_INDEX: this.indexPrefix,
       ELASTICSEARCH_REPLICAS: '0',
       // Default document ids (no ELASTICSEARCH_ID_FIELD): the indexer names each document after
-      // the enricher's iocflow.origin.* headers (raw-logs coordinates), so an enricher replay
+      // the enricher's iocflow.origin header (raw-logs coordinates), so an enricher replay
       // overwrites its own document. The reconciliation counts documents per event.id: a replay
       // that duplicated would show up.
       LOG_LEVEL: 'warn',

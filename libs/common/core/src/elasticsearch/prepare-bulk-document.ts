@@ -24,7 +24,7 @@ export type PreparedRecord =
 export interface EnrichedRecord {
   readonly coordinates: RecordCoordinates;
   /**
-   * Where the event entered iocflow (the enricher's `iocflow.origin.*` headers, see
+   * Where the event entered iocflow (the enricher's `iocflow.origin` headers, see
    * record-headers.ts). When present it names the document, so an event the enricher wrote twice
    * (a replay after a crash) lands on one document; absent, the record's own coordinates do.
    */
