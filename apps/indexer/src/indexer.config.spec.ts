@@ -15,6 +15,8 @@ describe('loadIndexerConfig', () => {
       INDEXER_BULK_LINGER: 50,
       INDEXER_BULK_CONCURRENCY: 4,
       INDEXER_HOLD_MAX: 25_000,
+      INDEXER_COMMIT_MODE: 'on-acknowledge',
+      INDEXER_MAX_IN_FLIGHT_BATCHES: 8,
     });
   });
 

@@ -55,9 +55,10 @@ export const indexerEnvironment = z.object({
   /**
    * When the Kafka consumer commits (KafkaBatchConsumer commitMode): `after-handler` fetches again
    * only once Elasticsearch acknowledged the last fetch; `on-acknowledge` fetches and prepares the
-   * next batches while earlier ones are being indexed, committing in offset order as they are acknowledged.
+   * next batches while earlier ones are being indexed, committing in offset order as they are
+   * acknowledged (default: measured faster, docs/benchmarks.md "Indexer").
    */
-  INDEXER_COMMIT_MODE: z.enum(['after-handler', 'on-acknowledge']).default('after-handler'),
+  INDEXER_COMMIT_MODE: z.enum(['after-handler', 'on-acknowledge']).default('on-acknowledge'),
   /** on-acknowledge: unacknowledged Kafka batches per consumer before fetching waits. */
   INDEXER_MAX_IN_FLIGHT_BATCHES: integer(8, 1, 1024),
   INDEXER_RETRY_INITIAL: duration('200ms'),
