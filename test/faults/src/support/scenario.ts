@@ -37,7 +37,17 @@ export interface FinishOptions {
 export async function finishScenario(stack: FaultStack, planned: readonly PlannedEvent[], options: FinishOptions): Promise<ScenarioResult> {
   await stack.waitSettled(planned.length, options.settleTimeoutMs ?? scale(180_000, 900_000));
   const settledAt = Date.now();
-  const [indexed, deadLetters, enrichedRecords, untraceable] = await Promise.all([stack.indexedBuckets(), stack.deadLetters(), stack.topicSize(stack.topics.enriched), stack.untraceableDocuments()]);
+  const [indexed, deadLetters, enrichedRecords, rawRecords, untraceable] = await Promise.all([
+    stack.indexedBuckets(),
+    stack.deadLetters(),
+    stack.topicSize(stack.topics.enriched),
+    stack.topicSize(stack.topics.raw),
+    stack.untraceableDocuments(),
+  ]);
+  // The load's own producer (plain kafkajs, not idempotent) can write a record twice when a broker
+  // goes away after writing it but before acknowledging: two raw-logs records are two documents
+  // with iocflow's default ids. Counted so such duplicates are told apart from iocflow's own.
+  const sourceDuplicates = rawRecords - planned.length;
   const reconciliation = reconcile(planned, indexed, deadLetters);
   const enrichedDeadLetters = deadLetters.filter((letter) => letter.topic === stack.topics.rawDlq).length;
   const result: ScenarioResult = {
@@ -47,7 +57,13 @@ export async function finishScenario(stack: FaultStack, planned: readonly Planne
     recoverySeconds: options.faultEndedAt === undefined ? undefined : Math.max(0, (settledAt - options.faultEndedAt) / 1000),
     replayed: Math.max(0, enrichedRecords - (planned.length - enrichedDeadLetters)),
     ...(options.peakRss ? { peakRssKb: stack.peakRss() } : {}),
-    ...(options.notes || untraceable ? { notes: [options.notes, untraceable ? `${untraceable} documents without event.id` : ''].filter(Boolean).join('; ') } : {}),
+    ...(options.notes || untraceable || sourceDuplicates
+      ? {
+          notes: [options.notes, untraceable ? `${untraceable} documents without event.id` : '', sourceDuplicates ? `raw-logs holds ${rawRecords} records for ${planned.length} events (${sourceDuplicates} written twice by the load producer)` : '']
+            .filter(Boolean)
+            .join('; '),
+        }
+      : {}),
   };
   recordResult(result);
   if (!isClean(result) || untraceable > (options.untraceableAllowed ?? 0)) {
