@@ -16,6 +16,16 @@
  *
  *   npx nx run enricher:build && npm run bench enricher-process
  *   (IOCFLOW_DIST_DIR picks another build of dist/; BENCH_MODES=table runs one mode)
+ *
+ * Memory: the service's own metrics are sampled every 250 ms while it runs (V8 heap used and
+ * committed, external/Buffers, RSS), and the maxima are printed beside VmHWM. BENCH_NODE_OPTIONS
+ * runs the service under several V8 settings, `;`-separated (an empty item = Node's defaults),
+ * e.g. `;--max-old-space-size=160 --max-semi-space-size=4`; with BENCH_ROUNDS > 1 the
+ * variants alternate round by round on the same stores, so a loaded machine hurts all alike.
+ * A variant starting with `@<dir>` runs the build in <dir> (as IOCFLOW_DIST_DIR) with the rest
+ * as its options, so that two builds alternate in one run: `@/tmp/before;@/tmp/after`. Items
+ * of the form NAME=value (e.g. MALLOC_ARENA_MAX=2) go into the service's environment instead.
+ * BENCH_LATENCY_SECONDS=0 skips the latency phase.
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -31,6 +41,8 @@ const INDICATORS = Number(process.env['BENCH_INDICATORS'] ?? 1_000_000);
 const PARTITIONS = Number(process.env['BENCH_PARTITIONS'] ?? 4);
 const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
 const MODES = (process.env['BENCH_MODES'] ?? 'memcached,table').split(',') as ('memcached' | 'table')[];
+const NODE_OPTION_VARIANTS = (process.env['BENCH_NODE_OPTIONS'] ?? '').split(';').map((variant) => variant.trim());
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1);
 const SENT_AT = 'bench-sent-at';
 const PROBE = 'bench-probe';
 const connection = { brokers, clientId: 'bench-enricher-process', logLevel: 'nothing' as const };
@@ -38,6 +50,8 @@ const indicatorDomain = (i: number): string => `bad${i}.bench-ioc.example`;
 
 interface ModeResult {
   readonly mode: string;
+  readonly nodeOptions: string;
+  readonly memory: MemoryPeaks;
   readonly readySeconds: number;
   readonly eventsPerSecond: number;
   readonly latencyRate: number;
@@ -99,30 +113,40 @@ async function main(): Promise<void> {
   const sample = Array.from({ length: 5000 }, (_, i) => indicatorDomain(i * Math.floor(INDICATORS / 5000)));
   const values = generateEvents({ events: EVENTS, hitRate: 0.05, indicatorDomains: sample, benignDomains: 200_000, seed: 42 }).values;
   const results: ModeResult[] = [];
-  for (const mode of MODES) {
-    const raw = `${run}-raw-${mode}`;
-    const enriched = `${run}-enriched-${mode}`;
-    await admin.ensureTopics([raw, enriched, `${raw}-dlq`].map((topic) => ({ topic, partitions: PARTITIONS })));
-    console.log(`${mode}: producing ${EVENTS} events to ${raw}…`);
-    for (let i = 0; i < values.length; i += 5000) {
-      const records = values.slice(i, i + 5000).map((value, j) => ({ topic: raw, key: `e${i + j}`, value }));
-      // A topic just created may not be known to every broker thread yet: retry a few times.
-      await pollUntil(async () => producer.send(records).then(() => true, () => false), { timeoutMs: 60_000, intervalMs: 1000, description: `produce to ${raw}` });
+  // Deleted at the end: deleting topics between runs made the next produce hang in kafkajs.
+  const finished: string[] = [];
+  let runIndex = 0;
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mode of MODES) {
+      for (const nodeOptions of NODE_OPTION_VARIANTS) {
+        const raw = `${run}-raw-${mode}-${runIndex}`;
+        const enriched = `${run}-enriched-${mode}-${runIndex}`;
+        runIndex++;
+        await admin.ensureTopics([raw, enriched, `${raw}-dlq`].map((topic) => ({ topic, partitions: PARTITIONS })));
+        console.log(`${mode} [${nodeOptions || 'defaults'}] round ${round + 1}: producing ${EVENTS} events to ${raw}…`);
+        for (let i = 0; i < values.length; i += 5000) {
+          const records = values.slice(i, i + 5000).map((value, j) => ({ topic: raw, key: `e${i + j}`, value }));
+          // A topic just created may not be known to every broker thread yet: retry a few times.
+          // A send can also hang for good right after a topic was deleted (kafkajs): bounded, retried.
+          await pollUntil(async () => withTimeout(producer.send(records), 30_000).then(() => true, () => false), { timeoutMs: 120_000, intervalMs: 1000, description: `produce to ${raw}` });
+        }
+        results.push(await measure(mode, nodeOptions, raw, enriched, iocTopic, port, admin, producer, values));
+        finished.push(raw, enriched, `${raw}-dlq`);
+      }
     }
-    results.push(await measure(mode, raw, enriched, iocTopic, port, admin, producer, values));
-    await admin.deleteTopics([raw, enriched, `${raw}-dlq`]).catch(() => undefined);
   }
 
-  console.log('\n| mode | ready after (s) | events/s, one replica (max rate) | latency at | p50 (ms) | p99 (ms) | max (ms) | samples | peak RSS (MB) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('\n| mode | NODE_OPTIONS | ready after (s) | events/s, one replica (max rate) | latency at | p50 (ms) | p99 (ms) | max (ms) | samples | peak RSS (MB) | max heap used / committed (MB) | max external (MB) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
+    const m = r.memory;
     console.log(
-      `| ${r.mode} | ${r.readySeconds.toFixed(1)} | ${Math.round(r.eventsPerSecond)} | ${Math.round(r.latencyRate)} events/s | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.latencySamples} | ${r.peakRssMb.toFixed(0)} |`,
+      `| ${r.mode} | ${r.nodeOptions || 'defaults'} | ${r.readySeconds.toFixed(1)} | ${Math.round(r.eventsPerSecond)} | ${Math.round(r.latencyRate)} events/s | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.latencySamples} | ${r.peakRssMb.toFixed(0)} | ${mb(m.heapUsed)} / ${mb(m.heapTotal)} | ${mb(m.external)} |`,
     );
   }
 
   await producer.disconnect();
-  await admin.deleteTopics([iocTopic]).catch(() => undefined);
+  await admin.deleteTopics([...finished, iocTopic]).catch(() => undefined);
   await admin.disconnect();
   await client.close();
   memcached.kill('SIGKILL');
@@ -130,6 +154,7 @@ async function main(): Promise<void> {
 
 async function measure(
   mode: 'memcached' | 'table',
+  nodeOptions: string,
   raw: string,
   enriched: string,
   iocTopic: string,
@@ -139,6 +164,9 @@ async function measure(
   values: readonly Buffer[],
 ): Promise<ModeResult> {
   const httpPort = await freePort();
+  const build = /^@(\S+)\s*(.*)$/.exec(nodeOptions);
+  const defaultDist = (process.env['BENCH_DEFAULT_DIST'] ??= process.env['IOCFLOW_DIST_DIR']);
+  process.env['IOCFLOW_DIST_DIR'] = build?.[1] ?? defaultDist;
   const started = performance.now();
   const service = ServiceProcess.start('enricher', {
     KAFKA_BROKERS: brokers,
@@ -151,7 +179,9 @@ async function measure(
     ENRICHER_MAX_STALENESS: '1h',
     HTTP_PORT: String(httpPort),
     LOG_LEVEL: 'warn',
+    ...variantEnvironment(build?.[2] ?? nodeOptions),
   });
+  const memory = new MemorySampler(httpPort);
   try {
     await service.waitReady(httpPort, 600_000);
     const readySeconds = (performance.now() - started) / 1000;
@@ -241,11 +271,14 @@ async function measure(
       console.log(service.logs().slice(-3000));
     }
     latencies.sort((a, b) => a - b);
-    const quantile = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] as number;
+    const quantile = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
     const peakRssMb = service.peakRss() / 1024;
-    console.log(`  ${mode}: latency at ${Math.round(rate)} events/s: p50 ${quantile(0.5)} ms, p99 ${quantile(0.99)} ms; peak RSS ${peakRssMb.toFixed(0)} MB`);
-    return { mode, readySeconds, eventsPerSecond, latencyRate: rate, p50: quantile(0.5), p99: quantile(0.99), max: latencies[latencies.length - 1] as number, latencySamples: latencies.length, peakRssMb };
+    await memory.stop();
+    console.log(`  ${mode}: latency at ${Math.round(rate)} events/s: p50 ${quantile(0.5)} ms, p99 ${quantile(0.99)} ms; peak RSS ${peakRssMb.toFixed(0)} MB; ${memory.describe()}`);
+    const max = latencies[latencies.length - 1] ?? Number.NaN;
+    return { mode, nodeOptions, memory: memory.peaks, readySeconds, eventsPerSecond, latencyRate: rate, p50: quantile(0.5), p99: quantile(0.99), max, latencySamples: latencies.length, peakRssMb };
   } finally {
+    await memory.stop();
     service.peakRss();
     await service.stop().catch(() => service.kill());
   }
@@ -260,6 +293,66 @@ async function memoryReport(httpPort: number): Promise<string> {
     return match === null ? '?' : (Number(match[1]) / 1048576).toFixed(0);
   };
   return `RSS ${mb('iocflow_process_resident_memory_bytes')} MB, heap used ${mb('iocflow_nodejs_heap_size_used_bytes')} of ${mb('iocflow_nodejs_heap_size_total_bytes')} MB, external ${mb('iocflow_nodejs_external_memory_bytes')} MB`;
+}
+
+/** A variant's options: `NAME=value` items into the environment, the rest into NODE_OPTIONS. */
+function variantEnvironment(options: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  const node: string[] = [];
+  for (const item of options.split(/\s+/).filter(Boolean)) {
+    const assignment = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(item);
+    if (assignment === null) node.push(item);
+    else env[assignment[1] as string] = assignment[2] as string;
+  }
+  return { ...env, NODE_OPTIONS: node.join(' ') };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+interface MemoryPeaks {
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  rss: number;
+}
+
+const mb = (bytes: number): string => (bytes / 1048576).toFixed(0);
+
+/** Maxima of the service's memory metrics, sampled every 250 ms until stopped (a sample that fails is skipped). */
+class MemorySampler {
+  readonly peaks: MemoryPeaks = { heapUsed: 0, heapTotal: 0, external: 0, rss: 0 };
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(private readonly httpPort: number) {
+    this.loop = this.sample();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  describe(): string {
+    const p = this.peaks;
+    return `max over the run: RSS ${mb(p.rss)} MB, heap used ${mb(p.heapUsed)} MB, heap committed ${mb(p.heapTotal)} MB, external ${mb(p.external)} MB`;
+  }
+
+  private async sample(): Promise<void> {
+    while (this.running) {
+      const text = await fetch(`http://127.0.0.1:${this.httpPort}/metrics`).then((response) => response.text(), () => '');
+      const read = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+]+)$`, 'm').exec(text)?.[1] ?? 0);
+      this.peaks.heapUsed = Math.max(this.peaks.heapUsed, read('iocflow_nodejs_heap_size_used_bytes'));
+      this.peaks.heapTotal = Math.max(this.peaks.heapTotal, read('iocflow_nodejs_heap_size_total_bytes'));
+      this.peaks.external = Math.max(this.peaks.external, read('iocflow_nodejs_external_memory_bytes'));
+      this.peaks.rss = Math.max(this.peaks.rss, read('iocflow_process_resident_memory_bytes'));
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 function startMemcached(port: number): ChildProcess {

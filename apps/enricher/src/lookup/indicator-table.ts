@@ -1,6 +1,50 @@
 import { CidrTable, DEFAULT_FEED_FALLBACK, isObservableKind, isPlainKeyValue, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
 import { candidateValues } from '../pipeline/candidate-values';
-import type { IndicatorMatch, LookupQuery } from './indicator-lookup';
+import type { IndicatorMatch, IndicatorSource, LookupQuery } from './indicator-lookup';
+
+/**
+ * What many indicators have in common: kind, feed list, change time (one per sync run) and the
+ * event of their latest attribute. Kept once per distinct combination (a million indicators
+ * come from far fewer events, feed lists and sync runs).
+ */
+interface SharedPart {
+  readonly kind: IndicatorMatch['kind'];
+  readonly feeds: readonly string[];
+  readonly modifiedAt: string;
+  /** Undefined for a record without attributes. */
+  readonly event: { readonly uuid: string; readonly info: string } | undefined;
+}
+
+/** An attribute with first/last-seen times (rare); a plain attribute is kept as its uuid string alone. */
+interface SeenAttribute {
+  readonly attributeUuid: string;
+  readonly firstSeen?: string;
+  readonly lastSeen?: string;
+}
+
+/**
+ * One indicator as the table holds it: three fields. The IndicatorMatch the pipeline reads is
+ * built from it on a hit only (a few percent of lookups), instead of a match object and a
+ * source object kept per indicator (~110 bytes more each; see docs/enricher.md, Memory).
+ */
+class TableEntry {
+  constructor(
+    readonly shared: SharedPart,
+    readonly indicator: string,
+    readonly attribute: string | SeenAttribute | undefined,
+  ) {}
+
+  toMatch(): IndicatorMatch {
+    const { kind, feeds, modifiedAt, event } = this.shared;
+    const attribute = this.attribute;
+    if (event === undefined || attribute === undefined) return { kind, indicator: this.indicator, feeds, modifiedAt };
+    const source: IndicatorSource =
+      typeof attribute === 'string'
+        ? { eventUuid: event.uuid, eventInfo: event.info, attributeUuid: attribute }
+        : { eventUuid: event.uuid, eventInfo: event.info, ...attribute };
+    return { kind, indicator: this.indicator, feeds, modifiedAt, source };
+  }
+}
 
 /**
  * The in-memory indicator index of table mode, built from the compacted indicator topic:
@@ -15,14 +59,17 @@ import type { IndicatorMatch, LookupQuery } from './indicator-lookup';
  * kind is `[a-z0-9]+`, `key === \`${kind}-${value}\`` exactly when the key splits into that
  * kind and value, so the answers are those of one map keyed by the whole key.
  *
+ * Per indicator only a three-field entry is kept (value, attribute uuid, a shared part);
+ * lookups build the IndicatorMatch of a hit from it.
+ *
  * Mutated by `apply` in record order; a full reload builds a new table and swaps the reference
  * (see TableIndicatorLookup), so readers never see a half-built index.
  */
 export class IndicatorTable {
-  /** Plain keys: namespace → value → match. */
-  private readonly plain = new Map<string, Map<string, IndicatorMatch>>();
+  /** Plain keys: namespace → value → entry. */
+  private readonly plain = new Map<string, Map<string, TableEntry>>();
   /** Every other key (hashed values, keys without a `<namespace>-` prefix), whole. */
-  private readonly other = new Map<string, IndicatorMatch>();
+  private readonly other = new Map<string, TableEntry>();
   private exactSize = 0;
   /**
    * One copy of each repeated text (event uuid and info, change time) and of each feed list:
@@ -32,7 +79,8 @@ export class IndicatorTable {
    */
   private readonly strings = new Map<string, string>();
   private readonly feedLists = new Map<string, readonly string[]>();
-  private readonly ranges = new CidrTable<IndicatorMatch>();
+  private readonly sharedParts = new Map<string, SharedPart>();
+  private readonly ranges = new CidrTable<TableEntry>();
   /** Range keys → canonical range, so that a tombstone (which carries only the key) can remove a range. */
   private readonly rangeKeys = new Map<string, string>();
 
@@ -49,29 +97,24 @@ export class IndicatorTable {
     if (record === null) return true;
     if (!isUsableRecord(record)) return false;
     const latest = latestAttribute(record);
-    const match: IndicatorMatch = {
-      kind: record.kind,
-      indicator: record.value,
-      feeds: this.sharedFeeds(record.feeds),
-      modifiedAt: this.shared(record.updatedAt),
-      ...(latest === undefined
-        ? {}
-        : {
-            source: {
-              eventUuid: this.shared(latest.eventUuid),
-              eventInfo: this.shared(latest.eventInfo),
+    const shared = this.sharedPart(record.kind, this.sharedFeeds(record.feeds), this.shared(record.updatedAt), latest);
+    let attribute: TableEntry['attribute'];
+    if (latest !== undefined) {
+      attribute =
+        latest.firstSeen === undefined && latest.lastSeen === undefined
+          ? latest.attributeUuid
+          : {
               attributeUuid: latest.attributeUuid,
               ...(latest.firstSeen === undefined ? {} : { firstSeen: latest.firstSeen }),
               ...(latest.lastSeen === undefined ? {} : { lastSeen: latest.lastSeen }),
-            },
-          }),
-    };
+            };
+    }
     if (record.kind === 'ip' && record.value.includes('/')) {
       const range = normaliseIp(record.value);
-      if (range === undefined || !this.ranges.set(range, { ...match, indicator: range })) return false;
+      if (range === undefined || !this.ranges.set(range, new TableEntry(shared, range, attribute))) return false;
       this.rangeKeys.set(key, range);
     } else {
-      this.setExact(key, match);
+      this.setExact(key, new TableEntry(shared, record.value, attribute));
     }
     return true;
   }
@@ -80,10 +123,10 @@ export class IndicatorTable {
   lookup(query: LookupQuery): IndicatorMatch | undefined {
     const byValue = this.plain.get(query.kind);
     for (const value of candidateValues(query)) {
-      const match = isPlainKeyValue(query.kind, value) ? byValue?.get(value) : this.other.get(lookupKey(query.kind, value));
-      if (match !== undefined) return match;
+      const entry = isPlainKeyValue(query.kind, value) ? byValue?.get(value) : this.other.get(lookupKey(query.kind, value));
+      if (entry !== undefined) return entry.toMatch();
     }
-    if (query.kind === 'ip' && this.ranges.size > 0) return this.ranges.lookup(query.value);
+    if (query.kind === 'ip' && this.ranges.size > 0) return this.ranges.lookup(query.value)?.toMatch();
     return undefined;
   }
 
@@ -92,6 +135,20 @@ export class IndicatorTable {
     if (known !== undefined) return known;
     this.strings.set(text, text);
     return text;
+  }
+
+  /** One object per distinct (kind, feeds, change time, event); feeds and texts are already shared, so their identity keys them. */
+  private sharedPart(kind: SharedPart['kind'], feeds: readonly string[], modifiedAt: string, latest: IndicatorRecord['attributes'][number] | undefined): SharedPart {
+    const eventUuid = latest === undefined ? undefined : this.shared(latest.eventUuid);
+    const eventInfo = latest === undefined ? undefined : this.shared(latest.eventInfo);
+    // JSON text: no value can make two different combinations look alike.
+    const id = JSON.stringify([kind, feeds, modifiedAt, eventUuid ?? null, eventInfo ?? null]);
+    let part = this.sharedParts.get(id);
+    if (part === undefined) {
+      part = { kind, feeds, modifiedAt, event: eventUuid === undefined || eventInfo === undefined ? undefined : { uuid: eventUuid, info: eventInfo } };
+      this.sharedParts.set(id, part);
+    }
+    return part;
   }
 
   /** Matches only read their feed list (the output copies it), so equal lists are one array. */
@@ -107,18 +164,18 @@ export class IndicatorTable {
     return list;
   }
 
-  private setExact(key: string, match: IndicatorMatch): void {
+  private setExact(key: string, entry: TableEntry): void {
     const split = splitPlainKey(key);
     let map = this.other;
     let mapKey = key;
     if (split !== undefined) {
       // The record's own value string when it is the same text: one string per indicator, not a slice of the key as well.
-      mapKey = split.value === match.indicator ? match.indicator : split.value;
-      map = this.plain.get(split.namespace) ?? new Map<string, IndicatorMatch>();
+      mapKey = split.value === entry.indicator ? entry.indicator : split.value;
+      map = this.plain.get(split.namespace) ?? new Map<string, TableEntry>();
       if (map.size === 0) this.plain.set(split.namespace, map);
     }
     const before = map.size;
-    map.set(mapKey, match);
+    map.set(mapKey, entry);
     this.exactSize += map.size - before;
   }
 
