@@ -287,6 +287,33 @@ export class FaultStack {
     return letters;
   }
 
+  /**
+   * How many raw-logs records carry each input id. More than one means the load's own producer
+   * wrote the event twice (a broker lost before it acknowledged): each copy is a distinct record
+   * that iocflow must index once, so the reconciliation allows that many documents.
+   */
+  async rawCopies(): Promise<Map<string, number>> {
+    const copies = new Map<string, number>();
+    const size = await this.topicSize(this.topics.raw);
+    if (size === 0) return copies;
+    const consumer = this.kafka.consumer({ groupId: uniqueName(`${this.id}-raw-reader`), maxBytesPerPartition: 16 * 1_048_576 });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.topics.raw, fromBeginning: true });
+    let seen = 0;
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          const id = header(message.headers, FAULT_ID_HEADER) ?? message.key?.toString('utf8');
+          if (id !== undefined) copies.set(id, (copies.get(id) ?? 0) + 1);
+          if (++seen >= size) resolve();
+        },
+      });
+    });
+    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`read ${seen}/${size} records of ${this.topics.raw}`)), 120_000).unref())]);
+    await consumer.disconnect();
+    return copies;
+  }
+
   /** Peak RSS of every service started under each name, in kB (the largest, across restarts). */
   peakRss(): Record<string, number> {
     const peaks: Record<string, number> = {};

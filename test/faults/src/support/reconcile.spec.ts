@@ -36,4 +36,10 @@ describe('reconcile', () => {
     expect(planned.filter((e) => e.expected.kind === 'indexed' && e.expected.mispSrc === 'Feed-X')).toHaveLength(2);
     expect(String(planned[4]!.value)).toContain('www.evil.test');
   });
+  it('allows one document per raw-logs copy when the load producer wrote an event twice', () => {
+    const events = planned.filter((e) => e.expected.kind === 'indexed').slice(0, 2);
+    const buckets = events.map((e, i) => ({ id: e.id, mispSrc: e.expected.kind === 'indexed' ? e.expected.mispSrc : '', count: i === 0 ? 2 : 1 }));
+    expect(reconcile(events, buckets, [], new Map([[events[0]!.id, 2], [events[1]!.id, 1]]))).toMatchObject({ duplicated: 0, lost: 0 });
+    expect(reconcile(events, buckets, [])).toMatchObject({ duplicated: 1 });
+  });
 });

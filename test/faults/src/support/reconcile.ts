@@ -29,7 +29,7 @@ export interface Reconciliation {
   readonly deadLettered: number;
   /** Input ids found nowhere. Must be 0. */
   readonly lost: number;
-  /** Extra copies: documents beyond the first per id, dead letters beyond the first, ids both indexed and dead-lettered. Must be 0. */
+  /** Extra copies: documents plus dead letters beyond one per raw-logs record of the id. Must be 0. */
   readonly duplicated: number;
   /** Ids whose indicator existed but whose document says "none". Must be 0. */
   readonly falseNone: number;
@@ -52,7 +52,13 @@ export interface Reconciliation {
  * Every input id is either in Elasticsearch exactly once with the `misp_src` its indicators
  * call for, or in a dead-letter topic (once) with a reason — nothing lost, nothing false.
  */
-export function reconcile(planned: readonly PlannedEvent[], indexed: readonly IndexedBucket[], deadLetters: readonly DeadLetter[]): Reconciliation {
+export function reconcile(
+  planned: readonly PlannedEvent[],
+  indexed: readonly IndexedBucket[],
+  deadLetters: readonly DeadLetter[],
+  /** Raw-logs records per input id when the load producer wrote some twice; absent = one each. */
+  rawCopies?: ReadonlyMap<string, number>,
+): Reconciliation {
   const docs = new Map<string, { count: number; srcs: Set<string> }>();
   for (const bucket of indexed) {
     const entry = docs.get(bucket.id) ?? { count: 0, srcs: new Set<string>() };
@@ -92,7 +98,9 @@ export function reconcile(planned: readonly PlannedEvent[], indexed: readonly In
       note('lost', event.id);
       continue;
     }
-    const extra = (doc ? doc.count - 1 : 0) + Math.max(0, dead - 1) + (doc && dead > 0 ? 1 : 0);
+    // Each raw-logs copy of an event is its own record, indexed (or dead-lettered) once by iocflow.
+    const copies = Math.max(1, rawCopies?.get(event.id) ?? 1);
+    const extra = Math.max(0, (doc?.count ?? 0) + dead - copies);
     if (extra > 0) {
       duplicated += extra;
       note('duplicated', event.id);

@@ -46,9 +46,10 @@ export async function finishScenario(stack: FaultStack, planned: readonly Planne
   ]);
   // The load's own producer (plain kafkajs, not idempotent) can write a record twice when a broker
   // goes away after writing it but before acknowledging: two raw-logs records are two documents
-  // with iocflow's default ids. Counted so such duplicates are told apart from iocflow's own.
+  // with iocflow's default ids. The reconciliation allows one document per raw-logs copy, so only
+  // iocflow's own duplicates count; the producer's are reported in the notes.
   const sourceDuplicates = rawRecords - planned.length;
-  const reconciliation = reconcile(planned, indexed, deadLetters);
+  const reconciliation = reconcile(planned, indexed, deadLetters, sourceDuplicates > 0 ? await stack.rawCopies() : undefined);
   const enrichedDeadLetters = deadLetters.filter((letter) => letter.topic === stack.topics.rawDlq).length;
   const result: ScenarioResult = {
     scenario: options.scenario,
