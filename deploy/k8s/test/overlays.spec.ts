@@ -15,6 +15,8 @@ import { checkManifests, type ManifestContext } from './manifest-checks';
 const OVERLAYS = readdirSync(path.join(K8S_DIR, 'overlays')).sort();
 const COMPONENTS = readdirSync(path.join(K8S_DIR, 'components')).sort();
 const APPS = ['misp-sync', 'enricher', 'indexer'];
+/** Read by Node itself, not by a service's config schema (V8 heap sizing per deployment). */
+const NODE_RUNTIME_VARIABLES: ReadonlySet<string> = new Set(['NODE_OPTIONS']);
 
 function topicPartitions(): Map<string, number> {
   const document = parse(readFileSync(path.join(K8S_DIR, 'topics.yaml'), 'utf8')) as Json;
@@ -133,7 +135,7 @@ spec:
         const app = appOf(container) ?? '';
         const accepted = config.byApp.get(app);
         for (const name of containerEnvironment(objects.get(overlay) ?? [], container).keys()) {
-          if (!accepted?.has(name)) unknown.push(`${label(workload)} (${app}): ${name}`);
+          if (!accepted?.has(name) && !NODE_RUNTIME_VARIABLES.has(name)) unknown.push(`${label(workload)} (${app}): ${name}`);
         }
       }
       expect(unknown).toEqual([]);
