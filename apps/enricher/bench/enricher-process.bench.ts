@@ -28,12 +28,13 @@
  * BENCH_LATENCY_SECONDS=0 skips the latency phase.
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
+import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaProducedRecord } from '@iocflow/io';
-import { freePort, memcachedBinary, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
+import { freePort, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
 import { generateEvents, seededRandom } from './load-generator';
+import { benchIndicatorRecord, indicatorDomain, startBenchMemcached } from './bench-fixtures';
 
 const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
@@ -46,7 +47,6 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1);
 const SENT_AT = 'bench-sent-at';
 const PROBE = 'bench-probe';
 const connection = { brokers, clientId: 'bench-enricher-process', logLevel: 'nothing' as const };
-const indicatorDomain = (i: number): string => `bad${i}.bench-ioc.example`;
 
 interface ModeResult {
   readonly mode: string;
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const run = uniqueName('bench-enr-proc');
   const iocTopic = `${run}-iocs`;
   const port = await freePort();
-  const memcached = startMemcached(port);
+  const memcached = startBenchMemcached(port);
   memcachedChild = memcached;
   const client = new MemcachedClient({ servers: `127.0.0.1:${port}`, requestTimeoutMs: 10_000 });
   await pollUntil(async () => (await client.version()).length > 0, { description: 'private memcached' });
@@ -94,16 +94,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < INDICATORS; i += 2000) {
       const records: KafkaProducedRecord[] = [];
       for (let j = i; j < Math.min(INDICATORS, i + 2000); j++) {
-        const value = indicatorDomain(j);
-        const key = lookupKey('domain', value);
-        const record: IndicatorRecord = {
-          key,
-          kind: 'domain',
-          value,
-          feeds: ['Feed-Bench'],
-          updatedAt: '2025-01-01T00:00:00.000Z',
-          attributes: [{ attributeUuid: `a-${j}`, mispType: 'domain', eventUuid: 'e-1', eventInfo: 'Bench event', feeds: ['Feed-Bench'], tags: [], toIds: true, timestamp: 1 }],
-        };
+        const record = benchIndicatorRecord(j);
+        const key = record.key;
         records.push({ topic: iocTopic, key, value: JSON.stringify(record) });
       }
       await producer.send(records);
@@ -355,13 +347,6 @@ class MemorySampler {
   }
 }
 
-function startMemcached(port: number): ChildProcess {
-  const binary = memcachedBinary();
-  const libDir = path.resolve(path.dirname(binary), '..', 'lib', 'x86_64-linux-gnu');
-  const args = ['-l', '127.0.0.1', '-p', String(port), '-U', '0', '-m', '1024', '-t', '2'];
-  if (process.getuid?.() === 0) args.push('-u', 'nobody');
-  return spawn(binary, args, { stdio: 'ignore', env: { ...process.env, LD_LIBRARY_PATH: [libDir, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':') } });
-}
 
 let memcachedChild: ChildProcess | undefined;
 

@@ -14,7 +14,7 @@
  *   npm run bench enricher-stages
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
-import { lookupKey, SYNC_SENTINEL_KEY, formatSyncSentinel, type IndicatorRecord } from '@iocflow/core';
+import { SYNC_SENTINEL_KEY, formatSyncSentinel } from '@iocflow/core';
 import type { KafkaConsumedBatch, KafkaProducedRecord } from '@iocflow/io';
 import { Registry } from 'prom-client';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from '../src/lookup/indicator-lookup';
@@ -27,6 +27,7 @@ import { compileRules, extractObservables } from '../src/pipeline/extract-observ
 import { DEFAULT_LOOKUP_RULES } from '../src/pipeline/lookup-rules';
 import { parseEvent } from '../src/pipeline/parse-event';
 import { generateEvents } from './load-generator';
+import { benchIndicatorRecord, gc, indicatorDomain } from './bench-fixtures';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const INDICATORS = Number(process.env['BENCH_INDICATORS'] ?? 1_000_000);
@@ -34,7 +35,6 @@ const BATCH = Number(process.env['BENCH_BATCH'] ?? 1000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const ONLY = process.env['BENCH_ONLY'];
 
-const indicatorDomain = (i: number): string => `bad${i}.bench-ioc.example`;
 
 class TableStore implements IndicatorLookup {
   readonly mode = 'table';
@@ -97,16 +97,8 @@ async function main(): Promise<void> {
   const table = new IndicatorTable();
   const stored = new Map<string, string>();
   for (let i = 0; i < INDICATORS; i++) {
-    const value = indicatorDomain(i);
-    const key = lookupKey('domain', value);
-    const record: IndicatorRecord = {
-      key,
-      kind: 'domain',
-      value,
-      feeds: ['Feed-Bench'],
-      updatedAt: '2025-01-01T00:00:00.000Z',
-      attributes: [{ attributeUuid: `a-${i}`, mispType: 'domain', eventUuid: 'e-1', eventInfo: 'Bench event', feeds: ['Feed-Bench'], tags: [], toIds: true, timestamp: 1 }],
-    };
+    const record = benchIndicatorRecord(i);
+    const key = record.key;
     table.apply(key, record);
     stored.set(key, 'Feed-Bench');
   }
@@ -171,9 +163,6 @@ async function main(): Promise<void> {
   }
 }
 
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -28,11 +28,10 @@
  *   BENCH_ONLY=table node --expose-gc --cpu-prof dist/bench/enricher-throughput.js   (one variant, profiled)
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
-import { spawn, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { formatSyncSentinel, lookupKey, originHeaders, SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
+
+import { formatSyncSentinel, lookupKey, originHeaders, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaBatchHandler, type KafkaProducedRecord } from '@iocflow/io';
-import { freePort, memcachedBinary, pollUntil, uniqueName } from '@iocflow/testing';
+import { freePort, pollUntil, uniqueName } from '@iocflow/testing';
 import { Registry } from 'prom-client';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from '../src/lookup/indicator-lookup';
 import { IndicatorTable } from '../src/lookup/indicator-table';
@@ -43,6 +42,7 @@ import { compileRules } from '../src/pipeline/extract-observables';
 import { DEFAULT_LOOKUP_RULES } from '../src/pipeline/lookup-rules';
 import { parseEvent } from '../src/pipeline/parse-event';
 import { generateEvents } from './load-generator';
+import { benchIndicatorRecord, gc, indicatorDomain, startBenchMemcached } from './bench-fixtures';
 
 const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
@@ -56,7 +56,6 @@ const BASELINE_WORKERS = Number(process.env['BENCH_BASELINE_WORKERS'] ?? 1);
 const ONLY = process.env['BENCH_ONLY'];
 const connection = { brokers, clientId: 'bench-enricher', logLevel: 'nothing' as const };
 
-const indicatorDomain = (i: number): string => `bad${i}.bench-ioc.example`;
 
 /** A table-mode store around a prebuilt table (the Kafka load itself is measured separately). */
 class PrebuiltTableLookup implements IndicatorLookup {
@@ -88,7 +87,7 @@ interface Variant {
 
 async function main(): Promise<void> {
   const port = await freePort();
-  const memcached = startMemcached(port);
+  const memcached = startBenchMemcached(port);
   const client = new MemcachedClient({ servers: `127.0.0.1:${port}`, requestTimeoutMs: 10_000 });
   await pollUntil(async () => (await client.version()).length > 0, { description: 'private memcached' });
 
@@ -158,16 +157,8 @@ async function main(): Promise<void> {
   const heapBefore = process.memoryUsage().heapUsed;
   const table = new IndicatorTable();
   for (let i = 0; i < INDICATORS; i++) {
-    const value = indicatorDomain(i);
-    const key = lookupKey('domain', value);
-    const record: IndicatorRecord = {
-      key,
-      kind: 'domain',
-      value,
-      feeds: ['Feed-Bench'],
-      updatedAt: '2025-01-01T00:00:00.000Z',
-      attributes: [{ attributeUuid: `a-${i}`, mispType: 'domain', eventUuid: 'e-1', eventInfo: 'Bench event', feeds: ['Feed-Bench'], tags: [], toIds: true, timestamp: 1 }],
-    };
+    const record = benchIndicatorRecord(i);
+    const key = record.key;
     table.apply(key, record);
   }
   gc();
@@ -340,17 +331,7 @@ async function phase(name: string, topic: string, count: number, makeHandler: (o
   return result;
 }
 
-function startMemcached(port: number): ChildProcess {
-  const binary = memcachedBinary();
-  const libDir = path.resolve(path.dirname(binary), '..', 'lib', 'x86_64-linux-gnu');
-  const args = ['-l', '127.0.0.1', '-p', String(port), '-U', '0', '-m', '1024', '-t', '2'];
-  if (process.getuid?.() === 0) args.push('-u', 'nobody');
-  return spawn(binary, args, { stdio: 'ignore', env: { ...process.env, LD_LIBRARY_PATH: [libDir, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':') } });
-}
 
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -30,17 +30,18 @@
  *   SCALE_EVENTS=600000 SCALE_INDICATORS=1000000 SCALE_TABLE_REPLICAS=1,2 npm run bench scale-out
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
-import { spawn, type ChildProcess } from 'node:child_process';
+
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
+import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaProducedRecord } from '@iocflow/io';
-import { freePort, memcachedBinary, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
+import { freePort, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
 import { MAX_SEND_BYTES, sendChunks } from '../src/pipeline/enricher.pipeline';
 import { generateEvents } from './load-generator';
 import { machineCpu, peakRssMb, pidFromFile, processCpuSeconds, type MachineCpu } from './scale-out-proc';
+import { benchIndicatorRecord, gc, indicatorDomain, startBenchMemcached } from './bench-fixtures';
 
 const num = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const list = (name: string, fallback: string): number[] =>
@@ -67,7 +68,6 @@ const STACK_DIR = process.env['IOCFLOW_STACK_DIR'] || '/var/tmp/iocflow-stack';
 const RESULTS_FILE = process.env['SCALE_RESULTS'] ?? path.resolve('dist', 'bench', `scale-out-${Date.now()}.json`);
 const connection = { brokers: BROKERS.split(','), clientId: 'bench-scale-out', logLevel: 'nothing' as const };
 
-const indicatorDomain = (i: number): string => `bad${i}.bench-ioc.example`;
 
 /** Batches, lookups and their sizes: with memcached's own counters, the multi-get rate a replica needs. */
 const ENRICHER_COUNTERS = [
@@ -188,7 +188,7 @@ async function run(runTopics: string[], cleanups: (() => Promise<void>)[]): Prom
   console.log(`scale-out: ${EVENTS} events, ${PARTITIONS} partitions, ${INDICATORS} indicators; load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores`);
 
   const memcachedPort = await freePort();
-  const memcached = startMemcached(memcachedPort);
+  const memcached = startBenchMemcached(memcachedPort);
   cleanups.push(async () => void memcached.kill('SIGKILL'));
   const client = new MemcachedClient({ servers: `127.0.0.1:${memcachedPort}`, requestTimeoutMs: 10_000 });
   cleanups.push(() => client.close());
@@ -567,16 +567,8 @@ async function produceIndicatorRecords(producer: KafkaProducer, topic: string): 
   for (let i = 0; i < INDICATORS; i += 2000) {
     const records: KafkaProducedRecord[] = [];
     for (let j = i; j < Math.min(INDICATORS, i + 2000); j++) {
-      const value = indicatorDomain(j);
-      const key = lookupKey('domain', value);
-      const record: IndicatorRecord = {
-        key,
-        kind: 'domain',
-        value,
-        feeds: ['Feed-Bench'],
-        updatedAt: '2025-01-01T00:00:00.000Z',
-        attributes: [{ attributeUuid: `a-${j}`, mispType: 'domain', eventUuid: 'e-1', eventInfo: 'Bench event', feeds: ['Feed-Bench'], tags: [], toIds: true, timestamp: 1 }],
-      };
+      const record = benchIndicatorRecord(j);
+      const key = record.key;
       const json = JSON.stringify(record);
       bytes += json.length;
       records.push({ topic, key, value: json });
@@ -647,17 +639,7 @@ async function deleteIndices(prefix: string): Promise<void> {
   await fetch(`${ES_URL}/_index_template/${encodeURIComponent(`${prefix}-template`)}`, { method: 'DELETE' });
 }
 
-function startMemcached(port: number): ChildProcess {
-  const binary = memcachedBinary();
-  const libDir = path.resolve(path.dirname(binary), '..', 'lib', 'x86_64-linux-gnu');
-  const args = ['-l', '127.0.0.1', '-p', String(port), '-U', '0', '-m', '1024', '-t', '2'];
-  if (process.getuid?.() === 0) args.push('-u', 'nobody');
-  return spawn(binary, args, { stdio: 'ignore', env: { ...process.env, LD_LIBRARY_PATH: [libDir, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':') } });
-}
 
-function gc(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
 
 main().catch((error: unknown) => {
   console.error(error);
