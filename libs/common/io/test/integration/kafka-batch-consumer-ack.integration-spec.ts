@@ -1,5 +1,6 @@
-import { IoError, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, type KafkaConsumedBatch } from '../../src';
-import { pollUntil, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
+import { IoError, KafkaBatchConsumer, type KafkaConsumedBatch } from '../../src';
+import { pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
+import { useKafkaFixture } from './kafka-test-fixture';
 
 const brokers = stackEndpoints().kafkaBrokers;
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -15,18 +16,16 @@ interface Delivery {
 
 /** commitMode 'on-acknowledge' against the real Kafka 4: ordered commits, stop, failures. */
 describe('KafkaBatchConsumer on-acknowledge against the real Kafka 4', () => {
-  let admin: KafkaAdmin;
-  let producer: KafkaProducer;
-  const topics: string[] = [];
-  const consumers: KafkaBatchConsumer[] = [];
+  const kafka = useKafkaFixture(base);
+  const { topics, consumers } = kafka;
 
   /** One topic of one partition whose records are written by `sends` separate produce calls (one record batch each). */
   async function topicWith(sends: number, perSend: number): Promise<string> {
     const topic = uniqueName('it-io-ack');
     topics.push(topic);
-    await admin.ensureTopics([{ topic, partitions: 1 }]);
+    await kafka.admin.ensureTopics([{ topic, partitions: 1 }]);
     for (let s = 0; s < sends; s += 1) {
-      await producer.send(Array.from({ length: perSend }, (_, i) => ({ topic, key: `k${s}-${i}`, value: `v${s}-${i}` })));
+      await kafka.producer.send(Array.from({ length: perSend }, (_, i) => ({ topic, key: `k${s}-${i}`, value: `v${s}-${i}` })));
     }
     return topic;
   }
@@ -61,22 +60,8 @@ describe('KafkaBatchConsumer on-acknowledge against the real Kafka 4', () => {
     return { consumer, run };
   }
 
-  const committed = async (groupId: string, topic: string): Promise<string | null> => (await admin.consumerGroupLag(groupId, topic))[0]!.committed;
+  const committed = async (groupId: string, topic: string): Promise<string | null> => (await kafka.admin.consumerGroupLag(groupId, topic))[0]!.committed;
   const of = (deliveries: Delivery[], topic: string): Delivery[] => deliveries.filter((d) => d.batch.topic === topic);
-
-  beforeAll(async () => {
-    await requireService('kafka');
-    admin = new KafkaAdmin(base);
-    producer = new KafkaProducer(base);
-    await Promise.all([admin.connect(), producer.connect()]);
-  });
-
-  afterAll(async () => {
-    await Promise.allSettled(consumers.map((c) => c.stop()));
-    await producer?.disconnect();
-    if (topics.length > 0) await admin?.deleteTopics(topics).catch(() => undefined);
-    await admin?.disconnect();
-  });
 
   it('fetches on while batches are unacknowledged, and commits only the contiguous acknowledged prefix', async () => {
     const a = await topicWith(3, 2);

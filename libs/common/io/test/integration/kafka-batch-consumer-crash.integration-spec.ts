@@ -1,5 +1,6 @@
-import { IoError, KafkaAdmin, KafkaBatchConsumer, KafkaProducer } from '../../src';
-import { pollUntil, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
+import { IoError, KafkaBatchConsumer } from '../../src';
+import { pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
+import { useKafkaFixture } from './kafka-test-fixture';
 
 const brokers = stackEndpoints().kafkaBrokers;
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -7,16 +8,14 @@ const base = { brokers, clientId: 'common-io-crash-it', logger: quiet };
 
 /** What happens to a batch whose handler fails, by the error's retriable flag (see KafkaBatchConsumer). */
 describe('KafkaBatchConsumer handler failures against the real Kafka 4', () => {
-  let admin: KafkaAdmin;
-  let producer: KafkaProducer;
-  const topics: string[] = [];
-  const consumers: KafkaBatchConsumer[] = [];
+  const kafka = useKafkaFixture(base);
+  const { topics, consumers } = kafka;
 
   async function topicWith(records: number): Promise<string> {
     const topic = uniqueName('it-io-crash');
     topics.push(topic);
-    await admin.ensureTopics([{ topic, partitions: 1 }]);
-    await producer.send(Array.from({ length: records }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
+    await kafka.admin.ensureTopics([{ topic, partitions: 1 }]);
+    await kafka.producer.send(Array.from({ length: records }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
     return topic;
   }
 
@@ -25,20 +24,6 @@ describe('KafkaBatchConsumer handler failures against the real Kafka 4', () => {
     consumers.push(consumer);
     return consumer;
   }
-
-  beforeAll(async () => {
-    await requireService('kafka');
-    admin = new KafkaAdmin(base);
-    producer = new KafkaProducer(base);
-    await Promise.all([admin.connect(), producer.connect()]);
-  });
-
-  afterAll(async () => {
-    await Promise.allSettled(consumers.map((c) => c.stop()));
-    await producer?.disconnect();
-    if (topics.length > 0) await admin?.deleteTopics(topics).catch(() => undefined);
-    await admin?.disconnect();
-  });
 
   it('a retriable handler error leaves the batch uncommitted and it is delivered again (re-fetch or restart), until it succeeds', async () => {
     const topic = await topicWith(10);
@@ -50,10 +35,10 @@ describe('KafkaBatchConsumer handler failures against the real Kafka 4', () => {
     // kafkajs re-fetches the batch with backoff (its retry policy) and restarts the consumer when
     // the policy gives up; either way the consumer must never stop for good.
     await consumer.run(async (batch) => {
-      if (++calls <= 7) throw new IoError('KAFKA_UNAVAILABLE', 'kafka send: producer state lost (OUT_OF_ORDER_SEQUENCE_NUMBER)');
+      if (++calls <= 7) throw new IoError('KAFKA_UNAVAILABLE', 'kafka send: kafka.producer state lost (OUT_OF_ORDER_SEQUENCE_NUMBER)');
       for (const m of batch.messages) delivered.push(m.offset);
     });
-    await pollUntil(async () => (await admin.consumerGroupLag(groupId, topic))[0]!.committed === '10', { timeoutMs: 90_000, intervalMs: 500, description: 'the batch committed after the restart' });
+    await pollUntil(async () => (await kafka.admin.consumerGroupLag(groupId, topic))[0]!.committed === '10', { timeoutMs: 90_000, intervalMs: 500, description: 'the batch committed after the restart' });
     expect(crashes.every((restart) => restart)).toBe(true);
     expect(delivered.slice(0, 10)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
     expect(consumer.crashed).toBeUndefined();
@@ -72,7 +57,7 @@ describe('KafkaBatchConsumer handler failures against the real Kafka 4', () => {
     expect(crashes).toHaveLength(1);
     expect(crashes[0]!.restart).toBe(false);
     expect(consumer.crashed?.message).toContain('MESSAGE_TOO_LARGE');
-    expect((await admin.consumerGroupLag(groupId, topic))[0]!.committed).toBeNull();
+    expect((await kafka.admin.consumerGroupLag(groupId, topic))[0]!.committed).toBeNull();
     await consumer.stop();
 
     // What a restarted pod does: a new member of the group gets the whole batch again.

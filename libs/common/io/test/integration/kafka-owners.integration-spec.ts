@@ -8,21 +8,20 @@ import {
   type KafkaTopicPartitions,
   isIoError,
 } from '../../src';
-import { freePort, pollUntil, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
+import { freePort, pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
+import { useKafkaFixture } from './kafka-test-fixture';
 
 const brokers = stackEndpoints().kafkaBrokers;
 const base = { brokers, clientId: 'common-io-it', logLevel: 'error' as const };
 
 describe('Kafka owners against the real Kafka 4', () => {
-  let admin: KafkaAdmin;
-  let producer: KafkaProducer;
-  const topics: string[] = [];
-  const consumers: KafkaBatchConsumer[] = [];
+  const kafka = useKafkaFixture(base);
+  const { topics, consumers } = kafka;
 
   async function newTopic(partitions: number, compacted = false): Promise<string> {
     const topic = uniqueName('it-io');
     topics.push(topic);
-    await admin.ensureTopics([{ topic, partitions, compacted }]);
+    await kafka.admin.ensureTopics([{ topic, partitions, compacted }]);
     return topic;
   }
 
@@ -32,31 +31,17 @@ describe('Kafka owners against the real Kafka 4', () => {
     return consumer;
   }
 
-  beforeAll(async () => {
-    await requireService('kafka');
-    admin = new KafkaAdmin(base);
-    producer = new KafkaProducer(base);
-    await Promise.all([admin.connect(), producer.connect()]);
-  });
-
-  afterAll(async () => {
-    await Promise.allSettled(consumers.map((c) => c.stop()));
-    await producer?.disconnect();
-    if (topics.length > 0) await admin?.deleteTopics(topics).catch(() => undefined);
-    await admin?.disconnect();
-  });
-
   it('ensureTopics creates once, is idempotent, and the compacted config is visible', async () => {
     const topic = uniqueName('it-io');
     topics.push(topic);
     const spec = { topic, partitions: 3, compacted: true, configEntries: { 'min.cleanable.dirty.ratio': '0.01' } };
-    expect(await admin.ensureTopics([spec])).toEqual([topic]);
-    expect(await admin.ensureTopics([spec])).toEqual([]);
-    await Promise.all([admin.ensureTopics([spec]), admin.ensureTopics([spec])]);
-    const config = await admin.describeTopicConfig(topic);
+    expect(await kafka.admin.ensureTopics([spec])).toEqual([topic]);
+    expect(await kafka.admin.ensureTopics([spec])).toEqual([]);
+    await Promise.all([kafka.admin.ensureTopics([spec]), kafka.admin.ensureTopics([spec])]);
+    const config = await kafka.admin.describeTopicConfig(topic);
     expect(config['cleanup.policy']).toBe('compact');
     expect(config['min.cleanable.dirty.ratio']).toBe('0.01');
-    expect((await admin.fetchTopicOffsets(topic)).map((o) => o.partition)).toEqual([0, 1, 2]);
+    expect((await kafka.admin.fetchTopicOffsets(topic)).map((o) => o.partition)).toEqual([0, 1, 2]);
   });
 
   it('produces with headers, null keys and gzip, and consumes them back in whole batches', async () => {
@@ -94,7 +79,7 @@ describe('Kafka owners against the real Kafka 4', () => {
   it('commits after each handled batch: a new member of the group resumes without redelivery', async () => {
     const topic = await newTopic(2);
     const groupId = uniqueName('it-group');
-    await producer.send(Array.from({ length: 1000 }, (_, i) => ({ topic, key: `key-${i}`, value: `first-${i}` })));
+    await kafka.producer.send(Array.from({ length: 1000 }, (_, i) => ({ topic, key: `key-${i}`, value: `first-${i}` })));
 
     const first: string[] = [];
     const consumerA = newConsumer({ groupId, topics: [topic], fromBeginning: true });
@@ -102,38 +87,38 @@ describe('Kafka owners against the real Kafka 4', () => {
       for (const m of batch.messages) first.push(`${batch.partition}:${m.offset}:${m.value?.toString()}`);
     });
     await pollUntil(() => first.length >= 1000, { description: '1000 records consumed' });
-    await pollUntil(async () => (await admin.consumerGroupLag(groupId, topic)).every((p) => p.lag === 0), {
+    await pollUntil(async () => (await kafka.admin.consumerGroupLag(groupId, topic)).every((p) => p.lag === 0), {
       description: 'all offsets committed',
     });
     await consumerA.stop();
     expect(new Set(first).size).toBe(1000);
 
-    await producer.send(Array.from({ length: 200 }, (_, i) => ({ topic, key: `key-${i}`, value: `second-${i}` })));
+    await kafka.producer.send(Array.from({ length: 200 }, (_, i) => ({ topic, key: `key-${i}`, value: `second-${i}` })));
     const second: string[] = [];
     const consumerB = newConsumer({ groupId, topics: [topic], fromBeginning: true });
     await consumerB.run(async (batch) => {
       for (const m of batch.messages) second.push(m.value?.toString() ?? 'null');
     });
     await pollUntil(() => second.length >= 200, { description: '200 new records consumed' });
-    await pollUntil(async () => (await admin.consumerGroupLag(groupId, topic)).every((p) => p.lag === 0));
+    await pollUntil(async () => (await kafka.admin.consumerGroupLag(groupId, topic)).every((p) => p.lag === 0));
     await consumerB.stop();
     expect(second.length).toBe(200);
     expect(second.every((v) => v.startsWith('second-'))).toBe(true);
-    const lag = await admin.consumerGroupLag(groupId, topic);
+    const lag = await kafka.admin.consumerGroupLag(groupId, topic);
     expect(lag.reduce((sum, p) => sum + Number(p.committed), 0)).toBe(1200);
   });
 
   it('does not commit a batch whose handler failed: it is delivered again', async () => {
     const topic = await newTopic(1);
     const groupId = uniqueName('it-group');
-    await producer.send(Array.from({ length: 10 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
+    await kafka.producer.send(Array.from({ length: 10 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
     let failures = 0;
     const delivered: string[] = [];
     const consumer = newConsumer({ groupId, topics: [topic], fromBeginning: true });
     await consumer.run(async (batch) => {
       if (failures === 0) {
         failures++;
-        const lag = await admin.consumerGroupLag(groupId, topic);
+        const lag = await kafka.admin.consumerGroupLag(groupId, topic);
         expect(lag[0]!.committed).toBeNull();
         throw new Error('downstream write failed');
       }
@@ -141,14 +126,14 @@ describe('Kafka owners against the real Kafka 4', () => {
     });
     await pollUntil(() => delivered.length >= 10, { description: 'the failed batch to be delivered again' });
     expect(delivered.slice(0, 10)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
-    await pollUntil(async () => (await admin.consumerGroupLag(groupId, topic))[0]!.committed === '10');
+    await pollUntil(async () => (await kafka.admin.consumerGroupLag(groupId, topic))[0]!.committed === '10');
     await consumer.stop();
   });
 
   it('stop() lets the in-flight handler finish and commits its batch before leaving', async () => {
     const topic = await newTopic(1);
     const groupId = uniqueName('it-group');
-    await producer.send(Array.from({ length: 5 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
+    await kafka.producer.send(Array.from({ length: 5 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
     let release: () => void = () => undefined;
     const released = new Promise<void>((resolve) => (release = resolve));
     let started = false;
@@ -164,14 +149,14 @@ describe('Kafka owners against the real Kafka 4', () => {
     setTimeout(release, 1500);
     await stopping;
     expect(finished).toBe(true);
-    const [lag] = await admin.consumerGroupLag(groupId, topic);
+    const [lag] = await kafka.admin.consumerGroupLag(groupId, topic);
     expect(lag).toMatchObject({ committed: '5', lag: 0 });
   });
 
   it('keeps its membership through a handler slower than the session timeout (heartbeats during the batch)', async () => {
     const topic = await newTopic(1);
     const groupId = uniqueName('it-group');
-    await producer.send(Array.from({ length: 3 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
+    await kafka.producer.send(Array.from({ length: 3 }, (_, i) => ({ topic, key: `k${i}`, value: `v${i}` })));
     const deliveries: string[][] = [];
     let rebalances = 0;
     const consumer = newConsumer({
@@ -189,7 +174,7 @@ describe('Kafka owners against the real Kafka 4', () => {
         await pollUntil(() => Date.now() >= slowUntil, { timeoutMs: 10_000, intervalMs: 250 });
       }
     });
-    await pollUntil(async () => (await admin.consumerGroupLag(groupId, topic))[0]!.committed === '3', {
+    await pollUntil(async () => (await kafka.admin.consumerGroupLag(groupId, topic))[0]!.committed === '3', {
       description: 'the slow batch to be committed',
     });
     await consumer.stop();
@@ -222,7 +207,7 @@ describe('Kafka owners against the real Kafka 4', () => {
     expect([...partitionsOf(consumerA), ...partitionsOf(consumerB)].sort()).toEqual([0, 1, 2, 3]);
     expect(revokedFromA.flatMap((r) => r.partitions).sort()).toEqual(partitionsOf(consumerB).sort());
 
-    await producer.send(Array.from({ length: 400 }, (_, i) => ({ topic, key: `key-${i}`, value: `v${i}` })));
+    await kafka.producer.send(Array.from({ length: 400 }, (_, i) => ({ topic, key: `key-${i}`, value: `v${i}` })));
     const total = () => [...seen.a.values(), ...seen.b.values()].reduce((s, n) => s + n, 0);
     await pollUntil(() => total() >= 400, { description: '400 records consumed by the group' });
     expect(total()).toBe(400);
@@ -234,7 +219,7 @@ describe('Kafka owners against the real Kafka 4', () => {
     await consumerB.stop();
     await pollUntil(() => partitionsOf(consumerA).length === 4, { description: 'A to take back all partitions' });
     await consumerA.stop();
-    expect((await admin.consumerGroupLag(groupId, topic)).every((p) => p.lag === 0)).toBe(true);
+    expect((await kafka.admin.consumerGroupLag(groupId, topic)).every((p) => p.lag === 0)).toBe(true);
   });
 
   it('the topic reader reads a compacted topic to its end, tombstones included, then follows', async () => {
@@ -244,7 +229,7 @@ describe('Kafka owners against the real Kafka 4', () => {
       { topic, key: 'domain-k3.example', value: null },
       { topic, key: 'domain-k7.example', value: null },
     ];
-    await producer.send(records);
+    await kafka.producer.send(records);
 
     const table = new Map<string, string | null>();
     let tombstones = 0;
@@ -266,14 +251,14 @@ describe('Kafka owners against the real Kafka 4', () => {
     expect(table.get('domain-k7.example')).toBeNull();
     expect(table.get('domain-k9.example')).toBe('feed-29');
 
-    await producer.send([{ topic, key: 'domain-new.example', value: 'feed-live' }]);
+    await kafka.producer.send([{ topic, key: 'domain-new.example', value: 'feed-live' }]);
     await pollUntil(() => table.get('domain-new.example') === 'feed-live', { description: 'the followed update' });
     await reader.stop();
   });
 
   it('the topic reader keeps following after its handler failed once', async () => {
     const topic = await newTopic(1, true);
-    await producer.send([{ topic, key: 'domain-a.example', value: 'feed-1' }]);
+    await kafka.producer.send([{ topic, key: 'domain-a.example', value: 'feed-1' }]);
     const table = new Map<string, string | null>();
     const errors: [string, boolean][] = [];
     let failNext = false;
@@ -290,7 +275,7 @@ describe('Kafka owners against the real Kafka 4', () => {
       { follow: true, onError: (error, restarting) => errors.push([error.message, restarting]) },
     );
     failNext = true;
-    await producer.send([{ topic, key: 'domain-b.example', value: 'feed-2' }]);
+    await kafka.producer.send([{ topic, key: 'domain-b.example', value: 'feed-2' }]);
     await pollUntil(() => table.get('domain-b.example') === 'feed-2', { timeoutMs: 60_000, description: 'the update after the failure' });
     expect(table.get('domain-a.example')).toBe('feed-1');
     for (const [, restarting] of errors) expect(restarting).toBe(true);
