@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { pollUntil } from './poll-until';
@@ -36,7 +36,7 @@ export class MemcachedProcess {
     return instance;
   }
 
-  /** The child's pid while it runs (a test can SIGSTOP it to simulate a hung server). */
+  /** The child's pid while it runs (for resource measurements). */
   get pid(): number | undefined {
     return this.child?.pid;
   }
@@ -69,6 +69,28 @@ export class MemcachedProcess {
     );
   }
 
+  /**
+   * Freezes the server (SIGSTOP) to simulate a hung memcached, and resolves only once every one of
+   * its threads is stopped: `kill` merely queues the signal, so a request written right after it
+   * could otherwise still be answered.
+   */
+  async pause(): Promise<void> {
+    const pid = this.requirePid();
+    process.kill(pid, 'SIGSTOP');
+    await pollUntil(() => allThreadsStopped(pid), { timeoutMs: 5_000, intervalMs: 5, description: `memcached ${pid} stopped` });
+  }
+
+  /** Lets a paused server run again (SIGCONT). */
+  resume(): void {
+    process.kill(this.requirePid(), 'SIGCONT');
+  }
+
+  private requirePid(): number {
+    const pid = this.child?.pid;
+    if (pid === undefined) throw new Error('memcached is not running');
+    return pid;
+  }
+
   /** Kills the process (SIGKILL: an abrupt outage) and waits until it has exited. */
   async stop(): Promise<void> {
     const child = this.child;
@@ -78,4 +100,13 @@ export class MemcachedProcess {
     await exited;
     this.child = undefined;
   }
+}
+
+/** True when every thread of `pid` is in state T (stopped), read from /proc/<pid>/task/<tid>/stat. */
+function allThreadsStopped(pid: number): boolean {
+  return readdirSync(`/proc/${pid}/task`).every((tid) => {
+    const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    // The state is the first field after the parenthesised command name.
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'T';
+  });
 }

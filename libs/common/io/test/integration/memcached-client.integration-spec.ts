@@ -152,11 +152,11 @@ describe('MemcachedClient against the real memcached', () => {
     const slowClient = new MemcachedClient({ servers: memcached.server, requestTimeoutMs: 200 });
     try {
       await slowClient.connect();
-      process.kill(memcachedPid(memcached), 'SIGSTOP');
+      await memcached.pause();
       try {
         await expect(slowClient.get(`${prefix}-t`)).rejects.toMatchObject({ code: 'MEMCACHED_TIMEOUT', retriable: true });
       } finally {
-        process.kill(memcachedPid(memcached), 'SIGCONT');
+        memcached.resume();
       }
     } finally {
       await slowClient.close();
@@ -169,9 +169,3 @@ describe('MemcachedClient against the real memcached', () => {
     expect(() => new MemcachedClient({ servers: '127.0.0.1:11211', maxKeysPerGet: 0 })).toThrow(/maxKeysPerGet/);
   });
 });
-
-function memcachedPid(memcached: MemcachedProcess): number {
-  const pid = memcached.pid;
-  if (pid === undefined) throw new Error('memcached is not running');
-  return pid;
-}
