@@ -229,6 +229,7 @@ async function indexer(prefix: string, round: number): Promise<number> {
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const counting: BulkIndexer = {
     ensureIndexTemplate: (name, body) => es.ensureIndexTemplate(name, body),
+    dataStream: (name) => es.dataStream(name),
     bulk: async (body) => {
       const result = await es.bulk(body);
       for (const item of result.items) {
@@ -243,7 +244,7 @@ async function indexer(prefix: string, round: number): Promise<number> {
   await producer.connect();
   const pipeline = new IndexerPipeline(
     {
-      indexPrefix: prefix,
+      target: { kind: 'daily', prefix },
       deadLetterTopic: `${topic}-dlq`,
       bulkMaxDocuments: BATCH,
       bulkMaxBytes: 50 * 1_048_576,

@@ -1,8 +1,12 @@
-import { InvalidIndexPrefixError, validateIndexPrefix } from '@iocflow/core';
+import { InvalidDataStreamNameError, InvalidIndexPrefixError, validateDataStreamName, validateIndexPrefix, type IndexTarget } from '@iocflow/core';
 import { boolean, duration, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import { z } from 'zod';
 
 const KAFKA_NAME = /^[A-Za-z0-9._-]{1,249}$/;
+
+/** `ELASTICSEARCH_INDEX` when unset, per `ELASTICSEARCH_INDEX_MODE`. */
+const DEFAULT_INDEX = { daily: 'iocflow-logs', 'data-stream': 'logs-iocflow-default' } as const;
+type IndexMode = keyof typeof DEFAULT_INDEX;
 
 /**
  * The indexer's environment, validated once at boot (one error lists every bad variable; secret
@@ -29,18 +33,19 @@ export const indexerEnvironment = z.object({
   ELASTICSEARCH_CA_FILE: z.string().min(1).optional(),
   ELASTICSEARCH_TLS_REJECT_UNAUTHORIZED: boolean(true),
   ELASTICSEARCH_REQUEST_TIMEOUT: duration('30s'),
-  /** Daily indices are `<prefix>-YYYY.MM.DD`. */
-  ELASTICSEARCH_INDEX: z
-    .string()
-    .default('iocflow-logs')
-    .superRefine((prefix, context) => {
-      try {
-        validateIndexPrefix(prefix);
-      } catch (error) {
-        if (!(error instanceof InvalidIndexPrefixError)) throw error;
-        context.addIssue({ code: 'custom', message: error.message });
-      }
-    }),
+  /**
+   * `daily`: indices `<ELASTICSEARCH_INDEX>-YYYY.MM.DD` (day of `@timestamp`), `index` actions.
+   * `data-stream`: the data stream `ELASTICSEARCH_INDEX`, `create` actions; needs a cluster with
+   * the data-streams module (checked at start) and events with `@timestamp` (others are
+   * dead-lettered).
+   */
+  ELASTICSEARCH_INDEX_MODE: z.enum(['daily', 'data-stream']).default('daily'),
+  /**
+   * Daily-index prefix (default `iocflow-logs`) or data stream name (default
+   * `logs-iocflow-default`, Elastic's `<type>-<dataset>-<namespace>` scheme); validated against
+   * the rules of the mode.
+   */
+  ELASTICSEARCH_INDEX: z.string().optional(),
   /** Dotted path of an event id field used as `_id`; empty = `<topic>-<partition>-<offset>`. */
   ELASTICSEARCH_ID_FIELD: z.string().optional(),
   ELASTICSEARCH_SHARDS: integer(1, 1, 1024),
@@ -65,15 +70,43 @@ export const indexerEnvironment = z.object({
   INDEXER_RETRY_MAX: duration('30s'),
   INDEXER_HOLD_MAX: duration('25s'),
   INDEXER_SHUTDOWN_TIMEOUT: duration('20s'),
-});
+})
+  // the name's rules depend on the mode; checked even when other variables are bad (`when`), so
+  // one ConfigError still lists every problem
+  .refine((env) => indexNameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX) === undefined, {
+    path: ['ELASTICSEARCH_INDEX'],
+    when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'ELASTICSEARCH_INDEX' && issue.path?.[0] !== 'ELASTICSEARCH_INDEX_MODE'),
+    error: (issue) => {
+      const env = issue.input as { ELASTICSEARCH_INDEX_MODE: IndexMode; ELASTICSEARCH_INDEX?: string };
+      return indexNameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX);
+    },
+  });
 
 export type IndexerEnvironment = z.output<typeof indexerEnvironment>;
 
-export interface IndexerConfig extends IndexerEnvironment {
+export interface IndexerConfig extends Omit<IndexerEnvironment, 'ELASTICSEARCH_INDEX'> {
+  /** The prefix or data stream name, the mode's default applied. */
+  readonly ELASTICSEARCH_INDEX: string;
+  /** Where documents go, from ELASTICSEARCH_INDEX_MODE and ELASTICSEARCH_INDEX. */
+  readonly indexTarget: IndexTarget;
   readonly deadLetterTopic: string;
 }
 
 export function loadIndexerConfig(env: Environment = process.env): IndexerConfig {
   const parsed = loadConfig(indexerEnvironment, env);
-  return { ...parsed, deadLetterTopic: parsed.DEAD_LETTER_TOPIC ?? `${parsed.ENRICHED_LOGS_TOPIC}-dlq` };
+  const name = parsed.ELASTICSEARCH_INDEX ?? DEFAULT_INDEX[parsed.ELASTICSEARCH_INDEX_MODE];
+  const indexTarget: IndexTarget = parsed.ELASTICSEARCH_INDEX_MODE === 'daily' ? { kind: 'daily', prefix: name } : { kind: 'data-stream', name };
+  return { ...parsed, ELASTICSEARCH_INDEX: name, indexTarget, deadLetterTopic: parsed.DEAD_LETTER_TOPIC ?? `${parsed.ENRICHED_LOGS_TOPIC}-dlq` };
+}
+
+/** Why `name` cannot serve as the mode's target, or undefined when it can. */
+function indexNameProblem(mode: IndexMode, name: string | undefined): string | undefined {
+  try {
+    if (mode === 'daily') validateIndexPrefix(name ?? DEFAULT_INDEX.daily);
+    else validateDataStreamName(name ?? DEFAULT_INDEX['data-stream']);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof InvalidIndexPrefixError) && !(error instanceof InvalidDataStreamNameError)) throw error;
+    return `with ELASTICSEARCH_INDEX_MODE=${mode}, ${error.message}`;
+  }
 }

@@ -105,7 +105,7 @@ export class IndexerModule {}
 
 export function indexerPipelineOptions(config: IndexerConfig) {
   return {
-    indexPrefix: config.ELASTICSEARCH_INDEX,
+    target: config.indexTarget,
     idField: config.ELASTICSEARCH_ID_FIELD || undefined,
     deadLetterTopic: config.deadLetterTopic,
     deadLetterMaxBytes: config.DEAD_LETTER_MAX_BYTES,

@@ -1,4 +1,5 @@
 import type { BulkResponseItem } from '@iocflow/core';
+import type { DataStreamState } from '@iocflow/io';
 
 /**
  * What the pipeline needs from the outside, no more. The io owners (`KafkaBatchConsumer`,
@@ -45,6 +46,8 @@ export interface DeadLetterProducer {
 
 export interface BulkIndexer {
   ensureIndexTemplate(name: string, body: Record<string, unknown>): Promise<void>;
+  /** Whether the cluster serves data streams and what holds `name` (data-stream mode, at start). */
+  dataStream(name: string): Promise<DataStreamState>;
   /** `errors` false means every item succeeded; `items` holds at least status and error per item. */
   bulk(ndjson: Buffer | string): Promise<{ readonly errors: boolean; readonly items: readonly BulkResponseItem[] }>;
 }

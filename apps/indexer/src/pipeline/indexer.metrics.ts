@@ -10,6 +10,7 @@ export type RetryCause = 'item_throttled' | 'item_unavailable' | 'item_blocked' 
 export class IndexerMetrics {
   readonly received: Counter<'topic'>;
   readonly indexed: Counter;
+  readonly duplicates: Counter;
   readonly retried: Counter<'cause'>;
   readonly deadLettered: Counter<'reason'>;
   readonly bulkLatency: Histogram<'outcome'>;
@@ -21,7 +22,12 @@ export class IndexerMetrics {
   constructor(registry: Registry) {
     const registers = [registry];
     this.received = new Counter({ name: 'iocflow_indexer_received_events_total', help: 'Records read from the enriched-logs topic.', labelNames: ['topic'], registers });
-    this.indexed = new Counter({ name: 'iocflow_indexer_indexed_documents_total', help: 'Documents Elasticsearch acknowledged (created, updated or already present).', registers });
+    this.indexed = new Counter({ name: 'iocflow_indexer_indexed_documents_total', help: 'Documents Elasticsearch acknowledged (created or updated).', registers });
+    this.duplicates = new Counter({
+      name: 'iocflow_indexer_duplicate_documents_total',
+      help: 'Documents already indexed: a create answered 409 for their deterministic _id (a replay into a data stream). Done, like indexed.',
+      registers,
+    });
     this.retried = new Counter({
       name: 'iocflow_indexer_retried_documents_total',
       help: 'Documents sent again after a retriable failure (item 429/5xx/block, or the whole request failed).',

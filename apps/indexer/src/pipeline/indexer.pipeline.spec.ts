@@ -1,9 +1,10 @@
 import { Registry } from 'prom-client';
 import type { BulkResponseItem } from '@iocflow/core';
+import type { DataStreamState } from '@iocflow/io';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { IndexerMetrics } from './indexer.metrics';
-import { IndexerPipeline, type IndexerPipelineOptions } from './indexer.pipeline';
+import { IndexerPipeline, IndexerTargetError, type IndexerPipelineOptions } from './indexer.pipeline';
 import type { BulkIndexer, IndexerBatch, IndexerConsumer, IndexerProducedRecord } from './indexer-ports';
 
 // Per-item replies recorded from a real Elasticsearch (libs/common/core/src/elasticsearch/__fixtures__).
@@ -14,9 +15,11 @@ const recorded = (name: string): BulkResponseItem =>
 const OK = recorded('created');
 const MAPPING_CONFLICT = recorded('mapping-conflict');
 const WRITE_BLOCK = recorded('write-block');
+const CREATE_REPLAYED = recorded('create-replayed');
+const CREATE_CREATED = recorded('create-created');
 
 const options: IndexerPipelineOptions = {
-  indexPrefix: 'iocflow-logs',
+  target: { kind: 'daily', prefix: 'iocflow-logs' },
   deadLetterTopic: 'enriched-logs-dlq',
   bulkMaxDocuments: 100,
   bulkMaxBytes: 1_000_000,
@@ -40,27 +43,47 @@ const anyItemFailed = (items: readonly BulkResponseItem[]) =>
     return status < 200 || status >= 300;
   });
 
-function harness(replies: Reply[], deadLetterFailures = 0, overrides: Partial<IndexerPipelineOptions> = {}, errorsFlag = anyItemFailed) {
+function harness(
+  replies: Reply[],
+  deadLetterFailures = 0,
+  overrides: Partial<IndexerPipelineOptions> = {},
+  errorsFlag = anyItemFailed,
+  dataStreamState: DataStreamState = { state: 'absent' },
+) {
   const requests: string[][] = [];
+  const templates: { name: string; body: Record<string, unknown> }[] = [];
+  const lookups: string[] = [];
+  let consuming = false;
   const bodies: string[] = [];
   const produced: IndexerProducedRecord[] = [];
   let failuresLeft = deadLetterFailures;
   const elasticsearch: BulkIndexer = {
-    ensureIndexTemplate: async () => undefined,
+    ensureIndexTemplate: async (name, body) => {
+      templates.push({ name, body });
+    },
+    dataStream: async (name) => {
+      lookups.push(name);
+      return dataStreamState;
+    },
     bulk: async (ndjson) => {
       bodies.push(String(ndjson));
       const ids = String(ndjson)
         .split('\n')
         .filter((_, i) => i % 2 === 0)
         .filter(Boolean)
-        .map((line) => (JSON.parse(line) as { index: { _id: string } }).index._id);
+        .map((line) => (Object.values(JSON.parse(line) as Record<string, { _id: string }>)[0] as { _id: string })._id);
       requests.push(ids);
       const reply = replies.length > 1 ? replies.shift()! : replies[0]!;
       const items = reply(ids);
       return { errors: errorsFlag(items), items };
     },
   };
-  const consumer: IndexerConsumer = { run: async () => undefined, stop: async () => undefined };
+  const consumer: IndexerConsumer = {
+    run: async () => {
+      consuming = true;
+    },
+    stop: async () => undefined,
+  };
   const deadLetters = {
     send: async (records: readonly IndexerProducedRecord[]) => {
       if (failuresLeft-- > 0) throw Object.assign(new Error('broker down'), { retriable: true });
@@ -70,7 +93,7 @@ function harness(replies: Reply[], deadLetterFailures = 0, overrides: Partial<In
   const registry = new Registry();
   const pipeline = new IndexerPipeline({ ...options, ...overrides }, { consumer, deadLetters, elasticsearch, metrics: new IndexerMetrics(registry), logger: silent });
   const metric = async (name: string) => (await registry.getSingleMetric(name)!.get()).values;
-  return { pipeline, requests, bodies, produced, metric };
+  return { pipeline, requests, bodies, produced, metric, templates, lookups, consuming: () => consuming };
 }
 
 function batch(values: (string | null)[]): IndexerBatch {
@@ -224,5 +247,66 @@ describe('IndexerPipeline.handleBatch', () => {
     expect(settled).toBe(false);
     await pipeline.stop();
     await expect(handled).rejects.toThrow();
+  });
+});
+
+describe('IndexerPipeline in data-stream mode', () => {
+  const stream: IndexerPipelineOptions = { ...options, target: { kind: 'data-stream', name: 'logs-iocflow-default' } };
+
+  it('daily mode installs the daily template and never looks up a data stream', async () => {
+    const { pipeline, templates, lookups, consuming } = harness([(ids) => ids.map(() => OK)]);
+    await pipeline.start();
+    expect(lookups).toEqual([]);
+    expect(templates.map((t) => [t.name, t.body['index_patterns'], t.body['data_stream']])).toEqual([['iocflow-logs-template', ['iocflow-logs-*'], undefined]]);
+    expect(consuming()).toBe(true);
+  });
+
+  it.each<[DataStreamState['state'], DataStreamState]>([
+    ['absent', { state: 'absent' }],
+    ['exists', { state: 'exists' }],
+  ])('starts when the stream is %s: installs the data-stream template, then consumes', async (_, state) => {
+    const { pipeline, templates, lookups, consuming } = harness([(ids) => ids.map(() => OK)], 0, stream, anyItemFailed, state);
+    await pipeline.start();
+    expect(lookups).toEqual(['logs-iocflow-default']);
+    expect(templates.map((t) => [t.name, t.body['index_patterns'], t.body['data_stream']])).toEqual([['logs-iocflow-default-template', ['logs-iocflow-default'], {}]]);
+    expect(consuming()).toBe(true);
+  });
+
+  it.each<[DataStreamState, string, RegExp]>([
+    [{ state: 'unsupported', detail: 'GET /_data_stream/logs-iocflow-default answered HTTP 405' }, 'DATA_STREAMS_UNSUPPORTED', /data-streams module is missing.*HTTP 405/],
+    [{ state: 'name-taken' }, 'DATA_STREAM_NAME_TAKEN', /"logs-iocflow-default" is a plain index or alias/],
+  ])('refuses to start on %j: no template, nothing consumed', async (state, code, message) => {
+    const { pipeline, templates, consuming } = harness([(ids) => ids.map(() => OK)], 0, stream, anyItemFailed, state);
+    const started = pipeline.start();
+    await expect(started).rejects.toBeInstanceOf(IndexerTargetError);
+    await expect(started).rejects.toMatchObject({ code, retriable: false, message: expect.stringMatching(message) });
+    expect(templates).toEqual([]);
+    expect(consuming()).toBe(false);
+    expect(pipeline.ready).toBe(false);
+  });
+
+  it('sends create actions into the stream, with the deterministic ids', async () => {
+    const { pipeline, bodies } = harness([(ids) => ids.map(() => CREATE_CREATED)], 0, stream);
+    const value = '{"@timestamp":"2025-01-02T03:04:05Z","n":1}';
+    await pipeline.handleBatch(batch([value]));
+    expect(bodies).toEqual([`{"create":{"_index":"logs-iocflow-default","_id":"enriched-logs-1-10"}}\n${value}\n`]);
+  });
+
+  it('settles a replay answered 409 (recorded) as already indexed: counted as duplicates, not dead-lettered', async () => {
+    const { pipeline, produced, metric } = harness([(ids) => ids.map((_, i) => (i === 0 ? CREATE_CREATED : CREATE_REPLAYED))], 0, stream);
+    await pipeline.handleBatch(batch([event(1), event(2), event(3)]));
+    expect(produced).toEqual([]);
+    expect((await metric('iocflow_indexer_indexed_documents_total'))[0]?.value).toBe(1);
+    expect((await metric('iocflow_indexer_duplicate_documents_total'))[0]?.value).toBe(2);
+    expect(await metric('iocflow_indexer_retried_documents_total')).toEqual([]);
+  });
+
+  it('dead-letters an event without @timestamp as unindexable (missing_timestamp), without sending it', async () => {
+    const { pipeline, requests, produced, metric } = harness([(ids) => ids.map(() => CREATE_CREATED)], 0, stream);
+    await pipeline.handleBatch(batch(['{"n":"no time"}', event(2)]));
+    expect(requests.flat()).toEqual(['enriched-logs-1-11']);
+    expect(produced).toHaveLength(1);
+    expect(produced[0]?.headers).toMatchObject({ 'iocflow.dlq.reason': 'unindexable', 'iocflow.dlq.error.type': 'missing_timestamp', 'iocflow.source.offset': '10' });
+    expect(await metric('iocflow_indexer_dead_lettered_documents_total')).toEqual([expect.objectContaining({ value: 1, labels: { reason: 'unindexable' } })]);
   });
 });

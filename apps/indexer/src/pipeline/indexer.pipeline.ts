@@ -3,12 +3,12 @@ import {
   bulkEntryBytes,
   classifyBulkItem,
   encodeBulk,
-  indexTemplate,
-  indexTemplateName,
   prepareBulkDocument,
   readOrigin,
+  targetIndexTemplate,
   type BulkDocument,
   type BulkItemVerdict,
+  type IndexTarget,
   type RecordCoordinates,
 } from '@iocflow/core';
 import { backoffDelay } from './backoff-delay';
@@ -18,8 +18,12 @@ import type { IndexerMetrics, RetryCause } from './indexer.metrics';
 import type { BulkIndexer, DeadLetterProducer, IndexerBatch, IndexerConsumer, IndexerMessage, PipelineLogger } from './indexer-ports';
 
 export interface IndexerPipelineOptions {
-  /** Validated daily-index prefix (`ELASTICSEARCH_INDEX`). */
-  readonly indexPrefix: string;
+  /**
+   * Where documents go (`ELASTICSEARCH_INDEX_MODE`, `ELASTICSEARCH_INDEX`, validated at boot):
+   * daily indices of a prefix, or one data stream. Chosen once; the hot path only hands it to
+   * `prepareBulkDocument`, which picks the index and the bulk action (`index` / `create`).
+   */
+  readonly target: IndexTarget;
   /** Dotted path of an event id field for `_id`; absent = topic-partition-offset. */
   readonly idField?: string;
   readonly deadLetterTopic: string;
@@ -84,13 +88,19 @@ interface DeadLetter {
  *               promise before fetching on: the next batches are decoded and prepared while
  *               earlier ones are indexed, several batches of one partition can be in flight, and
  *               the consumer commits each partition in offset order as the promises resolve.
- *  2. prepare   Each record becomes a bulk document (daily index from `@timestamp`, deterministic
- *               `_id`, the record's bytes as the source), or is unindexable (not a JSON object)
- *               and goes straight to the dead-letter topic.
+ *  0. start     A data-stream target is checked first: the cluster must serve data streams and
+ *               the name must not be a plain index (`checkTarget`); then the index template is
+ *               installed.
+ *  2. prepare   Each record becomes a bulk document (daily index from `@timestamp` and an `index`
+ *               action, or the data stream and a `create` action; deterministic `_id`, the
+ *               record's bytes as the source), or is unindexable (not a JSON object; for a data
+ *               stream also no readable `@timestamp`) and goes straight to the dead-letter topic.
  *  3. batch     Documents from all partitions are grouped into `_bulk` chunks bounded by count,
  *               bytes and linger time; at most `bulkConcurrency` chunks are in flight.
  *  4. bulk      One `_bulk` request per chunk (`indexChunk`).
- *  5. classify  Every item is ok, retry or dead-letter (`classifyBulkItem`). A request that failed
+ *  5. classify  Every item is ok, duplicate, retry or dead-letter (`classifyBulkItem`); duplicate
+ *               is a `create` that found its `_id` already there (a replay into a data stream):
+ *               done, counted apart. A request that failed
  *               as a whole is retried when retriable (connection loss, timeout, 429, 5xx), and
  *               bisected down to the single refused document otherwise.
  *  6. retry     Retriable items are sent again, with exponential backoff, in the same chunk slot,
@@ -101,7 +111,7 @@ interface DeadLetter {
  *               their source coordinates) and count as settled once Kafka acknowledged them.
  *  8. commit    When every document of the batch is settled, the handler resolves and the
  *               consumer commits. A crash before that replays the batch; the deterministic ids
- *               make the replay overwrite instead of duplicate.
+ *               make the replay overwrite (daily) or answer 409 (data stream) instead of duplicate.
  *
  * A batch that fails (hold timeout, abandoned shutdown) is never skipped: after-handler, kafkajs
  * fetches it again; on-acknowledge, the consumer commits nothing of that partition from it on and
@@ -144,18 +154,32 @@ export class IndexerPipeline {
     return this.started && !this.stopping;
   }
 
-  /** Installs the index template (waiting for Elasticsearch if needed), then starts consuming. */
+  /**
+   * Checks the target, installs the index template (waiting for Elasticsearch if needed), then
+   * starts consuming. Rejects with an IndexerTargetError, consuming nothing, when the target
+   * cannot work on this cluster.
+   */
   async start(): Promise<void> {
-    const name = indexTemplateName(this.options.indexPrefix);
-    const template = indexTemplate({
-      indexPrefix: this.options.indexPrefix,
+    await this.checkTarget();
+    const { name, body } = targetIndexTemplate(this.options.target, {
       numberOfShards: this.options.numberOfShards,
       numberOfReplicas: this.options.numberOfReplicas,
     });
-    await this.untilDone('install index template', () => this.deps.elasticsearch.ensureIndexTemplate(name, template));
+    await this.untilDone('install index template', () => this.deps.elasticsearch.ensureIndexTemplate(name, body));
     await this.deps.consumer.run((batch) => this.handleBatch(batch));
     this.started = true;
-    this.deps.logger.info('indexer started', { indexTemplate: name, deadLetterTopic: this.options.deadLetterTopic });
+    this.deps.logger.info('indexer started', { target: this.options.target, indexTemplate: name, deadLetterTopic: this.options.deadLetterTopic });
+  }
+
+  // 0. A data stream needs a cluster that serves them (else the template's `data_stream` would be
+  // all there is, with no API to see, roll over or delete the stream) and a name no plain index or
+  // alias holds (else `create` would write there). Daily indices need nothing.
+  private async checkTarget(): Promise<void> {
+    const { target } = this.options;
+    if (target.kind !== 'data-stream') return;
+    const found = await this.untilDone('look up the data stream', () => this.deps.elasticsearch.dataStream(target.name));
+    if (found.state === 'unsupported') throw new IndexerTargetError('DATA_STREAMS_UNSUPPORTED', target.name, found.detail);
+    if (found.state === 'name-taken') throw new IndexerTargetError('DATA_STREAM_NAME_TAKEN', target.name);
   }
 
   async stop(): Promise<void> {
@@ -193,7 +217,7 @@ export class IndexerPipeline {
       const origin = readOrigin(message.headers);
       const prepared = prepareBulkDocument(
         { coordinates, ...(origin ? { origin } : {}), value: message.value, timestamp: message.timestamp },
-        { indexPrefix: this.options.indexPrefix, idField: this.options.idField, nowMs },
+        { target: this.options.target, idField: this.options.idField, nowMs },
       );
       if (prepared.kind === 'document') {
         documents.push({ document: prepared.document, bytes: bulkEntryBytes(prepared.document), coordinates, message, settlement });
@@ -265,6 +289,7 @@ export class IndexerPipeline {
         const rejected: DeadLetter[] = [];
         const retryCauses = new Map<RetryCause, number>();
         let indexed = 0;
+        let duplicates = 0;
         if (!response.errors && items.length === pending.length) {
           indexed = pending.length;
           for (const entry of pending) entry.settlement.settle(1);
@@ -273,6 +298,9 @@ export class IndexerPipeline {
             const verdict = classifyBulkItem(items[i] ?? {});
             if (verdict.outcome === 'ok') {
               indexed += 1;
+              entry.settlement.settle(1);
+            } else if (verdict.outcome === 'duplicate') {
+              duplicates += 1;
               entry.settlement.settle(1);
             } else if (verdict.outcome === 'retry') {
               retry.push(entry);
@@ -290,6 +318,7 @@ export class IndexerPipeline {
           });
         }
         metrics.indexed.inc(indexed);
+        if (duplicates > 0) metrics.duplicates.inc(duplicates);
 
         // 7. dead-letter what Elasticsearch will never accept
         await this.deadLetter(rejected);
@@ -340,11 +369,10 @@ export class IndexerPipeline {
   }
 
   /** Runs `action` until it succeeds, backing off between attempts; only shutdown interrupts it. */
-  private async untilDone(what: string, action: () => Promise<void>): Promise<void> {
+  private async untilDone<T>(what: string, action: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        await action();
-        return;
+        return await action();
       } catch (error) {
         this.deps.logger.warn(`${what} failed; retrying`, { attempt, error });
         await this.backoff(attempt);
@@ -383,6 +411,27 @@ function isRetriable(error: unknown): boolean {
 function errorCode(error: unknown): string {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : 'unknown';
+}
+
+const TARGET_ERRORS = {
+  DATA_STREAMS_UNSUPPORTED: (name: string, detail?: string) =>
+    `ELASTICSEARCH_INDEX_MODE=data-stream, but this Elasticsearch cluster has no data-stream API (the data-streams module is missing; ${detail ?? 'no detail'}): refusing to start rather than write data stream ${JSON.stringify(name)} the cluster cannot manage. Use a cluster with data streams (any default distribution) or ELASTICSEARCH_INDEX_MODE=daily.`,
+  DATA_STREAM_NAME_TAKEN: (name: string) =>
+    `ELASTICSEARCH_INDEX_MODE=data-stream, but ${JSON.stringify(name)} is a plain index or alias on this cluster: refusing to start rather than write into it. Pick another ELASTICSEARCH_INDEX or remove that index.`,
+} as const;
+
+/** The configured target cannot work on this cluster; start() fails and nothing is consumed. Retrying cannot help. */
+export class IndexerTargetError extends Error {
+  readonly retriable = false;
+
+  constructor(
+    readonly code: keyof typeof TARGET_ERRORS,
+    name: string,
+    detail?: string,
+  ) {
+    super(`${code}: ${TARGET_ERRORS[code](name, detail)}`);
+    this.name = 'IndexerTargetError';
+  }
 }
 
 /** A batch waited longer than `holdMaxMs`; it is left uncommitted and will be fetched again. */

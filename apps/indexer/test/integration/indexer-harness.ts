@@ -145,7 +145,7 @@ export async function startIndexer(
   const es = elasticsearch(overrides.elasticsearchUrl);
   const pipeline = new IndexerPipeline(
     {
-      indexPrefix: run.prefix,
+      target: { kind: 'daily', prefix: run.prefix },
       deadLetterTopic: run.dlq,
       bulkMaxDocuments: 200,
       bulkMaxBytes: 5 * 1_048_576,
@@ -161,7 +161,14 @@ export async function startIndexer(
     },
     { consumer, deadLetters, elasticsearch: es, metrics: new IndexerMetrics(registry), logger: quietLogger.child('indexer.pipeline') },
   );
-  await pipeline.start();
+  try {
+    await pipeline.start();
+  } catch (error) {
+    // a start refused (data-stream mode on a cluster without them) leaves nothing running
+    await deadLetters.disconnect();
+    await es.close();
+    throw error;
+  }
   return {
     pipeline,
     registry,

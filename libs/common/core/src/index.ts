@@ -24,6 +24,8 @@ export * from './elasticsearch/prepare-bulk-document';
 export * from './elasticsearch/encode-bulk';
 export * from './elasticsearch/classify-bulk-item';
 export * from './elasticsearch/index-template';
+export * from './elasticsearch/index-target';
+export * from './elasticsearch/data-stream-name';
 export * from './record-headers';
 export * from './elasticsearch/scan-json-object';
 export * from './coded-error';

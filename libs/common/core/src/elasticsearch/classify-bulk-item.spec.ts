@@ -1,6 +1,8 @@
 import created from './__fixtures__/created.json';
 import replayed from './__fixtures__/replayed.json';
 import versionConflict from './__fixtures__/version-conflict.json';
+import createCreated from './__fixtures__/create-created.json';
+import createReplayed from './__fixtures__/create-replayed.json';
 import mappingConflict from './__fixtures__/mapping-conflict.json';
 import badDate from './__fixtures__/bad-date.json';
 import malformedSource from './__fixtures__/malformed-source.json';
@@ -19,6 +21,8 @@ const RECORDED: Record<string, { items: BulkResponseItem[] }> = {
   'created': created,
   'replayed': replayed,
   'version-conflict': versionConflict,
+  'create-created': createCreated,
+  'create-replayed': createReplayed,
   'mapping-conflict': mappingConflict,
   'bad-date': badDate,
   'malformed-source': malformedSource,
@@ -42,7 +46,10 @@ describe('classifyBulkItem against recorded bulk responses', () => {
   it.each<[string, BulkItemOutcome[], (string | undefined)[]]>([
     ['created', ['ok', 'ok'], [undefined, undefined]],
     ['replayed', ['ok', 'ok'], [undefined, undefined]],
-    ['version-conflict', ['ok', 'ok'], [undefined, 'version_conflict_engine_exception']],
+    ['version-conflict', ['ok', 'duplicate'], [undefined, 'version_conflict_engine_exception']],
+    // data-stream mode sends `create`: a replay is already indexed, not a dead letter
+    ['create-created', ['ok', 'ok'], [undefined, undefined]],
+    ['create-replayed', ['duplicate', 'duplicate'], ['version_conflict_engine_exception', 'version_conflict_engine_exception']],
     ['mapping-conflict', ['dead-letter', 'ok'], ['document_parsing_exception', undefined]],
     ['bad-date', ['dead-letter'], ['document_parsing_exception']],
     ['malformed-source', ['dead-letter', 'ok'], ['document_parsing_exception', undefined]],
@@ -99,6 +106,13 @@ describe('classifyBulkItem, shapes not provoked locally', () => {
 
   it('does not treat a 409 that is not a version conflict as done', () => {
     expect(classifyBulkItem({ index: { status: 409, error: { type: 'other', reason: 'x' } } }).outcome).toBe('dead-letter');
+    expect(classifyBulkItem({ create: { status: 409, error: { type: 'other', reason: 'x' } } }).outcome).toBe('dead-letter');
+  });
+
+  it('reads a version conflict as a duplicate only on create; on index (never sent) it stays ok', () => {
+    const conflict = { status: 409, error: { type: 'version_conflict_engine_exception', reason: 'x' } };
+    expect(classifyBulkItem({ create: conflict }).outcome).toBe('duplicate');
+    expect(classifyBulkItem({ index: conflict }).outcome).toBe('ok');
   });
 
   it('truncates long reasons', () => {

@@ -1,10 +1,12 @@
 /**
  * What to do with one item of a `_bulk` response.
  *
- * - `ok`: Elasticsearch holds the document. Includes 409 `version_conflict_engine_exception`:
- *   the indexer sends `index` actions (which overwrite and never conflict), but if a `create`
- *   action meets an existing document with the same deterministic id, that document is this
- *   event from an earlier delivery, so the replay is already done.
+ * - `ok`: Elasticsearch holds the document.
+ * - `duplicate`: a `create` action answered 409 `version_conflict_engine_exception`: a document
+ *   with this deterministic id already exists, i.e. this event from an earlier delivery (the
+ *   data-stream mode sends `create`, the only action data streams take). Done, like `ok`, but
+ *   counted apart. The same conflict on any other action (never sent: `index` without version
+ *   conditions overwrites) stays `ok`, as before.
  * - `retry`: the cluster could not take the document now; the same request can succeed later.
  *   429 (queue full `es_rejected_execution_exception`, `circuit_breaking_exception`, the
  *   flood-stage disk block), every 5xx (`unavailable_shards_exception`…), and two operator
@@ -18,7 +20,7 @@
  *   index exists: retrying forever would stall the pipeline), and any other 4xx.
  * An item with no status at all is retried: never drop what we cannot explain.
  */
-export type BulkItemOutcome = 'ok' | 'retry' | 'dead-letter';
+export type BulkItemOutcome = 'ok' | 'duplicate' | 'retry' | 'dead-letter';
 
 export interface BulkItemVerdict {
   readonly outcome: BulkItemOutcome;
@@ -47,13 +49,13 @@ const RETRY_TYPES_WHATEVER_STATUS = new Set([
 ]);
 
 export function classifyBulkItem(item: BulkResponseItem): BulkItemVerdict {
-  const result = Object.values(item)[0];
+  const [action, result] = Object.entries(item)[0] ?? [];
   const body = typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : {};
   const status = typeof body['status'] === 'number' ? body['status'] : 0;
   const error = describeError(body['error']);
   if (status >= 200 && status < 300 && error === undefined) return { outcome: 'ok', status };
   const verdict = { status, ...error };
-  if (status === 409 && error?.errorType === 'version_conflict_engine_exception') return { outcome: 'ok', ...verdict };
+  if (status === 409 && error?.errorType === 'version_conflict_engine_exception') return { outcome: action === 'create' ? 'duplicate' : 'ok', ...verdict };
   if (status === 0 || status === 429 || status >= 500) return { outcome: 'retry', ...verdict };
   if (error !== undefined && RETRY_TYPES_WHATEVER_STATUS.has(error.errorType)) return { outcome: 'retry', ...verdict };
   return { outcome: 'dead-letter', ...verdict };

@@ -19,6 +19,12 @@ describe('encodeBulk', () => {
     expect(body.length).toBe(bulkEntryBytes({ ...doc, source: bytes }) + bulkEntryBytes(doc));
   });
 
+  it('writes a create action for a data-stream document, and counts its longer action line', () => {
+    const created = { ...doc, index: 'logs-iocflow-default', action: 'create' } as const;
+    expect(encodeBulkAction(created)).toBe('{"create":{"_index":"logs-iocflow-default","_id":"enriched-logs-0-1"}}');
+    expect(encodeBulk([created, doc]).length).toBe(bulkEntryBytes(created) + bulkEntryBytes(doc));
+  });
+
   it('is empty for no documents', () => {
     expect(encodeBulk([]).length).toBe(0);
   });

@@ -2,9 +2,12 @@ import type { BulkDocument } from './prepare-bulk-document';
 
 const NEWLINE = 0x0a;
 
-/** The action line of one document: `index` (create or overwrite) at a deterministic id. */
+/**
+ * The action line of one document at its deterministic id: `index` (create or overwrite, daily
+ * indices) or `create` (data streams, which accept nothing else).
+ */
 export function encodeBulkAction(document: BulkDocument): string {
-  return `{"index":{"_index":${JSON.stringify(document.index)},"_id":${JSON.stringify(document.id)}}}`;
+  return `{"${document.action ?? 'index'}":{"_index":${JSON.stringify(document.index)},"_id":${JSON.stringify(document.id)}}}`;
 }
 
 /**
@@ -15,9 +18,10 @@ export function encodeBulkAction(document: BulkDocument): string {
  * `prepareBulkDocument`) is copied as it is, never decoded to a string and encoded back; the HTTP
  * client then sends the Buffer without serialising anything.
  *
- * `index` rather than `create`: with deterministic ids a replay overwrites the same document with
- * the same content, which is idempotent and needs no version-conflict handling; `create` would
- * answer 409 for every replayed document.
+ * Daily indices get `index` rather than `create`: with deterministic ids a replay overwrites the
+ * same document with the same content, which is idempotent and needs no version-conflict
+ * handling. Data streams refuse `index`; their `create` answers a replayed document with 409,
+ * which `classifyBulkItem` reads as already indexed.
  */
 export function encodeBulk(documents: readonly BulkDocument[]): Buffer {
   const actions = documents.map(encodeBulkAction);

@@ -1,5 +1,8 @@
 /**
- * The composable index template for the daily indices (`PUT _index_template/<name>`).
+ * The composable index template for the daily indices or the data stream
+ * (`PUT _index_template/<name>`). Both get the same settings and mappings; the data-stream one
+ * matches the stream's name only and carries `data_stream: {}`, which makes Elasticsearch create
+ * the stream (and its backing indices) on the first write.
  *
  * Mapped explicitly: what iocflow writes and dashboards pivot on.
  * - `@timestamp` date; `misp_src` keyword (the seed's field: a feed name, several joined by `,`,
@@ -16,27 +19,32 @@
  * `message` is `text`; `event.original` is kept in _source only. Dates in strings are still
  * detected by Elasticsearch's default date detection.
  */
-export interface IndexTemplateOptions {
-  /** A validated index prefix; the template matches `<prefix>-*`. */
-  readonly indexPrefix: string;
+export type IndexTemplateOptions = IndexTemplateTarget & {
   readonly numberOfShards?: number;
   readonly numberOfReplicas?: number;
   /** Higher wins when several templates match; ours must beat Elasticsearch's built-in `logs-*-*`. */
   readonly priority?: number;
-}
+};
+
+export type IndexTemplateTarget =
+  /** A validated index prefix; the template matches `<prefix>-*`. */
+  | { readonly indexPrefix: string; readonly dataStream?: undefined }
+  /** A validated data stream name; the template matches exactly it. */
+  | { readonly dataStream: string; readonly indexPrefix?: undefined };
 
 /** Bumped when the template body changes, so the installed version can be compared. */
 export const INDEX_TEMPLATE_VERSION = 1;
 
-export function indexTemplateName(indexPrefix: string): string {
-  return `${indexPrefix}-template`;
+/** `<prefix>-template`, or `<data stream>-template`. */
+export function indexTemplateName(indexPrefixOrDataStream: string): string {
+  return `${indexPrefixOrDataStream}-template`;
 }
 
 const keyword = { type: 'keyword', ignore_above: 1024 } as const;
 
 export function indexTemplate(options: IndexTemplateOptions): Record<string, unknown> {
   return {
-    index_patterns: [`${options.indexPrefix}-*`],
+    ...(options.dataStream === undefined ? { index_patterns: [`${options.indexPrefix}-*`] } : { index_patterns: [options.dataStream], data_stream: {} }),
     priority: options.priority ?? 200,
     version: INDEX_TEMPLATE_VERSION,
     _meta: { managed_by: 'iocflow-indexer' },

@@ -1,7 +1,8 @@
 import { prepareBulkDocument, type EnrichedRecord } from './prepare-bulk-document';
 
 const coordinates = { topic: 'enriched-logs', partition: 0, offset: '17' };
-const options = { indexPrefix: 'iocflow-logs', nowMs: Date.UTC(2026, 0, 1) };
+const options = { target: { kind: 'daily', prefix: 'iocflow-logs' } as const, nowMs: Date.UTC(2026, 0, 1) };
+const dataStream = { ...options, target: { kind: 'data-stream', name: 'logs-iocflow-default' } as const };
 const record = (value: EnrichedRecord['value'], timestamp: string | number = String(Date.UTC(2025, 5, 1))): EnrichedRecord => ({
   coordinates,
   value,
@@ -87,5 +88,42 @@ describe('prepareBulkDocument', () => {
     ['null', 'not_json_object'],
   ])('refuses %j as %s', (value, reason) => {
     expect(prepareBulkDocument(record(value), options)).toMatchObject({ kind: 'unindexable', reason });
+  });
+
+  it('sends daily documents with the default index action (no action field)', () => {
+    const prepared = prepareBulkDocument(record('{"@timestamp":"2026-03-04T05:06:07Z"}'), options);
+    expect(prepared).toEqual({ kind: 'document', document: { index: 'iocflow-logs-2026.03.04', id: 'enriched-logs-0-17', source: '{"@timestamp":"2026-03-04T05:06:07Z"}' } });
+  });
+
+  // A data stream refuses a document without @timestamp: such an event is dead-lettered as it
+  // came rather than given the Kafka record's time (which would misplace it in the time series).
+  describe('into a data stream', () => {
+    it.each<[string, EnrichedRecord['value'], 'document' | 'unindexable']>([
+      ['ISO-8601 @timestamp (bytes, fast path)', Buffer.from('{"@timestamp":"2026-03-04T05:06:07Z","a":1}'), 'document'],
+      ['ISO-8601 @timestamp (text, parse path)', '{"@timestamp":"2026-03-04T05:06:07Z","a":1}', 'document'],
+      ['epoch-millisecond @timestamp', '{"@timestamp":1772600767000}', 'document'],
+      ['no @timestamp (bytes)', Buffer.from('{"a":1}'), 'unindexable'],
+      ['no @timestamp (text)', '{"a":1}', 'unindexable'],
+      ['an unreadable @timestamp', '{"@timestamp":"yesterday"}', 'unindexable'],
+      ['a null @timestamp', '{"@timestamp":null}', 'unindexable'],
+      ['@timestamp only nested', '{"event":{"@timestamp":"2026-03-04T05:06:07Z"}}', 'unindexable'],
+    ])('%s → %s', (_, value, kind) => {
+      const prepared = prepareBulkDocument(record(value), dataStream);
+      expect(prepared.kind).toBe(kind);
+      if (prepared.kind === 'document') {
+        expect(prepared.document).toMatchObject({ index: 'logs-iocflow-default', id: 'enriched-logs-0-17', action: 'create' });
+      } else {
+        expect(prepared).toMatchObject({ reason: 'missing_timestamp', detail: expect.stringContaining('@timestamp') });
+      }
+    });
+
+    it('keeps the deterministic id (configured id field included), so a replay is a 409', () => {
+      const prepared = prepareBulkDocument(record('{"@timestamp":"2026-03-04T05:06:07Z","event":{"id":"e-1"}}'), { ...dataStream, idField: 'event.id' });
+      expect(prepared).toMatchObject({ document: { id: 'e-1', action: 'create' } });
+    });
+
+    it('still refuses what is not a JSON object for that reason first', () => {
+      expect(prepareBulkDocument(record('[1]'), dataStream)).toMatchObject({ kind: 'unindexable', reason: 'not_json_object' });
+    });
   });
 });

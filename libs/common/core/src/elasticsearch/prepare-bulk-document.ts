@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { documentId, type RecordCoordinates } from './document-id';
-import { indexNameFor } from './index-name';
+import { bulkActionFor, targetIndexFor, type BulkAction, type IndexTarget } from './index-target';
 import { scanJsonObject } from './scan-json-object';
 
 /** One event ready for a bulk request. */
@@ -12,10 +12,12 @@ export interface BulkDocument {
    * UTF-8 bytes when they could be forwarded as they are, otherwise re-serialised text.
    */
   readonly source: Buffer | string;
+  /** The `_bulk` action; absent = `index` (daily indices). Data streams take `create` only. */
+  readonly action?: BulkAction;
 }
 
 /** Why a record can never be indexed; such records go to the dead-letter topic at once. */
-export type UnindexableReason = 'empty_value' | 'not_json' | 'not_json_object';
+export type UnindexableReason = 'empty_value' | 'not_json' | 'not_json_object' | 'missing_timestamp';
 
 export type PreparedRecord =
   | { readonly kind: 'document'; readonly document: BulkDocument }
@@ -36,8 +38,8 @@ export interface EnrichedRecord {
 }
 
 export interface PrepareOptions {
-  /** A prefix that passed `validateIndexPrefix`. */
-  readonly indexPrefix: string;
+  /** Daily indices of a validated prefix, or a validated data stream. */
+  readonly target: IndexTarget;
   /** Dotted path of an event id field; absent = topic-partition-offset ids. */
   readonly idField?: string;
   /** The index-date fallback of last resort; passed in, the core reads no clock. */
@@ -45,8 +47,10 @@ export interface PrepareOptions {
 }
 
 /**
- * Turns one enriched-logs record into a bulk document: daily index from `@timestamp`,
- * deterministic id, and the record's own bytes as the source.
+ * Turns one enriched-logs record into a bulk document: its index (the daily index of its
+ * `@timestamp`, or the data stream), deterministic id, and the record's own bytes as the source.
+ * A data stream refuses documents without `@timestamp`, so there an event without a readable one
+ * is unindexable (`missing_timestamp`): the event is dead-lettered as it came, not given a time.
  *
  * Fast path (no id field configured, the usual case): the bytes are checked to be valid UTF-8 and
  * scanned (`scanJsonObject`) to be one JSON object on one line, `@timestamp` is read on the way,
@@ -61,16 +65,7 @@ export function prepareBulkDocument(record: EnrichedRecord, options: PrepareOpti
   const value = record.value;
   if (Buffer.isBuffer(value) && (options.idField === undefined || options.idField.length === 0) && isUtf8(value)) {
     const scanned = scanJsonObject(value);
-    if (scanned !== undefined) {
-      return {
-        kind: 'document',
-        document: {
-          index: indexNameFor(options.indexPrefix, scanned.timestamp, record.timestamp, options.nowMs),
-          id: documentId(record.origin ?? record.coordinates),
-          source: value,
-        },
-      };
-    }
+    if (scanned !== undefined) return toDocument(options, scanned.timestamp, record, documentId(record.origin ?? record.coordinates), value);
   }
   return parseAndPrepare(record, options);
 }
@@ -88,12 +83,15 @@ function parseAndPrepare(record: EnrichedRecord, options: PrepareOptions): Prepa
     return { kind: 'unindexable', reason: 'not_json_object', detail: `record value is a JSON ${Array.isArray(event) ? 'array' : typeof event}` };
   }
   const source = /[\r\n]/.test(text) ? JSON.stringify(event) : text;
-  return {
-    kind: 'document',
-    document: {
-      index: indexNameFor(options.indexPrefix, (event as Record<string, unknown>)['@timestamp'], record.timestamp, options.nowMs),
-      id: documentId(record.origin ?? record.coordinates, event, options.idField),
-      source,
-    },
-  };
+  const id = documentId(record.origin ?? record.coordinates, event, options.idField);
+  return toDocument(options, (event as Record<string, unknown>)['@timestamp'], record, id, source);
+}
+
+function toDocument(options: PrepareOptions, eventTimestamp: unknown, record: EnrichedRecord, id: string, source: Buffer | string): PreparedRecord {
+  const index = targetIndexFor(options.target, eventTimestamp, record.timestamp, options.nowMs);
+  if (index === undefined) {
+    return { kind: 'unindexable', reason: 'missing_timestamp', detail: 'a data stream needs @timestamp (ISO-8601 or epoch milliseconds); the event has none that can be read' };
+  }
+  const action = bulkActionFor(options.target);
+  return { kind: 'document', document: action === 'index' ? { index, id, source } : { index, id, source, action } };
 }

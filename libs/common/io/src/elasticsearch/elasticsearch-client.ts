@@ -18,6 +18,17 @@ export const BULK_RESPONSE_FILTER = 'took,errors,items.*.status,items.*.error';
 
 export type ClusterHealthStatus = 'green' | 'yellow' | 'red';
 
+/** What the cluster says about one data stream name (`dataStream`). */
+export type DataStreamState =
+  /** The data stream exists. */
+  | { readonly state: 'exists' }
+  /** No data stream and no index of that name: the first write creates it through the template. */
+  | { readonly state: 'absent' }
+  /** A plain index or alias holds the name: writes would go there, not to a data stream. */
+  | { readonly state: 'name-taken' }
+  /** The cluster serves no data-stream API (the data-streams module is missing). */
+  | { readonly state: 'unsupported'; readonly detail: string };
+
 /**
  * The one owner of the Elasticsearch connection.
  *
@@ -79,6 +90,31 @@ export class ElasticsearchClient {
     );
     // an absent `errors` is read as "look at every item", never as "all succeeded"
     return { tookMs: response.took ?? 0, errors: response.errors !== false, items: response.items ?? [] };
+  }
+
+  /**
+   * Asks `GET /_data_stream/<name>`: 200 means the stream exists; 404 that it does not (then
+   * `HEAD /<name>` tells a free name from one a plain index or alias holds). A cluster without the
+   * data-streams module (the integ-test zip, for one) has no such endpoint and answers 405
+   * "Incorrect HTTP method" or 400 "no handler found": `unsupported`, with that answer. Any other
+   * failure throws an IoError like every call here.
+   */
+  async dataStream(name: string): Promise<DataStreamState> {
+    const path = `/_data_stream/${encodeURIComponent(name)}`;
+    try {
+      await this.client.transport.request({ method: 'GET', path });
+      return { state: 'exists' };
+    } catch (error) {
+      if (!(error instanceof errors.ResponseError)) throw toIoError(`GET ${path}`, error);
+      const status = error.statusCode ?? 0;
+      const body = typeof error.body === 'string' ? error.body : JSON.stringify(error.body ?? '');
+      if (status === 405 || (status === 400 && /no handler found/i.test(body))) {
+        return { state: 'unsupported', detail: `GET ${path} answered HTTP ${status}: ${body.slice(0, 300)}` };
+      }
+      if (status !== 404) throw toIoError(`GET ${path}`, error);
+    }
+    const taken = await this.call(`HEAD /${name}`, () => this.client.indices.exists({ index: name, allow_no_indices: false }));
+    return taken ? { state: 'name-taken' } : { state: 'absent' };
   }
 
   /** Documents in the indices matching `index` (a name or pattern); 0 when none match. */

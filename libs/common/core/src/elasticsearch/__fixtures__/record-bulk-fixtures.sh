@@ -26,6 +26,13 @@ reset conflict; es -X PUT "$ES/iocflow-fixture-conflict" -d '{"settings":{"numbe
 bulk version-conflict $'{"index":{"_index":"iocflow-fixture-conflict","_id":"a"}}\n{"x":1}\n{"create":{"_index":"iocflow-fixture-conflict","_id":"a"}}\n{"x":1}\n'
 reset conflict
 
+# create, then the same ids created again: 201, then 409 for each (a replay in data-stream mode,
+# which sends `create`; recorded on a plain index: the item shape is the same, and the local
+# integ-test zip cannot delete a data stream once created)
+reset create; es -X PUT "$ES/iocflow-fixture-create" -d '{"settings":{"number_of_replicas":0}}' >/dev/null
+body=$'{"create":{"_index":"iocflow-fixture-create","_id":"t-0-1"}}\n{"@timestamp":"2026-01-01T00:00:00Z"}\n{"create":{"_index":"iocflow-fixture-create","_id":"t-0-2"}}\n{"@timestamp":"2026-01-01T00:00:01Z"}\n'
+bulk create-created "$body"; bulk create-replayed "$body"; reset create
+
 # a value that does not fit the mapping, an unparsable source, too many fields, a strict mapping
 reset mapping; es -X PUT "$ES/iocflow-fixture-mapping" -d '{"settings":{"number_of_replicas":0,"mapping.total_fields.limit":3},"mappings":{"properties":{"n":{"type":"long"},"@timestamp":{"type":"date"}}}}' >/dev/null
 bulk mapping-conflict $'{"index":{"_index":"iocflow-fixture-mapping","_id":"1"}}\n{"n":"not a number"}\n{"index":{"_index":"iocflow-fixture-mapping","_id":"2"}}\n{"n":7}\n'
