@@ -100,9 +100,9 @@ interface DeadLetter {
  *  4. bulk      One `_bulk` request per chunk (`indexChunk`).
  *  5. classify  Every item is ok, duplicate, retry or dead-letter (`classifyBulkItem`); duplicate
  *               is a `create` that found its `_id` already there (a replay into a data stream):
- *               done, counted apart. A request that failed
- *               as a whole is retried when retriable (connection loss, timeout, 429, 5xx), and
- *               bisected down to the single refused document otherwise.
+ *               done, counted apart. A request that failed as a whole is retried when
+ *               retriable (connection loss, timeout, 429, 5xx), and bisected down to the single
+ *               refused document otherwise.
  *  6. retry     Retriable items are sent again, with exponential backoff, in the same chunk slot,
  *               for as long as it takes. The handler keeps waiting meanwhile, so consumption
  *               pauses and memory stays bounded: after-handler, the partition is not fetched
