@@ -9,6 +9,11 @@
  *                 record (informative: what those cost in the client)
  *   memcached     the enricher pipeline, memcached mode (one multi-get per batch, 2 s cache)
  *   table         the enricher pipeline, table mode (in-memory index of all indicators)
+ *   … on-acknowledge
+ *                 the same three with the consumer's on-acknowledge commit mode (the next
+ *                 fetch and batch overlap the last one's produce; the enricher's
+ *                 ENRICHER_COMMIT_MODE): the passthrough's own ceiling in that mode, and the
+ *                 enricher in it
  *   per-event get the seed's way: parse, one memcached `get` of destination.domain per event,
  *                 awaited one after the other (Logstash's filter in one worker: at most
  *                 BENCH_BASELINE_WORKERS gets in flight in the process, default 1, whatever the
@@ -30,7 +35,7 @@
 /* eslint-disable no-console -- a benchmark reports on stdout */
 
 import { formatSyncSentinel, lookupKey, originHeaders, SYNC_SENTINEL_KEY } from '@iocflow/core';
-import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaBatchHandler, type KafkaProducedRecord } from '@iocflow/io';
+import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaBatchHandler, type KafkaCommitMode, type KafkaProducedRecord } from '@iocflow/io';
 import { freePort, pollUntil, uniqueName } from '@iocflow/testing';
 import { Registry } from 'prom-client';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from '../src/lookup/indicator-lookup';
@@ -81,6 +86,8 @@ interface Variant {
   readonly name: string;
   readonly events: number;
   readonly makeHandler: (out: KafkaProducer) => KafkaBatchHandler;
+  /** The consumer's commit mode (default after-handler: the next fetch waits for the last one's acks). */
+  readonly commitMode?: KafkaCommitMode;
   /** Printed after each phase (held lookups, lookup time). */
   readonly report?: () => Promise<void>;
 }
@@ -228,13 +235,17 @@ async function main(): Promise<void> {
     },
   ];
 
+  const ON_ACK = ['passthrough', 'enricher, memcached mode', 'enricher, table mode'];
+  for (const variant of allVariants.filter((v) => ON_ACK.includes(v.name))) {
+    allVariants.push({ ...variant, name: `${variant.name}, on-acknowledge`, commitMode: 'on-acknowledge' });
+  }
   const variants = allVariants.filter((variant) => ONLY === undefined || variant.name.includes(ONLY));
   const results: PhaseResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     console.log(`round ${round + 1} of ${ROUNDS}`);
     for (let v = 0; v < variants.length; v++) {
       const variant = variants[(v + round) % variants.length] as Variant;
-      results.push(await phase(variant.name, raw, variant.events, variant.makeHandler));
+      results.push(await phase(variant, raw));
       await variant.report?.();
     }
   }
@@ -261,6 +272,11 @@ async function main(): Promise<void> {
   console.log(`table mode / passthrough: ${ratio('enricher, table mode', 'passthrough')}`);
   console.log(`memcached mode / passthrough + origin headers: ${ratio('enricher, memcached mode', 'passthrough + origin headers')}`);
   console.log(`table mode / passthrough + origin headers: ${ratio('enricher, table mode', 'passthrough + origin headers')}`);
+  console.log(`memcached mode, on-acknowledge / passthrough: ${ratio('enricher, memcached mode, on-acknowledge', 'passthrough')}`);
+  console.log(`table mode, on-acknowledge / passthrough: ${ratio('enricher, table mode, on-acknowledge', 'passthrough')}`);
+  console.log(`memcached mode, on-acknowledge / passthrough, on-acknowledge: ${ratio('enricher, memcached mode, on-acknowledge', 'passthrough, on-acknowledge')}`);
+  console.log(`table mode, on-acknowledge / passthrough, on-acknowledge: ${ratio('enricher, table mode, on-acknowledge', 'passthrough, on-acknowledge')}`);
+  console.log(`memcached mode, on-acknowledge / per-event get: ${ratio('enricher, memcached mode, on-acknowledge', 'per-event memcached get (seed baseline)')}`);
   console.log(`memcached mode / per-event get: ${ratio('enricher, memcached mode', 'per-event memcached get (seed baseline)')}`);
   console.log(`table mode / per-event get: ${ratio('enricher, table mode', 'per-event memcached get (seed baseline)')}`);
   console.log(`table: ${INDICATORS} indicators built in ${tableSeconds.toFixed(1)} s, +${tableHeapMb.toFixed(0)} MB heap`);
@@ -297,7 +313,8 @@ const baselineWorkers = new WorkerLimit(BASELINE_WORKERS);
 const quietLog = { storeUnavailable: () => undefined, deadLettered: () => undefined };
 
 /** Consume `count` records of `topic` from the start in a fresh group; time from the first batch to the last ack. */
-async function phase(name: string, topic: string, count: number, makeHandler: (out: KafkaProducer) => KafkaBatchHandler): Promise<PhaseResult> {
+async function phase(variant: Variant, topic: string): Promise<PhaseResult> {
+  const { name, events: count, makeHandler } = variant;
   gc();
   const out = new KafkaProducer(connection);
   await out.connect();
@@ -307,7 +324,7 @@ async function phase(name: string, topic: string, count: number, makeHandler: (o
   let lastAt = 0;
   let cpuAtFirst: NodeJS.CpuUsage | undefined;
   let cpu: NodeJS.CpuUsage | undefined;
-  const consumer = new KafkaBatchConsumer({ ...connection, groupId: uniqueName('bench-enr'), topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS });
+  const consumer = new KafkaBatchConsumer({ ...connection, groupId: uniqueName('bench-enr'), topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS, commitMode: variant.commitMode ?? 'after-handler' });
   await consumer.run(async (batch) => {
     if (seen >= count) return;
     if (firstAt === 0) {

@@ -35,6 +35,15 @@ export const enricherEnvironment = z.object({
   ENRICHER_HOLD_MAX: duration('25s'),
   ENRICHER_PARTITIONS_CONCURRENTLY: integer(4, 1, 1024),
   ENRICHER_MAX_BYTES_PER_PARTITION: integer(1_048_576, 1024, 64 * 1_048_576),
+  /**
+   * When the Kafka consumer commits (KafkaBatchConsumer commitMode): `after-handler` fetches again
+   * only once the last fetch's output was acknowledged; `on-acknowledge` fetches and enriches the
+   * next batches while earlier ones are being produced (sends stay in input order per partition),
+   * committing in offset order as they are acknowledged.
+   */
+  ENRICHER_COMMIT_MODE: z.enum(['after-handler', 'on-acknowledge']).default('after-handler'),
+  /** on-acknowledge: unacknowledged Kafka batches per consumer before fetching waits. */
+  ENRICHER_MAX_IN_FLIGHT_BATCHES: integer(8, 1, 1024),
   /** Table mode: re-read the whole indicator topic into a fresh table this often (0 = never); a safety net if the follower stalls. */
   ENRICHER_TABLE_RELOAD: duration('1h'),
   /** Memcached mode: how often readiness re-reads the sync sentinel between batches. */

@@ -98,6 +98,8 @@ export class EnricherRuntime {
       fromBeginning: true,
       partitionsConsumedConcurrently: config.ENRICHER_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: config.ENRICHER_MAX_BYTES_PER_PARTITION,
+      commitMode: config.ENRICHER_COMMIT_MODE,
+      maxInFlightBatches: config.ENRICHER_MAX_IN_FLIGHT_BATCHES,
       listeners: {
         onPartitionsAssigned: (partitions) => this.log.info('partitions assigned', { partitions }),
         onPartitionsRevoked: (partitions) => this.log.info('partitions revoked', { partitions }),

@@ -9,6 +9,7 @@ import type { Rejection } from './dead-letter-reason';
 import { extractObservables, type CompiledRule, type Observation } from './extract-observables';
 import { holdDelay } from './hold-delay';
 import { parseEvent, type ParsedEvent } from './parse-event';
+import { PartitionSendOrder, type SendTurn } from './partition-send-order';
 
 export interface EnricherPipelineOptions {
   readonly enrichedTopic: string;
@@ -62,14 +63,18 @@ interface PreparedEvent {
  *            when the store cannot answer: hold (retry with backoff, nothing produced, nothing
  *            committed) or, in pass-unknown mode, mark the batch `unknown`
  *   apply    misp_src + threat.enrichments on the original text
- *   produce  enriched records (same key and headers) and dead letters in one acknowledged send
+ *   produce  enriched records (same key and headers) and dead letters in one acknowledged send,
+ *            after the partition's earlier batches were sent (PartitionSendOrder)
  *
  * `handleBatch` resolves only after the produce was acknowledged; the consumer commits after
- * that, so a crash anywhere replays the batch (at least once) and never loses it.
+ * that, so a crash anywhere replays the batch (at least once) and never loses it. Batches of one
+ * partition may overlap (the consumer's on-acknowledge mode): their work runs side by side, their
+ * sends keep the input order.
  */
 export class EnricherPipeline {
   private readonly stopping = new AbortController();
   private readonly enrichmentOptions: EnrichmentOptions;
+  private readonly sendOrder = new PartitionSendOrder();
 
   constructor(
     private readonly options: EnricherPipelineOptions,
@@ -87,7 +92,19 @@ export class EnricherPipeline {
     this.stopping.abort();
   }
 
-  async handleBatch(batch: KafkaConsumedBatch): Promise<void> {
+  handleBatch(batch: KafkaConsumedBatch): Promise<void> {
+    // The turn is taken before anything is awaited: arrival order is the send order.
+    const turn = this.sendOrder.turn(batch.topic, batch.partition);
+    return this.enrich(batch, turn).then(
+      () => turn.sent(),
+      (error: unknown) => {
+        turn.failed(error);
+        throw error;
+      },
+    );
+  }
+
+  private async enrich(batch: KafkaConsumedBatch, turn: SendTurn): Promise<void> {
     const started = performance.now();
     const records: KafkaProducedRecord[] = [];
     const rejected: Rejection[] = [];
@@ -144,6 +161,7 @@ export class EnricherPipeline {
     }
 
     // produce (resolves after the brokers acknowledged every record)
+    await turn.earlierSent();
     for (const chunk of sendChunks(records, MAX_SEND_BYTES)) await this.producer.send(chunk);
 
     // Counted only once acknowledged, so that in = out + dead-lettered holds across retries.

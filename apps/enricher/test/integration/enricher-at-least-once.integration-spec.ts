@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { MemcachedClient } from '@iocflow/io';
+import { readOrigin } from '@iocflow/core';
+import { MemcachedClient, type KafkaCommitMode } from '@iocflow/io';
 import { MemcachedProcess, pollUntil, requireService } from '@iocflow/testing';
 import { createTopics, deleteTopics, kafkaBrokers, produce, record, runNames, seedMemcached, TopicCollector } from './enricher-harness';
 
@@ -12,7 +13,7 @@ const EVENTS = 30_000;
 const isHit = (i: number): boolean => i % 20 === 0;
 const domainOf = (i: number): string => (isHit(i) ? `host${i}.bad-alo.example` : `host${i}.fine-alo.example`);
 
-describe('enricher, at least once across SIGTERM and SIGKILL of the real process (real Kafka, real memcached)', () => {
+describe.each<KafkaCommitMode>(['after-handler', 'on-acknowledge'])('enricher (ENRICHER_COMMIT_MODE=%s), at least once across SIGTERM and SIGKILL of the real process (real Kafka, real memcached)', (commitMode) => {
   const names = runNames('enr-alo');
   let memcached: MemcachedProcess;
   let client: MemcachedClient;
@@ -33,6 +34,7 @@ describe('enricher, at least once across SIGTERM and SIGKILL of the real process
         ENRICHER_GROUP_ID: names.group,
         // Small fetches: many batches, so that a signal lands mid-run.
         ENRICHER_MAX_BYTES_PER_PARTITION: '16384',
+        ENRICHER_COMMIT_MODE: commitMode,
         LOG_LEVEL: 'info',
         HTTP_PORT: '0',
         HTTP_HOST: '127.0.0.1',
@@ -84,6 +86,8 @@ describe('enricher, at least once across SIGTERM and SIGKILL of the real process
     const afterTerm = outputIds().length;
     expect(afterTerm).toBeLessThan(EVENTS);
     expect(new Set(outputIds()).size).toBe(afterTerm);
+    // Without a failure, each partition's output is in input order, however much batches overlapped.
+    expect(outOfOrder(collector.of(names.enriched).slice(0, afterTerm))).toEqual([]);
 
     // Phase 2: crash mid-run.
     const second = startChild();
@@ -106,6 +110,28 @@ describe('enricher, at least once across SIGTERM and SIGKILL of the real process
     const wrong = [...answers].filter(([id, src]) => src !== (isHit(Number(id.slice(3))) ? 'Feed-Alo' : 'none'));
     expect(wrong).toEqual([]);
     expect(answers.size).toBe(EVENTS);
-    console.log(`at-least-once: ${EVENTS} events, ${collector.of(names.enriched).length} records out, ${collector.of(names.enriched).length - EVENTS} duplicates (from the SIGKILL)`);
+    console.log(`at-least-once (${commitMode}): ${EVENTS} events, ${collector.of(names.enriched).length} records out, ${collector.of(names.enriched).length - EVENTS} duplicates (from the SIGKILL)`);
   });
 });
+
+/**
+ * Records whose source offset is not above the previous record's from the same source partition in
+ * the same output partition (the origin header says `topic/partition/offset`).
+ */
+function outOfOrder(messages: readonly { partition: number; headers: Readonly<Record<string, Buffer>> }[]): string[] {
+  const last = new Map<string, bigint>();
+  const wrong: string[] = [];
+  for (const message of messages) {
+    const origin = readOrigin(message.headers);
+    if (origin === undefined) {
+      wrong.push(`output partition ${message.partition}: a record without origin header`);
+      continue;
+    }
+    const lane = `source ${origin.partition} → output ${message.partition}`;
+    const offset = BigInt(origin.offset);
+    const previous = last.get(lane);
+    if (previous !== undefined && offset <= previous) wrong.push(`${lane}: offset ${offset} after ${previous}`);
+    last.set(lane, offset);
+  }
+  return wrong;
+}
