@@ -17,7 +17,9 @@ RUN npx nx run-many -t build --projects=misp-sync,enricher,indexer --parallel=1
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && npm cache clean --force
+COPY scripts/patch-kafkajs.cjs scripts/
+# --ignore-scripts skips the root postinstall too: apply our one dependency patch explicitly.
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && node scripts/patch-kafkajs.cjs && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime
 # tini 0.19.0-1 is bookworm's only tini; npm and corepack are removed from the final image: the

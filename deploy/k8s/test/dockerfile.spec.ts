@@ -32,6 +32,10 @@ describe('Dockerfile', () => {
     expect(runtimeStage).not.toMatch(/COPY --from=build \/src\/node_modules/);
   });
 
+  it('applies the kafkajs encoder patch to the dependencies the image ships (its installs skip the postinstall)', () => {
+    expect(dockerfile).toMatch(/npm ci --omit=dev[^\n]*--ignore-scripts && node scripts\/patch-kafkajs\.cjs/);
+  });
+
   it('runs the final stage as a numeric non-root user, under tini, with a liveness health check', () => {
     const user = /^USER (\d+)(?::(\d+))?$/m.exec(runtimeStage);
     expect(user).not.toBeNull();
