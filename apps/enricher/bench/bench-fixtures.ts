@@ -31,7 +31,10 @@ export function startBenchMemcached(port: number): ChildProcess {
   const libDir = path.resolve(path.dirname(binary), '..', 'lib', 'x86_64-linux-gnu');
   const args = ['-l', '127.0.0.1', '-p', String(port), '-U', '0', '-m', '1024', '-t', '2'];
   if (process.getuid?.() === 0) args.push('-u', 'nobody');
-  return spawn(binary, args, { stdio: 'ignore', env: { ...process.env, LD_LIBRARY_PATH: [libDir, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':') } });
+  const child = spawn(binary, args, { stdio: 'ignore', env: { ...process.env, LD_LIBRARY_PATH: [libDir, process.env['LD_LIBRARY_PATH']].filter(Boolean).join(':') } });
+  // Never outlive the bench, also when it fails half-way.
+  process.once('exit', () => child.kill('SIGKILL'));
+  return child;
 }
 
 /** Collects garbage between phases when node runs with --expose-gc (npm run bench does). */

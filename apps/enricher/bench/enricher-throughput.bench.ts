@@ -35,8 +35,19 @@
 /* eslint-disable no-console -- a benchmark reports on stdout */
 
 import { formatSyncSentinel, lookupKey, originHeaders, SYNC_SENTINEL_KEY } from '@iocflow/core';
-import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaBatchHandler, type KafkaCommitMode, type KafkaProducedRecord } from '@iocflow/io';
-import { freePort, pollUntil, uniqueName } from '@iocflow/testing';
+import {
+  createKafkaBatchConsumer,
+  createKafkaProducer,
+  KafkaAdmin,
+  KafkaProducer,
+  MemcachedClient,
+  parseKafkaClientKind,
+  type KafkaBatchHandler,
+  type KafkaCommitMode,
+  type KafkaProducedRecord,
+  type KafkaProducerPort,
+} from '@iocflow/io';
+import { freePort, pollUntil, TcpForwarder, uniqueName } from '@iocflow/testing';
 import { Registry } from 'prom-client';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from '../src/lookup/indicator-lookup';
 import { IndicatorTable } from '../src/lookup/indicator-table';
@@ -60,6 +71,14 @@ const BASELINE_WORKERS = Number(process.env['BENCH_BASELINE_WORKERS'] ?? 1);
 /** Only the variants whose name contains this (e.g. `table` under `node --cpu-prof`). */
 const ONLY = process.env['BENCH_ONLY'];
 const connection = { brokers, clientId: 'bench-enricher', logLevel: 'nothing' as const };
+/** The client every variant's consumer and producer use: kafkajs (default) or confluent (NODE_PATH to a built @confluentinc/kafka-javascript). */
+const KAFKA_CLIENT = parseKafkaClientKind(process.env['BENCH_KAFKA_CLIENT']);
+/**
+ * Delay (ms) added to every request towards memcached by a forwarder in front of it, for the
+ * memcached-mode enricher and the per-event baseline alike (0 = loopback, the default). Node's
+ * timers make 1 ms the smallest step: a cross-zone round trip rather than a same-rack one.
+ */
+const MEMCACHED_DELAY_MS = Number(process.env['BENCH_MEMCACHED_DELAY_MS'] ?? 0);
 
 
 /** A table-mode store around a prebuilt table (the Kafka load itself is measured separately). */
@@ -85,7 +104,7 @@ interface PhaseResult {
 interface Variant {
   readonly name: string;
   readonly events: number;
-  readonly makeHandler: (out: KafkaProducer) => KafkaBatchHandler;
+  readonly makeHandler: (out: KafkaProducerPort) => KafkaBatchHandler;
   /** The consumer's commit mode (default after-handler: the next fetch waits for the last one's acks). */
   readonly commitMode?: KafkaCommitMode;
   /** Printed after each phase (held lookups, lookup time). */
@@ -107,6 +126,10 @@ async function main(): Promise<void> {
   }
   await client.set(SYNC_SENTINEL_KEY, formatSyncSentinel({ lastSuccessAt: new Date().toISOString(), indicatorCount: INDICATORS }));
   console.log(`  memcached load: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  // What the lookups use: memcached itself, or the same through a slow link.
+  const forwarder = MEMCACHED_DELAY_MS > 0 ? await TcpForwarder.start('127.0.0.1', port, { delayMs: MEMCACHED_DELAY_MS }) : undefined;
+  const lookupClient = forwarder === undefined ? client : new MemcachedClient({ servers: forwarder.hostPort, requestTimeoutMs: 10_000 });
+  console.log(`Kafka client: ${KAFKA_CLIENT}; memcached ${forwarder === undefined ? 'on loopback' : `behind a forwarder adding ${MEMCACHED_DELAY_MS} ms per request`}`);
 
   const raw = uniqueName('bench-enr-raw');
   const outputs = { pass: `${raw}-pass`, mc: `${raw}-mc`, table: `${raw}-table`, get: `${raw}-get`, dlq: `${raw}-dlq` };
@@ -201,7 +224,7 @@ async function main(): Promise<void> {
       events: EVENTS,
       // A fresh lookup (empty cache) per phase, so that rounds do not warm each other.
       makeHandler: (out) => {
-        const pipeline = new EnricherPipeline(pipelineOptions(outputs.mc), new MemcachedIndicatorLookup(client, mcLookupOptions), out, metrics(), quietLog);
+        const pipeline = new EnricherPipeline(pipelineOptions(outputs.mc), new MemcachedIndicatorLookup(lookupClient, mcLookupOptions), out, metrics(), quietLog);
         return (batch) => pipeline.handleBatch(batch);
       },
       report,
@@ -226,7 +249,7 @@ async function main(): Promise<void> {
           if (!parsed.ok) continue;
           const destination = parsed.parsed.event['destination'] as { domain?: string } | undefined;
           const domain = destination?.domain;
-          const feed = domain === undefined ? undefined : await baselineWorkers.run(() => client.get(lookupKey('domain', domain)));
+          const feed = domain === undefined ? undefined : await baselineWorkers.run(() => lookupClient.get(lookupKey('domain', domain)));
           const value = `${parsed.parsed.text.slice(0, parsed.parsed.text.lastIndexOf('}'))},"misp_src":${JSON.stringify(feed ?? 'none')}}`;
           records.push({ topic: outputs.get, key: message.key, value, headers: message.headers });
         }
@@ -236,7 +259,8 @@ async function main(): Promise<void> {
   ];
 
   const ON_ACK = ['passthrough', 'enricher, memcached mode', 'enricher, table mode'];
-  for (const variant of allVariants.filter((v) => ON_ACK.includes(v.name))) {
+  // The confluent owner has no on-acknowledge mode.
+  for (const variant of allVariants.filter((v) => KAFKA_CLIENT === 'kafkajs' && ON_ACK.includes(v.name))) {
     allVariants.push({ ...variant, name: `${variant.name}, on-acknowledge`, commitMode: 'on-acknowledge' });
   }
   const variants = allVariants.filter((variant) => ONLY === undefined || variant.name.includes(ONLY));
@@ -284,6 +308,8 @@ async function main(): Promise<void> {
   await producer.disconnect();
   await admin.deleteTopics([raw, ...Object.values(outputs)]).catch(() => undefined);
   await admin.disconnect();
+  if (lookupClient !== client) await lookupClient.close();
+  await forwarder?.cut();
   await client.close();
   memcached.kill('SIGKILL');
 }
@@ -316,7 +342,7 @@ const quietLog = { storeUnavailable: () => undefined, deadLettered: () => undefi
 async function phase(variant: Variant, topic: string): Promise<PhaseResult> {
   const { name, events: count, makeHandler } = variant;
   gc();
-  const out = new KafkaProducer(connection);
+  const out = createKafkaProducer(KAFKA_CLIENT, connection);
   await out.connect();
   const handler = makeHandler(out);
   let seen = 0;
@@ -324,7 +350,7 @@ async function phase(variant: Variant, topic: string): Promise<PhaseResult> {
   let lastAt = 0;
   let cpuAtFirst: NodeJS.CpuUsage | undefined;
   let cpu: NodeJS.CpuUsage | undefined;
-  const consumer = new KafkaBatchConsumer({ ...connection, groupId: uniqueName('bench-enr'), topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS, commitMode: variant.commitMode ?? 'after-handler' });
+  const consumer = createKafkaBatchConsumer(KAFKA_CLIENT, { ...connection, groupId: uniqueName('bench-enr'), topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS, commitMode: variant.commitMode ?? 'after-handler' });
   await consumer.run(async (batch) => {
     if (seen >= count) return;
     if (firstAt === 0) {
@@ -352,5 +378,6 @@ async function phase(variant: Variant, topic: string): Promise<PhaseResult> {
 
 main().catch((error: unknown) => {
   console.error(error);
-  process.exitCode = 1;
+  // Kafka clients and the forwarder would keep a failed run alive: end it (memcached goes with it).
+  process.exit(1);
 });
