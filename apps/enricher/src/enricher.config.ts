@@ -41,7 +41,7 @@ export const enricherEnvironment = z.object({
    * next batches while earlier ones are being produced (sends stay in input order per partition),
    * committing in offset order as they are acknowledged.
    */
-  ENRICHER_COMMIT_MODE: z.enum(['after-handler', 'on-acknowledge']).default('on-acknowledge'),
+  ENRICHER_COMMIT_MODE: z.enum(['after-handler', 'on-acknowledge']).default('after-handler'),
   /** on-acknowledge: unacknowledged Kafka batches per consumer before fetching waits. */
   ENRICHER_MAX_IN_FLIGHT_BATCHES: integer(8, 1, 1024),
   /** Table mode: re-read the whole indicator topic into a fresh table this often (0 = never); a safety net if the follower stalls. */
