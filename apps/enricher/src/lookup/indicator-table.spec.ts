@@ -57,6 +57,27 @@ describe('IndicatorTable', () => {
     expect(table.size).toBe(0);
   });
 
+  it('gives back canonical attribute uuids exactly (kept packed) and frees them with their indicator', () => {
+    const withUuid = (value: string, attributeUuid: string): IndicatorRecord => {
+      const base = record('domain', value, ['Feed-A']);
+      return { ...base, attributes: [{ ...(base.attributes[1] as IndicatorRecord['attributes'][number]), attributeUuid }] };
+    };
+    const first = withUuid('one.example', '5ecea68b-9bc0-493b-9c23-7555c0a80102');
+    const upper = withUuid('two.example', '5ECEA68B-9BC0-493B-9C23-7555C0A80102');
+    const table = tableOf(first, upper);
+    expect(table.lookup({ kind: 'domain', value: 'one.example', parents: false })?.source?.attributeUuid).toBe('5ecea68b-9bc0-493b-9c23-7555c0a80102');
+    expect(table.lookup({ kind: 'domain', value: 'two.example', parents: false })?.source?.attributeUuid).toBe('5ECEA68B-9BC0-493B-9C23-7555C0A80102');
+    // replaced, then removed and another indicator added: each lookup still gets its own uuid
+    table.apply(first.key, withUuid('one.example', '00000000-0000-4000-8000-000000000001'));
+    expect(table.lookup({ kind: 'domain', value: 'one.example', parents: false })?.source?.attributeUuid).toBe('00000000-0000-4000-8000-000000000001');
+    table.apply(first.key, null);
+    const third = withUuid('three.example', 'ffffffff-0000-4000-8000-00000000000f');
+    table.apply(third.key, third);
+    expect(table.lookup({ kind: 'domain', value: 'one.example', parents: false })).toBeUndefined();
+    expect(table.lookup({ kind: 'domain', value: 'three.example', parents: false })?.source?.attributeUuid).toBe('ffffffff-0000-4000-8000-00000000000f');
+    expect(table.lookup({ kind: 'domain', value: 'two.example', parents: false })?.source?.attributeUuid).toBe('5ECEA68B-9BC0-493B-9C23-7555C0A80102');
+  });
+
   it('keeps the most recent attribute as the event reference', () => {
     const table = tableOf(record('sha256', 'ab'.repeat(32), ['F'], 'Ransomware'));
     expect(table.lookup({ kind: 'sha256', value: 'ab'.repeat(32), parents: false })?.source).toEqual({ eventUuid: 'e-new', eventInfo: 'Ransomware', attributeUuid: 'new' });

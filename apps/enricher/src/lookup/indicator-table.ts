@@ -1,6 +1,7 @@
 import { CidrTable, DEFAULT_FEED_FALLBACK, isObservableKind, isPlainKeyValue, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
 import { candidateValues } from '../pipeline/candidate-values';
 import type { IndicatorMatch, IndicatorSource, LookupQuery } from './indicator-lookup';
+import { UuidSlab } from './uuid-slab';
 
 /**
  * What many indicators have in common: kind, feed list, change time (one per sync run) and the
@@ -26,22 +27,24 @@ interface SeenAttribute {
  * One indicator as the table holds it: three fields. The IndicatorMatch the pipeline reads is
  * built from it on a hit only (a few percent of lookups), instead of a match object and a
  * source object kept per indicator (~110 bytes more each; see docs/enricher.md, Memory).
+ * `attribute` is the latest attribute's uuid: a slot of the table's UuidSlab (a number) when it
+ * is a canonical uuid — 16 bytes instead of a 36-character string — else the string itself.
  */
 class TableEntry {
   constructor(
     readonly shared: SharedPart,
     readonly indicator: string,
-    readonly attribute: string | SeenAttribute | undefined,
+    readonly attribute: number | string | SeenAttribute | undefined,
   ) {}
 
-  toMatch(): IndicatorMatch {
+  toMatch(uuids: UuidSlab): IndicatorMatch {
     const { kind, feeds, modifiedAt, event } = this.shared;
     const attribute = this.attribute;
     if (event === undefined || attribute === undefined) return { kind, indicator: this.indicator, feeds, modifiedAt };
     const source: IndicatorSource =
-      typeof attribute === 'string'
-        ? { eventUuid: event.uuid, eventInfo: event.info, attributeUuid: attribute }
-        : { eventUuid: event.uuid, eventInfo: event.info, ...attribute };
+      typeof attribute === 'object'
+        ? { eventUuid: event.uuid, eventInfo: event.info, ...attribute }
+        : { eventUuid: event.uuid, eventInfo: event.info, attributeUuid: typeof attribute === 'number' ? uuids.get(attribute) : attribute };
     return { kind, indicator: this.indicator, feeds, modifiedAt, source };
   }
 }
@@ -81,6 +84,8 @@ export class IndicatorTable {
   private readonly feedLists = new Map<string, readonly string[]>();
   private readonly sharedParts = new Map<string, SharedPart>();
   private readonly ranges = new CidrTable<TableEntry>();
+  /** The attribute uuids of exact entries, 16 bytes each (see TableEntry). */
+  private readonly uuids = new UuidSlab();
   /** Range keys → canonical range, so that a tombstone (which carries only the key) can remove a range. */
   private readonly rangeKeys = new Map<string, string>();
 
@@ -98,7 +103,7 @@ export class IndicatorTable {
     if (!isUsableRecord(record)) return false;
     const latest = latestAttribute(record);
     const shared = this.sharedPart(record.kind, this.sharedFeeds(record.feeds), this.shared(record.updatedAt), latest);
-    let attribute: TableEntry['attribute'];
+    let attribute: string | SeenAttribute | undefined;
     if (latest !== undefined) {
       attribute =
         latest.firstSeen === undefined && latest.lastSeen === undefined
@@ -114,7 +119,8 @@ export class IndicatorTable {
       if (range === undefined || !this.ranges.set(range, new TableEntry(shared, range, attribute))) return false;
       this.rangeKeys.set(key, range);
     } else {
-      this.setExact(key, new TableEntry(shared, record.value, attribute));
+      const packed = typeof attribute === 'string' && UuidSlab.fits(attribute) ? this.uuids.add(attribute) : attribute;
+      this.setExact(key, new TableEntry(shared, record.value, packed));
     }
     return true;
   }
@@ -124,9 +130,9 @@ export class IndicatorTable {
     const byValue = this.plain.get(query.kind);
     for (const value of candidateValues(query)) {
       const entry = isPlainKeyValue(query.kind, value) ? byValue?.get(value) : this.other.get(lookupKey(query.kind, value));
-      if (entry !== undefined) return entry.toMatch();
+      if (entry !== undefined) return entry.toMatch(this.uuids);
     }
-    if (query.kind === 'ip' && this.ranges.size > 0) return this.ranges.lookup(query.value)?.toMatch();
+    if (query.kind === 'ip' && this.ranges.size > 0) return this.ranges.lookup(query.value)?.toMatch(this.uuids);
     return undefined;
   }
 
@@ -181,9 +187,14 @@ export class IndicatorTable {
 
   private deleteExact(key: string): boolean {
     const split = splitPlainKey(key);
-    const deleted = split === undefined ? this.other.delete(key) : (this.plain.get(split.namespace)?.delete(split.value) ?? false);
-    if (deleted) this.exactSize--;
-    return deleted;
+    const map = split === undefined ? this.other : this.plain.get(split.namespace);
+    const mapKey = split === undefined ? key : split.value;
+    const entry = map?.get(mapKey);
+    if (map === undefined || entry === undefined) return false;
+    map.delete(mapKey);
+    if (typeof entry.attribute === 'number') this.uuids.delete(entry.attribute);
+    this.exactSize--;
+    return true;
   }
 
   private remove(key: string): void {
