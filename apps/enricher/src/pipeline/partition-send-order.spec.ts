@@ -13,6 +13,14 @@ async function state(promise: Promise<void>): Promise<'pending' | 'resolved' | '
   return result;
 }
 
+/** Three batches of one partition in arrival order, and the waits of the second and third. */
+function threeInLine(order: PartitionSendOrder) {
+  const first = order.turn('raw', 0);
+  const second = order.turn('raw', 0);
+  const third = order.turn('raw', 0);
+  return { first, second, third, secondReady: second.earlierSent(), thirdReady: third.earlierSent() };
+}
+
 describe('PartitionSendOrder', () => {
   it('lets the first batch of a partition send at once', async () => {
     const order = new PartitionSendOrder();
@@ -21,11 +29,7 @@ describe('PartitionSendOrder', () => {
 
   it('makes a later batch of the same partition wait until the earlier one was sent', async () => {
     const order = new PartitionSendOrder();
-    const first = order.turn('raw', 0);
-    const second = order.turn('raw', 0);
-    const third = order.turn('raw', 0);
-    const secondReady = second.earlierSent();
-    const thirdReady = third.earlierSent();
+    const { first, second, third, secondReady, thirdReady } = threeInLine(order);
     expect(await state(secondReady)).toBe('pending');
     first.sent();
     expect(await state(secondReady)).toBe('resolved');
@@ -45,12 +49,7 @@ describe('PartitionSendOrder', () => {
   });
 
   it('fails the batches waiting behind a failed one, with the cause', async () => {
-    const order = new PartitionSendOrder();
-    const first = order.turn('raw', 0);
-    const second = order.turn('raw', 0);
-    const third = order.turn('raw', 0);
-    const secondReady = second.earlierSent();
-    const thirdReady = third.earlierSent();
+    const { first, second, secondReady, thirdReady } = threeInLine(new PartitionSendOrder());
     const cause = new Error('broker said no');
     first.failed(cause);
     await expect(secondReady).rejects.toBeInstanceOf(EarlierBatchFailedError);
