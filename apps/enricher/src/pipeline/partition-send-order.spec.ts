@@ -1,4 +1,6 @@
-import { EarlierBatchFailedError, PartitionSendOrder } from './partition-send-order';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { EarlierBatchFailedError, PartitionSendOrder, type SendTurn } from './partition-send-order';
 
 /** Resolves after every promise callback queued so far has run. */
 const flush = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -80,5 +82,29 @@ describe('PartitionSendOrder', () => {
     first.sent();
     first.failed(new Error('too late'));
     await expect(second.earlierSent()).resolves.toBeUndefined();
+  });
+
+  it('lets a settled turn be collected although later batches keep overlapping (no chain of every turn taken)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const order = new PartitionSendOrder();
+    const inFlight: { turn?: SendTurn } = {};
+    // Eleven more turns, each taken while the one before is in flight, which is then sent; only the last stays in flight.
+    const firstRef = ((): WeakRef<SendTurn> => {
+      const first = order.turn('raw', 0);
+      let previous = first;
+      for (let i = 0; i < 11; i++) {
+        const next = order.turn('raw', 0);
+        previous.sent();
+        previous = next;
+      }
+      inFlight.turn = previous;
+      return new WeakRef(first);
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    expect(firstRef.deref()).toBeUndefined();
+    inFlight.turn?.sent();
+    expect(order.partitionsInFlight).toBe(0);
   });
 });

@@ -59,7 +59,8 @@ class Turn implements SendTurn {
   private resolveDone!: () => void;
 
   constructor(
-    private readonly previous: Turn | undefined,
+    /** Cleared once this turn settles: batches that keep overlapping must not chain every turn ever taken. */
+    private previous: Turn | undefined,
     private readonly onSettled: () => void,
   ) {
     this.done = new Promise<void>((resolve) => {
@@ -86,6 +87,7 @@ class Turn implements SendTurn {
     if (this.settled) return;
     this.settled = true;
     this.failure = failure;
+    this.previous = undefined;
     this.onSettled();
     this.resolveDone();
   }
