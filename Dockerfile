@@ -18,7 +18,7 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts/patch-kafkajs.cjs scripts/
-# --ignore-scripts skips the root postinstall too: apply our one dependency patch explicitly.
+# --ignore-scripts skips the root postinstall too: apply our kafkajs patch explicitly.
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && node scripts/patch-kafkajs.cjs && npm cache clean --force
 
 FROM ${NODE_IMAGE} AS runtime

@@ -7,6 +7,6 @@ if [ ! -x "$repo/node_modules/.bin/nx" ] || [ "$repo/package-lock.json" -nt "$re
   echo "==> installing npm dependencies (npm ci)"
   (cd "$repo" && npm ci --no-audit --no-fund)
 fi
-# Our one dependency patch (idempotent; npm ci runs it as postinstall, this covers older installs).
+# Our kafkajs patch (idempotent; npm ci runs it as postinstall, this covers older installs).
 node "$repo/scripts/patch-kafkajs.cjs"
 export PATH="$repo/node_modules/.bin:$PATH"

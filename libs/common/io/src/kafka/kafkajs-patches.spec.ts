@@ -4,9 +4,19 @@
  * the patch cannot leak memory contents onto the wire: every encoding is byte-identical whether
  * the allocated memory held zeros or garbage.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 
 const load = createRequire(__filename);
+const REPO = path.resolve(__dirname, '..', '..', '..', '..', '..');
+
+interface Patch {
+  readonly module: string;
+  readonly patchedSha256: string;
+}
+const { PATCHES, sha256 } = load(path.join(REPO, 'scripts', 'patch-kafkajs.cjs')) as { PATCHES: Patch[]; sha256: (text: string) => string };
+
 
 interface EncoderInstance {
   readonly buf: Buffer;
@@ -42,8 +52,12 @@ async function encodeAll(): Promise<Buffer> {
   return Buffer.concat([...records().map((record) => record.buffer), batch.buffer]);
 }
 
-describe('kafkajs Encoder patch (scripts/patch-kafkajs.cjs)', () => {
+describe('kafkajs encoder patch (scripts/patch-kafkajs.cjs)', () => {
   afterEach(() => jest.restoreAllMocks());
+
+  it.each(PATCHES.map((patch) => [patch.module, patch] as const))('%s is patched in node_modules (run `node scripts/patch-kafkajs.cjs` if not)', (_module, patch) => {
+    expect(sha256(readFileSync(load.resolve(patch.module), 'utf8'))).toBe(patch.patchedSha256);
+  });
 
   it('is installed: encoders take their memory from the shared pool (run `node scripts/patch-kafkajs.cjs` if not)', () => {
     const encoder = new Encoder();
