@@ -4,7 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
-import { lookupKey, type IndicatorRecord } from '@iocflow/core';
+import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
+import type { MemcachedClient } from '@iocflow/io';
 import { memcachedBinary } from '@iocflow/testing';
 
 export const BENCH_FEED = 'Feed-Bench';
@@ -35,6 +36,19 @@ export function startBenchMemcached(port: number): ChildProcess {
   // Never outlive the bench, also when it fails half-way.
   process.once('exit', () => child.kill('SIGKILL'));
   return child;
+}
+
+/**
+ * The first `count` benchmark indicators into memcached as misp-sync writes them
+ * (`domain-<value>` → feed), 10,000 per multi-set, then a fresh sync sentinel.
+ */
+export async function loadBenchIndicators(client: MemcachedClient, count: number): Promise<void> {
+  for (let i = 0; i < count; i += 10_000) {
+    const entries = [];
+    for (let j = i; j < Math.min(count, i + 10_000); j++) entries.push({ key: lookupKey('domain', indicatorDomain(j)), value: BENCH_FEED });
+    await client.setMany(entries);
+  }
+  await client.set(SYNC_SENTINEL_KEY, formatSyncSentinel({ lastSuccessAt: new Date().toISOString(), indicatorCount: count }));
 }
 
 /** Collects garbage between phases when node runs with --expose-gc (npm run bench does). */

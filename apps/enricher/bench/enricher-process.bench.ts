@@ -30,11 +30,10 @@
 /* eslint-disable no-console -- a benchmark reports on stdout */
 import { type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaProducedRecord } from '@iocflow/io';
 import { freePort, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
 import { generateEvents, seededRandom } from './load-generator';
-import { benchIndicatorRecord, indicatorDomain, startBenchMemcached } from './bench-fixtures';
+import { benchIndicatorRecord, indicatorDomain, loadBenchIndicators, startBenchMemcached } from './bench-fixtures';
 
 const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
@@ -77,16 +76,11 @@ async function main(): Promise<void> {
   const client = new MemcachedClient({ servers: `127.0.0.1:${port}`, requestTimeoutMs: 10_000 });
   await pollUntil(async () => (await client.version()).length > 0, { description: 'private memcached' });
 
+  // Only memcached mode reads memcached (indicators and the sync sentinel).
   if (MODES.includes('memcached')) {
     console.log(`loading ${INDICATORS} indicators into memcached…`);
-    for (let i = 0; i < INDICATORS; i += 10_000) {
-      const entries = [];
-      for (let j = i; j < Math.min(INDICATORS, i + 10_000); j++) entries.push({ key: lookupKey('domain', indicatorDomain(j)), value: 'Feed-Bench' });
-      await client.setMany(entries);
-    }
+    await loadBenchIndicators(client, INDICATORS);
   }
-  // Both modes' services check the sentinel in memcached mode only; written in any case.
-  await client.set(SYNC_SENTINEL_KEY, formatSyncSentinel({ lastSuccessAt: new Date().toISOString(), indicatorCount: INDICATORS }));
   if (MODES.includes('table')) {
     console.log(`producing ${INDICATORS} indicator records to ${iocTopic}…`);
     await admin.ensureTopics([{ topic: iocTopic, partitions: 1 }]);

@@ -34,7 +34,7 @@
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 
-import { formatSyncSentinel, lookupKey, originHeaders, SYNC_SENTINEL_KEY } from '@iocflow/core';
+import { lookupKey, originHeaders } from '@iocflow/core';
 import {
   createKafkaBatchConsumer,
   createKafkaProducer,
@@ -58,7 +58,7 @@ import { compileRules } from '../src/pipeline/extract-observables';
 import { DEFAULT_LOOKUP_RULES } from '../src/pipeline/lookup-rules';
 import { parseEvent } from '../src/pipeline/parse-event';
 import { generateEvents } from './load-generator';
-import { benchIndicatorRecord, gc, indicatorDomain, startBenchMemcached } from './bench-fixtures';
+import { benchIndicatorRecord, gc, indicatorDomain, loadBenchIndicators, startBenchMemcached } from './bench-fixtures';
 
 const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
@@ -119,12 +119,7 @@ async function main(): Promise<void> {
 
   console.log(`loading ${INDICATORS} indicators into memcached…`);
   let started = performance.now();
-  for (let i = 0; i < INDICATORS; i += 10_000) {
-    const entries = [];
-    for (let j = i; j < Math.min(INDICATORS, i + 10_000); j++) entries.push({ key: lookupKey('domain', indicatorDomain(j)), value: 'Feed-Bench' });
-    await client.setMany(entries);
-  }
-  await client.set(SYNC_SENTINEL_KEY, formatSyncSentinel({ lastSuccessAt: new Date().toISOString(), indicatorCount: INDICATORS }));
+  await loadBenchIndicators(client, INDICATORS);
   console.log(`  memcached load: ${((performance.now() - started) / 1000).toFixed(1)} s`);
   // What the lookups use: memcached itself, or the same through a slow link.
   const forwarder = MEMCACHED_DELAY_MS > 0 ? await TcpForwarder.start('127.0.0.1', port, { delayMs: MEMCACHED_DELAY_MS }) : undefined;

@@ -35,13 +35,12 @@ import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaProducedRecord } from '@iocflow/io';
 import { freePort, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
 import { MAX_SEND_BYTES, sendChunks } from '../src/pipeline/enricher.pipeline';
 import { generateEvents } from './load-generator';
 import { machineCpu, peakRssMb, pidFromFile, processCpuSeconds, type MachineCpu } from './scale-out-proc';
-import { benchIndicatorRecord, gc, indicatorDomain, startBenchMemcached } from './bench-fixtures';
+import { benchIndicatorRecord, gc, indicatorDomain, loadBenchIndicators, startBenchMemcached } from './bench-fixtures';
 
 const num = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const list = (name: string, fallback: string): number[] =>
@@ -194,12 +193,7 @@ async function run(runTopics: string[], cleanups: (() => Promise<void>)[]): Prom
   cleanups.push(() => client.close());
   await pollUntil(async () => (await client.version().catch(() => '')).length > 0, { description: 'private memcached' });
   let started = performance.now();
-  for (let i = 0; i < INDICATORS; i += 10_000) {
-    const entries = [];
-    for (let j = i; j < Math.min(INDICATORS, i + 10_000); j++) entries.push({ key: lookupKey('domain', indicatorDomain(j)), value: 'Feed-Bench' });
-    await client.setMany(entries);
-  }
-  await client.set(SYNC_SENTINEL_KEY, formatSyncSentinel({ lastSuccessAt: new Date().toISOString(), indicatorCount: INDICATORS }));
+  await loadBenchIndicators(client, INDICATORS);
   const loaded = await client.stats();
   console.log(
     `  ${INDICATORS} indicators into memcached in ${((performance.now() - started) / 1000).toFixed(1)} s: ${loaded['curr_items']} items, ${(Number(loaded['bytes']) / 1048576).toFixed(0)} MiB of item memory`,
