@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /*
- * Our patch to a dependency: kafkajs 2.2.4 (unmaintained upstream, no release since 2023), a hot
- * spot of its produce path, checked by sha256 before and after.
+ * Our patches to a dependency: kafkajs 2.2.4 (unmaintained upstream, no release since 2023),
+ * each file checked by sha256 before and after.
  *
  * src/protocol/encoder.js — the Encoder allocates every buffer with `Buffer.alloc`: a separate,
  *    zero-filled ArrayBuffer of at least 512 bytes for each record, each record header and each
@@ -13,6 +13,15 @@
  * (Also tried: making groupMessagesPerPartition linear — it is quadratic in the messages per
  * partition — but the Kafka bench was mixed, passthroughs slower: not adopted. docs/benchmarks.md.)
  *
+ * src/network/requestQueue/index.js — after every response, scheduleCheckPendingRequests arms a
+ *    timer for `throttledUntil - Date.now()` even when no request is pending. Unthrottled,
+ * throttledUntil is -1, so the delay is about minus the epoch in ms: Node clamps it to 1 ms (and
+ * Node 24 prints `TimeoutNegativeWarning: -17… is a negative number`), the timer finds nothing
+ * to send and arms the next one: a 1 ms loop per broker connection for the life of the client
+ * (upstream kafkajs#1704, #1751; ~850 timers/s per idle connection measured). The patch arms the
+ * timer only while requests are pending, with the same delays as before (the throttle's end, else
+ * 10 ms); push() arms it again when a request has to wait. The spec drives the real RequestQueue.
+ *
  * Runs as the root package's postinstall (npm ci / npm install), from scripts/ensure-deps.sh, and
  * explicitly in the Dockerfile (whose installs use --ignore-scripts); idempotent. Any other content
  * of a file — a kafkajs upgrade — fails loudly: review the patch against the new version, then
@@ -23,6 +32,33 @@ const { createHash } = require('node:crypto');
 const { readFileSync, writeFileSync } = require('node:fs');
 const path = require('node:path');
 
+const REQUEST_QUEUE_ORIGINAL = `    let scheduleAt = this.throttledUntil - Date.now()
+    if (!this.throttleCheckTimeoutId) {
+      if (this.pending.length > 0) {
+        scheduleAt = scheduleAt > 0 ? scheduleAt : CHECK_PENDING_REQUESTS_INTERVAL
+      }
+      this.throttleCheckTimeoutId = setTimeout(() => {
+        this.throttleCheckTimeoutId = null
+        this.checkPendingRequests()
+      }, scheduleAt)
+    }
+`;
+const REQUEST_QUEUE_PATCHED = `    // iocflow patch (scripts/patch-kafkajs.cjs): nothing pending, nothing to check (push() schedules
+    // again), so no timer; the original armed one with a negative delay after every response.
+    if (!this.throttleCheckTimeoutId && this.pending.length > 0) {
+      const throttledFor = this.throttledUntil - Date.now()
+      this.throttleCheckTimeoutId = setTimeout(() => {
+        this.throttleCheckTimeoutId = null
+        this.checkPendingRequests()
+      }, throttledFor > 0 ? throttledFor : CHECK_PENDING_REQUESTS_INTERVAL)
+    }
+`;
+
+/** The source with `from` replaced by `to`, or unchanged unless `from` occurs exactly once. */
+function replaceOnce(source, from, to) {
+  return source.split(from).length === 2 ? source.replace(from, () => to) : source;
+}
+
 const PATCHES = [
   {
     module: 'kafkajs/src/protocol/encoder.js',
@@ -30,6 +66,13 @@ const PATCHES = [
     patchedSha256: '315d41b5defc8e8bebb8d1e68ad2c818084654eea640162ea8c21a0bc5aec57f',
     // the constructor and ensureAvailable
     apply: (source) => (source.split('Buffer.alloc(').length - 1 === 2 ? source.split('Buffer.alloc(').join('Buffer.allocUnsafe(') : source),
+  },
+  {
+    module: 'kafkajs/src/network/requestQueue/index.js',
+    originalSha256: 'b55986089c14f8f7bfc377922e2e65b3e4c1e7c7af2752d3b10a75dfe9e9260c',
+    patchedSha256: '46797fae1929de46718f2f47ec4fa31f2f9159e1b996ca8c5323d6597ea29c3e',
+    // scheduleCheckPendingRequests: a timer only while something is pending, never a negative delay
+    apply: (source) => replaceOnce(source, REQUEST_QUEUE_ORIGINAL, REQUEST_QUEUE_PATCHED),
   },
 ];
 

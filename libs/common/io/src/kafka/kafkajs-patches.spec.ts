@@ -1,8 +1,12 @@
 /**
- * scripts/patch-kafkajs.cjs makes kafkajs' protocol Encoder allocate with `Buffer.allocUnsafe`
- * (pooled, not zero-filled). These specs check that the installed kafkajs is patched, and that
- * the patch cannot leak memory contents onto the wire: every encoding is byte-identical whether
- * the allocated memory held zeros or garbage.
+ * scripts/patch-kafkajs.cjs patches two kafkajs files. These specs check that the installed kafkajs
+ * is patched, and what each patch promises:
+ * - the protocol Encoder allocates with `Buffer.allocUnsafe` (pooled, not zero-filled) and cannot
+ *   leak memory contents onto the wire: every encoding is byte-identical whether the allocated
+ *   memory held zeros or garbage;
+ * - the RequestQueue arms its pending-request timer only while a request waits, never with a
+ *   negative delay (Node 24's TimeoutNegativeWarning, a 1 ms timer loop per connection), and a
+ *   request held back by a throttle or the in-flight limit is still sent.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -16,7 +20,6 @@ interface Patch {
   readonly patchedSha256: string;
 }
 const { PATCHES, sha256 } = load(path.join(REPO, 'scripts', 'patch-kafkajs.cjs')) as { PATCHES: Patch[]; sha256: (text: string) => string };
-
 
 interface EncoderInstance {
   readonly buf: Buffer;
@@ -80,5 +83,104 @@ describe('kafkajs encoder patch (scripts/patch-kafkajs.cjs)', () => {
     expect(fromGarbage.equals(fromZeros)).toBe(true);
     expect(fromOnes.equals(fromZeros)).toBe(true);
     expect(fromZeros.length).toBeGreaterThan(8000);
+  });
+});
+
+interface QueueEntry {
+  readonly correlationId: number;
+  readonly apiKey: number;
+  readonly apiName: string;
+  readonly apiVersion: number;
+  readonly resolve: (response: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+interface RequestQueueInstance {
+  readonly pending: readonly unknown[];
+  readonly throttleCheckTimeoutId: NodeJS.Timeout | null;
+  push(request: { entry: QueueEntry; expectResponse: boolean; sendRequest: () => void }): void;
+  fulfillRequest(response: { correlationId: number; payload: Buffer; size: number }): void;
+  maybeThrottle(clientSideThrottleTime: number): void;
+  destroy(): void;
+}
+type RequestQueueClass = new (options: Record<string, unknown>) => RequestQueueInstance;
+const RequestQueue = load('kafkajs/src/network/requestQueue') as RequestQueueClass;
+
+describe('kafkajs request queue patch (scripts/patch-kafkajs.cjs)', () => {
+  const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+  let queue: RequestQueueInstance;
+  let delays: number[];
+  let sent: number[];
+
+  beforeEach(() => {
+    jest.useFakeTimers({ now: 1_800_000_000_000 });
+    const realSetTimeout = setTimeout;
+    delays = [];
+    jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(callback, ms);
+    }) as typeof setTimeout);
+    sent = [];
+    queue = new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 'spec', broker: 'broker:9092', logger: silent });
+  });
+
+  afterEach(() => {
+    queue.destroy();
+    jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
+
+  const push = (correlationId: number): void =>
+    queue.push({
+      entry: { correlationId, apiKey: 3, apiName: 'Metadata', apiVersion: 6, resolve: () => undefined, reject: () => undefined },
+      expectResponse: true,
+      sendRequest: () => sent.push(correlationId),
+    });
+  const respond = (correlationId: number): void => queue.fulfillRequest({ correlationId, payload: Buffer.alloc(0), size: 0 });
+
+  it('arms no timer once a response leaves nothing pending (the original armed one at about -Date.now() ms, after every response)', () => {
+    push(1);
+    respond(1);
+    push(2);
+    respond(2);
+    expect(sent).toEqual([1, 2]);
+    expect(delays).toEqual([]);
+    expect(queue.throttleCheckTimeoutId).toBeNull();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('still sends a request held back by the in-flight limit, from the response that frees the slot', () => {
+    push(1);
+    push(2);
+    expect(sent).toEqual([1]);
+    expect(delays).toEqual([10]);
+    respond(1);
+    expect(sent).toEqual([1, 2]);
+  });
+
+  it('still sends a request held back by a broker throttle, when the throttle ends', () => {
+    push(1);
+    respond(1);
+    queue.maybeThrottle(250);
+    push(2);
+    expect(sent).toEqual([1]);
+    expect(delays).toEqual([250]);
+    jest.advanceTimersByTime(249);
+    expect(sent).toEqual([1]);
+    jest.advanceTimersByTime(1);
+    expect(sent).toEqual([1, 2]);
+    respond(2);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('never passes a negative delay to setTimeout, so Node prints no TimeoutNegativeWarning', () => {
+    for (let id = 1; id <= 20; id += 1) {
+      push(id);
+      if (id % 3 === 0) queue.maybeThrottle(5);
+      jest.advanceTimersByTime(2);
+      respond(id);
+      jest.advanceTimersByTime(10);
+    }
+    expect(sent).toHaveLength(20);
+    expect(delays.every((delay) => delay > 0)).toBe(true);
   });
 });
