@@ -6,3 +6,6 @@ export * from './free-port';
 export * from './memcached-process';
 export * from './service-process';
 export * from './tcp-forwarder';
+export * from './fixtures-dir';
+export * from './parse-zeek-log';
+export * from './zeek-log-as-ecs';
