@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { buildModel, DEFAULT_EVENT_FIXTURES, defaultFixturesRoot, extractEvents, readEventFixtures } from './fixture-events';
+import { buildModel, DEFAULT_EVENT_FIXTURES, defaultFixturesRoot, extractEvents, readEventFixtures, withEventTags } from './fixture-events';
 import { compareAttributes } from './stored-types';
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(path.join(defaultFixturesRoot(), file), 'utf8'));
@@ -48,7 +48,23 @@ describe('buildModel over the default fixtures', () => {
   });
 
   it('skips a second copy of an event', () => {
-    const twice = buildModel(readEventFixtures(['misp/tests/event.json', 'misp/tests/event.json']));
+    const twice = buildModel(readEventFixtures(['pymisp/tests/reportlab_testfiles/sighting_1.json', 'pymisp/tests/reportlab_testfiles/sighting_1.json']));
     expect(twice.events).toHaveLength(1);
+  });
+});
+
+describe('withEventTags', () => {
+  const [ursnif] = readEventFixtures(['pymisp/tests/reportlab_testfiles/sighting_1.json']);
+
+  it("adds feed tags after an event's own, once, and leaves other events alone", () => {
+    const other = { uuid: '11111111-1111-4111-8111-111111111111', info: 'other' };
+    const [tagged, untouched] = withEventTags([ursnif!, other], { '5B646415-7B48-40D5-86B4-C0070ACD0835': ['Feed-Pastebin', 'misp-galaxy:banker="Gozi"'] });
+    expect((tagged!['Tag'] as { name: string }[]).map((tag) => tag.name)).toEqual(['PasteBin: MALWAREMESSIAGH', 'misp-galaxy:banker="Gozi"', 'Feed-Pastebin']);
+    expect(untouched).toBe(other);
+    expect(buildModel([tagged!]).events[0]!.tags.map((tag) => tag.name)).toContain('Feed-Pastebin');
+  });
+
+  it('refuses tags for an event that is not loaded', () => {
+    expect(() => withEventTags([ursnif!], { '22222222-2222-4222-8222-222222222222': ['Feed-X'] })).toThrow(/not loaded: 22222222/);
   });
 });

@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { fixturesDir } from '@iocflow/testing';
 import { compareAttributes, type StoredAttribute, type StoredEvent, type StoredTag } from './stored-types';
 
-/** The fixture files loaded when none are named: every real MISP event the fixtures hold. */
+/**
+ * The event files loaded when none are named: the PyMISP events in the repository's fixtures
+ * (test/fixtures/SOURCES.md). Xorist (pymisp/tests/57c4445b-….json) is left out on purpose: it is
+ * only in the derived MISP feed, so a feed and this MISP overlap in some events, not all.
+ */
 export const DEFAULT_EVENT_FIXTURES = [
   'pymisp/tests/reportlab_testfiles/long_event.json',
   'pymisp/tests/reportlab_testfiles/to_delete1.json',
@@ -11,13 +16,11 @@ export const DEFAULT_EVENT_FIXTURES = [
   'pymisp/tests/reportlab_testfiles/HTML_event.json',
   'pymisp/tests/reportlab_testfiles/sighting_1.json',
   'pymisp/tests/mispevent_testfiles/existing_event.json',
-  'misp/tests/event.json',
-  'digitalside-misp-feed/digitalside-misp-feed/5ecea68b-9bc0-493b-9c23-7555c0a80102.json',
 ] as const;
 
-/** `<repo>/../shared/fixtures`, the read-only fixture tree shared by every checkout. */
+/** `<repo>/test/fixtures`, where the event and warninglist files are (found from this file upward). */
 export function defaultFixturesRoot(): string {
-  return path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures');
+  return fixturesDir();
 }
 
 type Json = Record<string, unknown>;
@@ -42,6 +45,25 @@ export function extractEvents(json: unknown): Json[] {
 
 export function readEventFixtures(files: readonly string[], root = defaultFixturesRoot()): Json[] {
   return files.flatMap((file) => extractEvents(JSON.parse(readFileSync(path.resolve(root, file), 'utf8'))));
+}
+
+/**
+ * The events with more event tags: `tags` maps an event uuid to tag names added after the event's
+ * own (names it already has are not repeated). A MISP instance that imports feeds tags each event
+ * with its feed this way (`Feed-CIRCL-OSINT`); the demo uses it. An unknown uuid is an error.
+ */
+export function withEventTags(events: readonly Json[], tags: Readonly<Record<string, readonly string[]>>): Json[] {
+  const wanted = new Map(Object.entries(tags).map(([uuid, names]) => [uuid.toLowerCase(), names]));
+  const tagged = events.map((event) => {
+    const names = wanted.get(str(event['uuid']).toLowerCase());
+    if (names === undefined) return event;
+    wanted.delete(str(event['uuid']).toLowerCase());
+    const own = Array.isArray(event['Tag']) ? event['Tag'] : [];
+    const known = new Set(own.filter(isObject).map((tag) => tag['name']));
+    return { ...event, Tag: [...own, ...names.filter((name) => !known.has(name)).map((name) => ({ name }))] };
+  });
+  if (wanted.size > 0) throw new Error(`event tags for events that are not loaded: ${[...wanted.keys()].join(', ')}`);
+  return tagged;
 }
 
 export interface LoadedModel {

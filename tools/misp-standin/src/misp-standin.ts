@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ArrayAttributeSequence } from './attribute-sequence';
 import { handleControlRequest } from './control-api';
 import { FaultPlan, type FaultKind } from './fault-plan';
-import { buildModel, DEFAULT_EVENT_FIXTURES, defaultFixturesRoot, extractEvents, readEventFixtures, TagRegistry } from './fixture-events';
+import { buildModel, DEFAULT_EVENT_FIXTURES, defaultFixturesRoot, extractEvents, readEventFixtures, TagRegistry, withEventTags } from './fixture-events';
 import { GeneratedAttributeSequence, type GeneratedAttributesOptions } from './generated-attributes';
 import { MispModel, MispModelError, type AttributeChanges, type NewAttribute, type RecordedNotification } from './misp-model';
 import { renderAttributeRow, renderSearchAttribute, renderTag } from './render-attribute';
@@ -23,6 +23,8 @@ export interface MispStandinOptions {
   readonly fixturesRoot?: string;
   /** Already-parsed MISP JSON documents, loaded after the fixture files. */
   readonly documents?: readonly unknown[];
+  /** Event uuid → tag names added to that event (a feed tag, as a MISP fed by feeds has them). */
+  readonly eventTags?: Readonly<Record<string, readonly string[]>>;
   /** Warninglist files enforced by `enforceWarninglist`; `false` for none. */
   readonly warninglists?: readonly string[] | false;
   /** Seconds since the epoch; tests may freeze or step it. */
@@ -74,7 +76,7 @@ export class MispStandin {
       this.model = new MispModel(sequence.events, sequence, generated.count + 1, tags, warninglists, now);
     } else {
       const events = [...readEventFixtures(options.fixtures ?? DEFAULT_EVENT_FIXTURES, root), ...(options.documents ?? []).flatMap(extractEvents)];
-      const loaded = buildModel(events, tags);
+      const loaded = buildModel(withEventTags(events, options.eventTags ?? {}), tags);
       this.model = new MispModel(loaded.events, new ArrayAttributeSequence(loaded.attributes), loaded.nextAttributeId, tags, warninglists, now);
     }
   }

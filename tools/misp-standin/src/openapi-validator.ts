@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { defaultFixturesRoot } from './fixture-events';
 
-/** MISP's own OpenAPI 3.0 spec, in the shared fixtures. */
+/** MISP's own OpenAPI 3.0 spec (AGPL-3.0, kept unmodified as test data: test/fixtures/SOURCES.md). */
 export function defaultMispSpecPath(): string {
   return path.join(defaultFixturesRoot(), 'misp', 'app', 'webroot', 'doc', 'openapi.yaml');
 }

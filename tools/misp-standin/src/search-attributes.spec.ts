@@ -54,8 +54,8 @@ describe('AttributeSearch over the default fixtures', () => {
   });
 
   it('filters by event id and by event or attribute uuid', () => {
-    expect(search({ eventid: '750' }).every((attribute) => attribute.eventId === 750)).toBe(true);
-    const byEventUuid = search({ uuid: '54884656-2da8-4625-bf07-43ef950d210b' });
+    expect(search({ eventid: '9747' }).every((attribute) => attribute.eventId === 9747)).toBe(true);
+    const byEventUuid = search({ uuid: '5a3c2fcd-8328-42bb-a95e-4f4402de0b81' });
     expect(byEventUuid.length).toBeGreaterThan(30);
     expect(search({ uuid: byEventUuid[0]!.uuid })).toHaveLength(1);
   });
@@ -89,19 +89,19 @@ describe('AttributeSearch over the default fixtures', () => {
     expect(search({ event_timestamp: NOW })).toEqual([]);
     // Page 1 caches where page 2 would start (the end); the tag change must invalidate that.
     expect(search({ event_timestamp: NOW, limit: 10, page: 1 })).toEqual([]);
-    standin.setEventTags(750, ['Feed-RansomwareTracker']);
+    standin.setEventTags(9747, ['Feed-RansomwareTracker']);
     expect(search({ event_timestamp: NOW, limit: 10, page: 2 })).toHaveLength(10);
     expect(search({ timestamp: NOW })).toEqual([]);
     const viaEvent = search({ event_timestamp: NOW });
     expect(viaEvent.length).toBeGreaterThan(30);
-    expect(viaEvent.every((attribute) => attribute.eventId === 750)).toBe(true);
-    expect(standin.model.event(750)).toMatchObject({ timestamp: NOW, tags: [expect.objectContaining({ name: 'Feed-RansomwareTracker' })] });
+    expect(viaEvent.every((attribute) => attribute.eventId === 9747)).toBe(true);
+    expect(standin.model.event(9747)).toMatchObject({ timestamp: NOW, tags: [expect.objectContaining({ name: 'Feed-RansomwareTracker' })] });
   });
 
   it('enforceWarninglist drops hits after paging, as MISP does, so a page can be short', () => {
-    standin.addAttribute(750, { type: 'ip-dst', value: '10.1.2.3' });
-    standin.addAttribute(750, { type: 'domain', value: 'login.microsoftonline.com' });
-    standin.addAttribute(750, { type: 'domain', value: 'evil.example' });
+    standin.addAttribute(9747, { type: 'ip-dst', value: '10.1.2.3' });
+    standin.addAttribute(9747, { type: 'domain', value: 'login.microsoftonline.com' });
+    standin.addAttribute(9747, { type: 'domain', value: 'evil.example' });
     const page = standin.model.search.search(filterOf({ timestamp: NOW, enforceWarninglist: 1, limit: 3, page: 1 }));
     expect(page.attributes.map((attribute) => attribute.value)).toEqual(['evil.example']);
     expect(page.warninglisted).toBe(2);

@@ -9,7 +9,6 @@ describe('Warninglists (real MISP lists from the fixtures)', () => {
     ['domain|ip', 'internal.example|172.17.0.1', 'List of RFC 1918 CIDR blocks'],
     ['domain', 'login.microsoftonline.com', 'Top 1000 websites from Cisco Umbrella'],
     ['md5', 'd41d8cd98f00b204e9800998ecf8427e', 'List of known hashes for empty files'],
-    ['ip-dst', '1.0.0.1', 'List of known IPv4 public DNS resolvers'],
   ])('%s %s hits %s', (type, value, name) => {
     expect(lists.match(type, value)).toBe(name);
   });

@@ -3,12 +3,11 @@ import * as path from 'node:path';
 import { isIPv4 } from 'node:net';
 import { defaultFixturesRoot } from './fixture-events';
 
-/** The warninglists the stand-in enforces when a search sets `enforceWarninglist`. */
+/** The warninglists the stand-in enforces when a search sets `enforceWarninglist` (test/fixtures). */
 export const DEFAULT_WARNINGLISTS = [
   'misp-warninglists/lists/cisco_top1000/list.json',
   'misp-warninglists/lists/rfc1918/list.json',
   'misp-warninglists/lists/empty-hashes/list.json',
-  'misp-warninglists/lists/public-dns-v4/list.json',
 ] as const;
 
 interface Ipv4Range {

@@ -43,7 +43,7 @@ describe('MispClient against the MISP stand-in', () => {
       expect(request.auth).toBe('ok');
       expect(spec.validateRequest('post', '/attributes/restSearch', request.body).errors).toEqual([]);
     }
-    expect(all.find((attribute) => attribute.eventId === '750')?.tags).toContainEqual({ name: 'Type:OSINT', inherited: true });
+    expect(all.find((attribute) => attribute.eventId === '9747')?.tags).toContainEqual({ name: 'tlp:white', inherited: true });
     expect(all.some((attribute) => attribute.objectId !== '0' && attribute.objectRelation !== null)).toBe(true);
   });
 
@@ -55,7 +55,7 @@ describe('MispClient against the MISP stand-in', () => {
     const ip = before.find((attribute) => attribute.type === 'ip-dst')!;
     standin.editAttribute(domain.uuid, { toIds: false });
     standin.softDeleteAttribute(ip.uuid, { sanitise: true });
-    standin.addAttribute(750, { type: 'domain', value: 'new.example' });
+    standin.addAttribute(9747, { type: 'domain', value: 'new.example' });
     const changed = await pullAll({ ...sync, timestamp: cursor }, 500);
     // The sanitised delete turned the ip-dst into a `comment`, so a type-filtered search no longer
     // sees it at all: a sync that filters types on the server misses sanitised deletes.

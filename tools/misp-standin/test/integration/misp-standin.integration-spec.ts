@@ -44,9 +44,9 @@ describe('MispStandin over HTTP', () => {
     const attributes = reply.json.response.Attribute;
     expect(attributes.length).toBeGreaterThan(800);
     expect(reply.headers.get('x-result-count')).toBe(String(attributes.length));
-    const regin = attributes.find((attribute) => attribute['event_id'] === '750')!;
-    expect(regin['Event']).toEqual({ org_id: '2', distribution: '3', id: '750', info: 'OSINT - F-Secure W32/Regin, Stage #1', orgc_id: '2', uuid: '54884656-2da8-4625-bf07-43ef950d210b' });
-    expect(regin['Tag']).toContainEqual(expect.objectContaining({ name: 'Type:OSINT', inherited: 1 }));
+    const sednit = attributes.find((attribute) => attribute['event_id'] === '9747')!;
+    expect(sednit['Event']).toEqual({ org_id: '2', distribution: '3', id: '9747', info: 'OSINT - Sednit update: How Fancy Bear Spent the Year', orgc_id: '2', uuid: '5a3c2fcd-8328-42bb-a95e-4f4402de0b81' });
+    expect(sednit['Tag']).toContainEqual(expect.objectContaining({ name: 'tlp:white', inherited: 1 }));
     expect(attributes.filter((attribute) => attribute['object_id'] !== '0').length).toBeGreaterThan(100);
   });
 
@@ -105,7 +105,7 @@ describe('MispStandin over HTTP', () => {
   });
 
   it('control API: add, edit, soft delete (sanitised), restore, hard delete, event tags, clock', async () => {
-    const added = await call('POST', '/__standin/events/750/attributes', { type: 'domain', value: 'evil.example', tags: ['Feed-X'] }, null);
+    const added = await call('POST', '/__standin/events/9747/attributes', { type: 'domain', value: 'evil.example', tags: ['Feed-X'] }, null);
     expect(added.status).toBe(201);
     const uuid = (added.json as { uuid: string }).uuid;
     const edited = await call('PATCH', `/__standin/attributes/${uuid}`, { to_ids: false, value: 'evil2.example' }, null);
@@ -117,7 +117,7 @@ describe('MispStandin over HTTP', () => {
     expect((await call('POST', `/__standin/attributes/${uuid}/restore`, undefined, null)).json).toMatchObject({ deleted: false });
     expect((await call('DELETE', `/__standin/attributes/${uuid}?hard=1`, undefined, null)).status).toBe(200);
     expect((await call('GET', `/__standin/attributes/${uuid}`, undefined, null)).status).toBe(404);
-    expect((await call('PUT', '/__standin/events/750/tags', { tags: ['Feed-RansomwareTracker'] }, null)).json).toEqual({ id: '750', tags: ['Feed-RansomwareTracker'] });
+    expect((await call('PUT', '/__standin/events/9747/tags', { tags: ['Feed-RansomwareTracker'] }, null)).json).toEqual({ id: '9747', tags: ['Feed-RansomwareTracker'] });
     const notifications = (await call('GET', '/__standin/notifications', undefined, null)).json as { action: string }[];
     expect(notifications.map((notification) => notification.action)).toEqual(['add', 'edit', 'soft-delete', 'edit', 'delete']);
     expect((await call('PATCH', '/__standin/attributes/999999999', { value: 'x' }, null)).status).toBe(404);
