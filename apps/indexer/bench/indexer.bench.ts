@@ -37,6 +37,7 @@ import path from 'node:path';
 import { encodeBulk, indexNameFor, indexTemplate, indexTemplateName, originHeaders, type BulkDocument } from '@iocflow/core';
 import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer } from '@iocflow/io';
 import { JsonLogger } from '@iocflow/nest';
+import { fixturePath, zeekLogAsEcs } from '@iocflow/testing';
 import { Registry } from 'prom-client';
 import { IndexerMetrics } from '../src/pipeline/indexer.metrics';
 import { GroupMembers } from '../src/pipeline/group-members';
@@ -58,7 +59,6 @@ const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const ES_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200';
 const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROFILE'];
 const STACK_DIR = process.env['IOCFLOW_STACK_DIR'] ?? '/var/tmp/iocflow-stack';
-const FIXTURES = path.resolve(process.cwd(), '..', 'shared', 'fixtures');
 const logger = new JsonLogger('indexer-bench', 'error');
 const runId = `${Date.now().toString(36)}`;
 const print = (line: string): void => {
@@ -73,10 +73,9 @@ interface RoundResult {
   readonly cpu: Record<string, number>;
 }
 
-/** Real ECS DNS documents (Elastic's Zeek pipeline output), made enricher-shaped and unique. */
+/** Real DNS logs (Zeek's own dns.log as ECS, test/fixtures/zeek), made enricher-shaped and unique. */
 function documents(): string[] {
-  const file = path.join(FIXTURES, 'elastic-integrations/packages/zeek/data_stream/dns/_dev/test/pipeline/test-dns.log-expected.json');
-  const base = (JSON.parse(readFileSync(file, 'utf8')) as { expected: Record<string, unknown>[] }).expected;
+  const base = zeekLogAsEcs(readFileSync(fixturePath('zeek/testing/btest/Baseline/opt.basic/dns.log'), 'utf8'));
   return Array.from({ length: DOCS }, (_, i) =>
     JSON.stringify({ ...base[i % base.length], event: { id: `bench-${i}`, kind: 'event' }, misp_src: i % 10 === 0 ? 'Feed-X' : 'none' }),
   );

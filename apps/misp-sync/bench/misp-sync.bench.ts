@@ -18,11 +18,10 @@ import { createHarness, MispStandin, rawGet, readTopic } from '../test/integrati
 
 const COUNT = Number(process.env['BENCH_ATTRIBUTES'] ?? 1_000_000);
 const PAGE_SIZE = process.env['BENCH_PAGE_SIZE'] ?? '10000';
-/** Bundled into dist/bench, so the stand-in cannot find `../shared/fixtures` from its own path: run from the repo root. */
-const FIXTURES = path.resolve(process.cwd(), '..', 'shared', 'fixtures');
 
 async function main(): Promise<void> {
-  const standin = MispStandin.withGeneratedAttributes(COUNT, { perSecond: 50 }, { fixturesRoot: FIXTURES });
+  // The stand-in finds test/fixtures (its warninglists) upward from the bundle in dist/bench.
+  const standin = MispStandin.withGeneratedAttributes(COUNT, { perSecond: 50 });
   const port = await freePort();
   const binary = memcachedBinary();
   const libDir = path.resolve(path.dirname(binary), '..', 'lib', 'x86_64-linux-gnu');

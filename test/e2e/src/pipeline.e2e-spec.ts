@@ -5,13 +5,11 @@
  * event exactly once with the right `misp_src`.
  */
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ElasticsearchClient, KafkaAdmin, KafkaProducer, MemcachedClient } from '@iocflow/io';
 import { MispStandin } from '@iocflow/misp-standin';
-import { MemcachedProcess, freePort, pollUntil, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
-import { REPO_ROOT, ServiceProcess } from './support/service-process';
+import { MemcachedProcess, fixturePath, freePort, pollUntil, requireService, stackEndpoints, uniqueName, zeekLogAsEcs } from '@iocflow/testing';
+import { ServiceProcess } from './support/service-process';
 
-const FIXTURES = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures');
 const URSNIF_EVENT = '5b646415-7b48-40d5-86b4-c0070acd0835'; // pymisp sighting_1.json: 4 domains, 1 url
 const API_KEY = 'e2e0test0key0000000000000000000000000000';
 
@@ -82,7 +80,8 @@ describe('iocflow end to end', () => {
     await enricher.waitReady(enricherPort);
     await indexer.waitReady(indexerPort);
 
-    const zeek = (JSON.parse(readFileSync(path.join(FIXTURES, 'elastic-integrations/packages/zeek/data_stream/dns/_dev/test/pipeline/test-dns.log-expected.json'), 'utf8')) as { expected: Json[] }).expected;
+    // Zeek's own dns.log as ECS (test/fixtures/zeek): none of its names or addresses is in these MISP events.
+    const zeek = zeekLogAsEcs(readFileSync(fixturePath('zeek/testing/btest/Baseline/opt.basic/dns.log'), 'utf8'));
     const events: { id: string; event: Json; expected: string }[] = zeek.map((event, i) => ({ id: `zeek-${i}`, event, expected: 'none' }));
     const base = zeek[0]!;
     events.push(
@@ -91,7 +90,7 @@ describe('iocflow end to end', () => {
       { id: 'label-boundary', event: { ...base, destination: { domain: 'xsecuritydistractions.com' } }, expected: 'none' },
       { id: 'injection', event: { ...base, destination: { domain: 'x\r\nflush_all' } }, expected: 'none' },
     );
-    const fallchillIp = firstIpDst(path.join(FIXTURES, 'pymisp/tests/reportlab_testfiles/to_delete2.json'));
+    const fallchillIp = firstIpDst(fixturePath('pymisp/tests/reportlab_testfiles/to_delete2.json'));
     events.push({ id: 'fallchill-ip', event: { ...base, source: { ip: fallchillIp } }, expected: 'misp' });
 
     const producer = new KafkaProducer({ brokers: endpoints.kafkaBrokers.split(','), clientId: id });

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { formatSyncSentinel, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaConsumedMessage, type KafkaProducedRecord } from '@iocflow/io';
 import { JsonLogger } from '@iocflow/nest';
@@ -6,9 +5,6 @@ import { pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
 import { Registry } from 'prom-client';
 import { loadEnricherConfig, type EnricherConfig } from '../../src/enricher.config';
 import { EnricherRuntime } from '../../src/enricher.runtime';
-
-/** Fixtures live beside the repository, read-only: `<repo>/../shared/fixtures`. */
-export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures');
 
 export const kafkaBrokers = (): string => stackEndpoints().kafkaBrokers;
 

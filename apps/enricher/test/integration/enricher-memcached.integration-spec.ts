@@ -1,17 +1,19 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { lookupKey, normaliseValue } from '@iocflow/core';
 import { MemcachedClient } from '@iocflow/io';
-import { MemcachedProcess, requireService } from '@iocflow/testing';
+import { fixturePath, MemcachedProcess, requireService, zeekLogAsEcs } from '@iocflow/testing';
 import type { Registry } from 'prom-client';
 import type { EnricherRuntime } from '../../src/enricher.runtime';
 import { DEAD_LETTER_HEADERS } from '../../src/pipeline/enricher.pipeline';
 import { DEFAULT_LOOKUP_RULES } from '../../src/pipeline/lookup-rules';
-import { counterValues, createTopics, deleteTopics, enricherConfig, FIXTURES, produce, record, runNames, seedMemcached, startEnricher, TopicCollector } from './enricher-harness';
+import { counterValues, createTopics, deleteTopics, enricherConfig, produce, record, runNames, seedMemcached, startEnricher, TopicCollector } from './enricher-harness';
 
-const zeekDns = (JSON.parse(readFileSync(path.join(FIXTURES, 'elastic-integrations/packages/zeek/data_stream/dns/_dev/test/pipeline/test-dns.log-expected.json'), 'utf8')) as { expected: object[] }).expected;
-const nginx = JSON.parse(readFileSync(path.join(FIXTURES, 'elastic-beats/filebeat/module/nginx/access/test/test.log-expected.json'), 'utf8')) as object[];
-const eve = readFileSync(path.join(FIXTURES, 'tenzir/tenzir/integration/data/suricata/eve.json'), 'utf8').split('\n').filter((line) => line.trim().length > 0);
+// Real logs (test/fixtures): Zeek's own dns.log as ECS — its first 17 records: mDNS, then the
+// wikimedia.org lookups, each A/AAAA query beside its NXDOMAIN search-suffix twin
+// (upload.wikimedia.org.ncsa.uiuc.edu) —, filebeat's nginx documents (flattened ECS) and Suricata EVE.
+const zeekDns = zeekLogAsEcs(readFileSync(fixturePath('zeek/testing/btest/Baseline/opt.basic/dns.log'), 'utf8')).slice(0, 17);
+const nginx = JSON.parse(readFileSync(fixturePath('elastic-beats/filebeat/module/nginx/access/test/test.log-expected.json'), 'utf8')) as object[];
+const eve = readFileSync(fixturePath('tenzir/integration/data/suricata/eve.json'), 'utf8').split('\n').filter((line) => line.trim().length > 0);
 
 /** Suricata EVE is not ECS: configured rules map its fields, on top of the ECS defaults. */
 const RULES = JSON.stringify([
@@ -39,10 +41,10 @@ describe('enricher, memcached mode, against real Kafka and memcached', () => {
     memcached = await MemcachedProcess.start();
     client = new MemcachedClient({ servers: memcached.server });
     await seedMemcached(client, {
-      'domain-cloud.es.io': 'Feed-ItA',
-      'ip-169.254.169.254': 'Feed-ItB,Feed-ItC',
+      'domain-wikimedia.org': 'Feed-ItA',
+      'ip-208.80.152.2': 'Feed-ItB,Feed-ItC',
       'ip-85.181.35.98': 'Feed-ItB',
-      'domain-ice.com': 'Feed-Boundary',
+      'domain-media.org': 'Feed-Boundary',
       'md5-70041821acf87389e40ddcb092004184': 'Feed-Hash',
       'domain-irc.freenode.net': 'Feed-Irc',
       [lookupKey('url', normaliseValue('url', LONG_URL) as string)]: 'Feed-Long',
@@ -74,22 +76,28 @@ describe('enricher, memcached mode, against real Kafka and memcached', () => {
     const byKey = new Map(collector.of(names.enriched).map((m) => [String(m.key), m]));
     const src = (key: string): unknown => JSON.parse(String(byKey.get(key)?.value)).misp_src;
 
-    // zeek: parent-domain hit (…gcp.cloud.es.io → cloud.es.io), IP hits, misses; label boundary: manage.office.com ≠ ice.com.
-    expect(zeekDns.map((_, i) => src(`zeek-${i}`))).toEqual(['Feed-ItA', 'none', 'none', 'Feed-ItB,Feed-ItC', 'Feed-ItB,Feed-ItC', 'Feed-ItB,Feed-ItC', 'Feed-ItB,Feed-ItC', 'none']);
-    const zeek0 = JSON.parse(String(byKey.get('zeek-0')?.value));
-    expect(zeek0.threat.enrichments).toEqual([
+    // zeek: mDNS misses; parent-domain hits (upload/meta.wikimedia.org → wikimedia.org); the search-suffix
+    // twins contain wikimedia.org but are not under it (…ncsa.uiuc.edu): misses; label boundary:
+    // wikimedia.org ≠ media.org; the last one also resolved to a listed address: the feeds of both hits.
+    const W = 'Feed-ItA';
+    expect(zeekDns.map((_, i) => src(`zeek-${i}`))).toEqual(['none', 'none', 'none', W, 'none', W, W, 'none', W, W, 'none', W, W, 'none', W, W, 'Feed-ItA,Feed-ItB,Feed-ItC']);
+    const zeek5 = JSON.parse(String(byKey.get('zeek-5')?.value));
+    expect(zeek5.threat.enrichments).toEqual([
       {
-        indicator: { type: 'domain-name', provider: 'misp', name: 'cloud.es.io', url: { domain: 'cloud.es.io' } },
+        indicator: { type: 'domain-name', provider: 'misp', name: 'wikimedia.org', url: { domain: 'wikimedia.org' } },
         feed: { name: 'Feed-ItA' },
-        matched: { atomic: 'dd625ffb4fc54735b281862aa1cd6cd4.us-west1.gcp.cloud.es.io', field: 'dns.question.name', type: 'indicator_match_rule' },
+        matched: { atomic: 'upload.wikimedia.org', field: 'dns.question.name', type: 'indicator_match_rule' },
       },
     ]);
     // The rest of the event is untouched.
-    const { misp_src: _src, threat: _threat, ...rest } = zeek0;
-    expect(rest).toEqual(zeekDns[0]);
-    expect(byKey.get('zeek-0')?.headers['source']?.toString()).toBe('zeek');
-    const zeek3 = JSON.parse(String(byKey.get('zeek-3')?.value));
-    expect(zeek3.threat.enrichments.map((e: { matched: { field: string } }) => e.matched.field)).toEqual(['destination.ip', 'related.ip']);
+    const { misp_src: _src, threat: _threat, ...rest } = zeek5;
+    expect(rest).toEqual(zeekDns[5]);
+    expect(byKey.get('zeek-5')?.headers['source']?.toString()).toBe('zeek');
+    const zeek16 = JSON.parse(String(byKey.get('zeek-16')?.value));
+    expect(zeek16.threat.enrichments.map((e: { matched: { field: string; atomic: string } }) => `${e.matched.field} = ${e.matched.atomic}`)).toEqual([
+      'dns.question.name = meta.wikimedia.org',
+      'related.ip = 208.80.152.2',
+    ]);
 
     // nginx (dotted keys): source.ip hits on two lines.
     expect(nginx.map((_, i) => src(`nginx-${i}`))).toEqual(['none', 'none', 'Feed-ItB', 'Feed-ItB', 'none', 'none', 'none']);

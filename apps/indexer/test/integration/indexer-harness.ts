@@ -1,19 +1,14 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, type KafkaConsumedMessage } from '@iocflow/io';
 import { JsonLogger } from '@iocflow/nest';
-import { pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
+import { fixturePath, pollUntil, stackEndpoints, uniqueName, zeekLogAsEcs } from '@iocflow/testing';
 import { Registry } from 'prom-client';
 import { IndexerMetrics } from '../../src/pipeline/indexer.metrics';
 import { IndexerPipeline, type IndexerPipelineOptions } from '../../src/pipeline/indexer.pipeline';
 
-/** Fixtures live beside the repository, read-only: `<repo>/../shared/fixtures`. */
-export const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures');
-
-/** Real ECS documents (Elastic's Zeek DNS pipeline output) dressed as enricher output. */
+/** Real DNS logs (Zeek's own dns.log, test/fixtures/zeek) as ECS documents, dressed as enricher output. */
 export function enrichedEvents(count: number, timestamp?: string): string[] {
-  const file = path.join(FIXTURES, 'elastic-integrations/packages/zeek/data_stream/dns/_dev/test/pipeline/test-dns.log-expected.json');
-  const documents = (JSON.parse(readFileSync(file, 'utf8')) as { expected: Record<string, unknown>[] }).expected;
+  const documents = zeekLogAsEcs(readFileSync(fixturePath('zeek/testing/btest/Baseline/opt.basic/dns.log'), 'utf8'));
   return Array.from({ length: count }, (_, i) => {
     const base = documents[i % documents.length]!;
     const hit = i % 5 === 0;
@@ -27,8 +22,8 @@ export function enrichedEvents(count: number, timestamp?: string): string[] {
             threat: {
               enrichments: [
                 {
-                  indicator: { type: 'domain-name', provider: 'Feed-RansomwareTracker', url: { domain: 'es.io' } },
-                  matched: { atomic: 'es.io', field: 'dns.question.registered_domain', type: 'indicator_match_rule' },
+                  indicator: { type: 'domain-name', provider: 'Feed-RansomwareTracker', url: { domain: 'wikimedia.org' } },
+                  matched: { atomic: 'upload.wikimedia.org', field: 'dns.question.name', type: 'indicator_match_rule' },
                 },
               ],
             },

@@ -91,7 +91,7 @@ describe('indexer against real Kafka and Elasticsearch', () => {
       `/${run.prefix}-*/_search?size=0`,
       { aggs: { feeds: { terms: { field: 'iocflow.matched.atomic' } } } },
     );
-    expect(hits.aggregations.feeds.buckets).toEqual([{ key: 'es.io', doc_count: 2 }]);
+    expect(hits.aggregations.feeds.buckets).toEqual([{ key: 'upload.wikimedia.org', doc_count: 2 }]);
   });
 
   it('dead-letters a mapping conflict and a non-JSON record with the reason and source coordinates, indexes the rest', async () => {

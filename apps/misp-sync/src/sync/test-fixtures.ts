@@ -1,9 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseMispAttribute, type MispAttribute } from '@iocflow/core';
+import { fixturesDir } from '@iocflow/testing';
 
-/** ../shared/fixtures beside the repository (read-only real MISP data; never copied into the repo). */
-export const FIXTURES_DIR = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures');
+/** The repository's test fixtures: real MISP data with origin and licence in test/fixtures/SOURCES.md. */
+export const FIXTURES_DIR = fixturesDir();
 
 export function readFixtureJson(relative: string): unknown {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES_DIR, relative), 'utf8')) as unknown;

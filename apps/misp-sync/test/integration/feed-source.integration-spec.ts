@@ -13,13 +13,18 @@ import { feedSourceName, loadMispSyncConfig } from '../../src/misp-sync.config';
 import { FIXTURES_DIR } from '../../src/sync/test-fixtures';
 import { createHarness, rawGet, type Harness } from './misp-sync-harness';
 
-const FEED_FIXTURE = path.join(FIXTURES_DIR, 'digitalside-misp-feed', 'digitalside-misp-feed');
-const EVENT = '5ecea68b-9bc0-493b-9c23-7555c0a80102';
-const MD5 = 'md5-1cd71d3bb891df0b251249da0cdcf7e1';
-const IP = 'ip-98.159.99.222';
-const URL_KEY = 'url-http://98.159.99.222/3306';
-const REGIN_MD5 = 'md5-744c07e886497f7b68f6f7fe57b7ab54';
-const REGIN_OTHER_MD5 = 'md5-47d0e8f9d7a6429920329207a32ecc2e';
+// A MISP feed of three PyMISP events, and the Sednit event as MISP's CSV export (test/fixtures/SOURCES.md, "Derived").
+const FEED_FIXTURE = path.join(FIXTURES_DIR, 'derived', 'misp-feed');
+const CSV_FIXTURE = path.join(FIXTURES_DIR, 'derived', 'misp-csv', '5a3c2fcd-8328-42bb-a95e-4f4402de0b81.csv');
+/** The feed's Qakbot/Emotet event: an md5 and an ip-dst at the top level, an ip-dst inside an ip-port object. */
+const EVENT = '5a0ac036-6fbc-4855-83af-422b950d210f';
+const MD5 = 'md5-5aa9fa89cee3ffc4c3009e34db830de0';
+const IP = 'ip-104.236.252.178';
+const OBJECT_IP = 'ip-64.183.173.170';
+/** Keys of the whole feed: Qakbot/Emotet 58 (43 ip, 5 each of md5, sha1, sha256), Xorist 3 hashes, Cerber 4 (url, domain, sha1, sha256). */
+const FEED_KEYS = 65;
+const CSV_DOMAIN = 'domain-movieultimate.com';
+const CSV_OTHER_DOMAIN = 'domain-servicecdp.com';
 
 /** The topic read from the start: key → last value, `null` for a tombstone (what a compacted reader sees last). */
 async function lastValues(topic: string): Promise<Map<string, string | null>> {
@@ -89,7 +94,7 @@ describe('misp-sync feed source (no MISP server)', () => {
   }
 
   async function copyFeed(): Promise<string> {
-    const feedDir = path.join(dir, 'digitalside');
+    const feedDir = path.join(dir, 'misp-feed');
     await cp(FEED_FIXTURE, feedDir, { recursive: true });
     return feedDir;
   }
@@ -110,36 +115,36 @@ describe('misp-sync feed source (no MISP server)', () => {
 
   it('MISP-format feed in a directory: first sync, an attribute dropped, then the event dropped → keys deleted and tombstoned', async () => {
     const feedDir = await copyFeed();
-    const instance = await start({ FEED_URL: feedDir, FEED_NAME: 'Feed-DigitalSide' });
+    const instance = await start({ FEED_URL: feedDir, FEED_NAME: 'Feed-OSINT' });
     expect(await instance.runner.runOnce()).toBe(true);
-    // 16 urls, 16 ips, md5, sha1, sha256 (to_ids); the filename, mime-type and object attributes are not indicators.
-    expect(instance.runner.lastSync).toMatchObject({ ok: true, mode: 'feed', added: 35 });
-    for (const key of [MD5, IP, URL_KEY]) expect(await rawGet(memcached.server, key)).toEqual({ flags: 0, value: 'Feed-DigitalSide' });
+    // ip-dst (object ones included) and hashes with to_ids; links, filenames, regkeys, ports and texts are not indicators.
+    expect(instance.runner.lastSync).toMatchObject({ ok: true, mode: 'feed', added: FEED_KEYS });
+    for (const key of [MD5, IP, OBJECT_IP]) expect(await rawGet(memcached.server, key)).toEqual({ flags: 0, value: 'Feed-OSINT' });
     const record = JSON.parse((await lastValues(topic)).get(MD5) ?? '{}') as { attributes: Record<string, unknown>[] };
-    expect(record.attributes[0]).toMatchObject({ source: 'feed:Feed-DigitalSide', eventUuid: EVENT, feeds: ['Feed-DigitalSide'], threatLevel: 'Medium', mispType: 'md5' });
+    expect(record.attributes[0]).toMatchObject({ source: 'feed:Feed-OSINT', eventUuid: EVENT, feeds: ['Feed-OSINT'], threatLevel: 'Low', mispType: 'md5' });
     const sentinel = parseSyncSentinel((await rawGet(memcached.server, SYNC_SENTINEL_KEY))?.value);
-    expect(sentinel?.extra).toMatchObject({ source: 'feed:Feed-DigitalSide', mode: 'feed' });
+    expect(sentinel?.extra).toMatchObject({ source: 'feed:Feed-OSINT', mode: 'feed' });
 
     // Incremental poll: only the changed event is read, and only its missing attribute is removed.
-    await dropAttribute(feedDir, '1cd71d3bb891df0b251249da0cdcf7e1');
+    await dropAttribute(feedDir, '5aa9fa89cee3ffc4c3009e34db830de0');
     expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: true, mode: 'feed', removed: 1, added: 0 });
     expect(await rawGet(memcached.server, MD5)).toBeUndefined();
-    expect(await rawGet(memcached.server, IP)).toEqual({ flags: 0, value: 'Feed-DigitalSide' });
+    expect(await rawGet(memcached.server, IP)).toEqual({ flags: 0, value: 'Feed-OSINT' });
     expect((await lastValues(topic)).get(MD5)).toBeNull();
 
-    // The event leaves the manifest (and its file goes): the whole feed is re-read and its keys removed.
+    // The events leave the manifest (and one file goes): the whole feed is re-read and its keys removed.
     await writeFile(path.join(feedDir, 'manifest.json'), '{}');
     await unlink(path.join(feedDir, `${EVENT}.json`));
-    expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: true, removed: 34 });
+    expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: true, removed: FEED_KEYS - 1 });
     expect(instance.pipeline.state.size).toBe(0);
-    for (const key of [IP, URL_KEY]) expect(await rawGet(memcached.server, key)).toBeUndefined();
+    for (const key of [IP, OBJECT_IP]) expect(await rawGet(memcached.server, key)).toBeUndefined();
     const topicNow = await lastValues(topic);
     expect([...topicNow.values()].every((value) => value === null)).toBe(true);
   });
 
   it('a broken feed removes nothing: a garbage manifest or a missing event file fails the poll', async () => {
     const feedDir = await copyFeed();
-    const instance = await start({ FEED_URL: `file://${feedDir}`, FEED_NAME: 'Feed-DigitalSide' });
+    const instance = await start({ FEED_URL: `file://${feedDir}`, FEED_NAME: 'Feed-OSINT' });
     expect(await instance.runner.runOnce()).toBe(true);
     const keys = instance.pipeline.state.size;
     await writeFile(path.join(feedDir, 'manifest.json'), '<html>503 maintenance</html>');
@@ -151,46 +156,50 @@ describe('misp-sync feed source (no MISP server)', () => {
     await writeFile(path.join(feedDir, 'manifest.json'), JSON.stringify(manifest));
     expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: false, error: expect.objectContaining({ code: 'FEED_NOT_FOUND' }) });
     expect(instance.pipeline.state.size).toBe(keys);
-    expect(await rawGet(memcached.server, MD5)).toEqual({ flags: 0, value: 'Feed-DigitalSide' });
+    expect(await rawGet(memcached.server, MD5)).toEqual({ flags: 0, value: 'Feed-OSINT' });
   });
 
   it("CSV feed (MISP's CSV export): a line removed from the file → its key deleted and tombstoned", async () => {
-    const file = path.join(dir, 'regin.csv');
-    await cp(path.join(FIXTURES_DIR, 'misp', 'tests', 'event.csv'), file);
-    const instance = await start({ FEED_URL: file, FEED_FORMAT: 'csv', FEED_NAME: 'Feed-Regin' });
+    const file = path.join(dir, 'sednit.csv');
+    await cp(CSV_FIXTURE, file);
+    const instance = await start({ FEED_URL: file, FEED_FORMAT: 'csv', FEED_NAME: 'Feed-Sednit' });
     expect(await instance.runner.runOnce()).toBe(true);
-    expect(instance.pipeline.state.size).toBe(27);
-    expect(await rawGet(memcached.server, REGIN_MD5)).toEqual({ flags: 0, value: 'Feed-Regin' });
+    // 68 lines with to_ids and a type we match (parse-csv-feed.spec.ts): 37 sha1, 18 domains and 11 ips once each.
+    const keys = instance.pipeline.state.size;
+    expect(keys).toBe(66);
+    expect(await rawGet(memcached.server, CSV_DOMAIN)).toEqual({ flags: 0, value: 'Feed-Sednit' });
 
     // Unchanged file: nothing read into the pipeline, nothing changed.
     expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: true, attributes: 0, added: 0, removed: 0 });
 
     const lines = (await readFile(file, 'utf8')).split('\n');
-    await writeFile(file, lines.filter((line) => !line.includes('744c07e886497f7b68f6f7fe57b7ab54')).join('\n'));
+    await writeFile(file, lines.filter((line) => !line.includes('"movieultimate.com"')).join('\n'));
     expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: true, removed: 1, added: 0 });
-    expect(await rawGet(memcached.server, REGIN_MD5)).toBeUndefined();
-    expect(await rawGet(memcached.server, REGIN_OTHER_MD5)).toEqual({ flags: 0, value: 'Feed-Regin' });
-    expect((await lastValues(topic)).get(REGIN_MD5)).toBeNull();
-    expect(instance.pipeline.state.size).toBe(26);
+    expect(await rawGet(memcached.server, CSV_DOMAIN)).toBeUndefined();
+    expect(await rawGet(memcached.server, CSV_OTHER_DOMAIN)).toEqual({ flags: 0, value: 'Feed-Sednit' });
+    expect((await lastValues(topic)).get(CSV_DOMAIN)).toBeNull();
+    expect(instance.pipeline.state.size).toBe(keys - 1);
   });
 
   it('the same MISP feed over HTTP: incremental polls read only the manifest, a dropped event is removed', async () => {
     const feedDir = await copyFeed();
     const http = await serveDirectory(feedDir);
     try {
-      const instance = await start({ FEED_URL: `${http.url}manifest.json`, FEED_NAME: 'Feed-DigitalSide' });
+      const instance = await start({ FEED_URL: `${http.url}manifest.json`, FEED_NAME: 'Feed-OSINT' });
       expect(await instance.runner.runOnce()).toBe(true);
-      expect(http.requests).toEqual(['manifest.json', `${EVENT}.json`]);
-      expect(await rawGet(memcached.server, URL_KEY)).toEqual({ flags: 0, value: 'Feed-DigitalSide' });
+      const manifest = JSON.parse(await readFile(path.join(feedDir, 'manifest.json'), 'utf8')) as Record<string, unknown>;
+      expect(http.requests[0]).toBe('manifest.json');
+      expect(http.requests.slice(1).sort()).toEqual(Object.keys(manifest).map((uuid) => `${uuid}.json`).sort());
+      expect(await rawGet(memcached.server, OBJECT_IP)).toEqual({ flags: 0, value: 'Feed-OSINT' });
 
       http.requests.length = 0;
       expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: true, attributes: 0, added: 0, removed: 0 });
       expect(http.requests).toEqual(['manifest.json']);
 
       await writeFile(path.join(feedDir, 'manifest.json'), '{}');
-      expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: true, removed: 35 });
-      expect(await rawGet(memcached.server, URL_KEY)).toBeUndefined();
-      expect((await lastValues(topic)).get(URL_KEY)).toBeNull();
+      expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: true, removed: FEED_KEYS });
+      expect(await rawGet(memcached.server, OBJECT_IP)).toBeUndefined();
+      expect((await lastValues(topic)).get(OBJECT_IP)).toBeNull();
 
       // A server error is retried, then fails the poll without removing anything.
       http.server.close();
@@ -201,12 +210,12 @@ describe('misp-sync feed source (no MISP server)', () => {
   });
 
   it('freetext feed over HTTP: defanged indicators are refanged and typed', async () => {
-    await writeFile(path.join(dir, 'report.txt'), '# IOCs\nPayload at hxxp://98.159.99[.]222/3306, C2 evil[.]example and 1cd71d3bb891df0b251249da0cdcf7e1.\n');
+    await writeFile(path.join(dir, 'report.txt'), '# IOCs\nPayload at hxxp://64.183.173[.]170/995, C2 evil[.]example and 5aa9fa89cee3ffc4c3009e34db830de0.\n');
     const http = await serveDirectory(dir);
     try {
       const instance = await start({ FEED_URL: `${http.url}report.txt`, FEED_FORMAT: 'freetext', FEED_NAME: 'Feed-Report' });
       expect(await instance.runner.runOnce()).toBe(true);
-      for (const key of [URL_KEY, 'domain-evil.example', MD5]) expect(await rawGet(memcached.server, key)).toEqual({ flags: 0, value: 'Feed-Report' });
+      for (const key of ['url-http://64.183.173.170/995', 'domain-evil.example', MD5]) expect(await rawGet(memcached.server, key)).toEqual({ flags: 0, value: 'Feed-Report' });
     } finally {
       http.server.close();
     }
@@ -216,6 +225,7 @@ describe('misp-sync feed source (no MISP server)', () => {
 describe('misp-sync with a MISP server and a feed at once', () => {
   const URSNIF_EVENT = '5b646415-7b48-40d5-86b4-c0070acd0835';
   const MISP_DOMAIN = 'domain-ooiasjdnqjwbeasdasd.com';
+  const XORIST_MD5 = 'md5-0749bae92ca336a02c83d126e04ec628';
   let harness: Harness;
   let dir: string;
 
@@ -232,24 +242,26 @@ describe('misp-sync with a MISP server and a feed at once', () => {
   });
 
   it('each source reconciles only its own contributions; the sentinel waits for both; includeDecayScore is asked for', async () => {
-    const instance = await harness.start({ FEED_URL: dir, FEED_NAME: 'Feed-DigitalSide', MISP_FULL_SYNC_INTERVAL: '0', MISP_INCLUDE_DECAY_SCORE: 'true' });
+    const instance = await harness.start({ FEED_URL: dir, FEED_NAME: 'Feed-OSINT', MISP_FULL_SYNC_INTERVAL: '0', MISP_INCLUDE_DECAY_SCORE: 'true' });
     expect(await instance.runner.runOnce()).toBe(true);
     expect(instance.runner.lastSyncOf('misp')).toMatchObject({ ok: true, mode: 'full' });
     expect(await rawGet(harness.memcached.server, MISP_DOMAIN)).toEqual({ flags: 0, value: 'Feed-RansomwareTracker' });
-    // The stand-in MISP holds the DigitalSide event too (same attribute uuids, no Feed-* tag): one key,
-    // two contributions, each tracked under its own source.
-    expect(await rawGet(harness.memcached.server, MD5)).toEqual({ flags: 0, value: 'Feed-DigitalSide,misp' });
+    // The stand-in MISP holds the feed's Qakbot/Emotet and Cerber events too (same attribute uuids, no
+    // Feed-* tag): one key, two contributions, each tracked under its own source. Xorist is only in the feed.
+    expect(await rawGet(harness.memcached.server, MD5)).toEqual({ flags: 0, value: 'Feed-OSINT,misp' });
+    expect(await rawGet(harness.memcached.server, XORIST_MD5)).toEqual({ flags: 0, value: 'Feed-OSINT' });
     const sentinel = parseSyncSentinel((await rawGet(harness.memcached.server, SYNC_SENTINEL_KEY))?.value);
-    expect(Object.keys((sentinel?.extra['sources'] ?? {}) as object).sort()).toEqual(['feed:Feed-DigitalSide', 'misp']);
+    expect(Object.keys((sentinel?.extra['sources'] ?? {}) as object).sort()).toEqual(['feed:Feed-OSINT', 'misp']);
 
     // A MISP reconciliation (full pull) does not touch the feed's indicators…
     expect(await instance.runner.run('misp')).toMatchObject({ ok: true, mode: 'full', removed: 0, updated: 0 });
-    expect(await rawGet(harness.memcached.server, MD5)).toEqual({ flags: 0, value: 'Feed-DigitalSide,misp' });
-    // …and the feed's removals take away only its own contributions.
+    expect(await rawGet(harness.memcached.server, MD5)).toEqual({ flags: 0, value: 'Feed-OSINT,misp' });
+    // …and the feed's removals take away only its own contributions: Xorist's 3 keys go, the 62 shared ones keep MISP's.
     await writeFile(path.join(dir, 'manifest.json'), '{}');
-    const feedRun = await instance.runner.run('feed:Feed-DigitalSide');
-    expect(feedRun).toMatchObject({ ok: true, removed: 0, updated: 35 });
+    const feedRun = await instance.runner.run('feed:Feed-OSINT');
+    expect(feedRun).toMatchObject({ ok: true, removed: 3, updated: FEED_KEYS - 3 });
     expect(await rawGet(harness.memcached.server, MD5)).toEqual({ flags: 0, value: 'misp' });
+    expect(await rawGet(harness.memcached.server, XORIST_MD5)).toBeUndefined();
     expect(await rawGet(harness.memcached.server, MISP_DOMAIN)).toEqual({ flags: 0, value: 'Feed-RansomwareTracker' });
 
     // eslint-disable-next-line @nx/enforce-module-boundaries

@@ -2,7 +2,7 @@ import { parseSyncSentinel, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import type { SyncOutcome } from '../../src/sync/sync.pipeline';
 import { createHarness, rawGet, readTopic, type Harness } from './misp-sync-harness';
 
-// Real MISP data (../shared/fixtures, served by the stand-in), real Kafka, a memcached process
+// Real MISP data (test/fixtures, served by the stand-in), real Kafka, a memcached process
 // owned by this suite. The steps run in order against one MISP: each one changes MISP, runs a
 // sync as a deployment would, and checks memcached over the plain text protocol and the topic.
 

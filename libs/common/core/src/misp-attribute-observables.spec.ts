@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { MISP_TYPE_KINDS, SUPPORTED_MISP_TYPES, isSupportedMispType, mispAttributeObservables } from './misp-attribute-observables';
 
-const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared', 'fixtures');
+/** The repository's test fixtures (test/fixtures/SOURCES.md). */
+const FIXTURES = path.resolve(__dirname, '../../../..', 'test', 'fixtures');
 const readJson = (relative: string): unknown => JSON.parse(readFileSync(path.join(FIXTURES, relative), 'utf8'));
 
 interface FixtureAttribute {

@@ -59,9 +59,9 @@ export function parseZeekLog(text: string): ZeekLog {
     const cells = line.split(separator);
     if (cells.length !== fields.length) throw new Error(`a Zeek ${logPath} record has ${cells.length} fields, #fields names ${fields.length}`);
     const values: Record<string, string | string[]> = {};
-    cells.forEach((cell, i) => {
+    fields.forEach((name, i) => {
+      const cell = cells[i] ?? unsetField;
       if (cell === unsetField) return;
-      const name = fields[i]!;
       const isList = /^(set|vector)\[/.test(types[i] ?? '');
       if (isList) values[name] = cell === emptyField ? [] : cell.split(setSeparator);
       else values[name] = cell === emptyField ? '' : cell;

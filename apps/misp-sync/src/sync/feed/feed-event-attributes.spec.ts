@@ -3,9 +3,11 @@ import { toAttributeUpdate } from '../to-attribute-update';
 import { feedAttributeUuid } from './feed-attribute-uuid';
 import { feedEventAttributes } from './feed-event-attributes';
 
-const EVENT_UUID = '5ecea68b-9bc0-493b-9c23-7555c0a80102';
-const SOURCE = 'feed:Feed-DigitalSide';
-const digitalSide = readFixtureJson(`digitalside-misp-feed/digitalside-misp-feed/${EVENT_UUID}.json`);
+const EVENT_UUID = '5a0ac036-6fbc-4855-83af-422b950d210f';
+const SOURCE = 'feed:Feed-OSINT';
+// A MISP feed event file built from PyMISP's Qakbot/Emotet event (test/fixtures/SOURCES.md, "Derived").
+const qakbot = readFixtureJson(`derived/misp-feed/${EVENT_UUID}.json`);
+const xorist = readFixtureJson('derived/misp-feed/57c4445b-c548-4654-af0b-4be3950d210f.json');
 
 function parse(json: unknown) {
   const result = feedEventAttributes(json, SOURCE);
@@ -14,42 +16,45 @@ function parse(json: unknown) {
 }
 
 describe('feedEventAttributes', () => {
-  it('reads every attribute of the DigitalSide feed event, object attributes included', () => {
-    const result = parse(digitalSide);
+  it('reads every attribute of a feed event, object attributes included', () => {
+    const result = parse(qakbot);
     expect(result.eventUuid).toBe(EVENT_UUID);
     expect(result.invalid).toEqual([]);
-    // 37 top-level attributes + 3 in the virustotal-report object.
-    expect(result.attributes).toHaveLength(40);
-    expect(result.attributes.filter((attribute) => attribute.objectRelation !== null).map((attribute) => attribute.type)).toEqual(['link', 'datetime', 'text']);
+    // 48 top-level attributes + 24 ip-port objects of 2 (a port and an ip-dst).
+    expect(result.attributes).toHaveLength(96);
+    const inObjects = result.attributes.filter((attribute) => attribute.objectRelation !== null);
+    expect(inObjects).toHaveLength(48);
+    expect(new Set(inObjects.map((attribute) => `${attribute.objectRelation}:${attribute.type}`))).toEqual(new Set(['dst-port:port', 'ip:ip-dst']));
   });
 
   it('gives each attribute a per-source uuid, the event stub and the event tags as inherited tags', () => {
-    const md5 = parse(digitalSide).attributes.find((attribute) => attribute.type === 'md5');
+    const md5 = parse(xorist).attributes.find((attribute) => attribute.type === 'md5');
     expect(md5).toMatchObject({
-      uuid: feedAttributeUuid(SOURCE, '5ecea68b-1c40-4db7-ba14-7555c0a80102'),
-      value: '1cd71d3bb891df0b251249da0cdcf7e1',
+      uuid: feedAttributeUuid(SOURCE, '57c4448b-454c-4d17-90d1-4d2f950d210f'),
+      value: '0749bae92ca336a02c83d126e04ec628',
       toIds: true,
-      timestamp: 1590601355,
-      event: { id: '0', uuid: EVENT_UUID, info: 'DigitalSide Malware report: MD5: 1cd71d3bb891df0b251249da0cdcf7e1', threatLevelId: '2' },
+      timestamp: 1472480395,
+      event: { id: '0', uuid: '57c4445b-c548-4654-af0b-4be3950d210f', info: 'Ransomware - Xorist', threatLevelId: '3' },
     });
     expect(md5?.tags).toEqual([
       { name: 'tlp:white', inherited: true },
-      { name: 'type:OSINT', inherited: true },
-      { name: 'source:DigitalSide.IT', inherited: true },
-      { name: 'source:urlhaus.abuse.ch', inherited: true },
+      { name: 'circl:incident-classification="malware"', inherited: true },
+      { name: 'ms-caro-malware:malware-type="Ransom"', inherited: true },
+      { name: 'malware_classification:malware-category="Ransomware"', inherited: true },
     ]);
   });
 
-  it('maps through toAttributeUpdate to the feed\'s url, ip and hash keys with the configured feed name', () => {
-    const updates = parse(digitalSide).attributes.map((attribute) => toAttributeUpdate(attribute, { feedTagPattern: 'Feed-*', defaultFeed: 'misp', fixedFeed: 'Feed-DigitalSide', source: SOURCE }));
+  it("maps through toAttributeUpdate to the feed's ip and hash keys with the configured feed name", () => {
+    const updates = parse(qakbot).attributes.map((attribute) => toAttributeUpdate(attribute, { feedTagPattern: 'Feed-*', defaultFeed: 'misp', fixedFeed: 'Feed-OSINT', source: SOURCE }));
     const keys = new Set(updates.flatMap((update) => update.entries.map((entry) => entry.key)));
-    expect([...keys].filter((key) => key.startsWith('url-'))).toHaveLength(16);
-    expect([...keys].filter((key) => key.startsWith('ip-'))).toHaveLength(16);
-    expect(keys.has('md5-1cd71d3bb891df0b251249da0cdcf7e1')).toBe(true);
-    expect(keys.has('ip-98.159.99.222')).toBe(true);
-    expect(keys.has('url-http://98.159.99.222/3306')).toBe(true);
+    // 19 top-level ip-dst + 24 in objects; 5 each of md5, sha1, sha256 (to_ids); links, filenames, regkeys and ports are no indicators.
+    expect([...keys].filter((key) => key.startsWith('ip-'))).toHaveLength(43);
+    expect([...keys].filter((key) => /^(md5|sha1|sha256)-/.test(key))).toHaveLength(15);
+    expect(keys.size).toBe(58);
+    expect(keys.has('ip-64.183.173.170')).toBe(true);
+    expect(keys.has('md5-5aa9fa89cee3ffc4c3009e34db830de0')).toBe(true);
     const contribution = updates.find((update) => update.entries.length > 0)?.entries[0]?.contribution;
-    expect(contribution).toMatchObject({ source: SOURCE, feeds: ['Feed-DigitalSide'], eventUuid: EVENT_UUID, threatLevel: 'Medium' });
+    expect(contribution).toMatchObject({ source: SOURCE, feeds: ['Feed-OSINT'], eventUuid: EVENT_UUID, threatLevel: 'Low' });
   });
 
   it('takes the feed from Feed-* tags when no name is fixed', () => {

@@ -4,7 +4,8 @@ import { FIXTURES_DIR } from '../test-fixtures';
 import { csvRecords, parseCsvFeed } from './parse-csv-feed';
 
 const AUTO = { column: 0, valueType: 'auto' };
-const mispExport = fs.readFileSync(path.join(FIXTURES_DIR, 'misp/tests/event.csv'), 'utf8');
+// The Sednit event in MISP's CSV export layout, derived from PyMISP's event (test/fixtures/SOURCES.md).
+const mispExport = fs.readFileSync(path.join(FIXTURES_DIR, 'derived/misp-csv/5a3c2fcd-8328-42bb-a95e-4f4402de0b81.csv'), 'utf8');
 
 describe('csvRecords', () => {
   it.each([
@@ -21,12 +22,12 @@ describe('csvRecords', () => {
 describe('parseCsvFeed', () => {
   it("reads MISP's CSV export by its header: type and to_ids columns, uuid as identity, date as time", () => {
     const feed = parseCsvFeed(mispExport, AUTO);
-    // 38 attributes of the Regin event: 27 to_ids md5; 3 to_ids regkeys are not a type we match;
-    // 6 filenames, a link and a text have to_ids 0.
-    expect(feed.values).toHaveLength(27);
-    expect(feed.skipped).toBe(11);
-    expect(feed.values[0]).toEqual({ type: 'md5', value: '744c07e886497f7b68f6f7fe57b7ab54', id: '548847d8-01e0-4231-a739-15bb950d210b', timestamp: 1418217432 });
-    expect(new Set(feed.values.map((value) => value.type))).toEqual(new Set(['md5']));
+    // 122 attributes of the Sednit event, 115 of them in objects: 19 domains, 12 ip-dst and 37 sha1
+    // with to_ids; 15 filenames (to_ids, not a type we match); 38 texts (some spanning lines) and a link, to_ids 0.
+    expect(feed.values).toHaveLength(68);
+    expect(feed.skipped).toBe(54);
+    expect(feed.values[0]).toEqual({ type: 'domain', value: 'movieultimate.com', id: '5a3c3045-ab0c-4d38-8efe-459002de0b81', timestamp: 1513893957 });
+    expect(new Set(feed.values.map((value) => value.type))).toEqual(new Set(['domain', 'ip-dst', 'sha1']));
   });
 
   it('takes the value from the configured column, with a header line that is not an indicator', () => {

@@ -2,11 +2,13 @@ import { readFixtureJson } from '../test-fixtures';
 import { parseFeedManifest } from './parse-feed-manifest';
 
 describe('parseFeedManifest', () => {
-  it('reads the DigitalSide feed manifest (event uuid → timestamp, info)', () => {
-    const result = parseFeedManifest(readFixtureJson('digitalside-misp-feed/digitalside-misp-feed/manifest.json'));
+  it('reads a MISP feed manifest (event uuid → timestamp, info): the feed derived from PyMISP events', () => {
+    const result = parseFeedManifest(readFixtureJson('derived/misp-feed/manifest.json'));
     if (!result.ok) throw new Error(result.reason);
     expect([...result.manifest]).toEqual([
-      ['5ecea68b-9bc0-493b-9c23-7555c0a80102', { timestamp: 1599541517, info: 'DigitalSide Malware report: MD5: 1cd71d3bb891df0b251249da0cdcf7e1' }],
+      ['57c4445b-c548-4654-af0b-4be3950d210f', { timestamp: 1472541011, info: 'Ransomware - Xorist' }],
+      ['56e12e66-f01c-41be-afea-4d9a950d210f', { timestamp: 1457605235, info: 'Cerber Ransomware' }],
+      ['5a0ac036-6fbc-4855-83af-422b950d210f', { timestamp: 1511184352, info: 'OSINT - Mitigating and eliminating info-stealing Qakbot and Emotet in corporate networks' }],
     ]);
   });
 

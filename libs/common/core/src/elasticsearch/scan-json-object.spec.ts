@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { scanJsonObject } from './scan-json-object';
 
-const FIXTURES = path.resolve(__dirname, '../../../../../..', 'shared', 'fixtures');
+/** The repository's test fixtures (test/fixtures/SOURCES.md). */
+const FIXTURES = path.resolve(__dirname, '../../../../..', 'test', 'fixtures');
 const scan = (text: string) => scanJsonObject(Buffer.from(text, 'utf8'));
 
 /** What `JSON.parse` says, in the scan's terms: undefined unless the text is one JSON object. */
@@ -86,8 +87,10 @@ describe('scanJsonObject', () => {
   );
 
   it('agrees with JSON.parse on real events and on thousands of random mutations of them', () => {
-    const file = path.join(FIXTURES, 'elastic-integrations/packages/zeek/data_stream/dns/_dev/test/pipeline/test-dns.log-expected.json');
-    const events = (JSON.parse(readFileSync(file, 'utf8')) as { expected: unknown[] }).expected.map((event) => JSON.stringify(event));
+    // Real events as producers write them: filebeat's nginx documents (flattened ECS) and Suricata EVE lines.
+    const nginx = JSON.parse(readFileSync(path.join(FIXTURES, 'elastic-beats/filebeat/module/nginx/access/test/test.log-expected.json'), 'utf8')) as unknown[];
+    const eve = readFileSync(path.join(FIXTURES, 'tenzir/integration/data/suricata/eve.json'), 'utf8').split('\n').filter((line) => line.trim() !== '');
+    const events = [...nginx.map((event) => JSON.stringify(event)), ...eve];
     const next = random(42);
     const alphabet = '{}[]",:\\ 0123456789.eE+-tfnul"a@\t\u00e9';
     let vouched = 0;

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { classifyMispResponse, type MispExchange } from './classify-misp-response';
 import { MISP_ERROR_CODES } from './misp-error';
 
-const fixtures = path.resolve(__dirname, '../../../../..', '..', 'shared', 'fixtures');
+/** The repository's test fixtures (test/fixtures/SOURCES.md). */
+const fixtures = path.resolve(__dirname, '../../../../..', 'test', 'fixtures');
 const recordedSearch = readFileSync(
   path.join(fixtures, 'demisto-content/Packs/MISP/Integrations/MISPV3/test_data/search_attribute_by_type.json'),
   'utf8',

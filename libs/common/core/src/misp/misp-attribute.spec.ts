@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseMispAttribute } from './misp-attribute';
 
-const fixtures = path.resolve(__dirname, '../../../../..', '..', 'shared', 'fixtures');
+/** The repository's test fixtures (test/fixtures/SOURCES.md). */
+const fixtures = path.resolve(__dirname, '../../../../..', 'test', 'fixtures');
 const readFixture = (relative: string): { Attribute: unknown[] } =>
   JSON.parse(readFileSync(path.join(fixtures, relative), 'utf8')) as { Attribute: unknown[] };
 

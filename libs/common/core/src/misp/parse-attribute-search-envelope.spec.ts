@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAttributeSearchEnvelope } from './parse-attribute-search-envelope';
 
-const fixtures = path.resolve(__dirname, '../../../../..', '..', 'shared', 'fixtures');
+/** The repository's test fixtures (test/fixtures/SOURCES.md). */
+const fixtures = path.resolve(__dirname, '../../../../..', 'test', 'fixtures');
 const readJson = (relative: string): unknown => JSON.parse(readFileSync(path.join(fixtures, relative), 'utf8'));
 const recordedSearch = readJson('demisto-content/Packs/MISP/Integrations/MISPV3/test_data/reputation_command_response.json');
 
