@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # `npm run demo`: the main job end to end on the local stack.
 #   1. dependencies and the stack (Kafka, memcached, Elasticsearch), then the builds;
-#   2. a MISP stand-in serving real MISP events from ../shared/fixtures;
-#   3. misp-sync --once: MISP -> memcached + the compacted indicator topic;
+#   2. a MISP stand-in serving real MISP events (PyMISP's, test/fixtures) under the feed tags a MISP
+#      fed by feeds gives them (tools/demo/misp-event-feeds.json);
+#   3. misp-sync --once with two sources: that MISP, and a MISP-format feed directory read directly
+#      (FEED_URL, test/fixtures/derived/misp-feed) -> memcached + the compacted indicator topic;
 #   4. enricher and indexer as background services;
-#   5. real log samples (Zeek DNS, nginx, plus planted MISP indicators) into raw-logs, then a
-#      table of what reached Elasticsearch with which misp_src;
+#   5. real log samples (Zeek DNS and HTTP, nginx, plus planted indicators of both sources) into
+#      raw-logs, then a table of what reached Elasticsearch with which misp_src;
 #   6. the services are stopped with SIGTERM (graceful: drain, commit, leave the group).
+# Left running afterwards: only the local stack (`npm run stack:down` stops it).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$repo"
@@ -41,16 +44,21 @@ wait_http() { # url seconds
   done
 }
 
-echo "==> MISP stand-in (real MISP events from ../shared/fixtures) on 127.0.0.1:$standin_port"
-MISP_STANDIN_PORT="$standin_port" node dist/tools/misp-standin/main.js >"$run_dir/misp-standin.log" 2>&1 &
+echo "==> MISP stand-in (real MISP events from test/fixtures, under feed tags) on 127.0.0.1:$standin_port"
+MISP_STANDIN_PORT="$standin_port" MISP_STANDIN_EVENT_TAGS="$repo/tools/demo/misp-event-feeds.json" \
+  node dist/tools/misp-standin/main.js >"$run_dir/misp-standin.log" 2>&1 &
 pids+=($!)
 until grep -q "listening" "$run_dir/misp-standin.log" 2>/dev/null; do
   kill -0 "${pids[-1]}" 2>/dev/null || { cat "$run_dir/misp-standin.log" >&2; exit 1; }
   sleep 0.2
 done
 
-echo "==> misp-sync --once"
+# A full pull every time (MISP_FULL_SYNC_INTERVAL=0): the stack's indicator topic may hold state from an
+# earlier demo, and a full pull reconciles it with what the stand-in serves now.
+feed_dir="$repo/test/fixtures/derived/misp-feed"
+echo "==> misp-sync --once: the MISP stand-in and the MISP feed file://$feed_dir"
 MISP_URL="http://127.0.0.1:$standin_port" MISP_API_KEY="$MISP_STANDIN_API_KEY" MISP_INITIAL_LOOKBACK="${MISP_INITIAL_LOOKBACK:-36500d}" \
+  MISP_FULL_SYNC_INTERVAL=0 FEED_URL="file://$feed_dir" FEED_NAME="${FEED_NAME:-Feed-Ransomware-IOCs}" \
   node dist/apps/misp-sync/main.js --once >"$run_dir/misp-sync.log" 2>&1 || { tail -20 "$run_dir/misp-sync.log" >&2; exit 1; }
 grep -h '"message"' "$run_dir/misp-sync.log" | tail -3
 

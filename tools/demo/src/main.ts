@@ -1,12 +1,15 @@
 /**
- * The demo's last act (scripts/demo.sh runs the services first): produce real log samples to
- * RAW_LOGS_TOPIC, wait until the indexer has put every one of them into Elasticsearch (and the
- * bad one into the enricher's dead-letter topic), then print what iocflow made of each.
+ * The demo's last act (scripts/demo.sh syncs MISP and the feed and runs the services first):
+ * produce real log samples to RAW_LOGS_TOPIC, wait until the indexer has put every one of them
+ * into Elasticsearch (and the bad one into the enricher's dead-letter topic), then print what
+ * iocflow made of each. Exits 1 when a document is missing, a planted value did not hit on its
+ * field, or a real log line hit.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ElasticsearchClient, KafkaAdmin, KafkaProducer, KafkaTopicReader } from '@iocflow/io';
+import { fixturesDir, zeekLogAsEcs } from '@iocflow/testing';
 import { buildDemoSamples, type DemoSample } from './demo-samples';
 import { pickIndicators } from './pick-indicators';
 
@@ -15,7 +18,8 @@ const brokers = (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
 const rawTopic = env['RAW_LOGS_TOPIC'] ?? 'raw-logs';
 const deadLetterTopic = `${rawTopic}-dlq`;
 const indexPrefix = env['ELASTICSEARCH_INDEX'] ?? 'iocflow-logs';
-const fixturesRoot = env['DEMO_FIXTURES_ROOT'] ?? resolve(process.cwd(), '..', 'shared', 'fixtures');
+/** The repository's test/fixtures (SOURCES.md there gives each file's origin and licence). */
+const fixturesRoot = env['DEMO_FIXTURES_ROOT'] ?? fixturesDir();
 const timeoutMs = Number(env['DEMO_TIMEOUT_MS'] ?? 120_000);
 
 interface Hit {
@@ -25,9 +29,14 @@ interface Hit {
 async function main(): Promise<void> {
   const runId = randomUUID();
   const indicators = pickIndicators(fixturesRoot);
-  const zeek = (JSON.parse(readFileSync(join(fixturesRoot, 'elastic-integrations/packages/zeek/data_stream/dns/_dev/test/pipeline/test-dns.log-expected.json'), 'utf8')) as { expected: Record<string, unknown>[] }).expected;
-  const nginx = JSON.parse(readFileSync(join(fixturesRoot, 'elastic-beats/filebeat/module/nginx/access/test/test.log-expected.json'), 'utf8')) as Record<string, unknown>[];
-  const samples = buildDemoSamples(runId, zeek, nginx, indicators);
+  const read = (file: string): string => readFileSync(join(fixturesRoot, file), 'utf8');
+  // Zeek's baselines mask their times: the demo's events are dated now.
+  const logs = {
+    zeekDns: zeekLogAsEcs(read('zeek/testing/btest/Baseline/opt.basic/dns.log'), { start: new Date() }),
+    zeekHttp: zeekLogAsEcs(read('zeek/testing/btest/Baseline/opt.basic/http.log'), { start: new Date() }),
+    nginx: JSON.parse(read('elastic-beats/filebeat/module/nginx/access/test/test.log-expected.json')) as Record<string, unknown>[],
+  };
+  const samples = buildDemoSamples(runId, logs, indicators);
 
   // The log topic is the users' to create (docs/operations.md); the demo does it as they would.
   const admin = new KafkaAdmin({ brokers, clientId: 'iocflow-demo' });
@@ -44,9 +53,19 @@ async function main(): Promise<void> {
   await es.close();
   const deadLetters = await countDeadLetters(runId);
 
-  printTable(samples, hits);
-  console.log(`\n${samples.length} produced, ${hits.length} enriched and indexed into ${indexPrefix}-*, ${deadLetters} dead-lettered to ${deadLetterTopic}`);
-  if (hits.length !== expectedDocs || deadLetters !== samples.length - expectedDocs) process.exitCode = 1;
+  const wrong = printTable(samples, hits);
+  const matched = hits.filter((hit) => (hit._source.threat?.enrichments?.length ?? 0) > 0).length;
+  console.log(
+    [
+      '',
+      'The real log lines and the intelligence come from unrelated public sources (test/fixtures/SOURCES.md), so no',
+      "real line matches: each 'planted' row is a real line with one field set to a real indicator, taken from the",
+      "MISP stand-in's events (served under feed tags) or from the MISP feed misp-sync read through FEED_URL.",
+    ].join('\n'),
+  );
+  console.log(`\n${samples.length} produced, ${hits.length} enriched and indexed into ${indexPrefix}-* (${matched} hits), ${deadLetters} dead-lettered to ${deadLetterTopic}`);
+  if (wrong.length > 0) console.error(`unexpected: ${wrong.join('; ')}`);
+  if (hits.length !== expectedDocs || deadLetters !== samples.length - expectedDocs || wrong.length > 0) process.exitCode = 1;
 }
 
 async function waitForDocuments(es: ElasticsearchClient, runId: string, expected: number): Promise<Hit[]> {
@@ -73,17 +92,23 @@ async function countDeadLetters(runId: string): Promise<number> {
   return count;
 }
 
-function printTable(samples: readonly DemoSample[], hits: readonly Hit[]): void {
+/** Prints one row per sample; returns the samples whose outcome is not the planned one. */
+function printTable(samples: readonly DemoSample[], hits: readonly Hit[]): string[] {
   const bySample = new Map(hits.map((hit) => [hit._source.labels?.demo_sample, hit._source]));
+  const wrong: string[] = [];
   const rows = samples.map((sample) => {
     const doc = bySample.get(sample.label);
-    const match = doc?.threat?.enrichments?.[0]?.matched;
+    const matches = doc?.threat?.enrichments?.map((enrichment) => enrichment.matched) ?? [];
+    const fields = matches.map((match) => match?.field);
+    if (doc && (sample.expectMatchOn ? !fields.includes(sample.expectMatchOn) : matches.length > 0)) wrong.push(`${sample.label}: matched ${fields.join(', ') || 'nothing'}`);
+    const match = matches[0];
     return [sample.label, doc ? (doc.misp_src ?? '(missing)') : '(dead-lettered)', match ? `${match.field} = ${match.atomic}` : ''];
   });
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column]!.length), 10));
   const line = (row: readonly string[]) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ');
   console.log(`\n${line(['sample', 'misp_src', 'matched'])}\n${line(widths.map((w) => '-'.repeat(w)))}`);
   for (const row of rows) console.log(line(row));
+  return wrong;
 }
 
 function isJsonObject(text: string): boolean {
