@@ -51,6 +51,15 @@ describe('Dockerfile', () => {
     expect(webpack).toContain(`dist/apps/${app}`);
   });
 
+  it('keeps tests, test data and test tools out of the build context: the fixtures, the MISP stand-in, the demo', () => {
+    const ignored = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    expect(ignored).toEqual(expect.arrayContaining(['test', 'tools']));
+    expect(dockerfile).not.toMatch(/^(COPY|ADD)\b[^\n]*\b(test|tools)\//m);
+  });
+
   it('docker-compose starts every service with the same contract', () => {
     const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8')) as Json;
     for (const app of APPS) {
