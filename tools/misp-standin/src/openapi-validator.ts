@@ -7,7 +7,7 @@ import { defaultFixturesRoot } from './fixture-events';
 
 /** MISP's own OpenAPI 3.0 spec (AGPL-3.0, kept unmodified as test data: test/fixtures/SOURCES.md). */
 export function defaultMispSpecPath(): string {
-  return path.join(defaultFixturesRoot(), 'misp', 'app', 'webroot', 'doc', 'openapi.yaml');
+  return path.join(defaultFixturesRoot(), 'misp/app/webroot/doc/openapi.yaml');
 }
 
 const SPEC_ID = 'misp-openapi';
