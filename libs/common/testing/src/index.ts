@@ -6,3 +6,4 @@ export * from './free-port';
 export * from './memcached-process';
 export * from './service-process';
 export * from './tcp-forwarder';
+export * from './misp-feed-writer';
