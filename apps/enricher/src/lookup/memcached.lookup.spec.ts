@@ -146,7 +146,8 @@ describe('MemcachedIndicatorLookup', () => {
       const matches = await lookup.resolve([ipQuery('10.77.5.10'), ipQuery('1.2.3.4'), ipQuery('10.78.0.1'), { kind: 'domain', value: 'evil.com', parents: true }]);
       expect(matches.map((m) => m?.indicator)).toEqual([undefined, '1.2.3.4', undefined, undefined]);
       expect(unchecked).toEqual([2]);
-      expect(lookup.status()).toEqual({ usable: true });
+      // Ready, and readiness says what is not matched.
+      expect(lookup.status()).toEqual({ usable: true, reason: 'IP ranges are not matched: iocs cannot be read (TOPIC_AUTHORIZATION_FAILED); retrying' });
     });
 
     it('count them when ranges are off, and count nothing when the topic simply holds no range', async () => {

@@ -60,9 +60,12 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     this.judge = new FreshnessJudge(options.maxStalenessMs, 'sync sentinel', 'the store is empty or was never synced');
   }
 
+  /** The sentinel's verdict; while the ranges load, unusable; while they are not matched (off, unreadable), usable with a reason that says so. */
   status(): StoreStatus {
     const ranges = this.options.ranges;
-    if (ranges?.state === 'loading') return { usable: false, reason: ranges.detail ?? 'IP ranges loading' };
+    const detail = ranges?.detail;
+    if (ranges?.state === 'loading') return { usable: false, reason: detail ?? 'IP ranges loading' };
+    if (detail !== undefined && this.current.usable) return { usable: true, reason: detail };
     return this.current;
   }
 
