@@ -25,7 +25,9 @@
  * A variant starting with `@<dir>` runs the build in <dir> (as IOCFLOW_DIST_DIR) with the rest
  * as its options, so that two builds alternate in one run: `@/tmp/before;@/tmp/after`. Items
  * of the form NAME=value (e.g. MALLOC_ARENA_MAX=2) go into the service's environment instead.
- * BENCH_LATENCY_SECONDS=0 skips the latency phase.
+ * BENCH_LATENCY_SECONDS=0 skips the latency phase. BENCH_RANGES puts that many IP range indicators
+ * on the IOC topic (none of them contains a generated address); compare memcached mode following
+ * them with `ENRICHER_IP_RANGES=off` as two variants: `BENCH_NODE_OPTIONS='ENRICHER_IP_RANGES=off;'`.
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 import { type ChildProcess } from 'node:child_process';
@@ -33,7 +35,7 @@ import path from 'node:path';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaProducedRecord } from '@iocflow/io';
 import { freePort, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
 import { generateEvents, seededRandom } from './load-generator';
-import { benchIndicatorRecord, indicatorDomain, loadBenchIndicators, startBenchMemcached } from './bench-fixtures';
+import { benchFreshnessRecord, benchIndicatorRecord, benchRangeRecord, indicatorDomain, loadBenchIndicators, startBenchMemcached } from './bench-fixtures';
 
 const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
@@ -43,6 +45,8 @@ const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
 const MODES = (process.env['BENCH_MODES'] ?? 'memcached,table').split(',') as ('memcached' | 'table')[];
 const NODE_OPTION_VARIANTS = (process.env['BENCH_NODE_OPTIONS'] ?? '').split(';').map((variant) => variant.trim());
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1);
+/** IP range indicators on the IOC topic (memcached mode follows them; `ENRICHER_IP_RANGES=off` as a variant item turns that off). */
+const RANGES = Number(process.env['BENCH_RANGES'] ?? 0);
 const SENT_AT = 'bench-sent-at';
 const PROBE = 'bench-probe';
 const connection = { brokers, clientId: 'bench-enricher-process', logLevel: 'nothing' as const };
@@ -81,9 +85,14 @@ async function main(): Promise<void> {
     console.log(`loading ${INDICATORS} indicators into memcached…`);
     await loadBenchIndicators(client, INDICATORS);
   }
+  // Both modes read the IOC topic: table mode all of it, memcached mode its IP ranges (BENCH_RANGES
+  // of them, default 0). misp-sync's freshness record says the indicators are current.
+  await admin.ensureTopics([{ topic: iocTopic, partitions: 1 }]);
+  const ranges = Array.from({ length: RANGES }, (_, i) => benchRangeRecord(i));
+  for (let i = 0; i < ranges.length; i += 2000) await producer.send(ranges.slice(i, i + 2000).map((record) => ({ topic: iocTopic, key: record.key, value: JSON.stringify(record) })));
+  await producer.send([benchFreshnessRecord(iocTopic, INDICATORS + RANGES)]);
   if (MODES.includes('table')) {
     console.log(`producing ${INDICATORS} indicator records to ${iocTopic}…`);
-    await admin.ensureTopics([{ topic: iocTopic, partitions: 1 }]);
     // 2,000 records of ~330 bytes per send: under the broker's 1 MiB request limit on one partition.
     for (let i = 0; i < INDICATORS; i += 2000) {
       const records: KafkaProducedRecord[] = [];

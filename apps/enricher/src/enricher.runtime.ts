@@ -198,6 +198,7 @@ export class EnricherRuntime {
     const invalid = new RateLimitedLog(10_000);
     const table = new TableIndicatorLookup(config.IOC_TOPIC, () => new KafkaTopicReader({ ...connection, groupIdPrefix: `${CLIENT_ID}-table` }), { maxStalenessMs: config.ENRICHER_MAX_STALENESS }, {
       loaded: (indicators, records, seconds) => {
+        this.metrics.ipRangesFollowed.set(1);
         this.log.info('indicator table loaded and swapped in', { topic: config.IOC_TOPIC, indicators, records, seconds });
       },
       invalidRecord: (key) => invalid.maybe((suppressed) => this.log.warn('ignored an indicator record that is not an IndicatorRecord', { key: key.slice(0, 80), suppressed })),
@@ -227,7 +228,7 @@ export class EnricherRuntime {
    * are back on schedule.
    */
   private watchFreshness(lookup: IndicatorLookup): void {
-    const gauges = new SourceFreshnessGauges(this.metrics.sourceStale, this.metrics.sourceLastSuccess);
+    const gauges = new SourceFreshnessGauges(this.metrics.sourceStale, this.metrics.sourceLastSuccess, this.metrics.sourceDue);
     const staleLog = new RateLimitedLog(60_000);
     let wasStale = false;
     this.every(this.config.ENRICHER_PROBE_INTERVAL, async () => {

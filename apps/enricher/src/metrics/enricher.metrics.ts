@@ -31,6 +31,7 @@ export class EnricherMetrics {
   readonly batchSeconds: Histogram;
   readonly sourceStale: Gauge<'source'>;
   readonly sourceLastSuccess: Gauge<'source'>;
+  readonly sourceDue: Gauge<'source'>;
   readonly ipRangesFollowed: Gauge;
   readonly ipRanges: Gauge;
   readonly ipRangesUnchecked: Counter;
@@ -55,7 +56,8 @@ export class EnricherMetrics {
     this.batchSeconds = new Histogram({ name: 'iocflow_enricher_batch_duration_seconds', help: 'Time from receiving a batch to its output being acknowledged', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30], registers });
     this.sourceStale = new Gauge({ name: 'iocflow_enricher_source_stale', help: '1 when a misp-sync source missed its schedule (last success + its poll interval + ENRICHER_MAX_STALENESS), else 0', labelNames: ['source'], registers });
     this.sourceLastSuccess = new Gauge({ name: 'iocflow_enricher_source_last_success_timestamp_seconds', help: "A misp-sync source's last successful run, as its sync sentinel says", labelNames: ['source'], registers });
-    this.ipRangesFollowed = new Gauge({ name: 'iocflow_enricher_ip_ranges_followed', help: 'Memcached mode: 1 while the IP ranges are followed from the IOC topic (matched), 0 while not (off, loading or unreadable)', registers });
+    this.sourceDue = new Gauge({ name: 'iocflow_enricher_source_due_timestamp_seconds', help: 'When a misp-sync source becomes stale unless it succeeds (or a run in progress makes progress) before: last success + its poll interval + ENRICHER_MAX_STALENESS', labelNames: ['source'], registers });
+    this.ipRangesFollowed = new Gauge({ name: 'iocflow_enricher_ip_ranges_followed', help: 'IP ranges matched: 1 while followed from the IOC topic (memcached mode) or once the table is loaded (table mode); 0 while not (off, loading or unreadable)', registers });
     this.ipRanges = new Gauge({ name: 'iocflow_enricher_ip_ranges', help: 'IP range indicators held in process (memcached mode: followed from the IOC topic)', registers });
     this.ipRangesUnchecked = new Counter({ name: 'iocflow_enricher_ip_ranges_unchecked_total', help: 'Memcached mode: addresses that missed their exact key and could not be checked against IP ranges (not followed)', registers });
   }
