@@ -173,7 +173,18 @@ export class EnricherRuntime {
     });
     const ranges = new IpRangeSet(follower);
     this.ranges = ranges;
+    // One retry loop at a time: the periodic reload must not stack loops while the topic stays unreadable.
+    let looping = false;
     const loadUntilDone = async (): Promise<void> => {
+      if (looping) return;
+      looping = true;
+      try {
+        await loadWithRetries();
+      } finally {
+        looping = false;
+      }
+    };
+    const loadWithRetries = async (): Promise<void> => {
       for (let attempt = 1; !this.stopped; attempt++) {
         if (await ranges.load()) {
           this.metrics.ipRangesFollowed.set(1);

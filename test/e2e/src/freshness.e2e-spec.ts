@@ -179,6 +179,17 @@ describe('freshness end to end: each source judged by its own schedule, nothing 
     };
   }
 
+  /** misp-sync as a daemon with `syncEnv`, and one enricher per lookup mode on the deployment's raw topic, all ready; a collector of their outputs. */
+  async function startServices(names: Awaited<ReturnType<typeof deployment>>['names'], base: Json, syncEnv: NodeJS.ProcessEnv) {
+    const sync = await start('misp-sync', syncEnv, 'misp-sync');
+    const mc = await start('enricher', enricherEnv(base, names.raw, names.memcachedOut, 'memcached'), 'enricher-memcached');
+    const table = await start('enricher', enricherEnv(base, names.raw, names.tableOut, 'table'), 'enricher-table');
+    for (const { service, port } of [sync, mc, table]) await service.waitReady(port);
+    const collector = new Collector([names.memcachedOut, names.tableOut]);
+    await collector.start();
+    return { sync, mc, table, collector };
+  }
+
   /**
    * For `ms`: both enrichers' readiness every 250 ms (every answer must be 200), and one event a
    * second that must come out of both. Returns how many feed polls misp-sync completed meanwhile.
@@ -212,14 +223,7 @@ describe('freshness end to end: each source judged by its own schedule, nothing 
 
   it('a feed-only deployment stays ready over several feed polls (memcached and table mode); when misp-sync dies both hold, naming the feed', async () => {
     const { names, base } = await deployment('feed-only');
-    const sync = await start('misp-sync', { ...base, FEED_URL: feedDir, FEED_NAME: 'Feed-E2E', FEED_POLL_INTERVAL: `${FEED_POLL_S}s`, SYNC_HEARTBEAT_INTERVAL: '500ms' }, 'misp-sync');
-    const mc = await start('enricher', enricherEnv(base, names.raw, names.memcachedOut, 'memcached'), 'enricher-memcached');
-    const table = await start('enricher', enricherEnv(base, names.raw, names.tableOut, 'table'), 'enricher-table');
-    await sync.service.waitReady(sync.port);
-    await mc.service.waitReady(mc.port);
-    await table.service.waitReady(table.port);
-    const collector = new Collector([names.memcachedOut, names.tableOut]);
-    await collector.start();
+    const { sync, mc, table, collector } = await startServices(names, base, { ...base, FEED_URL: feedDir, FEED_NAME: 'Feed-E2E', FEED_POLL_INTERVAL: `${FEED_POLL_S}s`, SYNC_HEARTBEAT_INTERVAL: '500ms' });
     try {
       const polls = await watchReady(WATCH_MS, names.raw, [names.memcachedOut, names.tableOut], [mc.port, table.port], sync.port, collector, { destination: { domain: 'www.feed-e2e.example' } }, 'Feed-E2E');
       expect(polls).toBeGreaterThanOrEqual(3);
@@ -254,14 +258,7 @@ describe('freshness end to end: each source judged by its own schedule, nothing 
     const { url } = await standin.start();
     try {
       const syncEnv = { ...base, MISP_URL: url, MISP_API_KEY: API_KEY, MISP_INITIAL_LOOKBACK: '0', MISP_POLL_INTERVAL: '1s', FEED_URL: feedDir, FEED_NAME: 'Feed-E2E', FEED_POLL_INTERVAL: `${FEED_POLL_S}s`, SYNC_HEARTBEAT_INTERVAL: '500ms' };
-      let sync = await start('misp-sync', syncEnv, 'misp-sync');
-      const mc = await start('enricher', enricherEnv(base, names.raw, names.memcachedOut, 'memcached'), 'enricher-memcached');
-      const table = await start('enricher', enricherEnv(base, names.raw, names.tableOut, 'table'), 'enricher-table');
-      await sync.service.waitReady(sync.port);
-      await mc.service.waitReady(mc.port);
-      await table.service.waitReady(table.port);
-      const collector = new Collector([names.memcachedOut, names.tableOut]);
-      await collector.start();
+      const { sync, mc, table, collector } = await startServices(names, base, syncEnv);
       try {
         const polls = await watchReady(WATCH_MS, names.raw, [names.memcachedOut, names.tableOut], [mc.port, table.port], sync.port, collector, { source: { ip: '198.51.100.77' } }, 'Feed-Ranges');
         expect(polls).toBeGreaterThanOrEqual(3);
@@ -302,7 +299,7 @@ describe('freshness end to end: each source judged by its own schedule, nothing 
         expect(collector.src(names.tableOut, 'while-dead')).toBeUndefined();
 
         // misp-sync is back (restored from Kafka): the held event comes out, and right.
-        sync = await start('misp-sync', syncEnv, 'misp-sync-restarted');
+        await start('misp-sync', syncEnv, 'misp-sync-restarted');
         await collector.waitFor(names.tableOut, ['while-dead'], 60_000);
         expect(collector.src(names.tableOut, 'while-dead')).toBe('Feed-Ranges');
         await collector.waitFor(names.memcachedOut, ['while-dead'], 60_000);

@@ -1,5 +1,6 @@
 import { SYNC_SENTINEL_KEY } from '@iocflow/core';
-import { freshnessRecord, indicatorRecord, RecordedTopicReader } from '../../test/unit/recorded-topic-reader';
+import { freshnessRecord, indicatorRecord } from '../../test/indicator-records';
+import { RecordedTopicReader } from '../../test/unit/recorded-topic-reader';
 import { IndicatorTopicFollower } from './indicator-topic-follower';
 
 const query = { kind: 'domain' as const, value: 'evil.example', parents: false };

@@ -1,4 +1,5 @@
-import { freshnessRecord, indicatorRecord, RecordedTopicReader } from '../../test/unit/recorded-topic-reader';
+import { freshnessRecord, indicatorRecord } from '../../test/indicator-records';
+import { RecordedTopicReader } from '../../test/unit/recorded-topic-reader';
 import { IndicatorTopicFollower } from './indicator-topic-follower';
 import { IpRangeSet, isIpRangeKey } from './ip-range-set';
 

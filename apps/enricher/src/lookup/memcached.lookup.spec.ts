@@ -1,5 +1,6 @@
 import { formatSyncSentinel, SYNC_SENTINEL_KEY } from '@iocflow/core';
-import { freshnessRecord, indicatorRecord, RecordedTopicReader } from '../../test/unit/recorded-topic-reader';
+import { freshnessRecord, indicatorRecord } from '../../test/indicator-records';
+import { RecordedTopicReader } from '../../test/unit/recorded-topic-reader';
 import { IndicatorTopicFollower } from './indicator-topic-follower';
 import { IpRangeSet, isIpRangeKey } from './ip-range-set';
 import { MemcachedIndicatorLookup, type MemcachedLookupOptions, type MemcachedReader } from './memcached.lookup';

@@ -1,23 +1,9 @@
-import { lookupKey, type IndicatorRecord, type ObservableKind } from '@iocflow/core';
 import { KafkaAdmin, MemcachedClient } from '@iocflow/io';
 import { MemcachedProcess, pollUntil, requireService, uniqueName } from '@iocflow/testing';
 import type { Registry } from 'prom-client';
 import type { EnricherRuntime } from '../../src/enricher.runtime';
+import { indicatorRecord as indicator } from '../indicator-records';
 import { counterValues, createTopics, deleteTopics, enricherConfig, kafkaBrokers, produce, record, runNames, seedMemcached, startEnricher, TopicCollector, type RunNames } from './enricher-harness';
-
-/** An indicator as misp-sync publishes it on the IOC topic. */
-function indicator(kind: ObservableKind, value: string, feeds: string[]): { key: string; value: string } {
-  const key = lookupKey(kind, value);
-  const body: IndicatorRecord = {
-    key,
-    kind,
-    value,
-    feeds,
-    updatedAt: '2025-05-01T00:00:00.000Z',
-    attributes: [{ attributeUuid: `attr-${value}`, mispType: 'ip-dst', eventUuid: 'event-ranges', eventInfo: 'Ranges', feeds, tags: feeds, toIds: true, timestamp: 1_700_000_000 }],
-  };
-  return { key, value: JSON.stringify(body) };
-}
 
 /** Events whose answers differ with and without ranges, plus one without any looked-up field. */
 const EVENTS = {

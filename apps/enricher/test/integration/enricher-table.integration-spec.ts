@@ -1,27 +1,14 @@
-import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY, type IndicatorRecord, type ObservableKind } from '@iocflow/core';
 import { KafkaAdmin } from '@iocflow/io';
 import { pollUntil, requireService } from '@iocflow/testing';
 import type { Registry } from 'prom-client';
 import type { EnricherRuntime } from '../../src/enricher.runtime';
+import { freshnessRecord, indicatorRecord as indicator } from '../indicator-records';
 import { counterValues, createTopics, deleteTopics, enricherConfig, kafkaBrokers, produce, record, runNames, startEnricher, TopicCollector } from './enricher-harness';
-
-function indicator(kind: ObservableKind, value: string, feeds: string[], eventInfo = 'Test event'): { key: string; value: string } {
-  const key = lookupKey(kind, value);
-  const body: IndicatorRecord = {
-    key,
-    kind,
-    value,
-    feeds,
-    updatedAt: '2025-05-01T00:00:00.000Z',
-    attributes: [{ attributeUuid: `attr-${value}`, mispType: kind, eventUuid: 'event-uuid-1', eventInfo, feeds, tags: feeds, toIds: true, timestamp: 1_700_000_000 }],
-  };
-  return { key, value: JSON.stringify(body) };
-}
 
 /** misp-sync's freshness record on the topic: its MISP source succeeded now and polls every `intervalMs`. */
 function freshness(intervalMs: number): { key: string; value: string } {
   const now = new Date().toISOString();
-  return { key: SYNC_SENTINEL_KEY, value: formatSyncSentinel({ lastSuccessAt: now, indicatorCount: 9, sources: { misp: { lastSuccessAt: now, intervalMs } } }) };
+  return freshnessRecord({ misp: { lastSuccessAt: now, intervalMs } });
 }
 
 /** ENRICHER_MAX_STALENESS of this suite: short, so a lapse shows within seconds. */

@@ -1,11 +1,5 @@
-import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY, type IndicatorRecord, type ObservableKind, type SourceSchedule } from '@iocflow/core';
 import type { KafkaBatchHandler, KafkaReadOptions, KafkaReadResult, KafkaTopicReaderPort } from '@iocflow/io';
-
-/** One record of a recorded topic: a key and a JSON value, or null (a tombstone). */
-export interface RecordedRecord {
-  readonly key: string;
-  readonly value: string | null;
-}
+import type { TopicRecord } from '../indicator-records';
 
 /**
  * A topic held in memory for unit specs of the topic followers (the integration tier reads the
@@ -19,7 +13,7 @@ export class RecordedTopicReader implements KafkaTopicReaderPort {
   failure: Error | undefined;
   stopped = false;
 
-  constructor(private readonly records: RecordedRecord[]) {}
+  constructor(private readonly records: TopicRecord[]) {}
 
   async read(topic: string, handler: KafkaBatchHandler, options: KafkaReadOptions = {}): Promise<KafkaReadResult> {
     if (this.failure !== undefined) throw this.failure;
@@ -29,7 +23,7 @@ export class RecordedTopicReader implements KafkaTopicReaderPort {
   }
 
   /** Records appended while following (tombstones included). */
-  async push(records: RecordedRecord[]): Promise<void> {
+  async push(records: TopicRecord[]): Promise<void> {
     this.records.push(...records);
     if (this.handler !== undefined && !this.stopped) await this.deliver('topic', this.handler, records);
   }
@@ -38,7 +32,7 @@ export class RecordedTopicReader implements KafkaTopicReaderPort {
     this.stopped = true;
   }
 
-  private async deliver(topic: string, handler: KafkaBatchHandler, records: readonly RecordedRecord[]): Promise<void> {
+  private async deliver(topic: string, handler: KafkaBatchHandler, records: readonly TopicRecord[]): Promise<void> {
     const messages = records.map((record) => ({
       offset: String(this.offset++),
       key: Buffer.from(record.key),
@@ -48,24 +42,4 @@ export class RecordedTopicReader implements KafkaTopicReaderPort {
     }));
     await handler({ topic, partition: 0, highWatermark: String(this.offset), messages });
   }
-}
-
-/** An indicator as misp-sync publishes it. */
-export function indicatorRecord(kind: ObservableKind, value: string, feeds: string[]): RecordedRecord {
-  const key = lookupKey(kind, value);
-  const record: IndicatorRecord = {
-    key,
-    kind,
-    value,
-    feeds,
-    updatedAt: '2025-05-01T00:00:00.000Z',
-    attributes: [{ attributeUuid: `attr-${value}`, mispType: kind === 'ip' ? 'ip-dst' : kind, eventUuid: 'event-1', eventInfo: 'Test event', feeds, tags: feeds, toIds: true, timestamp: 1_700_000_000 }],
-  };
-  return { key, value: JSON.stringify(record) };
-}
-
-/** The freshness record misp-sync publishes: the sync sentinel with these sources. */
-export function freshnessRecord(sources: Record<string, SourceSchedule>): RecordedRecord {
-  const oldest = Object.values(sources).map((source) => source.lastSuccessAt).sort()[0] ?? new Date(0).toISOString();
-  return { key: SYNC_SENTINEL_KEY, value: formatSyncSentinel({ lastSuccessAt: oldest, indicatorCount: 1, sources }) };
 }
