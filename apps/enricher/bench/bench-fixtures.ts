@@ -1,10 +1,12 @@
 /**
  * What the enricher benchmarks share: the synthetic indicator records (one per generated domain,
- * feed `Feed-Bench`), a private memcached for a run, and a GC nudge between phases.
+ * feed `Feed-Bench`), IP range records, misp-sync's freshness record, a private memcached for a
+ * run, and a GC nudge between phases.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { formatSyncSentinel, lookupKey, SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
+import type { KafkaProducedRecord } from '@iocflow/io';
 import type { MemcachedClient } from '@iocflow/io';
 import { memcachedBinary } from '@iocflow/testing';
 
@@ -24,6 +26,30 @@ export function benchIndicatorRecord(i: number): IndicatorRecord {
     updatedAt: '2025-01-01T00:00:00.000Z',
     attributes: [{ attributeUuid: `a-${i}`, mispType: 'domain', eventUuid: 'e-1', eventInfo: 'Bench event', feeds: [BENCH_FEED], tags: [], toIds: true, timestamp: 1 }],
   };
+}
+
+/**
+ * The i-th benchmark IP range: mostly IPv4 in 100.64.0.0/10 with prefix lengths /20../28 (nine
+ * lengths, so a lookup probes up to nine maps), every 8th an IPv6 /48 in 2001:db8::/32. The load
+ * generator's addresses (10.0.0.0/8, 203.0.113.0/24) fall in none of them: every check is a miss,
+ * the dearest case for the per-address range check.
+ */
+export function benchRangeRecord(i: number): IndicatorRecord {
+  const value = i % 8 === 7 ? `2001:db8:${(i + 1).toString(16)}::/48` : `100.${64 + (i % 64)}.${(i >> 6) & 255}.0/${20 + (i % 9)}`;
+  return {
+    key: lookupKey('ip', value),
+    kind: 'ip',
+    value,
+    feeds: [BENCH_FEED],
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    attributes: [{ attributeUuid: `r-${i}`, mispType: 'ip-dst', eventUuid: 'e-1', eventInfo: 'Bench event', feeds: [BENCH_FEED], tags: [], toIds: true, timestamp: 1 }],
+  };
+}
+
+/** misp-sync's freshness record for a bench's IOC topic: one source that succeeded now and polls daily (never stale during a run). */
+export function benchFreshnessRecord(topic: string, indicatorCount: number): KafkaProducedRecord {
+  const now = new Date().toISOString();
+  return { topic, key: SYNC_SENTINEL_KEY, value: formatSyncSentinel({ lastSuccessAt: now, indicatorCount, sources: { misp: { lastSuccessAt: now, intervalMs: 86_400_000 } } }) };
 }
 
 /** A memcached of the run's own (1 GiB, 2 threads) on 127.0.0.1:`port`; kill it when done. */

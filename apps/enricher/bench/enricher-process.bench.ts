@@ -25,15 +25,18 @@
  * A variant starting with `@<dir>` runs the build in <dir> (as IOCFLOW_DIST_DIR) with the rest
  * as its options, so that two builds alternate in one run: `@/tmp/before;@/tmp/after`. Items
  * of the form NAME=value (e.g. MALLOC_ARENA_MAX=2) go into the service's environment instead.
- * BENCH_LATENCY_SECONDS=0 skips the latency phase.
+ * BENCH_LATENCY_SECONDS=0 skips the latency phase. BENCH_RANGES puts that many IP range indicators
+ * on the IOC topic (none of them contains a generated address); compare memcached mode following
+ * them with `ENRICHER_IP_RANGES=off` as two variants: `BENCH_NODE_OPTIONS='ENRICHER_IP_RANGES=off;'`.
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 import { type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaProducedRecord } from '@iocflow/io';
 import { freePort, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
 import { generateEvents, seededRandom } from './load-generator';
-import { benchIndicatorRecord, indicatorDomain, loadBenchIndicators, startBenchMemcached } from './bench-fixtures';
+import { benchFreshnessRecord, benchIndicatorRecord, benchRangeRecord, indicatorDomain, loadBenchIndicators, startBenchMemcached } from './bench-fixtures';
 
 const brokers = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 200_000);
@@ -43,6 +46,8 @@ const LATENCY_SECONDS = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 20);
 const MODES = (process.env['BENCH_MODES'] ?? 'memcached,table').split(',') as ('memcached' | 'table')[];
 const NODE_OPTION_VARIANTS = (process.env['BENCH_NODE_OPTIONS'] ?? '').split(';').map((variant) => variant.trim());
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 1);
+/** IP range indicators on the IOC topic (memcached mode follows them; `ENRICHER_IP_RANGES=off` as a variant item turns that off). */
+const RANGES = Number(process.env['BENCH_RANGES'] ?? 0);
 const SENT_AT = 'bench-sent-at';
 const PROBE = 'bench-probe';
 const connection = { brokers, clientId: 'bench-enricher-process', logLevel: 'nothing' as const };
@@ -52,6 +57,8 @@ interface ModeResult {
   readonly nodeOptions: string;
   readonly memory: MemoryPeaks;
   readonly readySeconds: number;
+  /** The service's process CPU (user + system, /proc) during the max-rate drain, per event. */
+  readonly cpuMicrosPerEvent: number;
   readonly eventsPerSecond: number;
   readonly latencyRate: number;
   readonly p50: number;
@@ -81,9 +88,14 @@ async function main(): Promise<void> {
     console.log(`loading ${INDICATORS} indicators into memcached…`);
     await loadBenchIndicators(client, INDICATORS);
   }
+  // Both modes read the IOC topic: table mode all of it, memcached mode its IP ranges (BENCH_RANGES
+  // of them, default 0). misp-sync's freshness record says the indicators are current.
+  await admin.ensureTopics([{ topic: iocTopic, partitions: 1 }]);
+  const ranges = Array.from({ length: RANGES }, (_, i) => benchRangeRecord(i));
+  for (let i = 0; i < ranges.length; i += 2000) await producer.send(ranges.slice(i, i + 2000).map((record) => ({ topic: iocTopic, key: record.key, value: JSON.stringify(record) })));
+  await producer.send([benchFreshnessRecord(iocTopic, INDICATORS + RANGES)]);
   if (MODES.includes('table')) {
     console.log(`producing ${INDICATORS} indicator records to ${iocTopic}…`);
-    await admin.ensureTopics([{ topic: iocTopic, partitions: 1 }]);
     // 2,000 records of ~330 bytes per send: under the broker's 1 MiB request limit on one partition.
     for (let i = 0; i < INDICATORS; i += 2000) {
       const records: KafkaProducedRecord[] = [];
@@ -122,12 +134,12 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('\n| mode | NODE_OPTIONS | ready after (s) | events/s, one replica (max rate) | latency at | p50 (ms) | p99 (ms) | max (ms) | samples | peak RSS (MB) | max heap used / committed (MB) | max external (MB) |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('\n| mode | NODE_OPTIONS | ready after (s) | events/s, one replica (max rate) | process CPU µs/event (max rate) | latency at | p50 (ms) | p99 (ms) | max (ms) | samples | peak RSS (MB) | max heap used / committed (MB) | max external (MB) |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     const m = r.memory;
     console.log(
-      `| ${r.mode} | ${r.nodeOptions || 'defaults'} | ${r.readySeconds.toFixed(1)} | ${Math.round(r.eventsPerSecond)} | ${Math.round(r.latencyRate)} events/s | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.latencySamples} | ${r.peakRssMb.toFixed(0)} | ${mb(m.heapUsed)} / ${mb(m.heapTotal)} | ${mb(m.external)} |`,
+      `| ${r.mode} | ${r.nodeOptions || 'defaults'} | ${r.readySeconds.toFixed(1)} | ${Math.round(r.eventsPerSecond)} | ${r.cpuMicrosPerEvent.toFixed(1)} | ${Math.round(r.latencyRate)} events/s | ${r.p50.toFixed(1)} | ${r.p99.toFixed(1)} | ${r.max.toFixed(1)} | ${r.latencySamples} | ${r.peakRssMb.toFixed(0)} | ${mb(m.heapUsed)} / ${mb(m.heapTotal)} | ${mb(m.external)} |`,
     );
   }
 
@@ -172,6 +184,7 @@ async function measure(
     await service.waitReady(httpPort, 600_000);
     const readySeconds = (performance.now() - started) / 1000;
     console.log(`  ${mode}: ready after ${readySeconds.toFixed(1)} s`);
+    const cpuAtReady = processCpuSeconds(service.pid);
 
     // Max rate: drain the backlog.
     let firstAt = 0;
@@ -186,6 +199,9 @@ async function measure(
       { timeoutMs: 900_000, intervalMs: 100, description: `${mode}: ${values.length} enriched records` },
     );
     const eventsPerSecond = values.length / ((lastAt - firstAt) / 1000);
+    // CPU is the honest measure on a shared machine: wall-clock rates move with others' load.
+    const cpuMicrosPerEvent = ((processCpuSeconds(service.pid) - cpuAtReady) * 1e6) / values.length;
+    console.log(`  ${mode}: process CPU ${cpuMicrosPerEvent.toFixed(1)} µs per event`);
     console.log(`  ${mode}: ${values.length} events at ${Math.round(eventsPerSecond)} events/s; ${await memoryReport(httpPort)}`);
 
     // Latency at half the max rate: a consumer on the enriched topic (latest offsets), then a paced producer.
@@ -262,12 +278,21 @@ async function measure(
     await memory.stop();
     console.log(`  ${mode}: latency at ${Math.round(rate)} events/s: p50 ${quantile(0.5)} ms, p99 ${quantile(0.99)} ms; peak RSS ${peakRssMb.toFixed(0)} MB; ${memory.describe()}`);
     const max = latencies[latencies.length - 1] ?? Number.NaN;
-    return { mode, nodeOptions, memory: memory.peaks, readySeconds, eventsPerSecond, latencyRate: rate, p50: quantile(0.5), p99: quantile(0.99), max, latencySamples: latencies.length, peakRssMb };
+    return { mode, nodeOptions, memory: memory.peaks, readySeconds, cpuMicrosPerEvent, eventsPerSecond, latencyRate: rate, p50: quantile(0.5), p99: quantile(0.99), max, latencySamples: latencies.length, peakRssMb };
   } finally {
     await memory.stop();
     service.peakRss();
     await service.stop().catch(() => service.kill());
   }
+}
+
+/** User + system CPU seconds of a process so far (/proc/<pid>/stat, fields 14 and 15, in clock ticks of 1/100 s). */
+function processCpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** Where the service's memory is, from its own default metrics: resident, V8 heap, off-heap (Buffers). */

@@ -6,6 +6,11 @@
  *   table      the real IndicatorTable with BENCH_INDICATORS domains (default 1,000,000)
  *   memcached  the real MemcachedIndicatorLookup over an in-process reader answering from a Map
  *              (the CPU of key building, dedupe, cache and answers; no socket)
+ *   memcached + IP ranges  the same, with BENCH_RANGES (default 1,000) IP ranges kept in process
+ *              (IpRangeSet, loaded from an in-memory topic): every address that missed its exact
+ *              key is checked against them — the hot-path cost of CIDR matching in memcached mode.
+ *              No generated address falls in a bench range, so every check probes every prefix
+ *              length present (the dearest case).
  *
  * Then the stages alone (parse, parse + extract, apply) to show where the time goes. Rounds
  * alternate the variants (ABAB…) and medians are reported; the fast loop for optimising the hot
@@ -15,10 +20,12 @@
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 import { SYNC_SENTINEL_KEY, formatSyncSentinel } from '@iocflow/core';
-import type { KafkaConsumedBatch, KafkaProducedRecord } from '@iocflow/io';
+import type { KafkaBatchHandler, KafkaConsumedBatch, KafkaProducedRecord, KafkaReadResult, KafkaTopicReaderPort } from '@iocflow/io';
 import { Registry } from 'prom-client';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from '../src/lookup/indicator-lookup';
 import { IndicatorTable } from '../src/lookup/indicator-table';
+import { IndicatorTopicFollower } from '../src/lookup/indicator-topic-follower';
+import { IpRangeSet, isIpRangeKey } from '../src/lookup/ip-range-set';
 import { MemcachedIndicatorLookup, type MemcachedReader } from '../src/lookup/memcached.lookup';
 import { EnricherMetrics } from '../src/metrics/enricher.metrics';
 import { applyEnrichment } from '../src/pipeline/apply-enrichment';
@@ -27,13 +34,14 @@ import { compileRules, extractObservables } from '../src/pipeline/extract-observ
 import { DEFAULT_LOOKUP_RULES } from '../src/pipeline/lookup-rules';
 import { parseEvent } from '../src/pipeline/parse-event';
 import { generateEvents } from './load-generator';
-import { benchIndicatorRecord, gc, indicatorDomain } from './bench-fixtures';
+import { benchIndicatorRecord, benchRangeRecord, gc, indicatorDomain } from './bench-fixtures';
 
 const EVENTS = Number(process.env['BENCH_EVENTS'] ?? 100_000);
 const INDICATORS = Number(process.env['BENCH_INDICATORS'] ?? 1_000_000);
 const BATCH = Number(process.env['BENCH_BATCH'] ?? 1000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const ONLY = process.env['BENCH_ONLY'];
+const RANGES = Number(process.env['BENCH_RANGES'] ?? 1000);
 
 
 class TableStore implements IndicatorLookup {
@@ -57,6 +65,19 @@ class MapReader implements MemcachedReader {
       if (value !== undefined) found.set(key, value);
     }
     return found;
+  }
+}
+
+/** A topic held in an array, read once (the ranges' initial load; nothing follows). */
+class ArrayTopicReader implements KafkaTopicReaderPort {
+  constructor(private readonly records: readonly { key: string; value: string }[]) {}
+  async read(topic: string, handler: KafkaBatchHandler): Promise<KafkaReadResult> {
+    const messages = this.records.map((record, i) => ({ offset: String(i), key: Buffer.from(record.key), value: Buffer.from(record.value), headers: {}, timestamp: '0' }));
+    await handler({ topic, partition: 0, highWatermark: String(messages.length), messages });
+    return { messages: messages.length, endOffsets: { 0: String(messages.length) } };
+  }
+  stop(): Promise<void> {
+    return Promise.resolve();
   }
 }
 
@@ -107,6 +128,15 @@ async function main(): Promise<void> {
   const tablePipeline = new EnricherPipeline(options, new TableStore(table), collector, new EnricherMetrics(new Registry()), quietLog);
   const mcLookup = new MemcachedIndicatorLookup(new MapReader(stored), { maxStalenessMs: 3_600_000, cacheTtlMs: 2000, cacheMaxEntries: 100_000 });
   const mcPipeline = new EnricherPipeline(options, mcLookup, collector, new EnricherMetrics(new Registry()), quietLog);
+  const rangeRecords = Array.from({ length: RANGES }, (_, i) => {
+    const record = benchRangeRecord(i);
+    return { key: record.key, value: JSON.stringify(record) };
+  });
+  const ranges = new IpRangeSet(new IndicatorTopicFollower('bench-iocs', () => new ArrayTopicReader(rangeRecords), { keep: isIpRangeKey }));
+  await ranges.load();
+  console.log(`${ranges.table()?.rangeCount ?? 0} IP ranges in process (${RANGES} records)`);
+  const mcRangesLookup = new MemcachedIndicatorLookup(new MapReader(stored), { maxStalenessMs: 3_600_000, cacheTtlMs: 2000, cacheMaxEntries: 100_000, ranges });
+  const mcRangesPipeline = new EnricherPipeline(options, mcRangesLookup, collector, new EnricherMetrics(new Registry()), quietLog);
 
   const variants: Record<string, () => Promise<void>> = {
     'parse only': async () => {
@@ -135,6 +165,9 @@ async function main(): Promise<void> {
     },
     'pipeline, memcached mode (Map reader)': async () => {
       for (const batch of batches) await mcPipeline.handleBatch(batch);
+    },
+    [`pipeline, memcached mode + ${RANGES} IP ranges (Map reader)`]: async () => {
+      for (const batch of batches) await mcRangesPipeline.handleBatch(batch);
     },
   };
   const names = Object.keys(variants).filter((name) => ONLY === undefined || name.includes(ONLY));

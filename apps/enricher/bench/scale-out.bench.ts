@@ -40,7 +40,7 @@ import { freePort, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testin
 import { MAX_SEND_BYTES, sendChunks } from '../src/pipeline/enricher.pipeline';
 import { generateEvents } from './load-generator';
 import { machineCpu, peakRssMb, pidFromFile, processCpuSeconds, type MachineCpu } from './scale-out-proc';
-import { benchIndicatorRecord, gc, indicatorDomain, loadBenchIndicators, startBenchMemcached } from './bench-fixtures';
+import { benchFreshnessRecord, benchIndicatorRecord, gc, indicatorDomain, loadBenchIndicators, startBenchMemcached } from './bench-fixtures';
 
 const num = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const list = (name: string, fallback: string): number[] =>
@@ -252,12 +252,16 @@ async function run(runTopics: string[], cleanups: (() => Promise<void>)[]): Prom
     ENRICHER_MAX_BYTES_PER_PARTITION: String(FETCH_BYTES),
   });
   let indexerInput: string | undefined;
+  // memcached mode follows the IP ranges of an IOC topic: an empty one of the run's own.
+  const rangesTopic = `${raw}-ioc-ranges`;
+  runTopics.push(rangesTopic);
+  await admin.ensureTopics([{ topic: rangesTopic, partitions: 1, compacted: true }]);
   for (const replicas of ENRICHER_REPLICAS) {
     const out = `${raw}-enr-mc-${replicas}`;
     runTopics.push(out);
     await admin.ensureTopics([{ topic: out, partitions: PARTITIONS }]);
     const group = uniqueName('scale-enricher');
-    const spec = servicePhase('enricher', 'memcached', replicas, raw, group, 'iocflow_enricher_events_in_total', enricherEnv(out, group, 'memcached', `${raw}-ioc-unused`), () => highWatermarks(out));
+    const spec = servicePhase('enricher', 'memcached', replicas, raw, group, 'iocflow_enricher_events_in_total', enricherEnv(out, group, 'memcached', rangesTopic), () => highWatermarks(out));
     record(await phase({ ...spec, counters: ENRICHER_COUNTERS, storeStats: () => memcachedStats(client) }, externals));
     indexerInput ??= out;
   }
@@ -569,6 +573,8 @@ async function produceIndicatorRecords(producer: KafkaProducer, topic: string): 
     }
     await producer.send(records);
   }
+  // misp-sync's freshness record: without it table mode holds (no proof the indicators are current).
+  await producer.send([benchFreshnessRecord(topic, INDICATORS)]);
   console.log(`\n  ${INDICATORS} indicator records (${(bytes / INDICATORS).toFixed(0)} bytes average) produced to ${topic} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 

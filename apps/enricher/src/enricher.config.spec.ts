@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { ConfigError } from '@iocflow/nest';
 import { loadEnricherConfig } from './enricher.config';
 import { DEFAULT_LOOKUP_RULES, LookupRulesError } from './pipeline/lookup-rules';
@@ -16,6 +19,7 @@ describe('loadEnricherConfig', () => {
       ENRICHER_ON_STORE_UNAVAILABLE: 'hold',
       ENRICHER_MAX_STALENESS: 900_000,
       ENRICHER_PARENT_DOMAINS: true,
+      ENRICHER_IP_RANGES: 'follow',
     });
     expect(config.lookupRules).toBe(DEFAULT_LOOKUP_RULES);
   });
@@ -26,11 +30,25 @@ describe('loadEnricherConfig', () => {
     expect(config.lookupRules).toEqual([{ field: 'destination.domain', kind: 'domain' }]);
   });
 
+  it("reads the seed's Logstash get line as it is, from the variable or a file", () => {
+    const line = 'get => { "domain-%{[destination][domain]}" => "[misp_src]" }';
+    expect(loadEnricherConfig({ ENRICHER_LOOKUP_RULES: line }).lookupRules).toEqual([{ field: 'destination.domain', kind: 'domain' }]);
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'enricher-rules-'));
+    try {
+      writeFileSync(path.join(dir, 'memcached.conf'), `# from logstash.conf\n${line}\n`);
+      expect(loadEnricherConfig({ ENRICHER_LOOKUP_RULES: `@${path.join(dir, 'memcached.conf')}` }).lookupRules).toEqual([{ field: 'destination.domain', kind: 'domain' }]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('lists every bad variable at once', () => {
     expect(() => loadEnricherConfig({ ENRICHER_LOOKUP_MODE: 'redis', ENRICHER_ON_STORE_UNAVAILABLE: 'none', ENRICHER_MAX_STALENESS: 'soon' })).toThrow(ConfigError);
   });
 
   it('refuses bad rules', () => {
     expect(() => loadEnricherConfig({ ENRICHER_LOOKUP_RULES: '{"a":"b"}' })).toThrow(LookupRulesError);
+    expect(() => loadEnricherConfig({ ENRICHER_LOOKUP_RULES: 'get => { "domain-%{[destination][domain]}" => "[misp_src]", }' })).toThrow(/LOOKUP_RULES_INVALID: Logstash get hash, line 1 column 59: Logstash separates hash entries/);
+    expect(() => loadEnricherConfig({ ENRICHER_IP_RANGES: 'maybe' })).toThrow(ConfigError);
   });
 });

@@ -21,6 +21,11 @@ export const enricherEnvironment = z.object({
   ENRICHER_LOOKUP_MODE: z.enum(['memcached', 'table']).default('memcached'),
   /** `hold` (default): keep the batch and retry; `pass-unknown`: pass events through as `misp_src: unknown`. */
   ENRICHER_ON_STORE_UNAVAILABLE: z.enum(['hold', 'pass-unknown']).default('hold'),
+  /**
+   * Slack beyond each misp-sync source's own schedule: a source is stale once its last success is
+   * older than its poll interval (carried in the sync sentinel) plus this, unless a run that
+   * started in time made progress within it.
+   */
   ENRICHER_MAX_STALENESS: duration('15m'),
   ENRICHER_PARENT_DOMAINS: boolean(true),
   /** JSON rules, or `@/path/rules.json`; see lookup-rules.ts. Empty = the ECS defaults. */
@@ -44,9 +49,15 @@ export const enricherEnvironment = z.object({
   ENRICHER_COMMIT_MODE: z.enum(['after-handler', 'on-acknowledge']).default('after-handler'),
   /** on-acknowledge: unacknowledged Kafka batches per consumer before fetching waits. */
   ENRICHER_MAX_IN_FLIGHT_BATCHES: integer(8, 1, 1024),
-  /** Table mode: re-read the whole indicator topic into a fresh table this often (0 = never); a safety net if the follower stalls. */
+  /** Table mode (and memcached mode's IP ranges): re-read the whole indicator topic into a fresh table this often (0 = never); a safety net if the follower stalls. */
   ENRICHER_TABLE_RELOAD: duration('1h'),
-  /** Memcached mode: how often readiness re-reads the sync sentinel between batches. */
+  /**
+   * Memcached mode: `follow` keeps the IP range indicators (CIDRs) in process, followed from
+   * IOC_TOPIC, and matches addresses that missed their exact key against them; `off` does not
+   * (said at start; such misses are counted in iocflow_enricher_ip_ranges_unchecked_total).
+   */
+  ENRICHER_IP_RANGES: z.enum(['follow', 'off']).default('follow'),
+  /** How often readiness re-judges the store between batches (memcached mode: re-reads the sync sentinel) and the per-source metrics are updated. */
   ENRICHER_PROBE_INTERVAL: duration('5s'),
   /** Base URL of the MISP UI, for `threat.enrichments.indicator.reference` (table mode). */
   MISP_URL: httpUrl().optional(),

@@ -3,9 +3,12 @@ import { RateLimitedLog, kafkaConnection, type ComponentLogger } from '@iocflow/
 import type { Registry } from 'prom-client';
 import type { EnricherConfig } from './enricher.config';
 import type { IndicatorLookup, StoreStatus } from './lookup/indicator-lookup';
+import { IndicatorTopicFollower } from './lookup/indicator-topic-follower';
+import { IpRangeSet, isIpRangeKey } from './lookup/ip-range-set';
 import { MemcachedIndicatorLookup } from './lookup/memcached.lookup';
 import { TableIndicatorLookup } from './lookup/table.lookup';
 import { EnricherMetrics } from './metrics/enricher.metrics';
+import { SourceFreshnessGauges } from './metrics/source-freshness-gauges';
 import { EnricherPipeline, type PipelineLog } from './pipeline/enricher.pipeline';
 import { compileRules } from './pipeline/extract-observables';
 import { holdDelay } from './pipeline/hold-delay';
@@ -14,11 +17,13 @@ const CLIENT_ID = 'iocflow-enricher';
 
 /**
  * Opens and closes everything the enricher talks to, in order, around the pipeline:
- * start: lookup store (memcached connection + sentinel probe, or table load in the background)
- *        → output topics → producer → consumer group (batches start flowing; they hold until the
- *        store is usable);
+ * start: lookup store (memcached connection + sentinel probe + the IP ranges followed from the
+ *        IOC topic, or the table load, in the background) → output topics → producer → consumer
+ *        group (batches start flowing; they hold until the store is usable);
  * stop:  abort holds → consumer stop (finishes the in-flight batch, commits, leaves the group)
  *        → producer flush/close → store close.
+ * Every ENRICHER_PROBE_INTERVAL: the store is judged again, the per-source freshness gauges are
+ * set, and a source that missed its schedule is logged by name (rate-limited).
  * Framework-free so that tests and benchmarks run the real thing; the NestJS service only
  * calls start/stop.
  */
@@ -27,6 +32,7 @@ export class EnricherRuntime {
   private lookup: IndicatorLookup | undefined;
   private memcached: MemcachedClient | undefined;
   private table: TableIndicatorLookup | undefined;
+  private ranges: IpRangeSet | undefined;
   private producer: KafkaProducer | undefined;
   private consumer: KafkaBatchConsumer | undefined;
   private pipeline: EnricherPipeline | undefined;
@@ -55,7 +61,8 @@ export class EnricherRuntime {
   async start(): Promise<void> {
     const config = this.config;
     const connection = { ...kafkaConnection(config, CLIENT_ID), logger: this.ioLogger() };
-    this.lookup = config.ENRICHER_LOOKUP_MODE === 'memcached' ? this.startMemcached() : this.startTable(connection);
+    this.lookup = config.ENRICHER_LOOKUP_MODE === 'memcached' ? this.startMemcached(connection) : this.startTable(connection);
+    this.watchFreshness(this.lookup);
 
     const admin = new KafkaAdmin(connection);
     try {
@@ -117,33 +124,92 @@ export class EnricherRuntime {
     await this.consumer?.stop().catch((error: unknown) => this.log.warn('consumer stop failed', { error }));
     await this.producer?.disconnect().catch((error: unknown) => this.log.warn('producer disconnect failed', { error }));
     await this.table?.stop().catch(() => undefined);
+    await this.ranges?.stop().catch(() => undefined);
     await this.memcached?.close();
     this.log.info('enricher stopped');
   }
 
-  private startMemcached(): IndicatorLookup {
+  private startMemcached(connection: ReturnType<typeof kafkaConnection>): IndicatorLookup {
     const config = this.config;
     this.memcached = new MemcachedClient({ servers: config.MEMCACHED_SERVERS });
+    const ranges = this.startIpRanges(connection);
     const lookup = new MemcachedIndicatorLookup(this.memcached, {
       maxStalenessMs: config.ENRICHER_MAX_STALENESS,
       cacheTtlMs: config.ENRICHER_CACHE_TTL,
       cacheMaxEntries: config.ENRICHER_CACHE_MAX_ENTRIES,
+      ranges,
+      rangesUnchecked: (count) => this.metrics.ipRangesUnchecked.inc(count),
     });
     const probe = async (): Promise<void> => {
-      const status = await lookup.probe();
-      this.metrics.storeUsable.set(status.usable ? 1 : 0);
+      await lookup.probe();
     };
     void probe();
     this.every(config.ENRICHER_PROBE_INTERVAL, probe);
     return lookup;
   }
 
+  /**
+   * Memcached mode's IP ranges, followed from IOC_TOPIC (only range keys are parsed and kept).
+   * Batches hold while the first read runs. If the topic cannot be read (missing, not authorised,
+   * brokers down) the enricher says so, matches exact keys only and counts the addresses it could
+   * not check (iocflow_enricher_ip_ranges_unchecked_total), and keeps trying with backoff.
+   */
+  private startIpRanges(connection: ReturnType<typeof kafkaConnection>): IpRangeSet {
+    const config = this.config;
+    if (config.ENRICHER_IP_RANGES === 'off') {
+      const off = new IpRangeSet(undefined);
+      this.log.warn('IP ranges are not matched in memcached mode (ENRICHER_IP_RANGES=off): addresses are looked up by exact key only; misses that a range could have matched are counted in iocflow_enricher_ip_ranges_unchecked_total');
+      this.metrics.ipRangesFollowed.set(0);
+      return off;
+    }
+    const invalid = new RateLimitedLog(10_000);
+    const follower = new IndicatorTopicFollower(config.IOC_TOPIC, () => new KafkaTopicReader({ ...connection, groupIdPrefix: `${CLIENT_ID}-ranges` }), {
+      keep: isIpRangeKey,
+      events: {
+        loaded: (ranges, records, seconds) => this.log.info('IP ranges loaded from the indicator topic', { topic: config.IOC_TOPIC, ranges, records, seconds }),
+        invalidRecord: (key) => invalid.maybe((suppressed) => this.log.warn('ignored an indicator record that is not an IndicatorRecord', { key: key.slice(0, 80), suppressed })),
+        readerFailed: (error) => this.log.warn('indicator topic reader failed (IP ranges)', { topic: config.IOC_TOPIC, error }),
+      },
+    });
+    const ranges = new IpRangeSet(follower);
+    this.ranges = ranges;
+    // One retry loop at a time: the periodic reload must not stack loops while the topic stays unreadable.
+    let looping = false;
+    const loadUntilDone = async (): Promise<void> => {
+      if (looping) return;
+      looping = true;
+      try {
+        await loadWithRetries();
+      } finally {
+        looping = false;
+      }
+    };
+    const loadWithRetries = async (): Promise<void> => {
+      for (let attempt = 1; !this.stopped; attempt++) {
+        if (await ranges.load()) {
+          this.metrics.ipRangesFollowed.set(1);
+          if (attempt > 1) this.log.info('IP ranges followed again from the indicator topic', { topic: config.IOC_TOPIC });
+          return;
+        }
+        this.metrics.ipRangesFollowed.set(ranges.state === 'following' ? 1 : 0);
+        if (attempt === 1 && ranges.state === 'unavailable') {
+          this.log.error('cannot follow the indicator topic for IP ranges: addresses are looked up by exact key only until it can be read; misses are counted in iocflow_enricher_ip_ranges_unchecked_total', { topic: config.IOC_TOPIC, detail: ranges.detail });
+        }
+        await new Promise((resolve) => setTimeout(resolve, holdDelay(attempt, 1000, 60_000, Math.random())).unref());
+      }
+    };
+    this.metrics.ipRangesFollowed.set(0);
+    void loadUntilDone();
+    if (config.ENRICHER_TABLE_RELOAD > 0) this.every(config.ENRICHER_TABLE_RELOAD, () => loadUntilDone());
+    return ranges;
+  }
+
   private startTable(connection: ReturnType<typeof kafkaConnection>): IndicatorLookup {
     const config = this.config;
     const invalid = new RateLimitedLog(10_000);
-    const table = new TableIndicatorLookup(config.IOC_TOPIC, () => new KafkaTopicReader({ ...connection, groupIdPrefix: `${CLIENT_ID}-table` }), {
+    const table = new TableIndicatorLookup(config.IOC_TOPIC, () => new KafkaTopicReader({ ...connection, groupIdPrefix: `${CLIENT_ID}-table` }), { maxStalenessMs: config.ENRICHER_MAX_STALENESS }, {
       loaded: (indicators, records, seconds) => {
-        this.metrics.storeUsable.set(1);
+        this.metrics.ipRangesFollowed.set(1);
         this.log.info('indicator table loaded and swapped in', { topic: config.IOC_TOPIC, indicators, records, seconds });
       },
       invalidRecord: (key) => invalid.maybe((suppressed) => this.log.warn('ignored an indicator record that is not an IndicatorRecord', { key: key.slice(0, 80), suppressed })),
@@ -166,6 +232,37 @@ export class EnricherRuntime {
     return table;
   }
 
+  /**
+   * Every ENRICHER_PROBE_INTERVAL (after the memcached probe, if any, has run): readiness's
+   * verdict into `store_usable`, each misp-sync source into the per-source gauges, and a warning
+   * naming the sources that missed their schedule (at most once a minute), plus a line when all
+   * are back on schedule.
+   */
+  private watchFreshness(lookup: IndicatorLookup): void {
+    const gauges = new SourceFreshnessGauges(this.metrics.sourceStale, this.metrics.sourceLastSuccess, this.metrics.sourceDue);
+    const staleLog = new RateLimitedLog(60_000);
+    let wasStale = false;
+    this.every(this.config.ENRICHER_PROBE_INTERVAL, async () => {
+      const status = lookup.status();
+      this.metrics.storeUsable.set(status.usable ? 1 : 0);
+      this.metrics.ipRanges.set(this.ranges?.table()?.rangeCount ?? this.table?.rangeCount ?? 0);
+      const stale = gauges.update(lookup.freshness?.() ?? []);
+      if (stale.length > 0) {
+        wasStale = true;
+        staleLog.maybe((suppressed) =>
+          this.log.warn(this.config.ENRICHER_ON_STORE_UNAVAILABLE === 'hold' ? 'a misp-sync source missed its schedule: holding batches' : 'a misp-sync source missed its schedule: events pass as unknown', {
+            sources: stale.map((source) => ({ source: source.source, state: source.state, lastSuccessAt: new Date(source.lastSuccessMs).toISOString(), intervalMs: source.intervalMs, dueAt: new Date(source.dueMs).toISOString() })),
+            reason: status.reason,
+            suppressed,
+          }),
+        );
+      } else if (wasStale) {
+        wasStale = false;
+        this.log.info('every misp-sync source is back on schedule');
+      }
+    });
+  }
+
   private every(ms: number, task: () => Promise<void>): void {
     const timer = setInterval(() => void task().catch(() => undefined), ms);
     timer.unref();
@@ -175,7 +272,20 @@ export class EnricherRuntime {
   private pipelineLog(): PipelineLog {
     const unavailable = new RateLimitedLog(10_000);
     const dead = new RateLimitedLog(10_000);
+    const uncovered = new RateLimitedLog(60_000);
     return {
+      noObservables: (report, fields) =>
+        uncovered.maybe((suppressed) =>
+          this.log.warn('most events of a partition have none of the looked-up fields: counted as no_observable, not as misses (check ENRICHER_LOOKUP_RULES)', {
+            topic: report.topic,
+            partition: report.partition,
+            events: report.events,
+            noObservable: report.noObservable,
+            seconds: Math.round(report.windowMs / 1000),
+            fields: fields.length > 30 ? [...fields.slice(0, 30), `… ${fields.length - 30} more`] : fields,
+            suppressed,
+          }),
+        ),
       storeUnavailable: (error, held) =>
         unavailable.maybe((suppressed) => this.log.warn(held ? 'lookup store unusable: holding the batch' : 'lookup store unusable: passing events as unknown', { code: error.code, reason: error.message, suppressed })),
       deadLettered: (rejection, topic, partition, offset) =>

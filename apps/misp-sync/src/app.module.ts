@@ -95,7 +95,9 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
       clockSkewMarginSec: Math.round(config.MISP_CLOCK_SKEW_MARGIN / 1000),
       progressIntervalMs: config.SYNC_PROGRESS_INTERVAL,
       seedCompat: config.MISP_SEED_COMPAT_KEYS,
-      sources: [...(source === undefined ? [] : [MISP_SOURCE]), ...(feed === undefined ? [] : [feed.name])],
+      // Each source's poll interval goes into the sentinel: readers judge it against its own schedule.
+      sources: [...(source === undefined ? [] : [{ name: MISP_SOURCE, intervalMs: config.MISP_POLL_INTERVAL }]), ...(feed === undefined ? [] : [{ name: feed.name, intervalMs: config.FEED_POLL_INTERVAL }])],
+      heartbeatMs: config.SYNC_HEARTBEAT_INTERVAL,
     },
   );
   const jobs: SyncJob[] = [];

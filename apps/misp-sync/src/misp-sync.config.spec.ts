@@ -13,6 +13,8 @@ describe('misp-sync config', () => {
       MISP_FEED_TAG_PATTERN: 'Feed-*',
       MISP_TLS_REJECT_UNAUTHORIZED: true,
       MISP_SEED_COMPAT_KEYS: false,
+      FEED_POLL_INTERVAL: 3_600_000,
+      SYNC_HEARTBEAT_INTERVAL: 30_000,
     });
     expect(syncStateTopic(config)).toBe('misp-iocs-sync-state');
   });

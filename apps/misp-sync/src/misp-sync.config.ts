@@ -61,6 +61,12 @@ export const mispSyncEnvironment = z
     FEED_CA_FILE: z.string().min(1).optional(),
     FEED_TLS_REJECT_UNAUTHORIZED: boolean(true),
     SYNC_PROGRESS_INTERVAL: duration('10s'),
+    /**
+     * While a run applies pages, the sync sentinel is rewritten at most this often with the run's
+     * progress (the heartbeat), so a long full sync never looks stale. Keep it well below the
+     * enricher's ENRICHER_MAX_STALENESS.
+     */
+    SYNC_HEARTBEAT_INTERVAL: duration('30s'),
   })
   .superRefine((env, context) => {
     if (env.MISP_URL !== undefined && env.MISP_API_KEY === undefined) context.addIssue({ code: 'custom', path: ['MISP_API_KEY'], message: 'is required with MISP_URL' });

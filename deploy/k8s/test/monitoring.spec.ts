@@ -66,7 +66,9 @@ describe('Grafana dashboard deploy/grafana/iocflow.json', () => {
       'iocflow_enricher_hits_total',
       'iocflow_enricher_dead_letters_total',
       'iocflow_indexer_dead_lettered_documents_total',
-      'misp_sync_last_success_timestamp_seconds',
+      // Staleness per misp-sync source, against its own schedule (a global last-success age misleads with hourly feeds).
+      'iocflow_enricher_source_due_timestamp_seconds',
+      'iocflow_enricher_source_last_success_timestamp_seconds',
     ]) {
       expect(queried).toContain(metric);
     }

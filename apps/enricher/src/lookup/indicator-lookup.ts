@@ -1,4 +1,4 @@
-import type { ObservableKind } from '@iocflow/core';
+import type { ObservableKind, SourceFreshness } from '@iocflow/core';
 
 /** One distinct thing to look up in a batch: a normalised value of a kind, with or without its parent domains. */
 export interface LookupQuery {
@@ -41,10 +41,13 @@ export interface StoreStatus {
  * batch) or an in-memory table materialised from the indicator topic.
  *
  * `resolve` answers every query (an entry per query, `undefined` for a miss) or throws a
- * `StoreUnavailableError` when any answer could be a false miss: unreachable, empty or stale.
+ * `StoreUnavailableError` when any answer could be a false miss: unreachable, empty, loading, or
+ * a source of misp-sync's sync sentinel past its own schedule.
  */
 export interface IndicatorLookup {
   readonly mode: 'memcached' | 'table';
   resolve(queries: readonly LookupQuery[]): Promise<(IndicatorMatch | undefined)[]>;
   status(): StoreStatus;
+  /** misp-sync's sources as last judged (each against its own schedule), for metrics and logs. */
+  freshness?(): readonly SourceFreshness[];
 }

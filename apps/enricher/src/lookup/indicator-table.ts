@@ -93,6 +93,11 @@ export class IndicatorTable {
     return this.exactSize + this.ranges.size;
   }
 
+  /** The IP ranges among them. */
+  get rangeCount(): number {
+    return this.ranges.size;
+  }
+
   /**
    * Apply one topic record: a value adds or replaces the indicator under `key`, null (a tombstone)
    * removes it. Returns false for a value that is not a usable IndicatorRecord (it is ignored).

@@ -1,5 +1,9 @@
 import { formatSyncSentinel, SYNC_SENTINEL_KEY } from '@iocflow/core';
-import { MemcachedIndicatorLookup, type MemcachedReader } from './memcached.lookup';
+import { freshnessRecord, indicatorRecord } from '../../test/indicator-records';
+import { RecordedTopicReader } from '../../test/unit/recorded-topic-reader';
+import { IndicatorTopicFollower } from './indicator-topic-follower';
+import { IpRangeSet, isIpRangeKey } from './ip-range-set';
+import { MemcachedIndicatorLookup, type MemcachedLookupOptions, type MemcachedReader } from './memcached.lookup';
 import { StoreUnavailableError } from './store-unavailable.error';
 
 /** A recorded key-value store standing in for memcached in this unit spec (the integration tier uses the real one). */
@@ -17,9 +21,9 @@ class RecordingStore implements MemcachedReader {
 const NOW = Date.parse('2025-06-01T12:00:00Z');
 const fresh = formatSyncSentinel({ lastSuccessAt: '2025-06-01T11:59:00Z', indicatorCount: 2 });
 
-function setup(data: Record<string, string>, cacheTtlMs = 0) {
+function setup(data: Record<string, string>, cacheTtlMs = 0, extra: Partial<MemcachedLookupOptions> = {}) {
   const store = new RecordingStore(new Map(Object.entries(data)));
-  const lookup = new MemcachedIndicatorLookup(store, { maxStalenessMs: 15 * 60_000, cacheTtlMs, cacheMaxEntries: 1000, now: () => NOW });
+  const lookup = new MemcachedIndicatorLookup(store, { maxStalenessMs: 15 * 60_000, cacheTtlMs, cacheMaxEntries: 1000, now: () => NOW, ...extra });
   return { store, lookup };
 }
 
@@ -81,5 +85,81 @@ describe('MemcachedIndicatorLookup', () => {
     const again = await lookup.resolve([{ kind: 'domain', value: 'evil.com', parents: false }, { kind: 'domain', value: 'good.com', parents: false }]);
     expect(store.calls[1]).toEqual([SYNC_SENTINEL_KEY]);
     expect(again.map((m) => m?.feeds)).toEqual([['Feed-A'], undefined]);
+  });
+
+  it('judges each source of a format-2 sentinel against its own poll interval and names the one that missed it', async () => {
+    const sentinel = (mispAgo: number) =>
+      formatSyncSentinel({
+        lastSuccessAt: new Date(NOW - 45 * 60_000).toISOString(),
+        indicatorCount: 1,
+        sources: { misp: { lastSuccessAt: new Date(NOW - mispAgo).toISOString(), intervalMs: 60_000 }, 'feed:A': { lastSuccessAt: new Date(NOW - 45 * 60_000).toISOString(), intervalMs: 3_600_000 } },
+      });
+    // The hourly feed polled 45 min ago is on schedule (a format-1 reader would hold here).
+    expect(await setup({ [SYNC_SENTINEL_KEY]: sentinel(30_000) }).lookup.resolve([{ kind: 'domain', value: 'evil.com', parents: false }])).toEqual([undefined]);
+    const { lookup } = setup({ [SYNC_SENTINEL_KEY]: sentinel(17 * 60_000) });
+    await expect(lookup.resolve([{ kind: 'domain', value: 'evil.com', parents: false }])).rejects.toMatchObject({ code: 'STORE_STALE', message: expect.stringContaining('source misp missed its schedule') });
+    expect(lookup.status().reason).toContain('source misp missed its schedule');
+    expect(lookup.freshness().map((source) => [source.source, source.state])).toEqual([
+      ['misp', 'stale'],
+      ['feed:A', 'fresh'],
+    ]);
+  });
+
+  describe('IP ranges kept in process beside the exact keys', () => {
+    const topic = [
+      indicatorRecord('ip', '10.77.0.0/16', ['Feed-Wide']),
+      indicatorRecord('ip', '10.77.5.0/24', ['Feed-Narrow']),
+      indicatorRecord('ip', '2001:db8:77::/48', ['Feed-V6']),
+      indicatorRecord('ip', '10.77.5.9', ['Feed-Exact-Topic']),
+      freshnessRecord({ misp: { lastSuccessAt: '2025-06-01T11:59:00Z', intervalMs: 60_000 } }),
+    ];
+    const ipQuery = (value: string) => ({ kind: 'ip' as const, value, parents: false });
+
+    async function withRanges(data: Record<string, string>) {
+      const ranges = new IpRangeSet(new IndicatorTopicFollower('iocs', () => new RecordedTopicReader([...topic]), { keep: isIpRangeKey }));
+      const unchecked: number[] = [];
+      const built = setup(data, 0, { ranges, rangesUnchecked: (count) => unchecked.push(count) });
+      return { ...built, ranges, unchecked };
+    }
+
+    it('hold while the ranges load (STORE_LOADING), then match the longest prefix, IPv4 and IPv6; an exact key wins', async () => {
+      const { lookup, ranges, store, unchecked } = await withRanges({ [SYNC_SENTINEL_KEY]: fresh, 'ip-10.77.5.9': 'Feed-Exact' });
+      await expect(lookup.resolve([ipQuery('10.77.5.10')])).rejects.toMatchObject({ code: 'STORE_LOADING' });
+      expect(store.calls).toHaveLength(0);
+      expect(lookup.status()).toEqual({ usable: false, reason: 'IP ranges from iocs loading' });
+      await ranges.load();
+      const matches = await lookup.resolve([ipQuery('10.77.5.10'), ipQuery('10.77.200.1'), ipQuery('10.78.0.1'), ipQuery('2001:db8:77:1::5'), ipQuery('10.77.5.9'), { kind: 'domain', value: 'evil.com', parents: true }]);
+      expect(matches.map((m) => m?.indicator)).toEqual(['10.77.5.0/24', '10.77.0.0/16', undefined, '2001:db8:77::/48', '10.77.5.9', undefined]);
+      expect(matches[0]?.feeds).toEqual(['Feed-Narrow']);
+      // The exact address is memcached's answer, not the topic's range or record.
+      expect(matches[4]?.feeds).toEqual(['Feed-Exact']);
+      expect(unchecked).toEqual([]);
+      expect(lookup.status()).toEqual({ usable: true });
+    });
+
+    it('count the addresses they could not check while the topic is unreadable; the batch is answered', async () => {
+      const reader = new RecordedTopicReader([...topic]);
+      reader.failure = new Error('TOPIC_AUTHORIZATION_FAILED');
+      const ranges = new IpRangeSet(new IndicatorTopicFollower('iocs', () => reader, { keep: isIpRangeKey }));
+      const unchecked: number[] = [];
+      const { lookup } = setup({ [SYNC_SENTINEL_KEY]: fresh, 'ip-1.2.3.4': 'Feed-X' }, 0, { ranges, rangesUnchecked: (count) => unchecked.push(count) });
+      await ranges.load();
+      const matches = await lookup.resolve([ipQuery('10.77.5.10'), ipQuery('1.2.3.4'), ipQuery('10.78.0.1'), { kind: 'domain', value: 'evil.com', parents: true }]);
+      expect(matches.map((m) => m?.indicator)).toEqual([undefined, '1.2.3.4', undefined, undefined]);
+      expect(unchecked).toEqual([2]);
+      // Ready, and readiness says what is not matched.
+      expect(lookup.status()).toEqual({ usable: true, reason: 'IP ranges are not matched: iocs cannot be read (TOPIC_AUTHORIZATION_FAILED); retrying' });
+    });
+
+    it('count them when ranges are off, and count nothing when the topic simply holds no range', async () => {
+      const off: number[] = [];
+      await setup({ [SYNC_SENTINEL_KEY]: fresh }, 0, { ranges: new IpRangeSet(undefined), rangesUnchecked: (count) => off.push(count) }).lookup.resolve([ipQuery('10.0.0.1')]);
+      expect(off).toEqual([1]);
+      const none: number[] = [];
+      const empty = new IpRangeSet(new IndicatorTopicFollower('iocs', () => new RecordedTopicReader([indicatorRecord('domain', 'evil.example', ['Feed-D'])]), { keep: isIpRangeKey }));
+      await empty.load();
+      await setup({ [SYNC_SENTINEL_KEY]: fresh }, 0, { ranges: empty, rangesUnchecked: (count) => none.push(count) }).lookup.resolve([ipQuery('10.0.0.1')]);
+      expect(none).toEqual([]);
+    });
   });
 });

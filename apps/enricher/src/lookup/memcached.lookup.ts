@@ -1,7 +1,9 @@
-import { DEFAULT_FEED_FALLBACK, judgeSyncSentinel, lookupKey, parseFeeds, SYNC_SENTINEL_KEY } from '@iocflow/core';
+import { DEFAULT_FEED_FALLBACK, lookupKey, parseFeeds, SYNC_SENTINEL_KEY, type SourceFreshness } from '@iocflow/core';
 import { isIoError } from '@iocflow/io';
 import { candidateValues } from '../pipeline/candidate-values';
+import { FreshnessJudge } from './freshness-judge';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from './indicator-lookup';
+import type { IpRangeSet } from './ip-range-set';
 import { StoreUnavailableError } from './store-unavailable.error';
 import { TtlCache } from './ttl-cache';
 
@@ -11,12 +13,19 @@ export interface MemcachedReader {
 }
 
 export interface MemcachedLookupOptions {
-  /** Older sync sentinels make the store unusable (no false "none" from an expired store). */
+  /**
+   * ENRICHER_MAX_STALENESS: a source of the sync sentinel that is this much past its own
+   * schedule (last success + poll interval) makes the store unusable (no false "none").
+   */
   readonly maxStalenessMs: number;
   /** In-process cache of answers (hits and misses); 0 disables it. */
   readonly cacheTtlMs: number;
   readonly cacheMaxEntries: number;
   readonly now?: () => number;
+  /** The IP ranges kept in process (memcached holds exact keys only); absent = never matched. */
+  readonly ranges?: IpRangeSet;
+  /** Called per batch with how many addresses missed their exact key and could not be checked against ranges. */
+  readonly rangesUnchecked?: (count: number) => void;
 }
 
 /**
@@ -29,11 +38,17 @@ export interface MemcachedLookupOptions {
  * missing → STORE_EMPTY, too old → STORE_STALE, memcached error → STORE_UNREACHABLE.
  * Keys come from the shared `lookupKey`, which hashes unsafe values; the client refuses any
  * unsafe key again before writing to the socket.
+ *
+ * IP ranges: an address that missed its exact key is matched against the ranges kept in process
+ * (`IpRangeSet`, longest prefix first, as table mode), so an exact indicator always wins over a
+ * range. While the ranges load the batch holds (STORE_LOADING); when they are not followed (off,
+ * or the topic unreadable) the misses are counted through `rangesUnchecked`, never silently.
  */
 export class MemcachedIndicatorLookup implements IndicatorLookup {
   readonly mode = 'memcached';
   private readonly cache: TtlCache<string | undefined>;
   private readonly now: () => number;
+  private readonly judge: FreshnessJudge;
   private current: StoreStatus = { usable: false, reason: 'not checked yet' };
 
   constructor(
@@ -42,25 +57,38 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
   ) {
     this.cache = new TtlCache(options.cacheTtlMs, options.cacheMaxEntries);
     this.now = options.now ?? Date.now;
+    this.judge = new FreshnessJudge(options.maxStalenessMs, 'sync sentinel', 'the store is empty or was never synced');
   }
 
+  /** The sentinel's verdict; while the ranges load, unusable; while they are not matched (off, unreadable), usable with a reason that says so. */
   status(): StoreStatus {
+    const ranges = this.options.ranges;
+    const detail = ranges?.detail;
+    if (ranges?.state === 'loading') return { usable: false, reason: detail ?? 'IP ranges loading' };
+    if (detail !== undefined && this.current.usable) return { usable: true, reason: detail };
     return this.current;
+  }
+
+  /** Per source of the sync sentinel, as last judged. */
+  freshness(): readonly SourceFreshness[] {
+    return this.judge.sources;
   }
 
   /** Reads only the sentinel (readiness between batches); never throws. */
   async probe(): Promise<StoreStatus> {
     try {
       const values = await this.client.getMany([SYNC_SENTINEL_KEY]);
-      this.judge(values.get(SYNC_SENTINEL_KEY), this.now());
+      this.judgeSentinel(values.get(SYNC_SENTINEL_KEY), this.now());
     } catch (error) {
       this.current = { usable: false, reason: unreachableReason(error) };
     }
-    return this.current;
+    return this.status();
   }
 
   async resolve(queries: readonly LookupQuery[]): Promise<(IndicatorMatch | undefined)[]> {
     const now = this.now();
+    const ranges = this.options.ranges;
+    if (ranges?.state === 'loading') throw new StoreUnavailableError('STORE_LOADING', ranges.detail ?? 'IP ranges loading');
     // One map per batch: key → stored value, undefined for a known miss, PENDING while asked.
     const answers = new Map<string, string | undefined | typeof PENDING>();
     const wanted: string[] = [SYNC_SENTINEL_KEY];
@@ -94,12 +122,11 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
       this.current = { usable: false, reason: unreachableReason(error) };
       throw new StoreUnavailableError('STORE_UNREACHABLE', this.current.reason ?? 'memcached failed', { cause: error });
     }
-    this.judge(values.get(SYNC_SENTINEL_KEY), now);
-    if (!this.current.usable) {
+    const verdict = this.judgeSentinel(values.get(SYNC_SENTINEL_KEY), now);
+    if (!verdict.usable) {
       // The answers may come from an expired or flushed store: forget what was cached from it too.
       this.cache.clear();
-      const code = values.has(SYNC_SENTINEL_KEY) ? 'STORE_STALE' : 'STORE_EMPTY';
-      throw new StoreUnavailableError(code, this.current.reason ?? code);
+      throw new StoreUnavailableError(verdict.code, verdict.reason);
     }
     for (let w = 1; w < wanted.length; w++) {
       const key = wanted[w] as string;
@@ -108,27 +135,36 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
       this.cache.set(key, value, now);
     }
     const matches = new Array<IndicatorMatch | undefined>(queries.length);
+    // Ranges as of this batch: one table for all its queries (a reload swaps the reference).
+    const rangeTable = ranges?.table();
+    const checkRanges = rangeTable !== undefined && rangeTable.size > 0;
+    let unchecked = 0;
     for (let q = 0; q < queries.length; q++) {
+      const query = queries[q] as LookupQuery;
       const keys = keysPerQuery[q] as string[];
       let match: IndicatorMatch | undefined;
       for (let c = 0; c < keys.length; c++) {
         const stored = answers.get(keys[c] as string);
         if (stored === undefined || stored === PENDING) continue;
         const feeds = parseFeeds(stored);
-        match = { kind: (queries[q] as LookupQuery).kind, indicator: (candidatesPerQuery[q] as readonly string[])[c] as string, feeds: feeds.length > 0 ? feeds : [DEFAULT_FEED_FALLBACK] };
+        match = { kind: query.kind, indicator: (candidatesPerQuery[q] as readonly string[])[c] as string, feeds: feeds.length > 0 ? feeds : [DEFAULT_FEED_FALLBACK] };
         break;
+      }
+      if (match === undefined && query.kind === 'ip') {
+        // The range table holds ranges only: its lookup goes straight to the longest prefix.
+        if (checkRanges) match = rangeTable.lookup(query);
+        else if (rangeTable === undefined) unchecked++;
       }
       matches[q] = match;
     }
+    if (unchecked > 0) this.options.rangesUnchecked?.(unchecked);
     return matches;
   }
 
-  private judge(sentinel: string | undefined, now: number): void {
-    const problem = judgeSyncSentinel(sentinel, now, this.options.maxStalenessMs);
-    this.current =
-      problem === undefined
-        ? { usable: true }
-        : { usable: false, reason: problem === 'missing' ? 'sync sentinel missing: the store is empty or was never synced' : `sync sentinel ${problem}` };
+  private judgeSentinel(sentinel: string | undefined, now: number): ReturnType<FreshnessJudge['judge']> {
+    const verdict = this.judge.judge(sentinel, now);
+    this.current = verdict.usable ? { usable: true } : { usable: false, reason: verdict.reason };
+    return verdict;
   }
 }
 

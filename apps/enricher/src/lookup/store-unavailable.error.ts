@@ -8,11 +8,11 @@ import { CodedError } from '@iocflow/core';
 export const STORE_UNAVAILABLE_CODES = {
   /** memcached unreachable, timed out or in reconnect backoff. */
   STORE_UNREACHABLE: true,
-  /** No sync sentinel: misp-sync never completed a sync into this store, or the store was flushed/restarted. */
+  /** No sync sentinel: misp-sync never completed a sync into this store, or the store was flushed/restarted; table mode: no freshness record on the topic yet. */
   STORE_EMPTY: true,
-  /** The sentinel is older than ENRICHER_MAX_STALENESS (or unreadable, or in the future). */
+  /** A source of the sentinel missed its own schedule (last success + its poll interval + ENRICHER_MAX_STALENESS), or the sentinel is unreadable or in the future. */
   STORE_STALE: true,
-  /** Table mode: the indicator topic has not been read up to its high watermark yet. */
+  /** Table mode: the indicator topic has not been read up to its high watermark yet; memcached mode: the IP ranges are loading. */
   STORE_LOADING: true,
 } as const;
 

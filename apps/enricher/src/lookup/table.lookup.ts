@@ -1,105 +1,80 @@
-import type { IndicatorRecord } from '@iocflow/core';
-import type { KafkaConsumedBatch, KafkaTopicReaderPort } from '@iocflow/io';
+import type { SourceFreshness } from '@iocflow/core';
+import type { KafkaTopicReaderPort } from '@iocflow/io';
+import { FreshnessJudge } from './freshness-judge';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from './indicator-lookup';
-import { IndicatorTable } from './indicator-table';
+import { IndicatorTopicFollower, type TopicFollowerEvents } from './indicator-topic-follower';
 import { StoreUnavailableError } from './store-unavailable.error';
 
-export interface TableLookupEvents {
-  /** A full load finished and the new table now serves lookups. */
-  loaded?(indicators: number, records: number, seconds: number): void;
-  /** A record that is not an IndicatorRecord (ignored). */
-  invalidRecord?(key: string): void;
-  /** The reader failed; the current table (if any) keeps serving until a reload succeeds. */
-  readerFailed?(error: unknown): void;
+export type TableLookupEvents = TopicFollowerEvents;
+
+export interface TableLookupOptions {
+  /** ENRICHER_MAX_STALENESS: the slack beyond each source's own poll interval. */
+  readonly maxStalenessMs: number;
+  readonly now?: () => number;
 }
 
 /**
- * Table mode: an in-memory index of the compacted indicator topic, no network per lookup.
+ * Table mode: an in-memory index of the compacted indicator topic, no network per lookup
+ * (loaded and followed by `IndicatorTopicFollower`: two-phase load, swap, live changes).
  *
- * Load in two phases, as Vector does for enrichment tables: a reader reads the topic from the
- * start into a NEW table while the current one (if any) keeps serving; once the reader reaches
- * the high-watermark it had at the start, the reference is swapped in one assignment, so a
- * lookup sees either the old or the new table, never a half-built one. The same reader then
- * follows the topic and applies changes (including tombstones) to the serving table.
- * Until the first load completes the store is unusable (STORE_LOADING): no false "none".
+ * Guarded like memcached mode: the topic's freshness record (misp-sync's sync sentinel under its
+ * reserved key, rewritten after every successful run and as a heartbeat) is judged per source
+ * against its own schedule, at every batch. Until the first load completes the store is
+ * unusable (STORE_LOADING); without a freshness record it is STORE_EMPTY; once a source missed
+ * its schedule — misp-sync died, or this follower stopped receiving — it is STORE_STALE, and the
+ * pipeline holds or marks `unknown` instead of answering a false "none" from old data.
  */
 export class TableIndicatorLookup implements IndicatorLookup {
   readonly mode = 'table';
-  private serving: IndicatorTable | undefined;
-  private reader: KafkaTopicReaderPort | undefined;
-  private loading: Promise<void> | undefined;
+  private readonly follower: IndicatorTopicFollower;
+  private readonly judge: FreshnessJudge;
+  private readonly now: () => number;
 
   constructor(
     private readonly topic: string,
-    private readonly createReader: () => KafkaTopicReaderPort,
-    private readonly events: TableLookupEvents = {},
-  ) {}
+    createReader: () => KafkaTopicReaderPort,
+    options: TableLookupOptions,
+    events: TableLookupEvents = {},
+  ) {
+    this.follower = new IndicatorTopicFollower(topic, createReader, { events });
+    this.judge = new FreshnessJudge(options.maxStalenessMs, `IOC topic ${topic} freshness record`, 'misp-sync has not written one to this topic yet (an older misp-sync, or no sync completed)');
+    this.now = options.now ?? Date.now;
+  }
 
   get size(): number {
-    return this.serving?.size ?? 0;
+    return this.follower.current?.table.size ?? 0;
+  }
+
+  get rangeCount(): number {
+    return this.follower.current?.table.rangeCount ?? 0;
+  }
+
+  /** Per source, as last judged. */
+  freshness(): readonly SourceFreshness[] {
+    return this.judge.sources;
   }
 
   status(): StoreStatus {
-    return this.serving === undefined ? { usable: false, reason: `indicator topic ${this.topic} not loaded yet` } : { usable: true };
+    const current = this.follower.current;
+    if (current === undefined) return { usable: false, reason: `indicator topic ${this.topic} not loaded yet` };
+    const verdict = this.judge.judge(current.freshness, this.now());
+    return verdict.usable ? { usable: true } : { usable: false, reason: verdict.reason };
   }
 
   async resolve(queries: readonly LookupQuery[]): Promise<(IndicatorMatch | undefined)[]> {
-    const table = this.serving;
-    if (table === undefined) throw new StoreUnavailableError('STORE_LOADING', `indicator topic ${this.topic} not loaded yet`);
+    const current = this.follower.current;
+    if (current === undefined) throw new StoreUnavailableError('STORE_LOADING', `indicator topic ${this.topic} not loaded yet`);
+    const verdict = this.judge.judge(current.freshness, this.now());
+    if (!verdict.usable) throw new StoreUnavailableError(verdict.code, verdict.reason);
+    const table = current.table;
     return queries.map((query) => table.lookup(query));
   }
 
-  /**
-   * (Re)load the topic into a new table and swap it in; resolves once swapped. The previous
-   * reader is stopped only after the swap, so updates keep reaching the old table meanwhile.
-   */
   reload(): Promise<void> {
-    this.loading ??= this.load().finally(() => {
-      this.loading = undefined;
-    });
-    return this.loading;
+    return this.follower.reload();
   }
 
-  async stop(): Promise<void> {
-    const reader = this.reader;
-    this.reader = undefined;
-    await reader?.stop();
-  }
-
-  private async load(): Promise<void> {
-    const started = performance.now();
-    const building = new IndicatorTable();
-    // Records go to `building` until the swap; after it `building` IS the serving table.
-    const reader = this.createReader();
-    try {
-      const result = await reader.read(this.topic, async (batch) => this.applyBatch(building, batch), { follow: true });
-      const previous = this.reader;
-      this.serving = building;
-      this.reader = reader;
-      await previous?.stop();
-      this.events.loaded?.(building.size, result.messages, (performance.now() - started) / 1000);
-    } catch (error) {
-      await reader.stop().catch(() => undefined);
-      this.events.readerFailed?.(error);
-      throw error;
-    }
-  }
-
-  private async applyBatch(table: IndicatorTable, batch: KafkaConsumedBatch): Promise<void> {
-    for (const message of batch.messages) {
-      if (message.key === null) continue;
-      const key = message.key.toString('utf8');
-      const record = message.value === null ? null : parseRecord(message.value);
-      if (record === undefined || !table.apply(key, record)) this.events.invalidRecord?.(key);
-    }
-  }
-}
-
-function parseRecord(value: Buffer): IndicatorRecord | undefined {
-  try {
-    const parsed: unknown = JSON.parse(value.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as IndicatorRecord) : undefined;
-  } catch {
-    return undefined;
+  stop(): Promise<void> {
+    return this.follower.stop();
   }
 }

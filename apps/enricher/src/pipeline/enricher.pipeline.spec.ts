@@ -116,7 +116,8 @@ describe('EnricherPipeline', () => {
     // The record's own headers, plus where the event entered iocflow (the indexer's document id).
     expect(enriched[0]?.headers).toEqual({ trace: Buffer.from('t0'), 'iocflow.origin': 'in/3/100' });
     expect(await counter('iocflow_enricher_events_in_total')).toEqual({ total: 7 });
-    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 3 });
+    // The last event has none of the looked-up fields: nothing was checked, so it is no miss.
+    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 2, no_observable: 1 });
     expect(await counter('iocflow_enricher_consumer_lag')).toEqual({ 'in,3': 0 });
   });
 
@@ -173,7 +174,40 @@ describe('EnricherPipeline', () => {
     lookup.failures = 1;
     await pipeline.handleBatch(batchOf(['{"destination":{"domain":"evil.com"}}', '{"message":"x"}']));
     expect(producer.sent[0]?.map((r) => JSON.parse(String(r.value)).misp_src)).toEqual(['unknown', 'none']);
-    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ unknown: 1, miss: 1 });
+    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ unknown: 1, no_observable: 1 });
+  });
+
+  it('counts events without any looked-up field as no_observable (misp_src "none", no enrichment), apart from misses, also when no lookup runs', async () => {
+    const { lookup, producer, pipeline, counter } = setup({ 'domain-evil.com': ['Feed-A'] });
+    // A non-ECS stream: the fields exist, just not where the rules look; `-` is no observable either.
+    await pipeline.handleBatch(batchOf(['{"dst_host":"evil.com"}', '{"source":{"ip":"-"}}', '{"destination":{"domain":"good.org"}}', '{"destination":{"domain":"evil.com"}}']));
+    await pipeline.handleBatch(batchOf(['{"query":"evil.com"}']));
+    expect(lookup.calls).toHaveLength(1);
+    const outputs = producer.sent.flat().map((r) => JSON.parse(String(r.value)) as { misp_src: string; threat?: unknown });
+    expect(outputs.map((o) => o.misp_src)).toEqual(['none', 'none', 'none', 'Feed-A', 'none']);
+    expect(outputs[0]?.threat).toBeUndefined();
+    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ no_observable: 3, miss: 1, hit: 1 });
+  });
+
+  it('warns when most events of a partition have none of the looked-up fields, naming the fields it looked for', async () => {
+    const registry = new Registry();
+    const reports: { partition: number; events: number; noObservable: number; fields: readonly string[] }[] = [];
+    const pipeline = new EnricherPipeline(options, new ScriptedLookup({}), new RecordingProducer(), new EnricherMetrics(registry), {
+      storeUnavailable: () => undefined,
+      deadLettered: () => undefined,
+      noObservables: (report, fields) => reports.push({ partition: report.partition, events: report.events, noObservable: report.noObservable, fields }),
+    });
+    const now = jest.spyOn(Date, 'now');
+    try {
+      now.mockReturnValue(1_000_000);
+      await pipeline.handleBatch(batchOf(Array.from({ length: 150 }, (_, i) => (i % 10 === 0 ? '{"destination":{"domain":"good.org"}}' : '{"msg":"x"}'))));
+      expect(reports).toEqual([]);
+      now.mockReturnValue(1_060_000);
+      await pipeline.handleBatch(batchOf(['{"msg":"x"}']));
+    } finally {
+      now.mockRestore();
+    }
+    expect(reports).toEqual([{ partition: 3, events: 151, noObservable: 136, fields: DEFAULT_LOOKUP_RULES.map((rule) => rule.field) }]);
   });
 
   it('counts nothing when the produce fails, so a retried batch is counted once', async () => {

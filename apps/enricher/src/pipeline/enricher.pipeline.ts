@@ -8,6 +8,7 @@ import { BatchQueries } from './batch-queries';
 import type { Rejection } from './dead-letter-reason';
 import { extractObservables, type CompiledRule, type Observation } from './extract-observables';
 import { holdDelay } from './hold-delay';
+import { ObservableCoverage, type CoverageReport } from './observable-coverage';
 import { parseEvent, type ParsedEvent } from './parse-event';
 import { PartitionSendOrder, type SendTurn } from './partition-send-order';
 
@@ -31,6 +32,8 @@ export interface EnricherPipelineOptions {
 export interface PipelineLog {
   storeUnavailable(error: StoreUnavailableError, held: boolean): void;
   deadLettered(rejection: Rejection, topic: string, partition: number, offset: string): void;
+  /** Most events of a partition had none of the looked-up fields (`fields`) over a window. */
+  noObservables?(report: CoverageReport, fields: readonly string[]): void;
 }
 
 /** Headers every dead letter carries on top of the original record's headers (names shared in core's record-headers.ts). */
@@ -62,7 +65,8 @@ interface PreparedEvent {
  *   lookup   every distinct (kind, value, parents) query of the whole batch, resolved at once;
  *            when the store cannot answer: hold (retry with backoff, nothing produced, nothing
  *            committed) or, in pass-unknown mode, mark the batch `unknown`
- *   apply    misp_src + threat.enrichments on the original text
+ *   apply    misp_src + threat.enrichments on the original text; an event without any observable
+ *            (none of the looked-up fields held a value) is `no_observable`, not a miss
  *   produce  enriched records (same key and headers) and dead letters in one acknowledged send,
  *            after the partition's earlier batches were sent (PartitionSendOrder)
  *
@@ -75,6 +79,9 @@ export class EnricherPipeline {
   private readonly stopping = new AbortController();
   private readonly enrichmentOptions: EnrichmentOptions;
   private readonly sendOrder = new PartitionSendOrder();
+  private readonly coverage = new ObservableCoverage();
+  /** The distinct fields the rules look up, named when a partition's events have none of them. */
+  private readonly lookedUpFields: readonly string[];
 
   constructor(
     private readonly options: EnricherPipelineOptions,
@@ -85,6 +92,7 @@ export class EnricherPipeline {
     private readonly random: () => number = Math.random,
   ) {
     this.enrichmentOptions = options.mispUrl === undefined ? {} : { mispUrl: options.mispUrl };
+    this.lookedUpFields = [...new Set(options.rules.map((rule) => rule.field))];
   }
 
   /** Abort any hold in progress (shutdown); later held batches fail at once, uncommitted. */
@@ -126,6 +134,7 @@ export class EnricherPipeline {
     // apply
     let hits = 0;
     let unknown = 0;
+    let noObservable = 0;
     // feed NUL field → matched values, counted once per batch (a labelled `inc` per hit is costly).
     const hitCounts = new Map<string, number>();
     const enrichmentOptions = this.enrichmentOptions;
@@ -134,6 +143,7 @@ export class EnricherPipeline {
       let outcome: LookupOutcome;
       if (event.observations.length === 0) {
         outcome = NO_OBSERVATIONS;
+        noObservable++;
       } else if (matches === undefined) {
         outcome = UNKNOWN;
         unknown++;
@@ -169,8 +179,11 @@ export class EnricherPipeline {
     metrics.eventsIn.inc(batch.messages.length);
     if (hits > 0) metrics.eventsOut.inc({ outcome: 'hit' }, hits);
     if (unknown > 0) metrics.eventsOut.inc({ outcome: 'unknown' }, unknown);
-    const misses = events.length - hits - unknown;
+    if (noObservable > 0) metrics.eventsOut.inc({ outcome: 'no_observable' }, noObservable);
+    const misses = events.length - hits - unknown - noObservable;
     if (misses > 0) metrics.eventsOut.inc({ outcome: 'miss' }, misses);
+    const coverage = this.coverage.record(batch.topic, batch.partition, events.length, noObservable, Date.now());
+    if (coverage !== undefined) this.log.noObservables?.(coverage, this.lookedUpFields);
     for (const [label, count] of hitCounts) {
       const separator = label.lastIndexOf('\u0000');
       metrics.hits.inc({ feed: label.slice(0, separator), field: label.slice(separator + 1) }, count);

@@ -1,4 +1,8 @@
 import { isObservableKind, type ObservableKind } from '@iocflow/core';
+import { looksLikeLogstash, parseLogstashGetHash } from './logstash-get-hash';
+import { LookupRulesError } from './lookup-rules.error';
+
+export { LookupRulesError };
 
 /**
  * One lookup rule: the values found at `field` (an ECS path, nested or dotted keys; arrays are
@@ -40,20 +44,17 @@ export const DEFAULT_LOOKUP_RULES: readonly LookupRule[] = [
   { field: 'email.to.address', kind: 'email' },
 ];
 
-/** Raised at boot for a rules document that cannot be used; not retriable. */
-export class LookupRulesError extends Error {
-  readonly code = 'LOOKUP_RULES_INVALID';
-  readonly retriable = false;
-  constructor(message: string) {
-    super(`LOOKUP_RULES_INVALID: ${message}`);
-    this.name = 'LookupRulesError';
-  }
-}
-
 /** A field path: dot-separated non-empty segments of printable characters other than `%{}[]`. */
 const FIELD_PATH = /^[^\s.%{}[\]]+(\.[^\s.%{}[\]]+)*$/;
-/** The seed's Logstash memcached `get` key: `<namespace>-%{[a][b]}` (`domain-%{[destination][domain]}`). */
-const LOGSTASH_TEMPLATE = /^([a-z0-9-]+?)-%\{((?:\[[^\][]+\])+)\}$/;
+/**
+ * The seed's Logstash memcached `get` key: `<namespace>-%{<field reference>}`, the reference in
+ * Logstash's bracket form (`domain-%{[destination][domain]}`) or bare (`domain-%{destination.domain}`).
+ */
+const LOGSTASH_TEMPLATE = /^([a-z0-9-]+?)-%\{([^{}]+)\}$/;
+/** A bracket field reference: one or more `[segment]`, a segment holding no `[`, `]` or `,` (Logstash's selector). */
+const BRACKET_REFERENCE = /^(?:\[[^\][,]+\])+$/;
+/** The field the enricher writes; a `get` hash that targets another field would not mean what it says. */
+const LOGSTASH_TARGETS = new Set(['[misp_src]', 'misp_src']);
 /** MISP attribute types a seed key may be namespaced by, and the kind we look them up as. */
 const SEED_NAMESPACES: Readonly<Record<string, ObservableKind>> = {
   'ip-src': 'ip',
@@ -64,24 +65,30 @@ const SEED_NAMESPACES: Readonly<Record<string, ObservableKind>> = {
 };
 
 /**
- * Parse a rules document (`ENRICHER_LOOKUP_RULES`, JSON). Three spellings, so that a seed
+ * Parse a rules document (`ENRICHER_LOOKUP_RULES`). Four spellings, so that a seed
  * configuration can be carried over as is:
  *
  * - an object of field → kind: `{"destination.domain": "domain", "source.ip": "ip"}`;
  * - an array of rules: `[{"field": "destination.domain", "kind": "domain", "parents": false},
  *   {"fields": ["url.full", "url.original"], "kind": "url"}]`;
- * - Logstash `get` keys as strings, alone or inside the array: `"domain-%{[destination][domain]}"`
+ * - Logstash `get` keys as JSON strings, alone or inside the array: `"domain-%{[destination][domain]}"`
  *   (the seed's memcached filter key; the namespace is an observable kind or one of the MISP
- *   types `ip-src`, `ip-dst`, `hostname`, `email-src`, `email-dst`, read as their kind).
+ *   types `ip-src`, `ip-dst`, `hostname`, `email-src`, `email-dst`, read as their kind; the field
+ *   reference in bracket form or bare, `%{destination.domain}`);
+ * - the memcached filter's `get` hash pasted from a Logstash config, not JSON:
+ *   `get => { "domain-%{[destination][domain]}" => "[misp_src]" }` (or the hash alone), several
+ *   entries, comments and white space as Logstash allows; each key is read as the template above,
+ *   and each target must be `[misp_src]` (the field the enricher writes).
  *
  * The document replaces the defaults; duplicates (same field and kind) are dropped.
  */
-export function parseLookupRules(json: string): LookupRule[] {
+export function parseLookupRules(text: string): LookupRule[] {
   let document: unknown;
   try {
-    document = JSON.parse(json);
+    document = JSON.parse(text);
   } catch (error) {
-    throw new LookupRulesError(`not JSON (${(error as Error).message})`);
+    if (looksLikeLogstash(text)) return finish(parseLogstashGetHash(text).map((entry) => parseGetEntry(entry.key, entry.target, entry.where)));
+    throw new LookupRulesError(`neither JSON nor a Logstash get hash (${(error as Error).message})`);
   }
   const rules: LookupRule[] = [];
   if (Array.isArray(document)) {
@@ -93,8 +100,17 @@ export function parseLookupRules(json: string): LookupRule[] {
   } else {
     throw new LookupRulesError('expected an object, an array or a Logstash key template');
   }
+  return finish(rules);
+}
+
+function finish(rules: readonly LookupRule[]): LookupRule[] {
   if (rules.length === 0) throw new LookupRulesError('no rules: at least one field must be looked up');
   return dedupeRules(rules);
+}
+
+function parseGetEntry(key: string, target: string, where: string): LookupRule {
+  if (!LOGSTASH_TARGETS.has(target)) throw new LookupRulesError(`${where}: target ${JSON.stringify(target)}: the enricher writes [misp_src] only`);
+  return parseTemplate(key, where);
 }
 
 function parseEntry(entry: unknown, where: string): LookupRule[] {
@@ -115,8 +131,13 @@ function parseEntry(entry: unknown, where: string): LookupRule[] {
 
 function parseTemplate(template: string, where: string): LookupRule {
   const match = LOGSTASH_TEMPLATE.exec(template);
-  if (match === null) throw new LookupRulesError(`${where}: "${template}" is not a key template like domain-%{[destination][domain]}`);
-  const field = (match[2] as string).slice(1, -1).split('][').join('.');
+  if (match === null) throw new LookupRulesError(`${where}: ${JSON.stringify(template)} is not a key template like domain-%{[destination][domain]}`);
+  const reference = match[2] as string;
+  let field = reference;
+  if (reference.startsWith('[')) {
+    if (!BRACKET_REFERENCE.test(reference)) throw new LookupRulesError(`${where}: ${JSON.stringify(template)}: ${reference} is not a field reference like [destination][domain]`);
+    field = reference.slice(1, -1).split('][').join('.');
+  }
   const namespace = match[1] as string;
   return makeRule(field, SEED_NAMESPACES[namespace] ?? namespace, undefined, where);
 }

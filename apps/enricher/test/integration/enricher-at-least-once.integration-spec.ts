@@ -31,6 +31,8 @@ describe.each<KafkaCommitMode>(['after-handler', 'on-acknowledge'])('enricher (E
         MEMCACHED_SERVERS: memcached.server,
         RAW_LOGS_TOPIC: names.raw,
         ENRICHED_LOGS_TOPIC: names.enriched,
+        // The run's own (empty) indicator topic: the IP ranges are followed from it.
+        IOC_TOPIC: names.ioc,
         ENRICHER_GROUP_ID: names.group,
         // Small fetches: many batches, so that a signal lands mid-run.
         ENRICHER_MAX_BYTES_PER_PARTITION: '16384',

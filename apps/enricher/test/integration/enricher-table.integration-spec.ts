@@ -1,25 +1,27 @@
-import { lookupKey, type IndicatorRecord, type ObservableKind } from '@iocflow/core';
+import { KafkaAdmin } from '@iocflow/io';
 import { pollUntil, requireService } from '@iocflow/testing';
+import type { Registry } from 'prom-client';
 import type { EnricherRuntime } from '../../src/enricher.runtime';
-import { createTopics, deleteTopics, enricherConfig, produce, record, runNames, startEnricher, TopicCollector } from './enricher-harness';
+import { freshnessRecord, indicatorRecord as indicator } from '../indicator-records';
+import { counterValues, createTopics, deleteTopics, enricherConfig, kafkaBrokers, produce, record, runNames, startEnricher, TopicCollector } from './enricher-harness';
 
-function indicator(kind: ObservableKind, value: string, feeds: string[], eventInfo = 'Test event'): { key: string; value: string } {
-  const key = lookupKey(kind, value);
-  const body: IndicatorRecord = {
-    key,
-    kind,
-    value,
-    feeds,
-    updatedAt: '2025-05-01T00:00:00.000Z',
-    attributes: [{ attributeUuid: `attr-${value}`, mispType: kind, eventUuid: 'event-uuid-1', eventInfo, feeds, tags: feeds, toIds: true, timestamp: 1_700_000_000 }],
-  };
-  return { key, value: JSON.stringify(body) };
+/** misp-sync's freshness record on the topic: its MISP source succeeded now and polls every `intervalMs`. */
+function freshness(intervalMs: number): { key: string; value: string } {
+  const now = new Date().toISOString();
+  return freshnessRecord({ misp: { lastSuccessAt: now, intervalMs } });
 }
+
+/** ENRICHER_MAX_STALENESS of this suite: short, so a lapse shows within seconds. */
+const MAX_STALENESS = '2s';
 
 describe('enricher, table mode: indicators materialised from the compacted IOC topic (real Kafka)', () => {
   const names = runNames('enr-table');
+  // A second enricher in pass-unknown mode on the same topics, with its own group and output.
+  const unknownOut = `${names.enriched}-unknown`;
   let collector: TopicCollector;
   let runtime: EnricherRuntime;
+  let registry: Registry;
+  let passUnknown: EnricherRuntime;
 
   const src = (key: string): unknown => {
     const message = collector.of(names.enriched).find((m) => String(m.key) === key);
@@ -42,17 +44,28 @@ describe('enricher, table mode: indicators materialised from the compacted IOC t
         replaced,
         indicator('domain', 'replaced-table.example', ['Feed-New']),
         indicator('sha256', 'ab'.repeat(32), ['Feed-Hash']),
+        // Polled every 10 minutes: fresh for the whole suite until the last test says otherwise.
+        freshness(10 * 60_000),
       ].map((r) => ({ topic: names.ioc, key: r.key, value: r.value })),
     );
-    collector = new TopicCollector([names.enriched]);
+    const admin = new KafkaAdmin({ brokers: kafkaBrokers(), clientId: 'enricher-it-admin' });
+    await admin.connect();
+    await admin.ensureTopics([{ topic: unknownOut, partitions: 3 }]);
+    await admin.disconnect();
+    collector = new TopicCollector([names.enriched, unknownOut]);
     await collector.start();
-    ({ runtime } = await startEnricher(enricherConfig(names, '127.0.0.1:1', { ENRICHER_LOOKUP_MODE: 'table', MISP_URL: 'https://misp.example' })));
+    ({ runtime, registry } = await startEnricher(enricherConfig(names, '127.0.0.1:1', { ENRICHER_LOOKUP_MODE: 'table', MISP_URL: 'https://misp.example', ENRICHER_MAX_STALENESS: MAX_STALENESS })));
   });
 
   afterAll(async () => {
     await runtime?.stop();
+    await passUnknown?.stop();
     await collector?.stop();
     await deleteTopics(names);
+    const admin = new KafkaAdmin({ brokers: kafkaBrokers(), clientId: 'enricher-it-admin' });
+    await admin.connect();
+    await admin.deleteTopics([unknownOut]).catch(() => undefined);
+    await admin.disconnect();
   });
 
   it('becomes usable only after reading the topic to its end, then matches exact, parent domains, CIDR by longest prefix and hashes', async () => {
@@ -122,5 +135,40 @@ describe('enricher, table mode: indicators materialised from the compacted IOC t
       },
       { timeoutMs: 30_000, intervalMs: 200, description: 'tombstone applied' },
     );
+  });
+
+  it("holds once the topic's freshness lapses (misp-sync stopped writing), names the source, and answers again when it is back; pass-unknown marks `unknown` meanwhile", async () => {
+    ({ runtime: passUnknown } = await startEnricher(
+      enricherConfig({ ...names, enriched: unknownOut, group: `${names.group}-unknown` }, '127.0.0.1:1', { ENRICHER_LOOKUP_MODE: 'table', ENRICHER_MAX_STALENESS: MAX_STALENESS, ENRICHER_ON_STORE_UNAVAILABLE: 'pass-unknown' }),
+    ));
+    await pollUntil(() => passUnknown.status().usable, { description: 'pass-unknown enricher loaded' });
+    // The pass-unknown enricher starts from the beginning of raw-logs: let it catch up first.
+    await collector.waitFor(unknownOut, collector.of(names.enriched).length);
+    // misp-sync's last word: a MISP source polled every second. Then nothing more (it died).
+    await produce([{ topic: names.ioc, ...freshness(1000) }]);
+    const lapsed = await pollUntil(
+      () => {
+        const status = runtime.status();
+        return status.usable ? false : status;
+      },
+      { timeoutMs: 20_000, description: 'the table judged stale' },
+    );
+    expect(lapsed.reason).toContain('source misp missed its schedule');
+    const heldBefore = (await counterValues(registry, 'iocflow_enricher_store_unavailable_total'))['STORE_STALE'] ?? 0;
+    const before = collector.of(names.enriched).length;
+    await produce([record(names.raw, 'during-lapse', JSON.stringify({ destination: { domain: 'evil-table.example' } })), record(names.raw, 'during-lapse-miss', JSON.stringify({ destination: { domain: 'fine-table.example' } }))]);
+    await pollUntil(async () => ((await counterValues(registry, 'iocflow_enricher_store_unavailable_total'))['STORE_STALE'] ?? 0) >= heldBefore + 2, { description: 'the batch held' });
+    expect(collector.of(names.enriched)).toHaveLength(before);
+    expect(await counterValues(registry, 'iocflow_enricher_source_stale')).toEqual({ misp: 1 });
+    // Never a false "none": the pass-unknown enricher says it does not know.
+    await pollUntil(() => collector.of(unknownOut).some((m) => String(m.key) === 'during-lapse-miss'), { description: 'pass-unknown output' });
+    const unknownSrc = (key: string) => JSON.parse(String(collector.of(unknownOut).find((m) => String(m.key) === key)?.value)).misp_src;
+    expect([unknownSrc('during-lapse'), unknownSrc('during-lapse-miss')]).toEqual(['unknown', 'unknown']);
+
+    // misp-sync is back: its next success reaches the follower and the held batch comes out right.
+    await produce([{ topic: names.ioc, ...freshness(10 * 60_000) }]);
+    await collector.waitFor(names.enriched, before + 2);
+    expect([src('during-lapse'), src('during-lapse-miss')]).toEqual(['Feed-T', 'none']);
+    expect(runtime.status()).toEqual({ usable: true });
   });
 });

@@ -1,4 +1,4 @@
-import type { IndicatorRecord } from '@iocflow/core';
+import { SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
 import type { KafkaAdmin, KafkaProducerPort } from '@iocflow/io';
 import type { IndicatorChangesPort } from './sync.pipeline';
 
@@ -13,6 +13,10 @@ const MAX_SEND_BYTES = 512 * 1024;
  * JSON (every contributing attribute), null = tombstone. Compaction keeps each key's last record,
  * so reading the topic from the start yields exactly the current set — for the enricher's local
  * table, and for misp-sync's own state after a restart.
+ *
+ * One reserved key is not an indicator: `SYNC_SENTINEL_KEY` (`iocflow-sync-state`, never a lookup
+ * key) holds the sync sentinel's JSON, the freshness record. Compaction keeps its latest value;
+ * readers of the topic recognise the key and judge the indicators' freshness by it.
  */
 export class IndicatorChangesSink implements IndicatorChangesPort {
   constructor(
@@ -39,5 +43,9 @@ export class IndicatorChangesSink implements IndicatorChangesPort {
       }
     }
     if (chunk.length > 0) await this.producer.send(chunk);
+  }
+
+  async publishFreshness(sentinel: string): Promise<void> {
+    await this.producer.send([{ topic: this.topic, key: SYNC_SENTINEL_KEY, value: sentinel }]);
   }
 }

@@ -1,4 +1,4 @@
-import { formatSyncSentinel, SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
+import { SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
 import type { MemcachedClient, MemcachedEntry } from '@iocflow/io';
 import type { IndicatorDiff } from './diff-indicators';
 import { judgeStoreStats, type StoreProblem, type StoreServerStats } from './judge-store-stats';
@@ -6,12 +6,6 @@ import { storeEntries } from './store-entries';
 
 /** Entries per setMany call while repopulating, so one call never holds the whole store in memory twice. */
 const REPOPULATE_CHUNK = 5000;
-
-export interface SentinelFields {
-  readonly lastSuccessAt: string;
-  readonly indicatorCount: number;
-  readonly extra: Readonly<Record<string, unknown>>;
-}
 
 /**
  * memcached as the enricher (and the seed's Logstash filter) reads it: `<kind>-<value>` → feeds,
@@ -31,8 +25,9 @@ export class IndicatorStoreSink {
     if (diff.deletes.length > 0) await this.memcached.deleteMany(diff.deletes);
   }
 
-  async writeSentinel(sentinel: SentinelFields): Promise<void> {
-    await this.memcached.set(SYNC_SENTINEL_KEY, formatSyncSentinel(sentinel));
+  /** The sync sentinel's text (`formatSyncSentinel`), under its reserved key. */
+  async writeSentinel(sentinel: string): Promise<void> {
+    await this.memcached.set(SYNC_SENTINEL_KEY, sentinel);
   }
 
   /**

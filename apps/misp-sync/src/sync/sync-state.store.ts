@@ -1,7 +1,8 @@
+import { parseSyncSentinel, SYNC_SENTINEL_KEY, type SyncSentinel } from '@iocflow/core';
 import type { KafkaAdmin, KafkaProducerPort, KafkaTopicReaderPort } from '@iocflow/io';
 import type { IndicatorState } from './indicator-state';
 import { parseIndicatorRecord } from './parse-indicator-record';
-import type { PipelineLogger, SyncStatePort } from './sync.pipeline';
+import type { PipelineLogger, RestoredSync, SyncStatePort } from './sync.pipeline';
 import { formatSyncCursor, parseSyncCursor, type SyncCursor } from './sync-cursor';
 
 /** The one key of the state topic. */
@@ -26,12 +27,18 @@ export class SyncStateStore implements SyncStatePort {
     await admin.ensureTopics([{ topic: stateTopic, partitions: 1, compacted: true }]);
   }
 
-  async restore(state: IndicatorState): Promise<SyncCursor | undefined> {
+  /** The indicators into `state`, and the cursor and the last freshness record (the sync sentinel under its reserved key). */
+  async restore(state: IndicatorState): Promise<RestoredSync> {
     let rejected = 0;
+    let freshness: SyncSentinel | undefined;
     await this.reader.read(this.iocTopic, async (batch) => {
       for (const message of batch.messages) {
         if (message.key === null) continue;
         const key = message.key.toString('utf8');
+        if (key === SYNC_SENTINEL_KEY) {
+          freshness = parseSyncSentinel(message.value) ?? freshness;
+          continue;
+        }
         if (message.value === null) {
           state.restore(key, undefined);
           continue;
@@ -49,7 +56,7 @@ export class SyncStateStore implements SyncStatePort {
         cursor = parseSyncCursor(message.value?.toString('utf8'));
       }
     });
-    return cursor;
+    return { ...(cursor === undefined ? {} : { cursor }), ...(freshness === undefined ? {} : { freshness }) };
   }
 
   async saveCursor(cursor: SyncCursor): Promise<void> {

@@ -1,9 +1,10 @@
-import type { AttributeContribution, MispAttribute } from '@iocflow/core';
+import { formatSyncSentinel, type AttributeContribution, type MispAttribute, type SyncSentinel } from '@iocflow/core';
 import { applyAttribute, type AttributeUpdate } from './apply-attribute';
 import { diffIndicators, type IndicatorDiff } from './diff-indicators';
 import { formatProgress } from './format-progress';
 import type { IndicatorStoreSink } from './indicator-store.sink';
 import { IndicatorState } from './indicator-state';
+import { SourceFreshness, type SourceSpec } from './source-freshness';
 import type { SyncMetrics, SyncMode } from './sync.metrics';
 import { advanceCursor, fullSyncFrom, isFullSyncDue, type SyncCursor } from './sync-cursor';
 import { toAttributeUpdate, type FeedRules } from './to-attribute-update';
@@ -64,11 +65,19 @@ export interface ProgressPort {
 /** The compacted indicator topic: the change log and, read from the start, the state. */
 export interface IndicatorChangesPort {
   publish(records: IndicatorDiff['records']): Promise<void>;
+  /** The sync sentinel's text as the topic's freshness record (reserved key `SYNC_SENTINEL_KEY`). */
+  publishFreshness(sentinel: string): Promise<void>;
+}
+
+/** What a restart finds in Kafka besides the indicators: the cursor and the last freshness record. */
+export interface RestoredSync {
+  readonly cursor?: SyncCursor;
+  readonly freshness?: SyncSentinel;
 }
 
 /** Where the cursor survives restarts, and how the indicator state is rebuilt. */
 export interface SyncStatePort {
-  restore(state: IndicatorState): Promise<SyncCursor | undefined>;
+  restore(state: IndicatorState): Promise<RestoredSync>;
   saveCursor(cursor: SyncCursor): Promise<void>;
 }
 
@@ -88,15 +97,21 @@ export interface SyncPipelineOptions {
   readonly progressIntervalMs: number;
   readonly seedCompat: boolean;
   /**
-   * Every configured source (`misp`, `feed:<name>`): the sentinel's `lastSuccessAt` is the oldest
-   * of their last successes, and it is written only once each has succeeded, so one healthy
-   * source never hides a stale one. Default: the MISP server alone.
+   * Every configured source (`misp`, `feed:<name>`) with its poll interval: the sentinel carries
+   * each one's last success and interval, so readers judge each against its own schedule, and it
+   * is written only once each has succeeded. Default: the MISP server alone, polled every minute.
    */
-  readonly sources?: readonly string[];
+  readonly sources?: readonly SourceSpec[];
+  /** Longest pause between two sentinel writes while a run makes progress (the heartbeat). Default 30 s. */
+  readonly heartbeatMs?: number;
 }
 
 /** The MISP server's name among the sources. */
 export const MISP_SOURCE = 'misp';
+/** MISP_POLL_INTERVAL's default, for a pipeline built without `sources`. */
+const DEFAULT_MISP_INTERVAL_MS = 60_000;
+/** SYNC_HEARTBEAT_INTERVAL's default. */
+const DEFAULT_HEARTBEAT_MS = 30_000;
 /** How often a TTY progress line is redrawn (pages are checked, never single attributes). */
 const TTY_PROGRESS_MS = 250;
 
@@ -133,10 +148,14 @@ const REMOVAL_BATCH = 5000;
  *   publish    full records / tombstones to the compacted indicator topic
  *   commit     the staged page into the in-memory state (only after both writes succeeded)
  *   reconcile  after a complete full pull: tracked attributes MISP no longer returned are removed
- *   advance    the durable cursor, then repair memcached if it lost keys, then the sentinel
+ *   heartbeat  while pages are applied, at most every `heartbeatMs`: the sentinel with the run's
+ *              start and last progress, so a long full sync is never taken for a stale source
+ *   advance    the durable cursor, then repair memcached if it lost keys, then the sentinel (to
+ *              memcached and as the topic's freshness record) with the source's new last success
  *
- * A failure anywhere aborts the run before the cursor and the sentinel move: the next run pulls
- * the same window again (idempotent), and readers see the sentinel age. An error is never taken
+ * A failure anywhere aborts the run before the cursor and the last success move: the next run
+ * pulls the same window again (idempotent), and readers see the source miss its schedule (its
+ * poll interval, carried in the sentinel, plus their own slack). An error is never taken
  * for an empty MISP: removals come only from attributes MISP returned as deleted/to_ids-off, or
  * from a reconciliation whose every page was read.
  *
@@ -148,14 +167,18 @@ const REMOVAL_BATCH = 5000;
 export class SyncPipeline {
   readonly state = new IndicatorState();
   private cursor: SyncCursor | undefined;
-  /** Last successful run per source (ms), for the sentinel. */
-  private readonly lastSuccess = new Map<string, number>();
+  /** Each source's last success and run in progress, for the sentinel. */
+  private readonly freshness: SourceFreshness;
   private lock: Promise<void> = Promise.resolve();
+  /** Sentinel writes, one at a time, each built from the book when its turn comes (so a later write never loses to an earlier one). */
+  private sentinelWrites: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly deps: SyncPipelineDeps,
     private readonly options: SyncPipelineOptions,
-  ) {}
+  ) {
+    this.freshness = new SourceFreshness(options.sources ?? [{ name: MISP_SOURCE, intervalMs: DEFAULT_MISP_INTERVAL_MS }], options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+  }
 
   get currentCursor(): SyncCursor | undefined {
     return this.cursor;
@@ -164,9 +187,12 @@ export class SyncPipeline {
   /** Rebuild the state and cursor from Kafka, then make memcached match the state. */
   async restore(): Promise<void> {
     const started = this.deps.now();
-    this.cursor = await this.deps.syncState.restore(this.state);
+    const restored = await this.deps.syncState.restore(this.state);
+    this.cursor = restored.cursor;
     // A cursor without indicators means the indicator topic was lost or emptied: pull everything.
     if (this.state.size === 0) this.cursor = undefined;
+    // The indicators written before the restart are still there: so are their sources' last successes.
+    else this.freshness.restore(restored.freshness);
     this.deps.metrics.reset(this.state.values());
     this.deps.logger.info('state restored', { indicators: this.state.size, attributes: this.state.attributeCount, cursor: this.cursor, ms: this.deps.now() - started });
     await this.repairStore();
@@ -177,6 +203,7 @@ export class SyncPipeline {
     const startedMs = this.deps.now();
     const mode: SyncMode = isFullSyncDue(this.cursor, startedMs, this.options.fullSyncIntervalMs) ? 'full' : 'incremental';
     const pullStartSec = Math.floor(startedMs / 1000) - this.options.clockSkewMarginSec;
+    this.freshness.runStarted(MISP_SOURCE, startedMs);
     try {
       const source = this.deps.source;
       if (source === undefined) throw new Error('no MISP server is configured (MISP_URL)');
@@ -190,7 +217,7 @@ export class SyncPipeline {
       }
       // A full pull's total is estimated from the attributes tracked before it (MISP reports no count).
       const estimate = mode === 'full' && this.state.attributeCount > 0 ? this.state.attributeCount : undefined;
-      const pulled = await this.pull(`${mode} sync`, pagesOf(source, windows), this.options.feedRules, estimate);
+      const pulled = await this.pull(MISP_SOURCE, `${mode} sync`, pagesOf(source, windows), this.options.feedRules, estimate);
       // Attributes changed since the pull started are kept: a live notification may have added them
       // after their page was read; the next run checks them again.
       const mispSource = this.options.feedRules.source;
@@ -205,7 +232,8 @@ export class SyncPipeline {
       this.cursor = cursor;
       await this.repairStore();
       const finishedMs = this.deps.now();
-      await this.writeSentinel(MISP_SOURCE, finishedMs, { mode, cursor: cursor.timestamp, ...(cursor.lastFullSyncAt === undefined ? {} : { lastFullSyncAt: cursor.lastFullSyncAt }), durationMs: finishedMs - startedMs });
+      this.freshness.succeeded(MISP_SOURCE, finishedMs, { mode, cursor: cursor.timestamp, ...(cursor.lastFullSyncAt === undefined ? {} : { lastFullSyncAt: cursor.lastFullSyncAt }), durationMs: finishedMs - startedMs });
+      await this.writeSentinel();
       this.deps.metrics.syncFinished(mode, (finishedMs - startedMs) / 1000, true, finishedMs);
       const outcome = { ok: true as const, mode, attributes: pulled.count, added: pulled.added, updated: pulled.updated + reconciled.updated, removed: pulled.removed + reconciled.removed, cursor: cursor.timestamp };
       this.deps.logger.info('sync finished', { ...outcome, indicators: this.state.size, ms: finishedMs - startedMs });
@@ -213,7 +241,8 @@ export class SyncPipeline {
     } catch (error) {
       const finishedMs = this.deps.now();
       this.deps.metrics.syncFinished(mode, (finishedMs - startedMs) / 1000, false, finishedMs);
-      this.deps.logger.error('sync failed; cursor and sentinel unchanged', { mode, error, ms: finishedMs - startedMs });
+      this.deps.logger.error('sync failed; cursor and last success unchanged', { mode, error, ms: finishedMs - startedMs });
+      await this.runFailed(MISP_SOURCE);
       return { ok: false, mode, error };
     }
   }
@@ -251,9 +280,10 @@ export class SyncPipeline {
    */
   async syncFeed(feed: FeedPort): Promise<SyncOutcome> {
     const startedMs = this.deps.now();
+    this.freshness.runStarted(feed.name, startedMs);
     try {
       const read = await feed.read();
-      const pulled = await this.pull(`feed ${feed.name} (${read.mode})`, read.pages(), feed.rules);
+      const pulled = await this.pull(feed.name, `feed ${feed.name} (${read.mode})`, read.pages(), feed.rules);
       const events = read.events;
       const reconciled = await this.reconcile(
         (attribute) => attribute.source === feed.name && !pulled.seen.has(attribute.attributeUuid) && (events === undefined || events.has(attribute.eventUuid)),
@@ -261,7 +291,8 @@ export class SyncPipeline {
       read.commit();
       await this.repairStore();
       const finishedMs = this.deps.now();
-      await this.writeSentinel(feed.name, finishedMs, { mode: 'feed', durationMs: finishedMs - startedMs });
+      this.freshness.succeeded(feed.name, finishedMs, { mode: 'feed', durationMs: finishedMs - startedMs });
+      await this.writeSentinel();
       this.deps.metrics.syncFinished('feed', (finishedMs - startedMs) / 1000, true, finishedMs);
       const outcome = { ok: true as const, mode: 'feed' as const, attributes: pulled.count, added: pulled.added, updated: pulled.updated + reconciled.updated, removed: pulled.removed + reconciled.removed };
       this.deps.logger.info('feed sync finished', { feed: feed.name, read: read.mode, ...outcome, indicators: this.state.size, ms: finishedMs - startedMs });
@@ -270,6 +301,7 @@ export class SyncPipeline {
       const finishedMs = this.deps.now();
       this.deps.metrics.syncFinished('feed', (finishedMs - startedMs) / 1000, false, finishedMs);
       this.deps.logger.error('feed sync failed; nothing removed', { feed: feed.name, error, ms: finishedMs - startedMs });
+      await this.runFailed(feed.name);
       return { ok: false, mode: 'feed', error };
     }
   }
@@ -301,8 +333,8 @@ export class SyncPipeline {
     return diff;
   }
 
-  /** Apply pages in order (normalise → diff → store → publish → commit), with progress. */
-  private async pull(stage: string, pages: AsyncIterable<AttributePage>, rules: FeedRules, estimatedTotal?: number) {
+  /** Apply pages in order (normalise → diff → store → publish → commit), with progress and the source's heartbeat. */
+  private async pull(source: string, stage: string, pages: AsyncIterable<AttributePage>, rules: FeedRules, estimatedTotal?: number) {
     const started = this.deps.now();
     let lastLog = started;
     let lastTty = started;
@@ -327,6 +359,7 @@ export class SyncPipeline {
         removed += diff.removed;
         // Progress is checked once per page, never per attribute.
         const now = this.deps.now();
+        if (this.freshness.progressed(source, now)) await this.heartbeat(source, now);
         const logDue = now - lastLog >= this.options.progressIntervalMs;
         const ttyDue = this.deps.progress !== undefined && now - lastTty >= TTY_PROGRESS_MS;
         if (!logDue && !ttyDue) continue;
@@ -370,20 +403,37 @@ export class SyncPipeline {
   }
 
   /**
-   * Record the source's success and rewrite the sentinel: `lastSuccessAt` is the oldest last
-   * success among the configured sources, written only once each of them has succeeded.
+   * Rewrite the sync sentinel from the freshness book — to memcached (the enricher's memcached
+   * mode, and the seed's readers) and as the freshness record on the indicator topic (table mode,
+   * and misp-sync's own restart) — once every source has succeeded. Writes run one at a time and
+   * each is built when its turn comes, so the last write always carries the latest book. `heartbeat`
+   * names a source whose run in progress publishes its marks with this write.
    */
-  private async writeSentinel(source: string, finishedMs: number, extra: Readonly<Record<string, unknown>>): Promise<void> {
-    this.lastSuccess.set(source, finishedMs);
-    const sources = this.options.sources ?? [MISP_SOURCE];
-    const times = sources.map((name) => this.lastSuccess.get(name));
-    if (times.some((time) => time === undefined)) return;
-    const oldest = Math.min(...times.map((time) => time ?? 0));
-    await this.deps.store.writeSentinel({
-      lastSuccessAt: new Date(oldest).toISOString(),
-      indicatorCount: this.state.size,
-      extra: { ...extra, source, ...(sources.length > 1 ? { sources: Object.fromEntries(sources.map((name) => [name, new Date(this.lastSuccess.get(name) ?? 0).toISOString()])) } : {}) },
+  private writeSentinel(heartbeat?: string): Promise<void> {
+    const write = this.sentinelWrites.then(async () => {
+      const content = this.freshness.content(this.state.size, heartbeat);
+      if (content === undefined) return;
+      const text = formatSyncSentinel(content);
+      await Promise.all([this.deps.store.writeSentinel(text), this.deps.changes.publishFreshness(text)]);
     });
+    this.sentinelWrites = write.catch(() => undefined);
+    return write;
+  }
+
+  /** A long run's proof of life; a failed heartbeat is logged, never fails the run (the next page tries again). */
+  private async heartbeat(source: string, nowMs: number): Promise<void> {
+    try {
+      await this.writeSentinel(source);
+      this.freshness.heartbeatWritten(source, nowMs);
+    } catch (error) {
+      this.deps.logger.warn('sync sentinel heartbeat failed; retried after the next page', { source, error });
+    }
+  }
+
+  /** A failed run must not leave a heartbeat behind that keeps its source looking alive. */
+  private async runFailed(source: string): Promise<void> {
+    if (!this.freshness.failed(source)) return;
+    await this.writeSentinel().catch((error: unknown) => this.deps.logger.warn('sync sentinel rewrite after a failed run failed', { source, error }));
   }
 
   private async repairStore(): Promise<void> {

@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KafkaTopicReader } from '@iocflow/io';
 import { JsonLogger } from '@iocflow/nest';
-import { MemcachedProcess, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
+import { MemcachedProcess, pollUntil, requireService, stackEndpoints, uniqueName, writeMispFeed } from '@iocflow/testing';
 import { parseSyncSentinel, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { Registry } from 'prom-client';
 import { buildMispSync, closeMispSync, openMispSync, type MispSync } from '../../src/app.module';
@@ -139,7 +139,7 @@ describe('misp-sync feed source (no MISP server)', () => {
     expect(instance.pipeline.state.size).toBe(0);
     for (const key of [IP, OBJECT_IP]) expect(await rawGet(memcached.server, key)).toBeUndefined();
     const topicNow = await lastValues(topic);
-    expect([...topicNow.values()].every((value) => value === null)).toBe(true);
+    expect([...topicNow].filter(([key]) => key !== SYNC_SENTINEL_KEY).every(([, value]) => value === null)).toBe(true);
   });
 
   it('a broken feed removes nothing: a garbage manifest or a missing event file fails the poll', async () => {
@@ -209,6 +209,70 @@ describe('misp-sync feed source (no MISP server)', () => {
     }
   });
 
+  it('a long feed read is a heartbeat: the sentinel (memcached and topic) carries its progress while it runs, and loses it when the read fails', async () => {
+    const events = Array.from({ length: 5 }, (_, i) => ({
+      uuid: `5ecea68b-0000-4000-8000-00000000000${i}`,
+      info: `slow event ${i}`,
+      timestamp: 1_700_000_000,
+      attributes: [{ uuid: `5ecea68b-1000-4000-8000-00000000000${i}`, type: 'domain', value: `slow${i}.example` }],
+    }));
+    await writeMispFeed(dir, events);
+    // Event files answer after `delayMs`; `failing` answers 500 (the manifest always answers at once).
+    const control = { delayMs: 0, failing: '' };
+    const server = createServer((request, response) => {
+      const name = path.basename(new URL(request.url ?? '/', 'http://x').pathname);
+      const answer = (): void => {
+        if (name === control.failing) return void response.writeHead(500).end('boom');
+        readFile(path.join(dir, name))
+          .then((body) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(body))
+          .catch(() => response.writeHead(404).end('not found'));
+      };
+      if (name === 'manifest.json' || control.delayMs === 0) answer();
+      else setTimeout(answer, control.delayMs);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed/manifest.json`;
+      // Every poll reads every event (one page per attribute), a heartbeat at most every 100 ms.
+      const instance = await start({ FEED_URL: url, FEED_NAME: 'Feed-Slow', FEED_FULL_READ_EVERY: '1', FEED_CONCURRENCY: '1', MISP_PAGE_SIZE: '1', MISP_RETRIES: '0', SYNC_HEARTBEAT_INTERVAL: '100ms' });
+      expect(await instance.runner.runOnce()).toBe(true);
+      const schedule = async (fromTopic = false) => {
+        const text = fromTopic ? (await lastValues(topic)).get(SYNC_SENTINEL_KEY) : (await rawGet(memcached.server, SYNC_SENTINEL_KEY))?.value;
+        return parseSyncSentinel(text ?? undefined)?.sources?.['feed:Feed-Slow'];
+      };
+      const first = await schedule();
+      expect(first).toEqual({ lastSuccessAt: expect.any(String), intervalMs: 3_600_000 });
+
+      // A slow read: its start and progress show up while it runs, in memcached and on the topic.
+      control.delayMs = 400;
+      const slow = instance.runner.run(instance.feed);
+      const during = await pollUntil(
+        async () => {
+          const now = await schedule();
+          return now?.progressAt === undefined ? false : now;
+        },
+        { timeoutMs: 10_000, description: 'a heartbeat with progress' },
+      );
+      expect(during).toEqual({ lastSuccessAt: first?.lastSuccessAt, intervalMs: 3_600_000, runStartedAt: expect.any(String), progressAt: expect.any(String) });
+      expect(Date.parse(during?.runStartedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(first?.lastSuccessAt ?? ''));
+      await pollUntil(async () => (await schedule(true))?.progressAt !== undefined, { timeoutMs: 10_000, description: 'the heartbeat on the topic' });
+      expect(await slow).toMatchObject({ ok: true });
+      const after = await schedule();
+      expect(after).toEqual({ lastSuccessAt: expect.any(String), intervalMs: 3_600_000 });
+      expect(Date.parse(after?.lastSuccessAt ?? '')).toBeGreaterThan(Date.parse(first?.lastSuccessAt ?? ''));
+
+      // A read that fails after some progress: the marks go, the last success stays.
+      control.failing = `${events[4]?.uuid}.json`;
+      const failing = instance.runner.run(instance.feed);
+      await pollUntil(async () => (await schedule())?.progressAt !== undefined, { timeoutMs: 10_000, description: 'a heartbeat of the failing read' });
+      expect(await failing).toMatchObject({ ok: false });
+      expect(await schedule()).toEqual(after);
+      expect(await schedule(true)).toEqual(after);
+    } finally {
+      server.close();
+    }
+  });
+
   it('freetext feed over HTTP: defanged indicators are refanged and typed', async () => {
     await writeFile(path.join(dir, 'report.txt'), '# IOCs\nPayload at hxxp://64.183.173[.]170/995, C2 evil[.]example and 5aa9fa89cee3ffc4c3009e34db830de0.\n');
     const http = await serveDirectory(dir);
@@ -251,7 +315,12 @@ describe('misp-sync with a MISP server and a feed at once', () => {
     expect(await rawGet(harness.memcached.server, MD5)).toEqual({ flags: 0, value: 'Feed-OSINT,misp' });
     expect(await rawGet(harness.memcached.server, XORIST_MD5)).toEqual({ flags: 0, value: 'Feed-OSINT' });
     const sentinel = parseSyncSentinel((await rawGet(harness.memcached.server, SYNC_SENTINEL_KEY))?.value);
-    expect(Object.keys((sentinel?.extra['sources'] ?? {}) as object).sort()).toEqual(['feed:Feed-OSINT', 'misp']);
+    // Each source with its own poll interval: readers judge each against its own schedule.
+    expect(sentinel?.sources).toEqual({
+      misp: { lastSuccessAt: expect.any(String), intervalMs: 60_000 },
+      'feed:Feed-OSINT': { lastSuccessAt: expect.any(String), intervalMs: 3_600_000 },
+    });
+    expect(sentinel?.lastSuccessAt).toBe([sentinel?.sources?.['misp']?.lastSuccessAt, sentinel?.sources?.['feed:Feed-OSINT']?.lastSuccessAt].sort()[0]);
 
     // A MISP reconciliation (full pull) does not touch the feed's indicators…
     expect(await instance.runner.run('misp')).toMatchObject({ ok: true, mode: 'full', removed: 0, updated: 0 });

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { KafkaTopicReader } from '@iocflow/io';
 import { JsonLogger } from '@iocflow/nest';
 import { MemcachedProcess, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
@@ -92,14 +93,18 @@ export function rawGet(server: string, key: string): Promise<{ flags: number; va
   });
 }
 
-/** The topic read from the start, compacted by hand: key → last value (tombstoned keys absent). */
-export async function readTopic(topic: string): Promise<Map<string, string>> {
+/**
+ * The topic read from the start, compacted by hand: key → last value (tombstoned keys absent).
+ * The freshness record (the sync sentinel under its reserved key) is no indicator: left out
+ * unless `withFreshness`.
+ */
+export async function readTopic(topic: string, withFreshness = false): Promise<Map<string, string>> {
   const reader = new KafkaTopicReader({ brokers: stackEndpoints().kafkaBrokers, clientId: 'misp-sync-it-reader', logLevel: 'error' });
   const result = new Map<string, string>();
   await reader.read(topic, async (batch) => {
     for (const message of batch.messages) {
       const key = message.key?.toString('utf8');
-      if (key === undefined) continue;
+      if (key === undefined || (key === SYNC_SENTINEL_KEY && !withFreshness)) continue;
       if (message.value === null) result.delete(key);
       else result.set(key, message.value.toString('utf8'));
     }

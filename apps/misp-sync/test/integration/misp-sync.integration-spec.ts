@@ -43,9 +43,13 @@ describe('misp-sync against the MISP stand-in, Kafka and memcached', () => {
     expect((await get(`sha1-${OBJECT_SHA1}`))?.value).toBe('misp');
     const mark = await sentinel();
     expect(mark?.indicatorCount).toBe(instance.pipeline.state.size);
+    // Format 2: the MISP server with its poll interval, for readers that judge each source by its schedule.
+    expect(mark?.sources).toEqual({ misp: { lastSuccessAt: mark?.lastSuccessAt, intervalMs: 60_000 } });
     expect(instance.pipeline.state.size).toBeGreaterThan(300);
     const topic = await readTopic(harness.iocTopic);
     expect(topic.size).toBe(instance.pipeline.state.size);
+    // The same sentinel is the topic's freshness record (table mode reads it there).
+    expect((await readTopic(harness.iocTopic, true)).get(SYNC_SENTINEL_KEY)).toBe((await get(SYNC_SENTINEL_KEY))?.value);
     expect(JSON.parse(topic.get(`domain-${DOMAIN_A.value}`) ?? '{}')).toMatchObject({
       kind: 'domain',
       value: DOMAIN_A.value,

@@ -9,3 +9,4 @@ export * from './tcp-forwarder';
 export * from './fixtures-dir';
 export * from './parse-zeek-log';
 export * from './zeek-log-as-ecs';
+export * from './misp-feed-writer';
