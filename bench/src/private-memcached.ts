@@ -14,8 +14,9 @@ export class PrivateMemcached {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(flags: readonly string[]): Promise<PrivateMemcached> {
-    const port = await freePort();
+  /** Starts one on a free port, or on `port` (to bring a stopped one back where its clients look). */
+  static async start(flags: readonly string[], port?: number): Promise<PrivateMemcached> {
+    port ??= await freePort();
     const binary = memcachedBinary();
     const libDir = path.resolve(path.dirname(binary), '..', 'lib', 'x86_64-linux-gnu');
     const args = ['-l', '127.0.0.1', '-p', String(port), '-U', '0', ...flags];
