@@ -15,6 +15,7 @@
  * up here as an OOM exit).
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { KafkaAdmin } from '@iocflow/io';
 import { freePort, pollUntil, ServiceProcess, stackEndpoints, uniqueName } from '@iocflow/testing';
@@ -82,6 +83,9 @@ async function runPhase(phase: string, env: NodeJS.ProcessEnv, done: (page: stri
 }
 
 async function main(): Promise<void> {
+  for (const bundle of [path.join(DIST, 'apps', 'misp-sync', 'main.js'), path.join(DIST, 'tools', 'misp-standin', 'main.js')]) {
+    if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run \`npm run build && npx nx run misp-standin:build\` first`);
+  }
   const memcached = await PrivateMemcached.start(['-m', '2048', '-t', '2']);
   const standinPort = await freePort();
   const stopStandin = await startStandin(standinPort);
