@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: every test, on the real local stack.
-#   1. dependencies (npm ci if needed) and the stack (Kafka, memcached, Elasticsearch: `stack.sh up`,
-#      a no-op when it already runs);
+#   1. dependencies (npm ci if needed), rsyslogd with its Kafka output for the producers test
+#      (scripts/ensure-rsyslog.sh: apt-get as root when missing, never starts a daemon) and the stack
+#      (Kafka, memcached, Elasticsearch: `stack.sh up`, a no-op when it already runs);
 #   2. unit specs of every project;
 #   3. the apps' builds (integration and end-to-end tests start the built services);
 #   4. integration specs, one project at a time, against the real services — nothing mocked.
@@ -16,6 +17,9 @@ results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 export IOCFLOW_JEST_RESULTS="$results"
 status=0
+
+# Missing and not installable (not root): the rsyslog integration test fails and says what to install.
+bash scripts/ensure-rsyslog.sh || status=1
 
 echo "==> unit tests"
 nx run-many -t test --parallel=2 --outputStyle=stream --skip-nx-cache || status=1

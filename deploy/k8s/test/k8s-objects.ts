@@ -124,6 +124,16 @@ export function containerEnvironment(objects: readonly K8sObject[], container: J
   return environment;
 }
 
+/**
+ * The name of every iocflow service container (base/kustomization.yaml: one name, so one patch
+ * fits the three services). Other containers (memcached) are supporting ones.
+ */
+export const SERVICE_CONTAINER = 'iocflow';
+
+export function isServiceContainer(container: JsonObject): boolean {
+  return container['name'] === SERVICE_CONTAINER;
+}
+
 /** `dist/apps/<app>/main.js` in the container args names the app; undefined when it does not. */
 export function appOf(container: JsonObject): string | undefined {
   const args = arr(container['args']).map((arg) => str(arg) ?? '');

@@ -60,6 +60,18 @@ kind: TriggerAuthentication
 metadata: {name: iocflow-kafka}
 spec:
   secretTargetRef: [{parameter: username, name: iocflow-kafka, key: username}, {parameter: password, name: iocflow-kafka, key: password}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: iocflow-enricher}
+spec:
+  podSelector: {matchLabels: {app.kubernetes.io/name: enricher}}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - from: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: monitoring}}, podSelector: {matchLabels: {app.kubernetes.io/name: prometheus}}}]
+      ports: [{port: http, protocol: TCP}]
+  egress:
+    - ports: [{port: 53, protocol: UDP}, {port: 53, protocol: TCP}, {port: 9093, protocol: TCP}]
 `;
 
 const context: ManifestContext = {

@@ -3,6 +3,7 @@ import {
   arr,
   containerEnvironment,
   dig,
+  isServiceContainer,
   label,
   num,
   obj,
@@ -15,12 +16,17 @@ import {
   type K8sObject,
   type WorkloadContainer,
 } from './k8s-objects';
+import { checkMemcached } from './memcached-checks';
+import { memoryBytes } from './memory-quantity';
+import { checkNetworkPolicies } from './network-policy-checks';
 
 /**
  * Structural checks a schema cannot express: what our deployments promise (probes on the health
  * endpoints, limits, non-root, secrets only by reference, autoscalers capped at the partition
- * count, a drain window), checked on every rendered overlay. Each returns problems, never throws,
- * so a failing test lists all of them at once.
+ * count, a drain window, NetworkPolicies, a memcached its clients agree on), checked on every
+ * rendered overlay. Each returns problems, never throws, so a failing test lists all of them at
+ * once. "Service" pods run an iocflow app (`node dist/apps/<app>/main.js`); other pods (memcached)
+ * get the security, resource and probe checks but not the image contract of ours.
  */
 export interface ManifestContext {
   /** Partition count per topic name (deploy/k8s/topics.yaml). */
@@ -60,6 +66,8 @@ export function checkManifests(objects: readonly K8sObject[], context: ManifestC
     ...checkAutoscalers(objects, context),
     ...checkDisruptionBudgets(objects),
     ...checkMonitoring(objects),
+    ...checkNetworkPolicies(objects),
+    ...checkMemcached(objects),
   ];
 }
 
@@ -78,11 +86,13 @@ function checkWorkloads(objects: readonly K8sObject[]): ManifestProblem[] {
     const uid = num(podSecurity['runAsUser']);
     if (uid === undefined || uid === 0) report('pod securityContext.runAsUser must be a non-zero uid (the image user is numeric 1000)');
     if (str(dig(podSecurity, 'seccompProfile', 'type')) !== 'RuntimeDefault') report('pod seccompProfile must be RuntimeDefault');
+    // Our services expose /metrics; supporting pods (memcached) have none to announce.
+    const service = arr(podSpec['containers']).some((container) => isServiceContainer(obj(container)));
     const annotations = obj(dig(template, 'metadata', 'annotations'));
-    if (annotations['prometheus.io/scrape'] !== 'true') report('pod template needs the prometheus.io/scrape: "true" annotation');
+    if (service && annotations['prometheus.io/scrape'] !== 'true') report('pod template needs the prometheus.io/scrape: "true" annotation');
     const ports = arr(podSpec['containers']).flatMap((container) => arr(dig(container, 'ports')).map((port) => String(num(dig(port, 'containerPort')))));
-    if (!ports.includes(str(annotations['prometheus.io/port']) ?? '')) report('prometheus.io/port must name a declared containerPort');
-    if (annotations['prometheus.io/path'] !== '/metrics') report('prometheus.io/path must be /metrics');
+    if (service && !ports.includes(str(annotations['prometheus.io/port']) ?? '')) report('prometheus.io/port must name a declared containerPort');
+    if (service && annotations['prometheus.io/path'] !== '/metrics') report('prometheus.io/path must be /metrics');
     const volumes = new Set(arr(podSpec['volumes']).map((volume) => str(dig(volume, 'name'))));
     for (const container of arr(podSpec['containers'])) {
       for (const mount of arr(dig(container, 'volumeMounts'))) {
@@ -119,15 +129,19 @@ function checkContainers(objects: readonly K8sObject[], context: ManifestContext
         if (dig(container, 'resources', kind, resource) === undefined) report(`resources.${kind}.${resource} must be set`);
       }
     }
-    const requested = bytes(str(dig(container, 'resources', 'requests', 'memory')));
-    const limit = bytes(str(dig(container, 'resources', 'limits', 'memory')));
+    const requested = memoryBytes(str(dig(container, 'resources', 'requests', 'memory')));
+    const limit = memoryBytes(str(dig(container, 'resources', 'limits', 'memory')));
     if (requested !== undefined && limit !== undefined && limit < requested) report('the memory limit is below the request');
-    problems.push(...checkProbes(entry).map((problem) => ({ object: `${label(workload)} container ${name}`, problem })));
-    // `command` would replace the image ENTRYPOINT (tini), and SIGTERM would no longer be forwarded.
-    if (container['command'] !== undefined) report('must not set `command` (it bypasses tini, the image entrypoint); use `args`');
-    const args = arr(container['args']).map((arg) => str(arg) ?? '');
-    const app = appOf(container);
-    if (args[0] !== 'node' || app === undefined || args[1] !== `dist/apps/${app}/main.js`) report('args must start with node dist/apps/<app>/main.js (the image contract)');
+    const service = isServiceContainer(container);
+    const probeProblems = service ? checkProbes(entry) : checkSupportingProbes(entry);
+    problems.push(...probeProblems.map((problem) => ({ object: `${label(workload)} container ${name}`, problem })));
+    if (service) {
+      // `command` would replace the image ENTRYPOINT (tini), and SIGTERM would no longer be forwarded.
+      if (container['command'] !== undefined) report('must not set `command` (it bypasses tini, the image entrypoint); use `args`');
+      const args = arr(container['args']).map((arg) => str(arg) ?? '');
+      const app = appOf(container);
+      if (args[0] !== 'node' || app === undefined || args[1] !== `dist/apps/${app}/main.js`) report('args must start with node dist/apps/<app>/main.js (the image contract)');
+    }
     const image = str(container['image']) ?? '';
     if (!/^[^:@\s]+(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/.test(image) || (!image.includes(':') && !image.includes('@'))) report(`image ${image} must be pinned with a tag or digest`);
     if (image.endsWith(':latest')) report('image must not use the latest tag');
@@ -156,6 +170,26 @@ function checkProbes({ workload, container }: WorkloadContainer): string[] {
   probe('startupProbe', '/health/live', false);
   // A Job's pod takes no traffic and is never "rolled": readiness would mean nothing there.
   probe('readinessProbe', '/health/ready', workload.kind !== 'CronJob' && workload.kind !== 'Job');
+  return problems;
+}
+
+/**
+ * A supporting container (memcached) speaks no HTTP health API: liveness and readiness probes of
+ * any handler, on a declared port when they name one.
+ */
+function checkSupportingProbes({ container }: WorkloadContainer): string[] {
+  const problems: string[] = [];
+  const ports = new Map(arr(container['ports']).map((port) => [str(dig(port, 'name')) ?? '', num(dig(port, 'containerPort'))]));
+  for (const field of ['livenessProbe', 'readinessProbe']) {
+    const spec = container[field];
+    if (spec === undefined) {
+      problems.push(`${field} is missing`);
+      continue;
+    }
+    const port = dig(spec, 'tcpSocket', 'port') ?? dig(spec, 'httpGet', 'port') ?? dig(spec, 'grpc', 'port');
+    if (port === undefined && dig(spec, 'exec') === undefined) problems.push(`${field} needs a tcpSocket, httpGet, grpc or exec handler`);
+    if (port !== undefined && !(typeof port === 'string' ? ports.has(port) : [...ports.values()].includes(num(port)))) problems.push(`${field} port ${String(port)} is not a declared container port`);
+  }
   return problems;
 }
 
@@ -281,11 +315,14 @@ function checkKafkaTriggers(scaledObject: K8sObject, deployment: K8sObject, topi
   return problems;
 }
 
-/** Every scaled (or scalable) Deployment gets a budget; misp-sync (one replica, Recreate) does not need one. */
+/**
+ * Every scaled (or scalable) Deployment and every StatefulSet (memcached) gets a budget; misp-sync
+ * (one replica, Recreate) does not need one.
+ */
 function checkDisruptionBudgets(objects: readonly K8sObject[]): ManifestProblem[] {
   const budgets = objects.filter((object) => object.kind === 'PodDisruptionBudget');
   return objects
-    .filter((object) => object.kind === 'Deployment' && str(dig(object.body, 'spec', 'strategy', 'type')) !== 'Recreate')
+    .filter((object) => (object.kind === 'Deployment' && str(dig(object.body, 'spec', 'strategy', 'type')) !== 'Recreate') || object.kind === 'StatefulSet')
     .filter((deployment) => !budgets.some((budget) => selectorMatches(obj(dig(budget.body, 'spec', 'selector', 'matchLabels')), obj(dig(podTemplate(deployment), 'metadata', 'labels')))))
     .map((deployment) => ({ object: label(deployment), problem: 'no PodDisruptionBudget selects its pods' }));
 }
@@ -309,13 +346,4 @@ function checkMonitoring(objects: readonly K8sObject[]): ManifestProblem[] {
     }
   }
   return problems;
-}
-
-/** Kubernetes memory quantities (Ki, Mi, Gi, or plain bytes) in bytes. */
-const MEMORY_UNITS: Readonly<Record<string, number>> = { '': 1, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3 };
-
-function bytes(quantity: string | undefined): number | undefined {
-  const match = /^(\d+)(Ki|Mi|Gi)?$/.exec(quantity ?? '');
-  if (!match) return undefined;
-  return Number(match[1]) * (MEMORY_UNITS[match[2] ?? ''] ?? Number.NaN);
 }
