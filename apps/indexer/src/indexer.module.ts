@@ -107,6 +107,7 @@ export function indexerPipelineOptions(config: IndexerConfig) {
   return {
     target: config.indexTarget,
     idField: config.ELASTICSEARCH_ID_FIELD || undefined,
+    maxDepth: config.INDEXER_MAX_DEPTH,
     deadLetterTopic: config.deadLetterTopic,
     deadLetterMaxBytes: config.DEAD_LETTER_MAX_BYTES,
     bulkMaxDocuments: config.INDEXER_BULK_MAX_DOCS,

@@ -30,3 +30,4 @@ export * from './record-headers';
 export * from './elasticsearch/scan-json-object';
 export * from './coded-error';
 export * from './dead-letter-value';
+export * from './json-depth';
