@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import { z } from 'zod';
+import { DEFAULT_MAX_JSON_DEPTH } from '@iocflow/core';
+import { DEFAULT_MAX_RECORD_BYTES } from './pipeline/enricher.pipeline';
 import { DEFAULT_LOOKUP_RULES, parseLookupRules, type LookupRule } from './pipeline/lookup-rules';
 
 /**
@@ -26,7 +28,18 @@ export const enricherEnvironment = z.object({
   /** JSON rules, or `@/path/rules.json`; see lookup-rules.ts. Empty = the ECS defaults. */
   ENRICHER_LOOKUP_RULES: z.string().optional(),
   ENRICHER_MAX_EVENT_BYTES: integer(1_048_576, 64, 100 * 1_048_576),
+  /** Deepest nesting of JSON objects and arrays in an event; deeper = dead letter `too_deep`. */
+  ENRICHER_MAX_DEPTH: integer(DEFAULT_MAX_JSON_DEPTH, 1, 10_000),
+  /** Observables looked up per event; the rest are counted (`misp_partial.observables_unchecked`), and without a hit `misp_src` is `unknown`. */
   ENRICHER_MAX_OBSERVABLES_PER_EVENT: integer(256, 1, 100_000),
+  /** `threat.enrichments` entries per event; more hits are counted in `misp_partial.enrichments_omitted` (`misp_src` keeps every feed). */
+  ENRICHER_MAX_ENRICHMENTS: integer(32, 0, 10_000),
+  /**
+   * Largest enriched record (key + value + headers + framing). Lowered at start to fit the enriched
+   * topic's max.message.bytes. A larger record loses enrichment entries, or is dead-lettered
+   * (`output_too_large`).
+   */
+  ENRICHER_MAX_RECORD_BYTES: integer(DEFAULT_MAX_RECORD_BYTES, 4096, 100 * 1_048_576),
   ENRICHER_CACHE_TTL: duration('2s'),
   ENRICHER_CACHE_MAX_ENTRIES: integer(100_000, 0, 10_000_000),
   ENRICHER_RETRY_INITIAL: duration('200ms'),

@@ -58,6 +58,7 @@ export class EnricherRuntime {
     this.lookup = config.ENRICHER_LOOKUP_MODE === 'memcached' ? this.startMemcached() : this.startTable(connection);
 
     const admin = new KafkaAdmin(connection);
+    let maxRecordBytes: number;
     try {
       await admin.connect();
       const partitions = (await admin.fetchTopicOffsets(config.RAW_LOGS_TOPIC)).length;
@@ -65,6 +66,7 @@ export class EnricherRuntime {
         { topic: config.ENRICHED_LOGS_TOPIC, partitions },
         { topic: config.deadLetterTopic, partitions },
       ]);
+      maxRecordBytes = await this.recordLimit(admin);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -77,6 +79,9 @@ export class EnricherRuntime {
         deadLetterTopic: config.deadLetterTopic,
         rules: compileRules(config.lookupRules, config.ENRICHER_PARENT_DOMAINS),
         maxEventBytes: config.ENRICHER_MAX_EVENT_BYTES,
+        maxDepth: config.ENRICHER_MAX_DEPTH,
+        maxRecordBytes,
+        maxEnrichments: config.ENRICHER_MAX_ENRICHMENTS,
         deadLetterMaxBytes: config.DEAD_LETTER_MAX_BYTES,
         maxObservablesPerEvent: config.ENRICHER_MAX_OBSERVABLES_PER_EVENT,
         onStoreUnavailable: config.ENRICHER_ON_STORE_UNAVAILABLE,
@@ -119,6 +124,21 @@ export class EnricherRuntime {
     await this.table?.stop().catch(() => undefined);
     await this.memcached?.close();
     this.log.info('enricher stopped');
+  }
+
+  /**
+   * ENRICHER_MAX_RECORD_BYTES, lowered to what the enriched topic accepts (its max.message.bytes;
+   * a record's counted size includes the batch header, see recordBytes), so that no enriched record
+   * is one the broker refuses. A topic whose limit cannot be read keeps the configured value (the
+   * send path still dead-letters a refused record alone).
+   */
+  private async recordLimit(admin: KafkaAdmin): Promise<number> {
+    const configured = this.config.ENRICHER_MAX_RECORD_BYTES;
+    const topicConfig: Record<string, string> = await admin.describeTopicConfig(this.config.ENRICHED_LOGS_TOPIC).catch(() => ({}));
+    const topicLimit = Number(topicConfig['max.message.bytes']);
+    if (!Number.isSafeInteger(topicLimit) || topicLimit <= 0 || topicLimit >= configured) return configured;
+    this.log.warn('ENRICHER_MAX_RECORD_BYTES lowered to fit the enriched topic', { configured, topic: this.config.ENRICHED_LOGS_TOPIC, maxMessageBytes: topicLimit });
+    return topicLimit;
   }
 
   private startMemcached(): IndicatorLookup {

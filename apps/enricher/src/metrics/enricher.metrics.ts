@@ -1,7 +1,14 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DeadLetterReason } from '../pipeline/dead-letter-reason';
 
-export type EventOutcome = 'hit' | 'miss' | 'unknown';
+/**
+ * What an enriched event says: `hit`; `miss` (`none`); `unknown` (the store could not answer,
+ * pass-unknown mode); `unchecked` (more observables than ENRICHER_MAX_OBSERVABLES_PER_EVENT and
+ * no hit among those looked up: `misp_src` says `unknown`, never `none`).
+ */
+export const EVENT_OUTCOMES = ['hit', 'miss', 'unknown', 'unchecked'] as const;
+
+export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 
 /**
  * The enricher's Prometheus metrics, fixed label names only. Label values are bounded: outcome
@@ -16,6 +23,7 @@ export class EnricherMetrics {
   readonly eventsOut: Counter<'outcome'>;
   readonly deadLetters: Counter<'reason'>;
   readonly hits: Counter<'feed' | 'field'>;
+  readonly observablesUnchecked: Counter;
   readonly batchSize: Histogram;
   readonly lookupSeconds: Histogram;
   readonly lookupKeys: Histogram;
@@ -27,7 +35,12 @@ export class EnricherMetrics {
   constructor(registry: Registry) {
     const registers = [registry];
     this.eventsIn = new Counter({ name: 'iocflow_enricher_events_in_total', help: 'Records taken from the raw-logs topic and handled', registers });
-    this.eventsOut = new Counter({ name: 'iocflow_enricher_events_out_total', help: 'Events produced to enriched-logs, by outcome (hit, miss, unknown)', labelNames: ['outcome'], registers });
+    this.eventsOut = new Counter({ name: 'iocflow_enricher_events_out_total', help: 'Events produced to enriched-logs, by outcome (hit, miss, unknown, unchecked)', labelNames: ['outcome'], registers });
+    this.observablesUnchecked = new Counter({
+      name: 'iocflow_enricher_observables_unchecked_total',
+      help: 'Observables not looked up because their event had more than ENRICHER_MAX_OBSERVABLES_PER_EVENT',
+      registers,
+    });
     this.deadLetters = new Counter({ name: 'iocflow_enricher_dead_letters_total', help: 'Records sent to the dead-letter topic, by reason', labelNames: ['reason'], registers });
     this.hits = new Counter({ name: 'iocflow_enricher_hits_total', help: 'Matched field values, by feed and event field', labelNames: ['feed', 'field'], registers });
     this.batchSize = new Histogram({ name: 'iocflow_enricher_batch_size', help: 'Records per consumed batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000], registers });
