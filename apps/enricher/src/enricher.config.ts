@@ -12,6 +12,8 @@ import { DEFAULT_LOOKUP_RULES, parseLookupRules, type LookupRule } from './pipel
 export const enricherEnvironment = z.object({
   ...serviceEnvironment,
   MEMCACHED_SERVERS: hostPortList('127.0.0.1:11211'),
+  /** Largest memcached reply accepted (one multi-get's values); a larger one holds the batch (STORE_REFUSED). */
+  MEMCACHED_MAX_REPLY_BYTES: integer(16 * 1_048_576, 1024, 1024 * 1_048_576),
   RAW_LOGS_TOPIC: topicName('raw-logs'),
   ENRICHED_LOGS_TOPIC: topicName('enriched-logs'),
   /** Default `${RAW_LOGS_TOPIC}-dlq`. */

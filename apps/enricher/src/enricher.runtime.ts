@@ -143,7 +143,7 @@ export class EnricherRuntime {
 
   private startMemcached(): IndicatorLookup {
     const config = this.config;
-    this.memcached = new MemcachedClient({ servers: config.MEMCACHED_SERVERS });
+    this.memcached = new MemcachedClient({ servers: config.MEMCACHED_SERVERS, maxReplyBytes: config.MEMCACHED_MAX_REPLY_BYTES });
     const lookup = new MemcachedIndicatorLookup(this.memcached, {
       maxStalenessMs: config.ENRICHER_MAX_STALENESS,
       cacheTtlMs: config.ENRICHER_CACHE_TTL,
@@ -166,7 +166,10 @@ export class EnricherRuntime {
         this.metrics.storeUsable.set(1);
         this.log.info('indicator table loaded and swapped in', { topic: config.IOC_TOPIC, indicators, records, seconds });
       },
-      invalidRecord: (key) => invalid.maybe((suppressed) => this.log.warn('ignored an indicator record that is not an IndicatorRecord', { key: key.slice(0, 80), suppressed })),
+      invalidRecord: (key, reason, detail, offset) => {
+        this.metrics.tableRecordsIgnored.inc({ reason });
+        invalid.maybe((suppressed) => this.log.warn('ignored an indicator record that cannot be used', { topic: config.IOC_TOPIC, key: key.slice(0, 80), offset, reason, detail, suppressed }));
+      },
       readerFailed: (error) => this.log.warn('indicator topic reader failed', { error }),
     });
     this.table = table;

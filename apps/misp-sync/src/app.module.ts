@@ -47,7 +47,7 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
   const log = logger.child('sync');
   const ioLogger = logger.child('io');
   const clients: MispSyncClients = {
-    memcached: new MemcachedClient({ servers: config.MEMCACHED_SERVERS, requestTimeoutMs: config.MEMCACHED_TIMEOUT }),
+    memcached: new MemcachedClient({ servers: config.MEMCACHED_SERVERS, requestTimeoutMs: config.MEMCACHED_TIMEOUT, maxReplyBytes: config.MEMCACHED_MAX_REPLY_BYTES }),
     producer: new KafkaProducer({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
     admin: new KafkaAdmin({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
     reader: new KafkaTopicReader({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),

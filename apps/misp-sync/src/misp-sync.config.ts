@@ -14,6 +14,8 @@ export const mispSyncEnvironment = z
     MEMCACHED_SERVERS: hostPortList('127.0.0.1:11211'),
     /** Per-command reply budget; writes pipeline thousands of sets, so longer than a reader's. */
     MEMCACHED_TIMEOUT: duration('5s'),
+    /** Largest memcached reply accepted (stats, the sentinel); a larger one fails the run, which is retried. */
+    MEMCACHED_MAX_REPLY_BYTES: integer(16 * 1_048_576, 1024, 1024 * 1_048_576),
     IOC_TOPIC: topicName('misp-iocs'),
     IOC_TOPIC_PARTITIONS: integer(1, 1, 1000),
     /** Default `<IOC_TOPIC>-sync-state`. */

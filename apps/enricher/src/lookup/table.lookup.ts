@@ -1,4 +1,4 @@
-import type { IndicatorRecord } from '@iocflow/core';
+import { readIndicatorRecord } from '@iocflow/core';
 import type { KafkaConsumedBatch, KafkaTopicReaderPort } from '@iocflow/io';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from './indicator-lookup';
 import { IndicatorTable } from './indicator-table';
@@ -7,8 +7,12 @@ import { StoreUnavailableError } from './store-unavailable.error';
 export interface TableLookupEvents {
   /** A full load finished and the new table now serves lookups. */
   loaded?(indicators: number, records: number, seconds: number): void;
-  /** A record that is not an IndicatorRecord (ignored). */
-  invalidRecord?(key: string): void;
+  /**
+   * A record that is not a usable IndicatorRecord (`not_json`, `not_record`: a field of the wrong
+   * type or missing; `not_indexable`: e.g. an IP range that is not one), or whose loading threw
+   * (`load_failed`): ignored, the load goes on.
+   */
+  invalidRecord?(key: string, reason: IgnoredRecordReason, detail: string, offset: string): void;
   /** The reader failed; the current table (if any) keeps serving until a reload succeeds. */
   readerFailed?(error: unknown): void;
 }
@@ -85,21 +89,30 @@ export class TableIndicatorLookup implements IndicatorLookup {
     }
   }
 
+  /**
+   * One record at a time, each contained to itself: a value that is not a usable IndicatorRecord
+   * (checked field by field by core's readIndicatorRecord), or one whose loading throws, is
+   * reported and skipped — it never stops a load or the follower, which would leave the store
+   * loading (every batch held) or frozen.
+   */
   private async applyBatch(table: IndicatorTable, batch: KafkaConsumedBatch): Promise<void> {
     for (const message of batch.messages) {
       if (message.key === null) continue;
       const key = message.key.toString('utf8');
-      const record = message.value === null ? null : parseRecord(message.value);
-      if (record === undefined || !table.apply(key, record)) this.events.invalidRecord?.(key);
+      try {
+        if (message.value === null) {
+          table.apply(key, null);
+          continue;
+        }
+        const read = readIndicatorRecord(key, message.value.toString('utf8'));
+        if (!read.ok) this.events.invalidRecord?.(key, read.reason, read.detail, message.offset);
+        else if (!table.apply(key, read.record)) this.events.invalidRecord?.(key, 'not_indexable', 'the value cannot be indexed (an invalid IP range?)', message.offset);
+      } catch (error) {
+        this.events.invalidRecord?.(key, 'load_failed', error instanceof Error ? error.message : String(error), message.offset);
+      }
     }
   }
 }
 
-function parseRecord(value: Buffer): IndicatorRecord | undefined {
-  try {
-    const parsed: unknown = JSON.parse(value.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as IndicatorRecord) : undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** Why the table skipped a record of the indicator topic (a closed set: a metric label). */
+export type IgnoredRecordReason = 'not_json' | 'not_record' | 'not_indexable' | 'load_failed';

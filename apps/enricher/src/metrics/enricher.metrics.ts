@@ -24,6 +24,7 @@ export class EnricherMetrics {
   readonly deadLetters: Counter<'reason'>;
   readonly hits: Counter<'feed' | 'field'>;
   readonly observablesUnchecked: Counter;
+  readonly tableRecordsIgnored: Counter<'reason'>;
   readonly batchSize: Histogram;
   readonly lookupSeconds: Histogram;
   readonly lookupKeys: Histogram;
@@ -41,6 +42,7 @@ export class EnricherMetrics {
       help: 'Observables not looked up because their event had more than ENRICHER_MAX_OBSERVABLES_PER_EVENT',
       registers,
     });
+    this.tableRecordsIgnored = new Counter({ name: 'iocflow_enricher_table_records_ignored_total', help: 'Indicator-topic records the table skipped, by reason (table mode)', labelNames: ['reason'], registers });
     this.deadLetters = new Counter({ name: 'iocflow_enricher_dead_letters_total', help: 'Records sent to the dead-letter topic, by reason', labelNames: ['reason'], registers });
     this.hits = new Counter({ name: 'iocflow_enricher_hits_total', help: 'Matched field values, by feed and event field', labelNames: ['feed', 'field'], registers });
     this.batchSize = new Histogram({ name: 'iocflow_enricher_batch_size', help: 'Records per consumed batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000], registers });

@@ -31,3 +31,4 @@ export * from './elasticsearch/scan-json-object';
 export * from './coded-error';
 export * from './dead-letter-value';
 export * from './json-depth';
+export * from './read-indicator-record';
