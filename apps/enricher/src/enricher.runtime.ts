@@ -37,6 +37,8 @@ export class EnricherRuntime {
     private readonly config: EnricherConfig,
     registry: Registry,
     private readonly log: ComponentLogger,
+    /** Called when a component stopped for good (the consumer, after a non-retriable error): the service ends the process. */
+    private readonly stoppedForGood: (component: string, error: unknown) => void = () => undefined,
   ) {
     this.metrics = new EnricherMetrics(registry);
   }
@@ -108,6 +110,9 @@ export class EnricherRuntime {
       listeners: {
         onPartitionsAssigned: (partitions) => this.log.info('partitions assigned', { partitions }),
         onPartitionsRevoked: (partitions) => this.log.info('partitions revoked', { partitions }),
+        onCrash: (error, restart) => {
+          if (!restart) this.stoppedForGood('kafka-consumer', error);
+        },
       },
     });
     await this.consumer.run((batch) => pipeline.handleBatch(batch));

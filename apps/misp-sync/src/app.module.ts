@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
-import { JsonLogger, ReadinessRegistry, ServiceCoreModule, kafkaConnection } from '@iocflow/nest';
+import { JsonLogger, ReadinessRegistry, ServiceCoreModule, ServiceExit, kafkaConnection } from '@iocflow/nest';
 import { Registry } from 'prom-client';
 import { feedSourceName, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
 import { FeedClient } from './sync/feed.client';
@@ -43,7 +43,8 @@ export interface MispSync {
   readonly runner: SyncRunner;
 }
 
-export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, registry: Registry): MispSync {
+/** `stoppedForGood`: a component that will not recover in this process (the notifications consumer after a non-retriable error); the service then exits to be restarted. */
+export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, registry: Registry, stoppedForGood: (component: string, error: unknown) => void = () => undefined): MispSync {
   const log = logger.child('sync');
   const ioLogger = logger.child('io');
   const clients: MispSyncClients = {
@@ -109,6 +110,7 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
       groupId: config.MISP_NOTIFICATIONS_GROUP,
       topics: [config.MISP_NOTIFICATIONS_TOPIC],
       logger: ioLogger,
+      listeners: { onCrash: (error, restart) => (restart ? undefined : stoppedForGood('misp-notifications', error)) },
     });
     tasks.push(new MispNotificationsSource(consumer, (uuids) => pipeline.refresh(uuids), logger.child('notifications')));
   }
@@ -230,8 +232,8 @@ export class AppModule {
         { provide: RUN_ONCE, useValue: once },
         {
           provide: 'MISP_SYNC_BUILD',
-          inject: [JsonLogger, Registry],
-          useFactory: (logger: JsonLogger, registry: Registry) => buildMispSync(config, logger, registry),
+          inject: [JsonLogger, Registry, ServiceExit],
+          useFactory: (logger: JsonLogger, registry: Registry, exit: ServiceExit) => buildMispSync(config, logger, registry, (component, error) => exit.fail(component, error)),
         },
         { provide: MISP_SYNC_CLIENTS, inject: ['MISP_SYNC_BUILD'], useFactory: (built: ReturnType<typeof buildMispSync>) => built.clients },
         { provide: SyncRunner, inject: ['MISP_SYNC_BUILD'], useFactory: (built: ReturnType<typeof buildMispSync>) => built.runner },
