@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
-import { JsonLogger, ReadinessRegistry, ServiceCoreModule, ServiceExit, kafkaConnection } from '@iocflow/nest';
+import { JsonLogger, RateLimitedLog, ReadinessRegistry, ServiceCoreModule, ServiceExit, kafkaConnection } from '@iocflow/nest';
 import { Registry } from 'prom-client';
 import { feedSourceName, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
 import { FeedClient } from './sync/feed.client';
@@ -96,6 +96,8 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
       clockSkewMarginSec: Math.round(config.MISP_CLOCK_SKEW_MARGIN / 1000),
       progressIntervalMs: config.SYNC_PROGRESS_INTERVAL,
       seedCompat: config.MISP_SEED_COMPAT_KEYS,
+      maxRecordBytes: config.IOC_MAX_RECORD_BYTES,
+      maxStoreValueBytes: config.MEMCACHED_MAX_VALUE_BYTES,
       sources: [...(source === undefined ? [] : [MISP_SOURCE]), ...(feed === undefined ? [] : [feed.name])],
     },
   );
@@ -123,6 +125,7 @@ function errorCode(error: unknown): string {
 }
 
 function mispSource(config: MispSyncConfig, client: MispClient, metrics: SyncMetrics, log: PipelineLogger): MispSource {
+  const invalidLog = new RateLimitedLog(10_000);
   return new MispSource(
     client,
     {
@@ -138,7 +141,10 @@ function mispSource(config: MispSyncConfig, client: MispClient, metrics: SyncMet
         metrics.mispError(errorCode(error));
         log.warn(willRetry ? 'MISP request failed; retrying' : 'MISP request failed', { error, attempt });
       },
-      onInvalid: (page, invalid) => log.warn('MISP returned attributes that cannot be used; skipped', { page, count: invalid.length, first: invalid[0] }),
+      onInvalid: (page, invalid) => {
+        metrics.attributeSkipped(MISP_SOURCE, 'invalid', invalid.length);
+        invalidLog.maybe((suppressed) => log.warn('MISP returned attributes that cannot be used; skipped', { page, count: invalid.length, first: invalid[0], suppressed }));
+      },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
     },
@@ -147,6 +153,7 @@ function mispSource(config: MispSyncConfig, client: MispClient, metrics: SyncMet
 
 function feedSource(config: MispSyncConfig, client: FeedClient, metrics: SyncMetrics, log: PipelineLogger): FeedSource {
   const source = feedSourceName(config) ?? 'feed:unnamed';
+  const skippedLog = new RateLimitedLog(10_000);
   return new FeedSource(
     client,
     {
@@ -167,7 +174,14 @@ function feedSource(config: MispSyncConfig, client: FeedClient, metrics: SyncMet
         metrics.feedError(errorCode(error));
         log.warn(willRetry ? 'feed read failed; retrying' : 'feed read failed', { feed: source, error, attempt });
       },
-      onSkipped: (file, count, first) => log.warn('feed entries that are no usable indicator; skipped', { feed: source, file, count, first }),
+      onSkipped: (file, count, first) => {
+        metrics.attributeSkipped(source, 'invalid', count);
+        skippedLog.maybe((suppressed) => log.warn('feed entries that are no usable indicator; skipped', { feed: source, file, count, first, suppressed }));
+      },
+      onEventSkipped: (file, error) => {
+        metrics.attributeSkipped(source, 'event_file');
+        skippedLog.maybe((suppressed) => log.warn('feed event file skipped; its attributes stay as they were and it is read again next poll', { feed: source, file, error, suppressed }));
+      },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
     },
