@@ -1,4 +1,4 @@
-import { formatFeeds, type ObservableKind } from '@iocflow/core';
+import { formatFeeds, stripTrailing, type ObservableKind } from '@iocflow/core';
 import type { IndicatorMatch } from '../lookup/indicator-lookup';
 import type { Rejection } from './dead-letter-reason';
 import type { Observation } from './extract-observables';
@@ -183,7 +183,7 @@ function buildEnrichment(observation: Observation, match: IndicatorMatch, option
   const source = match.source;
   if (source !== undefined) {
     if (source.eventInfo.length > 0) indicator['description'] = source.eventInfo.length > MAX_DESCRIPTION_CHARS ? `${source.eventInfo.slice(0, MAX_DESCRIPTION_CHARS - 1)}…` : source.eventInfo;
-    if (options.mispUrl !== undefined) indicator['reference'] = `${options.mispUrl.replace(/\/+$/, '')}/events/view/${source.eventUuid}`;
+    if (options.mispUrl !== undefined) indicator['reference'] = `${stripTrailing(options.mispUrl, '/')}/events/view/${source.eventUuid}`;
     if (source.firstSeen !== undefined) indicator['first_seen'] = source.firstSeen;
     if (source.lastSeen !== undefined) indicator['last_seen'] = source.lastSeen;
   }

@@ -32,3 +32,4 @@ export * from './coded-error';
 export * from './dead-letter-value';
 export * from './json-depth';
 export * from './read-indicator-record';
+export * from './strip-trailing';
