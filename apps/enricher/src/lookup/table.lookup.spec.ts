@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import type { IndicatorRecord } from '@iocflow/core';
+import { fuzzRuns, hostileJson, hostileString } from '@iocflow/testing';
 import type { KafkaBatchHandler, KafkaReadResult, KafkaTopicReaderPort } from '@iocflow/io';
 import { TableIndicatorLookup, type IgnoredRecordReason } from './table.lookup';
 
@@ -49,5 +51,29 @@ describe('TableIndicatorLookup', () => {
       { kind: 'domain', value: 'null.example', parents: false },
     ]);
     expect(answers.map((match) => match?.feeds)).toEqual([undefined, ['Feed-B'], undefined]);
+  });
+
+  // Issue 11, deliverable 4: whatever the indicator topic holds, a load finishes and the table answers.
+  it('loads any topic content: every record is applied or skipped with a reason (fast-check)', async () => {
+    const recordLike = fc.record(
+      { key: fc.constant('domain-x.example'), kind: fc.constantFrom('domain', 'ip', 'url', 'nope'), value: hostileString(), feeds: fc.oneof(fc.array(hostileString(20)), hostileJson), attributes: fc.oneof(fc.array(hostileJson, { maxLength: 3 }), hostileJson), updatedAt: fc.oneof(fc.string(), hostileJson) },
+      { requiredKeys: [] },
+    );
+    const entry = fc.tuple(
+      fc.oneof(fc.constant('domain-x.example'), hostileString(40)),
+      fc.oneof(fc.constant(null), hostileJson.map((json) => JSON.stringify(json) ?? 'null'), recordLike.map((json) => JSON.stringify(json)), fc.constant(JSON.stringify(record('x.example')))),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(entry, { maxLength: 12 }), async (values) => {
+        let ignored = 0;
+        const table = new TableIndicatorLookup('iocs', readerOf(values), { invalidRecord: () => void ignored++ });
+        await table.reload();
+        expect(table.status()).toEqual({ usable: true });
+        const answers = await table.resolve([{ kind: 'domain', value: 'x.example', parents: true }, { kind: 'ip', value: '10.0.0.1', parents: false }]);
+        expect(answers).toHaveLength(2);
+        expect(ignored).toBeLessThanOrEqual(values.length);
+      }),
+      fuzzRuns(11_040, 300),
+    );
   });
 });

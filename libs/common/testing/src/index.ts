@@ -6,3 +6,5 @@ export * from './free-port';
 export * from './memcached-process';
 export * from './service-process';
 export * from './tcp-forwarder';
+export * from './hostile-arbitraries';
+export * from './cpu-time';
