@@ -33,6 +33,11 @@ import { expectNothingLostNothingFalse, finishScenario } from '../support/scenar
 
 const FEED = 'Feed-RansomwareTracker';
 
+function gauge(metrics: string, name: string): number {
+  const line = metrics.split('\n').find((candidate) => candidate.startsWith(`${name} `) || candidate.startsWith(`${name}{`));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
 function counter(metrics: string, name: string, labels: string): number {
   let total = 0;
   for (const line of metrics.split('\n')) if (line.startsWith(`${name}{`) && line.includes(labels)) total += Number(line.slice(line.lastIndexOf(' ') + 1));
@@ -58,6 +63,8 @@ describe('scenario 9: a hostile corpus through the real services (issue 11)', ()
       // --- misp-sync: the hostile MISP content among the ordinary indicators ---
       const sync = await stack.start('misp-sync', { MISP_POLL_INTERVAL: '2s', IOC_MAX_RECORD_BYTES: String(512 * 1024) });
       const expectations = hostileExpectations(ns);
+      // A sync run must succeed (before issue 11 the oversized records failed every run for good: no sentinel, the enricher held)
+      await pollUntil(async () => gauge(await stack.metrics(sync), 'misp_sync_last_success_timestamp_seconds') > 0, { timeoutMs: 60_000, intervalMs: 500, description: 'a misp-sync run succeeded' });
       await pollUntil(async () => (await cache.getMany([...known.map((domain) => `domain-${domain}`), ...expectations.stored.map((entry) => entry.key)])).size === known.length + expectations.stored.length, {
         timeoutMs: 90_000,
         intervalMs: 500,
