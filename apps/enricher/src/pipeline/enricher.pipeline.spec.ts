@@ -325,6 +325,18 @@ describe('EnricherPipeline with hostile records', () => {
     expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ output_refused: 1 });
   });
 
+  it('keeps a dead letter within its topic whatever the record carries: a huge key and headers are cut and said so', async () => {
+    const { pipeline, dead } = hostileSetup(() => undefined, { maxRecordBytes: 8192 });
+    const batch = batchOf([ordinary(1)]);
+    const message = { ...batch.messages[0]!, key: Buffer.alloc(100_000, 0x6b), headers: { big: Buffer.alloc(100_000) } };
+    await pipeline.handleBatch({ ...batch, messages: [message] });
+    const [letter] = dead();
+    expect(String(letter?.headers?.[DEAD_LETTER_HEADERS.reason])).toBe('output_too_large');
+    expect((letter?.key as Buffer).length).toBe(32 * 1024);
+    expect(letter?.headers).toMatchObject({ 'iocflow.dlq.key.truncated': '100000', 'iocflow.dlq.headers.dropped': '1' });
+    expect(letter?.headers).not.toHaveProperty('big');
+  });
+
   it('still fails the batch for a refusal that is not about one record (authorisation: a failure of the world)', async () => {
     class DenyingProducer extends RecordingProducer {
       override async send(): Promise<void> {

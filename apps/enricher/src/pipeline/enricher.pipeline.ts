@@ -5,6 +5,7 @@ import {
   DEFAULT_MAX_JSON_DEPTH,
   ORIGIN_HEADER,
   SOURCE_HEADERS,
+  capDeadLetterEnvelope,
   capDeadLetterValue,
   formatOrigin,
   originHeaders,
@@ -348,12 +349,14 @@ export class EnricherPipeline {
     this.log.deadLettered(rejection, batch.topic, batch.partition, message.offset);
     // Cut to what the dead-letter topic accepts: a refused dead letter would stop the consumer on this record.
     const capped = capDeadLetterValue(message.value, this.options.deadLetterMaxBytes ?? DEFAULT_DEAD_LETTER_MAX_BYTES);
+    const envelope = capDeadLetterEnvelope(message.key, message.headers);
     return {
       topic: this.options.deadLetterTopic,
-      key: message.key,
+      key: envelope.key,
       value: capped.value,
       headers: {
-        ...message.headers,
+        ...envelope.headers,
+        ...envelope.notes,
         [DEAD_LETTER_HEADERS.reason]: rejection.reason,
         [DEAD_LETTER_HEADERS.message]: rejection.message,
         [DEAD_LETTER_HEADERS.topic]: batch.topic,
