@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import { z } from 'zod';
 import { DEFAULT_MAX_JSON_DEPTH } from '@iocflow/core';
-import { DEFAULT_MAX_RECORD_BYTES } from './pipeline/enricher.pipeline';
 import { DEFAULT_LOOKUP_RULES, parseLookupRules, type LookupRule } from './pipeline/lookup-rules';
 
 /**
@@ -37,11 +36,12 @@ export const enricherEnvironment = z.object({
   /** `threat.enrichments` entries per event; more hits are counted in `misp_partial.enrichments_omitted` (`misp_src` keeps every feed). */
   ENRICHER_MAX_ENRICHMENTS: integer(32, 0, 10_000),
   /**
-   * Largest enriched record (key + value + headers + framing). Lowered at start to fit the enriched
-   * topic's max.message.bytes. A larger record loses enrichment entries, or is dead-lettered
-   * (`output_too_large`).
+   * Largest enriched record (key + value + headers + framing); 0 (default) = the enriched topic's
+   * max.message.bytes, read at start (DEFAULT_MAX_RECORD_BYTES when it cannot be read). A set value
+   * is lowered to the topic's limit too. A larger record loses enrichment entries, or is
+   * dead-lettered (`output_too_large`).
    */
-  ENRICHER_MAX_RECORD_BYTES: integer(DEFAULT_MAX_RECORD_BYTES, 4096, 100 * 1_048_576),
+  ENRICHER_MAX_RECORD_BYTES: integer(0, 0, 100 * 1_048_576).refine((value) => value === 0 || value >= 4096, 'must be 0 (the topic limit) or at least 4096'),
   ENRICHER_CACHE_TTL: duration('2s'),
   ENRICHER_CACHE_MAX_ENTRIES: integer(100_000, 0, 10_000_000),
   ENRICHER_RETRY_INITIAL: duration('200ms'),

@@ -6,7 +6,7 @@ import type { IndicatorLookup, StoreStatus } from './lookup/indicator-lookup';
 import { MemcachedIndicatorLookup } from './lookup/memcached.lookup';
 import { TableIndicatorLookup } from './lookup/table.lookup';
 import { EnricherMetrics } from './metrics/enricher.metrics';
-import { EnricherPipeline, type PipelineLog } from './pipeline/enricher.pipeline';
+import { DEFAULT_MAX_RECORD_BYTES, EnricherPipeline, type PipelineLog } from './pipeline/enricher.pipeline';
 import { compileRules } from './pipeline/extract-observables';
 import { holdDelay } from './pipeline/hold-delay';
 
@@ -132,16 +132,21 @@ export class EnricherRuntime {
   }
 
   /**
-   * ENRICHER_MAX_RECORD_BYTES, lowered to what the enriched topic accepts (its max.message.bytes;
-   * a record's counted size includes the batch header, see recordBytes), so that no enriched record
-   * is one the broker refuses. A topic whose limit cannot be read keeps the configured value (the
-   * send path still dead-letters a refused record alone).
+   * The largest enriched record: what the enriched topic accepts (its max.message.bytes; a
+   * record's counted size includes the batch header, see recordBytes), or ENRICHER_MAX_RECORD_BYTES
+   * when that is set and lower, so that no enriched record is one the broker refuses. A topic
+   * whose limit cannot be read leaves the configured value, or DEFAULT_MAX_RECORD_BYTES (the send
+   * path still dead-letters a record the broker refuses alone).
    */
   private async recordLimit(admin: KafkaAdmin): Promise<number> {
     const configured = this.config.ENRICHER_MAX_RECORD_BYTES;
     const topicConfig: Record<string, string> = await admin.describeTopicConfig(this.config.ENRICHED_LOGS_TOPIC).catch(() => ({}));
     const topicLimit = Number(topicConfig['max.message.bytes']);
-    if (!Number.isSafeInteger(topicLimit) || topicLimit <= 0 || topicLimit >= configured) return configured;
+    if (!Number.isSafeInteger(topicLimit) || topicLimit <= 0) {
+      this.log.warn('the enriched topic max.message.bytes could not be read', { topic: this.config.ENRICHED_LOGS_TOPIC, used: configured || DEFAULT_MAX_RECORD_BYTES });
+      return configured || DEFAULT_MAX_RECORD_BYTES;
+    }
+    if (configured === 0 || configured <= topicLimit) return configured || topicLimit;
     this.log.warn('ENRICHER_MAX_RECORD_BYTES lowered to fit the enriched topic', { configured, topic: this.config.ENRICHED_LOGS_TOPIC, maxMessageBytes: topicLimit });
     return topicLimit;
   }

@@ -86,7 +86,11 @@ interface EnrichedEvent {
   readonly matches: readonly (IndicatorMatch | undefined)[] | undefined;
 }
 
-/** Largest enriched record by default: below the broker's default max.message.bytes (1,048,588), with room for the batch header. */
+/**
+ * Largest enriched record when neither ENRICHER_MAX_RECORD_BYTES nor the enriched topic's
+ * max.message.bytes says (the runtime reads the topic's at start): below the broker's default
+ * (1,048,588).
+ */
 export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
 
 /**
@@ -403,12 +407,12 @@ export function sendChunks(records: readonly KafkaProducedRecord[], maxBytes: nu
 }
 
 /**
- * What a record costs in a record batch beyond its key, value and header bytes: the record's own
- * framing (length, attributes, timestamp and offset deltas, key and value lengths: at most ~25
- * bytes) plus the batch header (61 bytes) when it is sent alone, rounded up; and per header its
- * two length varints.
+ * What a record costs in a record batch beyond its key, value and header bytes, at most: the
+ * record's own framing (length, attributes, timestamp and offset deltas, key and value lengths,
+ * header count: ≤ 36 bytes) plus the batch header (61 bytes) when it is sent alone, rounded up;
+ * and per header its two length varints.
  */
-export const RECORD_OVERHEAD_BYTES = 96;
+export const RECORD_OVERHEAD_BYTES = 128;
 const HEADER_OVERHEAD_BYTES = 10;
 
 /** A record's size on the wire, at most: key + value + headers + their framing (RECORD_OVERHEAD_BYTES). */

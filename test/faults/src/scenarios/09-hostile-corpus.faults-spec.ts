@@ -13,8 +13,9 @@
  *   raw-logs                             5,000- and 100,000-deep events (one under a `threat`
  *                                        key: the JSON.stringify poison pill), more observables
  *                                        than the cap with the only hit beyond it, an event whose
- *                                        enrichment pushes it past the record limit, one that is
- *                                        over it on its own, 20 hits with 64 KiB descriptions, a
+ *                                        enrichment pushes it past the record limit (set to
+ *                                        900,000 bytes here), one that is over it on its own, 20
+ *                                        hits with 64 KiB descriptions, a
  *                                        pre-enriched event, `__proto__`, a lone surrogate
  *   enriched-logs (another producer)     a 5,000-deep multi-line event (re-serialised with
  *                                        JSON.stringify before), a pretty-printed one
@@ -104,7 +105,8 @@ describe('scenario 9: a hostile corpus through the real services (issue 11)', ()
         ...longInfo.map((domain) => ({ key: `domain-${domain}`, value: record(domain, 'i'.repeat(64 * 1024)) })),
       ]);
 
-      const enricher = await stack.start('enricher', { ENRICHER_LOOKUP_MODE: 'table' });
+      // A record limit below the topic's (1 MiB), so that the over-limit cases fit the raw topic.
+      const enricher = await stack.start('enricher', { ENRICHER_LOOKUP_MODE: 'table', ENRICHER_MAX_RECORD_BYTES: '900000' });
       const indexer = await stack.start('indexer');
       const pids = { sync: sync.process.pid, enricher: enricher.process.pid, indexer: indexer.process.pid };
 
@@ -118,8 +120,8 @@ describe('scenario 9: a hostile corpus through the real services (issue 11)', ()
         { id: id('hit-beyond-cap'), value: json('hit-beyond-cap', { related: { hosts: [...benign, known[0]] } }), expected: { kind: 'indexed', mispSrc: 'unknown' } },
         { id: id('hit-before-cap'), value: json('hit-before-cap', { related: { hosts: [known[1], ...benign] } }), expected: { kind: 'indexed', mispSrc: FEED } },
         { id: id('long-descriptions'), value: json('long-descriptions', { related: { hosts: longInfo } }), expected: { kind: 'indexed', mispSrc: 'Feed-LongInfo' } },
-        { id: id('trimmed'), value: json('trimmed', { related: { hosts: known }, message: 'm'.repeat(985_000) }), expected: { kind: 'indexed', mispSrc: FEED } },
-        { id: id('over-record-limit'), value: json('over-record-limit', { destination: { domain: known[2] }, message: 'm'.repeat(1_030_000) }), expected: { kind: 'dead-letter' } },
+        { id: id('trimmed'), value: json('trimmed', { related: { hosts: known }, message: 'm'.repeat(885_000) }), expected: { kind: 'indexed', mispSrc: FEED } },
+        { id: id('over-record-limit'), value: json('over-record-limit', { destination: { domain: known[2] }, message: 'm'.repeat(905_000) }), expected: { kind: 'dead-letter' } },
         {
           id: id('pre-enriched'),
           value: json('pre-enriched', { misp_src: 'none', misp_partial: { observables_unchecked: 3 }, threat: { enrichments: [{ indicator: { provider: 'misp', name: 'stale' } }] }, destination: { domain: known[3] } }),
