@@ -19,7 +19,7 @@
  *   npm run bench enricher-stages
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
-import { SYNC_SENTINEL_KEY, formatSyncSentinel } from '@iocflow/core';
+import { DEFAULT_MAX_JSON_DEPTH, SYNC_SENTINEL_KEY, formatSyncSentinel } from '@iocflow/core';
 import type { KafkaBatchHandler, KafkaConsumedBatch, KafkaProducedRecord, KafkaReadResult, KafkaTopicReaderPort } from '@iocflow/io';
 import { Registry } from 'prom-client';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from '../src/lookup/indicator-lookup';
@@ -99,6 +99,7 @@ const options = {
   retryMaxMs: 1000,
   holdMaxMs: 25_000,
 };
+const limits = { maxBytes: options.maxEventBytes, maxDepth: DEFAULT_MAX_JSON_DEPTH };
 const quietLog = { storeUnavailable: () => undefined, deadLettered: () => undefined };
 
 async function main(): Promise<void> {
@@ -140,12 +141,12 @@ async function main(): Promise<void> {
 
   const variants: Record<string, () => Promise<void>> = {
     'parse only': async () => {
-      for (const batch of batches) for (const m of batch.messages) parseEvent(m.value, options.maxEventBytes);
+      for (const batch of batches) for (const m of batch.messages) parseEvent(m.value, limits);
     },
     'parse + extract': async () => {
       for (const batch of batches) {
         for (const m of batch.messages) {
-          const parsed = parseEvent(m.value, options.maxEventBytes);
+          const parsed = parseEvent(m.value, limits);
           if (parsed.ok) extractObservables(parsed.parsed.event, options.rules, options.maxObservablesPerEvent);
         }
       }
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
     'parse + extract + apply (all miss)': async () => {
       for (const batch of batches) {
         for (const m of batch.messages) {
-          const parsed = parseEvent(m.value, options.maxEventBytes);
+          const parsed = parseEvent(m.value, limits);
           if (!parsed.ok) continue;
           const extracted = extractObservables(parsed.parsed.event, options.rules, options.maxObservablesPerEvent);
           if (extracted.ok) applyEnrichment(parsed.parsed, extracted.observations, { known: true, matches: [] });

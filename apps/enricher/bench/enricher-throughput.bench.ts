@@ -34,7 +34,7 @@
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 
-import { lookupKey, originHeaders } from '@iocflow/core';
+import { DEFAULT_MAX_JSON_DEPTH, lookupKey, originHeaders } from '@iocflow/core';
 import {
   createKafkaBatchConsumer,
   createKafkaProducer,
@@ -240,7 +240,7 @@ async function main(): Promise<void> {
       makeHandler: (out) => async (batch) => {
         const records: KafkaProducedRecord[] = [];
         for (const message of batch.messages) {
-          const parsed = parseEvent(message.value, 1_048_576);
+          const parsed = parseEvent(message.value, { maxBytes: 1_048_576, maxDepth: DEFAULT_MAX_JSON_DEPTH });
           if (!parsed.ok) continue;
           const destination = parsed.parsed.event['destination'] as { domain?: string } | undefined;
           const domain = destination?.domain;

@@ -20,6 +20,11 @@ describe('loadEnricherConfig', () => {
       ENRICHER_MAX_STALENESS: 900_000,
       ENRICHER_PARENT_DOMAINS: true,
       ENRICHER_IP_RANGES: 'follow',
+      // issue 11: the named limits
+      ENRICHER_MAX_DEPTH: 1000,
+      ENRICHER_MAX_ENRICHMENTS: 32,
+      ENRICHER_MAX_RECORD_BYTES: 0,
+      MEMCACHED_MAX_REPLY_BYTES: 16 * 1_048_576,
     });
     expect(config.lookupRules).toBe(DEFAULT_LOOKUP_RULES);
   });
@@ -44,6 +49,11 @@ describe('loadEnricherConfig', () => {
 
   it('lists every bad variable at once', () => {
     expect(() => loadEnricherConfig({ ENRICHER_LOOKUP_MODE: 'redis', ENRICHER_ON_STORE_UNAVAILABLE: 'none', ENRICHER_MAX_STALENESS: 'soon' })).toThrow(ConfigError);
+  });
+
+  it('takes 0 (the topic limit) or a real record limit, nothing in between', () => {
+    expect(loadEnricherConfig({ ENRICHER_MAX_RECORD_BYTES: '900000' }).ENRICHER_MAX_RECORD_BYTES).toBe(900_000);
+    expect(() => loadEnricherConfig({ ENRICHER_MAX_RECORD_BYTES: '100' })).toThrow(ConfigError);
   });
 
   it('refuses bad rules', () => {

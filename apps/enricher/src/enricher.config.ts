@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import { z } from 'zod';
+import { DEFAULT_MAX_JSON_DEPTH } from '@iocflow/core';
 import { DEFAULT_LOOKUP_RULES, parseLookupRules, type LookupRule } from './pipeline/lookup-rules';
 
 /**
@@ -10,6 +11,8 @@ import { DEFAULT_LOOKUP_RULES, parseLookupRules, type LookupRule } from './pipel
 export const enricherEnvironment = z.object({
   ...serviceEnvironment,
   MEMCACHED_SERVERS: hostPortList('127.0.0.1:11211'),
+  /** Largest memcached reply accepted (one multi-get's values); a larger one holds the batch (STORE_REFUSED). */
+  MEMCACHED_MAX_REPLY_BYTES: integer(16 * 1_048_576, 1024, 1024 * 1_048_576),
   RAW_LOGS_TOPIC: topicName('raw-logs'),
   ENRICHED_LOGS_TOPIC: topicName('enriched-logs'),
   /** Default `${RAW_LOGS_TOPIC}-dlq`. */
@@ -31,7 +34,19 @@ export const enricherEnvironment = z.object({
   /** JSON rules, or `@/path/rules.json`; see lookup-rules.ts. Empty = the ECS defaults. */
   ENRICHER_LOOKUP_RULES: z.string().optional(),
   ENRICHER_MAX_EVENT_BYTES: integer(1_048_576, 64, 100 * 1_048_576),
+  /** Deepest nesting of JSON objects and arrays in an event; deeper = dead letter `too_deep`. */
+  ENRICHER_MAX_DEPTH: integer(DEFAULT_MAX_JSON_DEPTH, 1, 10_000),
+  /** Observables looked up per event; the rest are counted (`misp_partial.observables_unchecked`), and without a hit `misp_src` is `unknown`. */
   ENRICHER_MAX_OBSERVABLES_PER_EVENT: integer(256, 1, 100_000),
+  /** `threat.enrichments` entries per event; more hits are counted in `misp_partial.enrichments_omitted` (`misp_src` keeps every feed). */
+  ENRICHER_MAX_ENRICHMENTS: integer(32, 0, 10_000),
+  /**
+   * Largest enriched record (key + value + headers + framing); 0 (default) = the enriched topic's
+   * max.message.bytes, read at start (DEFAULT_MAX_RECORD_BYTES when it cannot be read). A set value
+   * is lowered to the topic's limit too. A larger record loses enrichment entries, or is
+   * dead-lettered (`output_too_large`).
+   */
+  ENRICHER_MAX_RECORD_BYTES: integer(0, 0, 100 * 1_048_576).refine((value) => value === 0 || value >= 4096, 'must be 0 (the topic limit) or at least 4096'),
   ENRICHER_CACHE_TTL: duration('2s'),
   ENRICHER_CACHE_MAX_ENTRIES: integer(100_000, 0, 10_000_000),
   ENRICHER_RETRY_INITIAL: duration('200ms'),

@@ -9,7 +9,7 @@ import { MemcachedIndicatorLookup } from './lookup/memcached.lookup';
 import { TableIndicatorLookup } from './lookup/table.lookup';
 import { EnricherMetrics } from './metrics/enricher.metrics';
 import { SourceFreshnessGauges } from './metrics/source-freshness-gauges';
-import { EnricherPipeline, type PipelineLog } from './pipeline/enricher.pipeline';
+import { DEFAULT_MAX_RECORD_BYTES, EnricherPipeline, type PipelineLog } from './pipeline/enricher.pipeline';
 import { compileRules } from './pipeline/extract-observables';
 import { holdDelay } from './pipeline/hold-delay';
 
@@ -43,6 +43,8 @@ export class EnricherRuntime {
     private readonly config: EnricherConfig,
     registry: Registry,
     private readonly log: ComponentLogger,
+    /** Called when a component stopped for good (the consumer, after a non-retriable error): the service ends the process. */
+    private readonly stoppedForGood: (component: string, error: unknown) => void = () => undefined,
   ) {
     this.metrics = new EnricherMetrics(registry);
   }
@@ -65,6 +67,7 @@ export class EnricherRuntime {
     this.watchFreshness(this.lookup);
 
     const admin = new KafkaAdmin(connection);
+    let maxRecordBytes: number;
     try {
       await admin.connect();
       const partitions = (await admin.fetchTopicOffsets(config.RAW_LOGS_TOPIC)).length;
@@ -72,6 +75,7 @@ export class EnricherRuntime {
         { topic: config.ENRICHED_LOGS_TOPIC, partitions },
         { topic: config.deadLetterTopic, partitions },
       ]);
+      maxRecordBytes = await this.recordLimit(admin);
     } finally {
       await admin.disconnect().catch(() => undefined);
     }
@@ -84,6 +88,9 @@ export class EnricherRuntime {
         deadLetterTopic: config.deadLetterTopic,
         rules: compileRules(config.lookupRules, config.ENRICHER_PARENT_DOMAINS),
         maxEventBytes: config.ENRICHER_MAX_EVENT_BYTES,
+        maxDepth: config.ENRICHER_MAX_DEPTH,
+        maxRecordBytes,
+        maxEnrichments: config.ENRICHER_MAX_ENRICHMENTS,
         deadLetterMaxBytes: config.DEAD_LETTER_MAX_BYTES,
         maxObservablesPerEvent: config.ENRICHER_MAX_OBSERVABLES_PER_EVENT,
         onStoreUnavailable: config.ENRICHER_ON_STORE_UNAVAILABLE,
@@ -110,6 +117,9 @@ export class EnricherRuntime {
       listeners: {
         onPartitionsAssigned: (partitions) => this.log.info('partitions assigned', { partitions }),
         onPartitionsRevoked: (partitions) => this.log.info('partitions revoked', { partitions }),
+        onCrash: (error, restart) => {
+          if (!restart) this.stoppedForGood('kafka-consumer', error);
+        },
       },
     });
     await this.consumer.run((batch) => pipeline.handleBatch(batch));
@@ -129,9 +139,29 @@ export class EnricherRuntime {
     this.log.info('enricher stopped');
   }
 
+  /**
+   * The largest enriched record: what the enriched topic accepts (its max.message.bytes; a
+   * record's counted size includes the batch header, see recordBytes), or ENRICHER_MAX_RECORD_BYTES
+   * when that is set and lower, so that no enriched record is one the broker refuses. A topic
+   * whose limit cannot be read leaves the configured value, or DEFAULT_MAX_RECORD_BYTES (the send
+   * path still dead-letters a record the broker refuses alone).
+   */
+  private async recordLimit(admin: KafkaAdmin): Promise<number> {
+    const configured = this.config.ENRICHER_MAX_RECORD_BYTES;
+    const topicConfig: Record<string, string> = await admin.describeTopicConfig(this.config.ENRICHED_LOGS_TOPIC).catch(() => ({}));
+    const topicLimit = Number(topicConfig['max.message.bytes']);
+    if (!Number.isSafeInteger(topicLimit) || topicLimit <= 0) {
+      this.log.warn('the enriched topic max.message.bytes could not be read', { topic: this.config.ENRICHED_LOGS_TOPIC, used: configured || DEFAULT_MAX_RECORD_BYTES });
+      return configured || DEFAULT_MAX_RECORD_BYTES;
+    }
+    if (configured === 0 || configured <= topicLimit) return configured || topicLimit;
+    this.log.warn('ENRICHER_MAX_RECORD_BYTES lowered to fit the enriched topic', { configured, topic: this.config.ENRICHED_LOGS_TOPIC, maxMessageBytes: topicLimit });
+    return topicLimit;
+  }
+
   private startMemcached(connection: ReturnType<typeof kafkaConnection>): IndicatorLookup {
     const config = this.config;
-    this.memcached = new MemcachedClient({ servers: config.MEMCACHED_SERVERS });
+    this.memcached = new MemcachedClient({ servers: config.MEMCACHED_SERVERS, maxReplyBytes: config.MEMCACHED_MAX_REPLY_BYTES });
     const ranges = this.startIpRanges(connection);
     const lookup = new MemcachedIndicatorLookup(this.memcached, {
       maxStalenessMs: config.ENRICHER_MAX_STALENESS,
@@ -167,7 +197,10 @@ export class EnricherRuntime {
       keep: isIpRangeKey,
       events: {
         loaded: (ranges, records, seconds) => this.log.info('IP ranges loaded from the indicator topic', { topic: config.IOC_TOPIC, ranges, records, seconds }),
-        invalidRecord: (key) => invalid.maybe((suppressed) => this.log.warn('ignored an indicator record that is not an IndicatorRecord', { key: key.slice(0, 80), suppressed })),
+        invalidRecord: (key, reason, detail, offset) => {
+          this.metrics.tableRecordsIgnored.inc({ reason });
+          invalid.maybe((suppressed) => this.log.warn('ignored an indicator record that cannot be used (IP ranges)', { topic: config.IOC_TOPIC, key: key.slice(0, 80), offset, reason, detail, suppressed }));
+        },
         readerFailed: (error) => this.log.warn('indicator topic reader failed (IP ranges)', { topic: config.IOC_TOPIC, error }),
       },
     });
@@ -212,7 +245,10 @@ export class EnricherRuntime {
         this.metrics.ipRangesFollowed.set(1);
         this.log.info('indicator table loaded and swapped in', { topic: config.IOC_TOPIC, indicators, records, seconds });
       },
-      invalidRecord: (key) => invalid.maybe((suppressed) => this.log.warn('ignored an indicator record that is not an IndicatorRecord', { key: key.slice(0, 80), suppressed })),
+      invalidRecord: (key, reason, detail, offset) => {
+        this.metrics.tableRecordsIgnored.inc({ reason });
+        invalid.maybe((suppressed) => this.log.warn('ignored an indicator record that cannot be used', { topic: config.IOC_TOPIC, key: key.slice(0, 80), offset, reason, detail, suppressed }));
+      },
       readerFailed: (error) => this.log.warn('indicator topic reader failed', { error }),
     });
     this.table = table;

@@ -1,4 +1,4 @@
-import { InvalidDataStreamNameError, InvalidIndexPrefixError, validateDataStreamName, validateIndexPrefix, type IndexTarget } from '@iocflow/core';
+import { DEFAULT_MAX_JSON_DEPTH, InvalidDataStreamNameError, InvalidIndexPrefixError, validateDataStreamName, validateIndexPrefix, type IndexTarget } from '@iocflow/core';
 import { boolean, duration, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import { z } from 'zod';
 
@@ -23,6 +23,8 @@ export const indexerEnvironment = z.object({
   /** Longest dead-letter value in bytes; a longer one is cut (headers iocflow.dlq.truncated, iocflow.dlq.sha256). Keep below the topic's max.message.bytes. */
   DEAD_LETTER_MAX_BYTES: integer(921_600, 1024, 100 * 1_048_576),
   INDEXER_GROUP_ID: z.string().regex(KAFKA_NAME).default('iocflow-indexer'),
+  /** Deepest nesting of JSON objects and arrays indexed; a deeper event is dead-lettered (`too_deep`). Elasticsearch refuses more than 1,000 itself. */
+  INDEXER_MAX_DEPTH: integer(DEFAULT_MAX_JSON_DEPTH, 1, 10_000),
 
   ELASTICSEARCH_URL: httpUrl('http://127.0.0.1:9200'),
   /** Secret. */

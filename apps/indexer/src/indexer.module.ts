@@ -1,6 +1,6 @@
 import { Inject, Module, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer } from '@iocflow/io';
-import { JsonLogger, LivenessRegistry, ReadinessRegistry, kafkaConnection } from '@iocflow/nest';
+import { JsonLogger, LivenessRegistry, ReadinessRegistry, ServiceExit, kafkaConnection } from '@iocflow/nest';
 import { Registry } from 'prom-client';
 import { INDEXER_CONFIG } from './indexer.tokens';
 import type { IndexerConfig } from './indexer.config';
@@ -66,8 +66,8 @@ class IndexerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
     },
     {
       provide: KafkaBatchConsumer,
-      inject: [INDEXER_CONFIG, JsonLogger, LivenessRegistry],
-      useFactory: (config: IndexerConfig, logger: JsonLogger, liveness: LivenessRegistry) => {
+      inject: [INDEXER_CONFIG, JsonLogger, LivenessRegistry, ServiceExit],
+      useFactory: (config: IndexerConfig, logger: JsonLogger, liveness: LivenessRegistry, exit: ServiceExit) => {
         const consumer = new KafkaBatchConsumer({
           ...kafkaConnection(config, 'iocflow-indexer', logger.child('kafka')),
           groupId: config.INDEXER_GROUP_ID,
@@ -80,8 +80,10 @@ class IndexerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
           // the pipeline abandons unsettled work after INDEXER_SHUTDOWN_TIMEOUT (acknowledgements
           // then fail): the consumer waits a little longer so that decision is the pipeline's
           stopTimeoutMs: config.INDEXER_SHUTDOWN_TIMEOUT + 5000,
+          // A consumer stopped for good ends the process (exit 1, restarted), never a zombie.
+          listeners: { onCrash: (error, restart) => (restart ? undefined : exit.fail('kafka-consumer', error)) },
         });
-        // A consumer stopped for good (non-retriable error) fails liveness: the orchestrator restarts the pod.
+        // Until the process has exited, a consumer stopped for good (non-retriable error) fails liveness.
         liveness.register({ name: 'kafka-consumer', check: () => (consumer.crashed === undefined ? { live: true } : { live: false, detail: consumer.crashed.message }) });
         return consumer;
       },
@@ -107,6 +109,7 @@ export function indexerPipelineOptions(config: IndexerConfig) {
   return {
     target: config.indexTarget,
     idField: config.ELASTICSEARCH_ID_FIELD || undefined,
+    maxDepth: config.INDEXER_MAX_DEPTH,
     deadLetterTopic: config.deadLetterTopic,
     deadLetterMaxBytes: config.DEAD_LETTER_MAX_BYTES,
     bulkMaxDocuments: config.INDEXER_BULK_MAX_DOCS,

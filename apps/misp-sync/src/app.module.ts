@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
-import { JsonLogger, ReadinessRegistry, ServiceCoreModule, kafkaConnection } from '@iocflow/nest';
+import { JsonLogger, RateLimitedLog, ReadinessRegistry, ServiceCoreModule, ServiceExit, kafkaConnection } from '@iocflow/nest';
 import { Registry } from 'prom-client';
 import { feedSourceName, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
 import { FeedClient } from './sync/feed.client';
@@ -43,11 +43,12 @@ export interface MispSync {
   readonly runner: SyncRunner;
 }
 
-export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, registry: Registry): MispSync {
+/** `stoppedForGood`: a component that will not recover in this process (the notifications consumer after a non-retriable error); the service then exits to be restarted. */
+export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, registry: Registry, stoppedForGood: (component: string, error: unknown) => void = () => undefined): MispSync {
   const log = logger.child('sync');
   const ioLogger = logger.child('io');
   const clients: MispSyncClients = {
-    memcached: new MemcachedClient({ servers: config.MEMCACHED_SERVERS, requestTimeoutMs: config.MEMCACHED_TIMEOUT }),
+    memcached: new MemcachedClient({ servers: config.MEMCACHED_SERVERS, requestTimeoutMs: config.MEMCACHED_TIMEOUT, maxReplyBytes: config.MEMCACHED_MAX_REPLY_BYTES }),
     producer: new KafkaProducer({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
     admin: new KafkaAdmin({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
     reader: new KafkaTopicReader({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
@@ -95,6 +96,8 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
       clockSkewMarginSec: Math.round(config.MISP_CLOCK_SKEW_MARGIN / 1000),
       progressIntervalMs: config.SYNC_PROGRESS_INTERVAL,
       seedCompat: config.MISP_SEED_COMPAT_KEYS,
+      maxRecordBytes: config.IOC_MAX_RECORD_BYTES,
+      maxStoreValueBytes: config.MEMCACHED_MAX_VALUE_BYTES,
       // Each source's poll interval goes into the sentinel: readers judge it against its own schedule.
       sources: [...(source === undefined ? [] : [{ name: MISP_SOURCE, intervalMs: config.MISP_POLL_INTERVAL }]), ...(feed === undefined ? [] : [{ name: feed.name, intervalMs: config.FEED_POLL_INTERVAL }])],
       heartbeatMs: config.SYNC_HEARTBEAT_INTERVAL,
@@ -111,6 +114,7 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
       groupId: config.MISP_NOTIFICATIONS_GROUP,
       topics: [config.MISP_NOTIFICATIONS_TOPIC],
       logger: ioLogger,
+      listeners: { onCrash: (error, restart) => (restart ? undefined : stoppedForGood('misp-notifications', error)) },
     });
     tasks.push(new MispNotificationsSource(consumer, (uuids) => pipeline.refresh(uuids), logger.child('notifications')));
   }
@@ -123,6 +127,7 @@ function errorCode(error: unknown): string {
 }
 
 function mispSource(config: MispSyncConfig, client: MispClient, metrics: SyncMetrics, log: PipelineLogger): MispSource {
+  const invalidLog = new RateLimitedLog(10_000);
   return new MispSource(
     client,
     {
@@ -138,7 +143,10 @@ function mispSource(config: MispSyncConfig, client: MispClient, metrics: SyncMet
         metrics.mispError(errorCode(error));
         log.warn(willRetry ? 'MISP request failed; retrying' : 'MISP request failed', { error, attempt });
       },
-      onInvalid: (page, invalid) => log.warn('MISP returned attributes that cannot be used; skipped', { page, count: invalid.length, first: invalid[0] }),
+      onInvalid: (page, invalid) => {
+        metrics.attributeSkipped(MISP_SOURCE, 'invalid', invalid.length);
+        invalidLog.maybe((suppressed) => log.warn('MISP returned attributes that cannot be used; skipped', { page, count: invalid.length, first: invalid[0], suppressed }));
+      },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
     },
@@ -147,6 +155,7 @@ function mispSource(config: MispSyncConfig, client: MispClient, metrics: SyncMet
 
 function feedSource(config: MispSyncConfig, client: FeedClient, metrics: SyncMetrics, log: PipelineLogger): FeedSource {
   const source = feedSourceName(config) ?? 'feed:unnamed';
+  const skippedLog = new RateLimitedLog(10_000);
   return new FeedSource(
     client,
     {
@@ -167,7 +176,14 @@ function feedSource(config: MispSyncConfig, client: FeedClient, metrics: SyncMet
         metrics.feedError(errorCode(error));
         log.warn(willRetry ? 'feed read failed; retrying' : 'feed read failed', { feed: source, error, attempt });
       },
-      onSkipped: (file, count, first) => log.warn('feed entries that are no usable indicator; skipped', { feed: source, file, count, first }),
+      onSkipped: (file, count, first) => {
+        metrics.attributeSkipped(source, 'invalid', count);
+        skippedLog.maybe((suppressed) => log.warn('feed entries that are no usable indicator; skipped', { feed: source, file, count, first, suppressed }));
+      },
+      onEventSkipped: (file, error) => {
+        metrics.attributeSkipped(source, 'event_file');
+        skippedLog.maybe((suppressed) => log.warn('feed event file skipped; its attributes stay as they were and it is read again next poll', { feed: source, file, error, suppressed }));
+      },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
     },
@@ -232,8 +248,8 @@ export class AppModule {
         { provide: RUN_ONCE, useValue: once },
         {
           provide: 'MISP_SYNC_BUILD',
-          inject: [JsonLogger, Registry],
-          useFactory: (logger: JsonLogger, registry: Registry) => buildMispSync(config, logger, registry),
+          inject: [JsonLogger, Registry, ServiceExit],
+          useFactory: (logger: JsonLogger, registry: Registry, exit: ServiceExit) => buildMispSync(config, logger, registry, (component, error) => exit.fail(component, error)),
         },
         { provide: MISP_SYNC_CLIENTS, inject: ['MISP_SYNC_BUILD'], useFactory: (built: ReturnType<typeof buildMispSync>) => built.clients },
         { provide: SyncRunner, inject: ['MISP_SYNC_BUILD'], useFactory: (built: ReturnType<typeof buildMispSync>) => built.runner },

@@ -2,6 +2,7 @@ import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceE
 import { isSupportedMispType } from '@iocflow/core';
 import { z } from 'zod';
 import { redactFeedLocation } from './sync/feed/redact-feed-location';
+import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_VALUE_BYTES } from './sync/indicator-limits';
 
 /**
  * misp-sync's environment, validated once at boot (one error lists every bad variable; values are
@@ -14,8 +15,14 @@ export const mispSyncEnvironment = z
     MEMCACHED_SERVERS: hostPortList('127.0.0.1:11211'),
     /** Per-command reply budget; writes pipeline thousands of sets, so longer than a reader's. */
     MEMCACHED_TIMEOUT: duration('5s'),
+    /** Largest memcached reply accepted (stats, the sentinel); a larger one fails the run, which is retried. */
+    MEMCACHED_MAX_REPLY_BYTES: integer(16 * 1_048_576, 1024, 1024 * 1_048_576),
     IOC_TOPIC: topicName('misp-iocs'),
     IOC_TOPIC_PARTITIONS: integer(1, 1, 1000),
+    /** Largest indicator-topic record; more contributions are left out of it (attributesOmitted). Keep below the topic's max.message.bytes. */
+    IOC_MAX_RECORD_BYTES: integer(DEFAULT_MAX_RECORD_BYTES, 512 * 1024, 100 * 1_048_576),
+    /** Largest memcached entry written (key + value); a larger one is not written. Keep within memcached's item size (-I, 1 MiB by default). */
+    MEMCACHED_MAX_VALUE_BYTES: integer(DEFAULT_MAX_STORE_VALUE_BYTES, 1024, 1024 * 1_048_576),
     /** Default `<IOC_TOPIC>-sync-state`. */
     SYNC_STATE_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).optional(),
     MISP_URL: httpUrl().optional(),

@@ -5,3 +5,4 @@ export * from './fixture-events';
 export * from './generated-attributes';
 export * from './render-attribute-notification';
 export * from './openapi-validator';
+export * from './hostile-content';

@@ -1,4 +1,4 @@
-import { SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
+import { readIndicatorRecord, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import type { KafkaConsumedBatch, KafkaTopicReaderPort } from '@iocflow/io';
 import { IndicatorTable } from './indicator-table';
 
@@ -12,11 +12,18 @@ export interface FollowedTopic {
 export interface TopicFollowerEvents {
   /** A full load finished and the new table now serves. */
   loaded?(indicators: number, records: number, seconds: number): void;
-  /** A record that is not an IndicatorRecord (ignored). */
-  invalidRecord?(key: string): void;
+  /**
+   * A record that is not a usable IndicatorRecord (`not_json`, `not_record`: a field of the wrong
+   * type or missing; `not_indexable`: e.g. an IP range that is not one), or whose loading threw
+   * (`load_failed`): ignored, the load goes on.
+   */
+  invalidRecord?(key: string, reason: IgnoredRecordReason, detail: string, offset: string): void;
   /** The reader failed; the current table (if any) keeps serving until a reload succeeds. */
   readerFailed?(error: unknown): void;
 }
+
+/** Why the follower skipped a record of the indicator topic (a closed set: a metric label). */
+export type IgnoredRecordReason = 'not_json' | 'not_record' | 'not_indexable' | 'load_failed';
 
 export interface TopicFollowerOptions {
   /**
@@ -96,8 +103,16 @@ export class IndicatorTopicFollower {
     }
   }
 
+  /**
+   * One record at a time, each contained to itself: a value that is not a usable IndicatorRecord
+   * (checked field by field by core's readIndicatorRecord), or one whose loading throws, is
+   * reported and skipped — it never stops a load or the follower, which would leave the store
+   * loading (every batch held) or frozen. The freshness record is recognised by its reserved key
+   * before anything is parsed; it is judged (parsed with its own checks) where it is used.
+   */
   private async applyBatch(into: Materialisation, batch: KafkaConsumedBatch): Promise<void> {
     const keep = this.options.keep;
+    const events = this.options.events;
     for (const message of batch.messages) {
       if (message.key === null) continue;
       const key = message.key.toString('utf8');
@@ -108,17 +123,17 @@ export class IndicatorTopicFollower {
       }
       // Skipped keys are neither parsed nor kept; a tombstone of a kept key still removes it.
       if (keep !== undefined && !keep(key)) continue;
-      const record = message.value === null ? null : parseRecord(message.value);
-      if (record === undefined || !into.table.apply(key, record)) this.options.events?.invalidRecord?.(key);
+      try {
+        if (message.value === null) {
+          into.table.apply(key, null);
+          continue;
+        }
+        const read = readIndicatorRecord(key, message.value.toString('utf8'));
+        if (!read.ok) events?.invalidRecord?.(key, read.reason, read.detail, message.offset);
+        else if (!into.table.apply(key, read.record)) events?.invalidRecord?.(key, 'not_indexable', 'the value cannot be indexed (an invalid IP range?)', message.offset);
+      } catch (error) {
+        events?.invalidRecord?.(key, 'load_failed', error instanceof Error ? error.message : String(error), message.offset);
+      }
     }
-  }
-}
-
-function parseRecord(value: Buffer): IndicatorRecord | undefined {
-  try {
-    const parsed: unknown = JSON.parse(value.toString('utf8'));
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as IndicatorRecord) : undefined;
-  } catch {
-    return undefined;
   }
 }

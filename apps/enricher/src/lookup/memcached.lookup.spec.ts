@@ -1,4 +1,5 @@
 import { formatSyncSentinel, SYNC_SENTINEL_KEY } from '@iocflow/core';
+import { IoError } from '@iocflow/io';
 import { freshnessRecord, indicatorRecord } from '../../test/indicator-records';
 import { RecordedTopicReader } from '../../test/unit/recorded-topic-reader';
 import { IndicatorTopicFollower } from './indicator-topic-follower';
@@ -77,6 +78,27 @@ describe('MemcachedIndicatorLookup', () => {
     expect((await lookup.probe()).usable).toBe(false);
     store.failure = undefined;
     expect(await lookup.probe()).toEqual({ usable: true });
+  });
+
+  // Issue 11: a SERVER_ERROR reply crashed the enricher (a non-retriable error out of the batch).
+  it.each([
+    ['SERVER_ERROR (out of memory; mcrouter or twemproxy without its backend)', new IoError('MEMCACHED_REJECTED', 'memcached m:11211: SERVER_ERROR out of memory storing object'), 'STORE_REFUSED'],
+    ['a reply that is not the protocol, or over MEMCACHED_MAX_REPLY_BYTES', new IoError('MEMCACHED_PROTOCOL', 'get reply over 16777216 bytes'), 'STORE_REFUSED'],
+    ['a timeout', new IoError('MEMCACHED_TIMEOUT', 'no reply within 1000 ms'), 'STORE_UNREACHABLE'],
+    ['a closed client', new IoError('CLOSED', 'client closed'), 'STORE_UNREACHABLE'],
+  ])('holds on %s: a retriable StoreUnavailableError, never a crash', async (_name, failure, code) => {
+    const { store, lookup } = setup({ [SYNC_SENTINEL_KEY]: fresh });
+    store.failure = failure;
+    const error = await lookup.resolve([{ kind: 'ip', value: '1.2.3.4', parents: false }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(error).toMatchObject({ code, retriable: true });
+    expect(lookup.status().usable).toBe(false);
+  });
+
+  it('lets a key the client refuses surface as is: lookupKey makes every key safe, so that is a bug', async () => {
+    const { store, lookup } = setup({ [SYNC_SENTINEL_KEY]: fresh });
+    store.failure = new IoError('INVALID_KEY', 'memcached key is not printable ASCII');
+    await expect(lookup.resolve([{ kind: 'ip', value: '1.2.3.4', parents: false }])).rejects.toMatchObject({ code: 'INVALID_KEY' });
   });
 
   it('answers repeated keys from the cache, hits and misses alike, but still reads the sentinel', async () => {

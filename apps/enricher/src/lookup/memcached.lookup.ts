@@ -117,10 +117,12 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     try {
       values = await this.client.getMany(wanted);
     } catch (error) {
-      // A refused key or a protocol error is a bug or a broken server, not an outage: let it surface as is.
-      if (isIoError(error) && !error.retriable) throw error;
-      this.current = { usable: false, reason: unreachableReason(error) };
-      throw new StoreUnavailableError('STORE_UNREACHABLE', this.current.reason ?? 'memcached failed', { cause: error });
+      // Every failure of memcached is the store's, never the batch's: held and retried, never a
+      // crash. Only a key the client refuses is ours (lookupKey makes every key safe, so a bug).
+      if (isIoError(error, 'INVALID_KEY')) throw error;
+      const refused = isIoError(error, 'MEMCACHED_REJECTED') || isIoError(error, 'MEMCACHED_PROTOCOL');
+      this.current = { usable: false, reason: refused ? `memcached refused: ${error instanceof Error ? error.message : String(error)}` : unreachableReason(error) };
+      throw new StoreUnavailableError(refused ? 'STORE_REFUSED' : 'STORE_UNREACHABLE', this.current.reason ?? 'memcached failed', { cause: error });
     }
     const verdict = this.judgeSentinel(values.get(SYNC_SENTINEL_KEY), now);
     if (!verdict.usable) {

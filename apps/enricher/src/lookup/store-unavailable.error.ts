@@ -8,6 +8,12 @@ import { CodedError } from '@iocflow/core';
 export const STORE_UNAVAILABLE_CODES = {
   /** memcached unreachable, timed out or in reconnect backoff. */
   STORE_UNREACHABLE: true,
+  /**
+   * memcached answered, but not with values: SERVER_ERROR (out of memory; a proxy such as
+   * mcrouter or twemproxy in front, without its backend), a reply that is not the protocol or is
+   * over MEMCACHED_MAX_REPLY_BYTES. The store is broken, not the batch: held like an outage.
+   */
+  STORE_REFUSED: true,
   /** No sync sentinel: misp-sync never completed a sync into this store, or the store was flushed/restarted; table mode: no freshness record on the topic yet. */
   STORE_EMPTY: true,
   /** A source of the sentinel missed its own schedule (last success + its poll interval + ENRICHER_MAX_STALENESS), or the sentinel is unreadable or in the future. */

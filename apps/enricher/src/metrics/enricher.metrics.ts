@@ -2,11 +2,15 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DeadLetterReason } from '../pipeline/dead-letter-reason';
 
 /**
- * What the enricher said about one event: `hit` (an indicator matched), `miss` (looked up, nothing
- * matched), `unknown` (the store could not answer, pass-unknown mode), `no_observable` (none of
- * the looked-up fields held a value to look up: nothing was checked, which is no miss).
+ * What an enriched event says: `hit`; `miss` (`none`); `unknown` (the store could not answer,
+ * pass-unknown mode); `no_observable` (none of the looked-up fields held a value to look up:
+ * nothing was checked, which is no miss); `unchecked` (more observables than
+ * ENRICHER_MAX_OBSERVABLES_PER_EVENT and no hit among those looked up: `misp_src` says `unknown`,
+ * never `none`).
  */
-export type EventOutcome = 'hit' | 'miss' | 'unknown' | 'no_observable';
+export const EVENT_OUTCOMES = ['hit', 'miss', 'unknown', 'no_observable', 'unchecked'] as const;
+
+export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 
 /**
  * The enricher's Prometheus metrics, fixed label names only. Label values are bounded: outcome
@@ -22,6 +26,8 @@ export class EnricherMetrics {
   readonly eventsOut: Counter<'outcome'>;
   readonly deadLetters: Counter<'reason'>;
   readonly hits: Counter<'feed' | 'field'>;
+  readonly observablesUnchecked: Counter;
+  readonly tableRecordsIgnored: Counter<'reason'>;
   readonly batchSize: Histogram;
   readonly lookupSeconds: Histogram;
   readonly lookupKeys: Histogram;
@@ -39,7 +45,13 @@ export class EnricherMetrics {
   constructor(registry: Registry) {
     const registers = [registry];
     this.eventsIn = new Counter({ name: 'iocflow_enricher_events_in_total', help: 'Records taken from the raw-logs topic and handled', registers });
-    this.eventsOut = new Counter({ name: 'iocflow_enricher_events_out_total', help: 'Events produced to enriched-logs, by outcome (hit, miss, unknown, no_observable)', labelNames: ['outcome'], registers });
+    this.eventsOut = new Counter({ name: 'iocflow_enricher_events_out_total', help: 'Events produced to enriched-logs, by outcome (hit, miss, unknown, no_observable, unchecked)', labelNames: ['outcome'], registers });
+    this.observablesUnchecked = new Counter({
+      name: 'iocflow_enricher_observables_unchecked_total',
+      help: 'Observables not looked up because their event had more than ENRICHER_MAX_OBSERVABLES_PER_EVENT',
+      registers,
+    });
+    this.tableRecordsIgnored = new Counter({ name: 'iocflow_enricher_table_records_ignored_total', help: 'Indicator-topic records the in-process table skipped, by reason (table mode: every record; memcached mode: the IP-range records)', labelNames: ['reason'], registers });
     this.deadLetters = new Counter({ name: 'iocflow_enricher_dead_letters_total', help: 'Records sent to the dead-letter topic, by reason', labelNames: ['reason'], registers });
     this.hits = new Counter({ name: 'iocflow_enricher_hits_total', help: 'Matched field values, by feed and event field', labelNames: ['feed', 'field'], registers });
     this.batchSize = new Histogram({ name: 'iocflow_enricher_batch_size', help: 'Records per consumed batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000], registers });

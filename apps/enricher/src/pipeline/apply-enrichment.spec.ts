@@ -4,7 +4,7 @@ import type { Observation } from './extract-observables';
 import { parseEvent, type ParsedEvent } from './parse-event';
 
 function parsed(text: string): ParsedEvent {
-  const result = parseEvent(Buffer.from(text), 1 << 20);
+  const result = parseEvent(Buffer.from(text), { maxBytes: 1 << 20, maxDepth: 1000 });
   if (!result.ok) throw new Error(result.rejection.message);
   return result.parsed;
 }

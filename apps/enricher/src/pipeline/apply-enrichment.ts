@@ -1,4 +1,4 @@
-import { formatFeeds, type ObservableKind } from '@iocflow/core';
+import { formatFeeds, stripTrailing, type ObservableKind } from '@iocflow/core';
 import type { IndicatorMatch } from '../lookup/indicator-lookup';
 import type { Rejection } from './dead-letter-reason';
 import type { Observation } from './extract-observables';
@@ -6,7 +6,11 @@ import type { ParsedEvent } from './parse-event';
 
 /** `misp_src` on a miss, as the seed's Logstash `mutate` writes it. */
 export const MISP_SRC_NONE = 'none';
-/** `misp_src` when the store could not answer and the pipeline runs in pass-unknown mode. */
+/**
+ * `misp_src` when iocflow cannot say: the store could not answer (pass-unknown mode), or the
+ * event held more observables than ENRICHER_MAX_OBSERVABLES_PER_EVENT and none of those looked
+ * up hit.
+ */
 export const MISP_SRC_UNKNOWN = 'unknown';
 
 /**
@@ -20,6 +24,22 @@ export const MATCHED_TYPE = 'indicator_match_rule';
 export interface EnrichmentOptions {
   /** Base URL of the MISP UI; when set, `indicator.reference` links to the event (table mode only). */
   readonly mispUrl?: string;
+  /** Most `threat.enrichments` entries written per event (ENRICHER_MAX_ENRICHMENTS); default unbounded. */
+  readonly maxEnrichments?: number;
+}
+
+/** Longest `indicator.description` (the MISP event info) written, in characters; a longer one is cut and ends in `…`. */
+export const MAX_DESCRIPTION_CHARS = 1024;
+
+/** The field an event gets when a limit made its enrichment partial (absent otherwise). */
+export const PARTIAL_FIELD = 'misp_partial';
+
+/** What `misp_partial` says: counts of what a limit left out. */
+export interface PartialEnrichment {
+  /** Distinct observables beyond ENRICHER_MAX_OBSERVABLES_PER_EVENT, not looked up. */
+  readonly observables_unchecked?: number;
+  /** Matched values whose `threat.enrichments` entry was left out (ENRICHER_MAX_ENRICHMENTS, or the record size). */
+  readonly enrichments_omitted?: number;
 }
 
 /** One ECS `threat.enrichments[]` entry. */
@@ -44,50 +64,115 @@ export function outputConflict(event: Record<string, unknown>): Rejection | unde
 
 /**
  * The enriched event as JSON text: the input untouched plus `misp_src` (feed names of every hit,
- * sorted, unique, comma-joined; `none` on a miss; `unknown` when the store could not answer) and,
- * on a hit, `threat.enrichments[]` (one entry per matched field value).
+ * sorted, unique, comma-joined; `none` on a miss; `unknown` when the store could not answer, or
+ * when `unchecked` observables were not looked up and none of the others hit — never `none` for
+ * values nobody looked up) and, on a hit, `threat.enrichments[]` (one entry per matched field
+ * value, at most `maxEnrichments`).
  *
- * The common case — the event has no `misp_src` and no `threat` yet — appends the two fields to
- * the original text instead of serialising the whole event again. Otherwise (a replayed or
- * pre-enriched event) the object is rebuilt: `misp_src` is replaced and earlier enrichments from
- * provider `misp` are dropped, so enriching twice gives the same document.
+ * Limits never cut `misp_src`: it always names the feeds of every hit. What they leave out is
+ * said in `misp_partial` (`observables_unchecked`, `enrichments_omitted`), present only then.
+ * A description (MISP event info) is cut to MAX_DESCRIPTION_CHARS.
+ *
+ * The common case — the event has none of `misp_src`, `threat`, `misp_partial` yet — appends the
+ * fields to the original text instead of serialising the whole event again. Otherwise (a
+ * replayed or pre-enriched event) the object is rebuilt: `misp_src` and `misp_partial` are
+ * replaced and earlier enrichments from provider `misp` are dropped, so enriching twice gives the
+ * same document. (The parse stage's depth limit keeps that serialisation safe.)
+ *
+ * The size of the output is bounded by `applyEnrichmentWithin`.
  */
-export function applyEnrichment(parsed: ParsedEvent, observations: readonly Observation[], outcome: LookupOutcome, options: EnrichmentOptions = {}): string {
+export function applyEnrichment(parsed: ParsedEvent, observations: readonly Observation[], outcome: LookupOutcome, options: EnrichmentOptions = {}, unchecked = 0): string {
+  const { mispSrc, enrichments, omitted } = enrichmentOf(observations, outcome, options, unchecked);
+  return render(parsed, mispSrc, enrichments, omitted, unchecked);
+}
+
+/**
+ * `applyEnrichment` within `maxBytes` (UTF-8) for the value: enrichment entries are left out,
+ * from the last, until the output fits (`misp_partial.enrichments_omitted` counts them; `misp_src`
+ * keeps every feed); undefined when even the output without any entry is larger. For the rare
+ * record the pipeline measured too large; a binary search, so a few renders at most.
+ */
+export function applyEnrichmentWithin(
+  parsed: ParsedEvent,
+  observations: readonly Observation[],
+  outcome: LookupOutcome,
+  options: EnrichmentOptions,
+  unchecked: number,
+  maxBytes: number,
+): string | undefined {
+  const { mispSrc, enrichments, omitted } = enrichmentOf(observations, outcome, options, unchecked);
+  const fits = (text: string): boolean => Buffer.byteLength(text, 'utf8') <= maxBytes;
+  const whole = render(parsed, mispSrc, enrichments, omitted, unchecked);
+  if (fits(whole)) return whole;
+  let low = 0;
+  let high = enrichments.length - 1;
+  let best: string | undefined;
+  while (low <= high) {
+    const keep = (low + high) >>> 1;
+    const candidate = render(parsed, mispSrc, enrichments.slice(0, keep), omitted + enrichments.length - keep, unchecked);
+    if (fits(candidate)) {
+      best = candidate;
+      low = keep + 1;
+    } else {
+      high = keep - 1;
+    }
+  }
+  return best;
+}
+
+/** `misp_src`, the enrichment entries (at most maxEnrichments) and how many were left out. */
+function enrichmentOf(observations: readonly Observation[], outcome: LookupOutcome, options: EnrichmentOptions, unchecked: number): { mispSrc: string; enrichments: ThreatEnrichment[]; omitted: number } {
   const enrichments: ThreatEnrichment[] = [];
+  let omitted = 0;
   let mispSrc = MISP_SRC_UNKNOWN;
   if (outcome.known) {
     const feeds: string[] = [];
-    observations.forEach((observation, index) => {
+    const maxEnrichments = options.maxEnrichments ?? Number.POSITIVE_INFINITY;
+    for (let index = 0; index < observations.length; index++) {
       const match = outcome.matches[index];
-      if (match === undefined) return;
-      feeds.push(...match.feeds);
-      enrichments.push(buildEnrichment(observation, match, options));
-    });
-    mispSrc = enrichments.length > 0 ? formatFeeds(feeds) || MISP_SRC_UNKNOWN : MISP_SRC_NONE;
+      if (match === undefined) continue;
+      for (const feed of match.feeds) feeds.push(feed);
+      if (enrichments.length < maxEnrichments) enrichments.push(buildEnrichment(observations[index] as Observation, match, options));
+      else omitted++;
+    }
+    if (enrichments.length + omitted > 0) mispSrc = formatFeeds(feeds) || MISP_SRC_UNKNOWN;
+    else if (unchecked === 0) mispSrc = MISP_SRC_NONE;
   }
+  return { mispSrc, enrichments, omitted };
+}
+
+function render(parsed: ParsedEvent, mispSrc: string, enrichments: readonly ThreatEnrichment[], omitted: number, unchecked: number): string {
+  const partial = omitted > 0 || unchecked > 0 ? partialOf(omitted, unchecked) : undefined;
   const { event, text } = parsed;
-  if (!Object.hasOwn(event, 'misp_src') && !Object.hasOwn(event, 'threat')) {
+  if (!Object.hasOwn(event, 'misp_src') && !Object.hasOwn(event, 'threat') && !Object.hasOwn(event, PARTIAL_FIELD)) {
     let suffix = `"misp_src":${JSON.stringify(mispSrc)}`;
     if (enrichments.length > 0) suffix += `,"threat":{"enrichments":${JSON.stringify(enrichments)}}`;
+    if (partial !== undefined) suffix += `,"${PARTIAL_FIELD}":${JSON.stringify(partial)}`;
     const end = text.lastIndexOf('}');
     const empty = hasNoKeys(event);
     return `${text.slice(0, end)}${empty ? '' : ','}${suffix}}`;
   }
-  return rebuild(event, mispSrc, enrichments);
+  return rebuild(event, mispSrc, enrichments, partial);
 }
 
-function rebuild(event: Record<string, unknown>, mispSrc: string, enrichments: ThreatEnrichment[]): string {
-  const output: Record<string, unknown> = { ...event, misp_src: mispSrc };
+function partialOf(omitted: number, unchecked: number): PartialEnrichment {
+  return { ...(unchecked > 0 ? { observables_unchecked: unchecked } : {}), ...(omitted > 0 ? { enrichments_omitted: omitted } : {}) };
+}
+
+function rebuild(event: Record<string, unknown>, mispSrc: string, enrichments: readonly ThreatEnrichment[], partial: PartialEnrichment | undefined): string {
+  const { misp_partial: _previous, ...rest } = event;
+  const output: Record<string, unknown> = { ...rest, misp_src: mispSrc };
   const threat = event['threat'];
   const previous = isObject(threat) && Array.isArray(threat['enrichments']) ? (threat['enrichments'] as unknown[]) : [];
   const kept = previous.filter((entry) => !(isObject(entry) && isObject(entry['indicator']) && entry['indicator']['provider'] === 'misp'));
   const merged = [...kept, ...enrichments];
   if (isObject(threat)) {
-    const { enrichments: _dropped, ...rest } = threat;
-    output['threat'] = merged.length > 0 ? { ...rest, enrichments: merged } : rest;
+    const { enrichments: _dropped, ...others } = threat;
+    output['threat'] = merged.length > 0 ? { ...others, enrichments: merged } : others;
   } else if (merged.length > 0) {
     output['threat'] = { enrichments: merged };
   }
+  if (partial !== undefined) output[PARTIAL_FIELD] = partial;
   return JSON.stringify(output);
 }
 
@@ -97,8 +182,8 @@ function buildEnrichment(observation: Observation, match: IndicatorMatch, option
   placeIndicatorValue(indicator, match.kind, match.indicator);
   const source = match.source;
   if (source !== undefined) {
-    if (source.eventInfo.length > 0) indicator['description'] = source.eventInfo;
-    if (options.mispUrl !== undefined) indicator['reference'] = `${options.mispUrl.replace(/\/+$/, '')}/events/view/${source.eventUuid}`;
+    if (source.eventInfo.length > 0) indicator['description'] = source.eventInfo.length > MAX_DESCRIPTION_CHARS ? `${source.eventInfo.slice(0, MAX_DESCRIPTION_CHARS - 1)}…` : source.eventInfo;
+    if (options.mispUrl !== undefined) indicator['reference'] = `${stripTrailing(options.mispUrl, '/')}/events/view/${source.eventUuid}`;
     if (source.firstSeen !== undefined) indicator['first_seen'] = source.firstSeen;
     if (source.lastSeen !== undefined) indicator['last_seen'] = source.lastSeen;
   }

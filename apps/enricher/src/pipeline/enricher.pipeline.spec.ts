@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from '../lookup/indicator-lookup';
 import { StoreUnavailableError } from '../lookup/store-unavailable.error';
 import { EnricherMetrics } from '../metrics/enricher.metrics';
-import { DEAD_LETTER_HEADERS, EnricherPipeline, MAX_SEND_BYTES, PipelineStoppedError, sendChunks, type EnricherPipelineOptions } from './enricher.pipeline';
+import { DEAD_LETTER_HEADERS, EnricherPipeline, MAX_SEND_BYTES, PipelineStoppedError, RECORD_OVERHEAD_BYTES, recordBytes, sendChunks, type EnricherPipelineOptions } from './enricher.pipeline';
 import { compileRules } from './extract-observables';
 import { DEFAULT_LOOKUP_RULES } from './lookup-rules';
 
@@ -221,12 +221,175 @@ describe('EnricherPipeline', () => {
   });
 });
 
+/** A store that answers every query of `kind` with a match built by `answer` (undefined = miss). */
+class AnsweringLookup implements IndicatorLookup {
+  readonly mode = 'table';
+  constructor(private readonly answer: (query: LookupQuery) => IndicatorMatch | undefined) {}
+  status(): StoreStatus {
+    return { usable: true };
+  }
+  async resolve(queries: readonly LookupQuery[]): Promise<(IndicatorMatch | undefined)[]> {
+    return queries.map((query) => this.answer(query));
+  }
+}
+
+function hostileSetup(answer: (query: LookupQuery) => IndicatorMatch | undefined, overrides: Partial<EnricherPipelineOptions> = {}, producer = new RecordingProducer()) {
+  const registry = new Registry();
+  const pipeline = new EnricherPipeline({ ...options, maxEventBytes: 1 << 20, ...overrides }, new AnsweringLookup(answer), producer, new EnricherMetrics(registry), {
+    storeUnavailable: () => undefined,
+    deadLettered: () => undefined,
+  });
+  const counter = async (name: string): Promise<Record<string, number>> => {
+    const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
+    const values = (metric?.values ?? []) as { value: number; labels: Record<string, string | number> }[];
+    return Object.fromEntries(values.map((v) => [Object.values(v.labels).join(',') || 'total', v.value]));
+  };
+  const out = () => producer.sent.flat().filter((r) => r.topic === 'out');
+  const dead = () => producer.sent.flat().filter((r) => r.topic === 'in-dlq');
+  return { pipeline, producer, counter, out, dead };
+}
+
+const ipHit = (feed: (value: string) => string | undefined) => (query: LookupQuery): IndicatorMatch | undefined => {
+  const name = query.kind === 'ip' ? feed(query.value) : undefined;
+  return name === undefined ? undefined : { kind: 'ip', indicator: query.value, feeds: [name] };
+};
+const ordinary = (n: number) => JSON.stringify({ event: { id: `e${n}` }, source: { ip: `10.0.0.${n % 250}` } });
+const ips = (count: number, from = 1) => Array.from({ length: count }, (_, i) => `10.9.${(from + i) >> 8}.${(from + i) & 255}`);
+
+// Issue 11: whatever one record holds, the batch, the partition and the process go on.
+describe('EnricherPipeline with hostile records', () => {
+  it('dead-letters a 5,000-deep event with a `threat` key (the JSON.stringify poison pill) and enriches every ordinary event around it', async () => {
+    const { pipeline, out, dead, counter } = hostileSetup(ipHit((ip) => (ip === '10.0.0.7' ? 'Feed-A' : undefined)));
+    const hostile = `{"event":{"id":"bad"},"threat":{"x":1},"deep":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`;
+    const values = [...Array.from({ length: 20 }, (_, i) => ordinary(i)), hostile, ...Array.from({ length: 20 }, (_, i) => ordinary(20 + i))];
+    await pipeline.handleBatch(batchOf(values));
+    expect(out()).toHaveLength(40);
+    expect(out().map((r) => JSON.parse(String(r.value)).misp_src)).toEqual(Array.from({ length: 40 }, (_, i) => (i === 7 ? 'Feed-A' : 'none')));
+    expect(dead().map((r) => [String(r.headers?.[DEAD_LETTER_HEADERS.reason]), String(r.headers?.[DEAD_LETTER_HEADERS.offset])])).toEqual([['too_deep', '120']]);
+    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ too_deep: 1 });
+  });
+
+  it('contains a failure while enriching one event (here V8 recursing past its stack with the depth limit lifted) to that event: enrich_failed', async () => {
+    const { pipeline, out, dead } = hostileSetup(() => undefined, { maxDepth: 1_000_000 });
+    const hostile = `{"threat":{},"deep":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
+    await pipeline.handleBatch(batchOf([ordinary(1), hostile, ordinary(2)]));
+    expect(out()).toHaveLength(2);
+    expect(dead().map((r) => String(r.headers?.[DEAD_LETTER_HEADERS.reason]))).toEqual(['enrich_failed']);
+    expect(String(dead()[0]?.headers?.[DEAD_LETTER_HEADERS.message])).toContain('RangeError');
+  });
+
+  it('contains a match that breaks the output (a store answering garbage for one value) to the events holding that value', async () => {
+    const broken = { kind: 'ip', indicator: undefined, feeds: ['Feed-A'] } as unknown as IndicatorMatch;
+    const { pipeline, out, dead, counter } = hostileSetup((query) => (query.value === '10.0.0.2' ? broken : undefined));
+    await pipeline.handleBatch(batchOf([ordinary(1), ordinary(2), ordinary(3)]));
+    expect(out().map((r) => JSON.parse(String(r.value)).event.id)).toEqual(['e1', 'e3']);
+    expect(dead().map((r) => String(r.headers?.[DEAD_LETTER_HEADERS.reason]))).toEqual(['enrich_failed']);
+    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 2 });
+    expect(await counter('iocflow_enricher_hits_total')).toEqual({});
+  });
+
+  it('keeps a record under maxRecordBytes by leaving enrichment entries out, never cutting misp_src, and says so in misp_partial', async () => {
+    const related = ips(59);
+    const { pipeline, out, dead, counter } = hostileSetup(ipHit((ip) => `Feed-${ip.split('.')[3]}`), { maxRecordBytes: 8192, maxObservablesPerEvent: 256 });
+    await pipeline.handleBatch(batchOf([JSON.stringify({ event: { id: 'many' }, related: { ip: related }, message: 'm'.repeat(2000) }), ordinary(1)]));
+    expect(dead()).toHaveLength(0);
+    const [record] = out();
+    expect(recordBytes(record!)).toBeLessThanOrEqual(8192);
+    const event = JSON.parse(String(record?.value));
+    expect(event.misp_src.split(',')).toHaveLength(59);
+    expect(event.threat.enrichments.length).toBeGreaterThan(0);
+    expect(event.threat.enrichments.length + event.misp_partial.enrichments_omitted).toBe(59);
+    expect(event.message).toBe('m'.repeat(2000));
+    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ hit: 2 });
+  });
+
+  it('dead-letters an event whose enriched record is over maxRecordBytes even without enrichment entries (output_too_large)', async () => {
+    const { pipeline, out, dead } = hostileSetup(ipHit(() => 'Feed-A'), { maxRecordBytes: 8192 });
+    await pipeline.handleBatch(batchOf([ordinary(1), JSON.stringify({ source: { ip: '10.1.1.1' }, message: 'm'.repeat(8100) }), ordinary(2)]));
+    expect(out()).toHaveLength(2);
+    expect(dead().map((r) => String(r.headers?.[DEAD_LETTER_HEADERS.reason]))).toEqual(['output_too_large']);
+  });
+
+  it('writes at most maxEnrichments entries and cuts a long MISP event info (description) to 1,024 characters', async () => {
+    const info = 'i'.repeat(64 * 1024);
+    const answer = (query: LookupQuery): IndicatorMatch => ({ kind: 'ip', indicator: query.value, feeds: ['Feed-T'], source: { eventUuid: 'e', eventInfo: info, attributeUuid: 'a' } });
+    const { pipeline, out } = hostileSetup(answer, { maxEnrichments: 3 });
+    await pipeline.handleBatch(batchOf([JSON.stringify({ related: { ip: ips(5) } })]));
+    const event = JSON.parse(String(out()[0]?.value));
+    expect(event.threat.enrichments).toHaveLength(3);
+    expect(event.misp_partial).toEqual({ enrichments_omitted: 2 });
+    expect(event.threat.enrichments[0].indicator.description).toBe(`${'i'.repeat(1023)}…`);
+    expect(event.misp_src).toBe('Feed-T');
+  });
+
+  it('never says "none" for observables beyond the cap that were not looked up: unknown without a hit, counted', async () => {
+    const { pipeline, out, counter } = hostileSetup(ipHit((ip) => (ip === ips(1, 2)[0] ? 'Feed-H' : undefined)), { maxObservablesPerEvent: 4 });
+    const missFirst = JSON.stringify({ event: { id: 'tail' }, related: { ip: [...ips(4, 10), ...ips(6, 20)] } });
+    const hitFirst = JSON.stringify({ event: { id: 'head' }, related: { ip: ips(10, 1) } });
+    await pipeline.handleBatch(batchOf([missFirst, hitFirst, ordinary(1)]));
+    const [tail, head, plain] = out().map((r) => JSON.parse(String(r.value)));
+    expect([tail.misp_src, tail.misp_partial]).toEqual(['unknown', { observables_unchecked: 6 }]);
+    expect([head.misp_src, head.misp_partial]).toEqual(['Feed-H', { observables_unchecked: 6 }]);
+    expect([plain.misp_src, plain.misp_partial]).toEqual(['none', undefined]);
+    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ hit: 1, miss: 1, unchecked: 1 });
+    expect(await counter('iocflow_enricher_observables_unchecked_total')).toEqual({ total: 12 });
+  });
+
+  it('replaces an earlier misp_partial on a replayed event', async () => {
+    const { pipeline, out } = hostileSetup(() => undefined);
+    await pipeline.handleBatch(batchOf([JSON.stringify({ misp_src: 'unknown', misp_partial: { observables_unchecked: 9 }, source: { ip: '10.0.0.1' } })]));
+    expect(JSON.parse(String(out()[0]?.value))).toEqual({ misp_src: 'none', source: { ip: '10.0.0.1' } });
+  });
+
+  it('dead-letters alone a record the broker refuses for its size (output_refused) and sends the rest', async () => {
+    class RefusingProducer extends RecordingProducer {
+      override async send(records: readonly KafkaProducedRecord[]): Promise<void> {
+        if (records.some((r) => r.topic === 'out' && String(r.value).length > 1000)) {
+          const cause = Object.assign(new Error('The request included a message larger than the max message size the server will accept'), { type: 'MESSAGE_TOO_LARGE', code: 10 });
+          throw Object.assign(new Error('KAFKA_REJECTED: kafka send: KafkaJSProtocolError'), { code: 'KAFKA_REJECTED', retriable: false, cause });
+        }
+        await super.send(records);
+      }
+    }
+    const { pipeline, out, dead, counter } = hostileSetup(() => undefined, {}, new RefusingProducer());
+    await pipeline.handleBatch(batchOf([ordinary(1), ordinary(2), JSON.stringify({ message: 'x'.repeat(2000) }), ordinary(3)]));
+    expect(out().map((r) => JSON.parse(String(r.value)).event.id)).toEqual(['e1', 'e2', 'e3']);
+    expect(dead().map((r) => [String(r.headers?.[DEAD_LETTER_HEADERS.reason]), String(r.headers?.[DEAD_LETTER_HEADERS.offset])])).toEqual([['output_refused', '102']]);
+    expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 3 });
+    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ output_refused: 1 });
+  });
+
+  it('keeps a dead letter within its topic whatever the record carries: a huge key and headers are cut and said so', async () => {
+    const { pipeline, dead } = hostileSetup(() => undefined, { maxRecordBytes: 8192 });
+    const batch = batchOf([ordinary(1)]);
+    const message = { ...batch.messages[0]!, key: Buffer.alloc(100_000, 0x6b), headers: { big: Buffer.alloc(100_000) } };
+    await pipeline.handleBatch({ ...batch, messages: [message] });
+    const [letter] = dead();
+    expect(String(letter?.headers?.[DEAD_LETTER_HEADERS.reason])).toBe('output_too_large');
+    expect((letter?.key as Buffer).length).toBe(32 * 1024);
+    expect(letter?.headers).toMatchObject({ 'iocflow.dlq.key.truncated': '100000', 'iocflow.dlq.headers.dropped': '1' });
+    expect(letter?.headers).not.toHaveProperty('big');
+  });
+
+  it('still fails the batch for a refusal that is not about one record (authorisation: a failure of the world)', async () => {
+    class DenyingProducer extends RecordingProducer {
+      override async send(): Promise<void> {
+        throw Object.assign(new Error('KAFKA_REJECTED: Not authorized'), { code: 'KAFKA_REJECTED', retriable: false, cause: { type: 'TOPIC_AUTHORIZATION_FAILED', code: 29 } });
+      }
+    }
+    const { pipeline } = hostileSetup(() => undefined, {}, new DenyingProducer());
+    await expect(pipeline.handleBatch(batchOf([ordinary(1)]))).rejects.toThrow('Not authorized');
+  });
+});
+
 describe('sendChunks', () => {
   const record = (value: string, key: string | null = 'k', headers?: Record<string, string>): KafkaProducedRecord => ({ topic: 't', key, value, ...(headers ? { headers } : {}) });
 
-  it('keeps order and cuts before a record that would pass the byte budget (key + value + headers, UTF-8)', () => {
+  it('keeps order and cuts before a record that would pass the byte budget (key + value + headers, UTF-8, + framing)', () => {
     const records = [record('a'.repeat(40)), record('b'.repeat(40)), record('é'.repeat(20)), record('c', null, { h: 'x'.repeat(60) }), record('d'.repeat(200))];
-    const chunks = sendChunks(records, 100);
+    // a record costs RECORD_OVERHEAD_BYTES on top of its bytes (and 10 per header): `a` and `b` fit together, `é` + `c` do not
+    expect(records.map(recordBytes)).toEqual([41, 41, 41, 72, 201].map((n) => n + RECORD_OVERHEAD_BYTES));
+    const chunks = sendChunks(records, 2 * (RECORD_OVERHEAD_BYTES + 41));
     expect(chunks.map((chunk) => chunk.map((r) => String(r.value).charAt(0)))).toEqual([['a', 'b'], ['é'], ['c'], ['d']]);
     expect(chunks.flat()).toEqual(records);
   });

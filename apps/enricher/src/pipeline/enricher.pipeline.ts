@@ -1,15 +1,25 @@
-import type { KafkaConsumedBatch, KafkaConsumedMessage, KafkaProducedRecord, KafkaProducerPort } from '@iocflow/io';
-import { DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_MAX_BYTES, ORIGIN_HEADER, SOURCE_HEADERS, capDeadLetterValue, formatOrigin, originHeaders } from '@iocflow/core';
+import { recordRefusedType, type KafkaConsumedBatch, type KafkaConsumedMessage, type KafkaProducedRecord, type KafkaProducerPort } from '@iocflow/io';
+import {
+  DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS,
+  DEFAULT_DEAD_LETTER_MAX_BYTES,
+  DEFAULT_MAX_JSON_DEPTH,
+  ORIGIN_HEADER,
+  SOURCE_HEADERS,
+  capDeadLetterEnvelope,
+  capDeadLetterValue,
+  formatOrigin,
+  originHeaders,
+} from '@iocflow/core';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery } from '../lookup/indicator-lookup';
 import { StoreUnavailableError } from '../lookup/store-unavailable.error';
-import type { EnricherMetrics } from '../metrics/enricher.metrics';
-import { applyEnrichment, outputConflict, type EnrichmentOptions, type LookupOutcome } from './apply-enrichment';
+import { EVENT_OUTCOMES, type EnricherMetrics, type EventOutcome } from '../metrics/enricher.metrics';
+import { applyEnrichment, applyEnrichmentWithin, outputConflict, type EnrichmentOptions, type LookupOutcome } from './apply-enrichment';
 import { BatchQueries } from './batch-queries';
 import type { Rejection } from './dead-letter-reason';
 import { extractObservables, type CompiledRule, type Observation } from './extract-observables';
 import { holdDelay } from './hold-delay';
 import { ObservableCoverage, type CoverageReport } from './observable-coverage';
-import { parseEvent, type ParsedEvent } from './parse-event';
+import { parseEvent, type EventLimits, type ParsedEvent } from './parse-event';
 import { PartitionSendOrder, type SendTurn } from './partition-send-order';
 
 export interface EnricherPipelineOptions {
@@ -17,7 +27,18 @@ export interface EnricherPipelineOptions {
   readonly deadLetterTopic: string;
   readonly rules: readonly CompiledRule[];
   readonly maxEventBytes: number;
+  /** Deepest nesting of objects and arrays accepted (ENRICHER_MAX_DEPTH); default DEFAULT_MAX_JSON_DEPTH. */
+  readonly maxDepth?: number;
   readonly maxObservablesPerEvent: number;
+  /**
+   * Largest enriched record (key + value + headers + record overhead, RECORD_OVERHEAD_BYTES) sent
+   * to the enriched topic (ENRICHER_MAX_RECORD_BYTES, kept below the topic's max.message.bytes);
+   * default DEFAULT_MAX_RECORD_BYTES. A larger one loses enrichment entries until it fits, or is
+   * dead-lettered as `output_too_large`.
+   */
+  readonly maxRecordBytes?: number;
+  /** Most `threat.enrichments` entries per event (ENRICHER_MAX_ENRICHMENTS); default unbounded. */
+  readonly maxEnrichments?: number;
   readonly onStoreUnavailable: 'hold' | 'pass-unknown';
   readonly retryInitialMs: number;
   readonly retryMaxMs: number;
@@ -53,22 +74,49 @@ interface PreparedEvent {
   readonly message: KafkaConsumedMessage;
   readonly parsed: ParsedEvent;
   readonly observations: readonly Observation[];
+  /** Observables beyond ENRICHER_MAX_OBSERVABLES_PER_EVENT, not looked up (0 for an ordinary event). */
+  readonly unchecked: number;
   /** Index into the batch's query list, per observation. */
   readonly queryIndexes: readonly number[];
 }
 
+/** One event as it goes out (see EnricherPipeline.apply). */
+interface EnrichedEvent {
+  readonly record: KafkaProducedRecord;
+  readonly size: number;
+  readonly outcome: EventOutcome;
+  /** The event's matches, aligned with its observations, when it hit. */
+  readonly matches: readonly (IndicatorMatch | undefined)[] | undefined;
+}
+
+/**
+ * Largest enriched record when neither ENRICHER_MAX_RECORD_BYTES nor the enriched topic's
+ * max.message.bytes says (the runtime reads the topic's at start): below the broker's default
+ * (1,048,588).
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+
 /**
  * The enricher, one consumed batch at a time. Stages, in order, each named as in logs and metrics:
  *
- *   parse    raw record → JSON object, or a dead letter (empty, too large, not UTF-8/JSON/object)
- *   extract  lookup rules → normalised observations, or a dead letter (a lookup field of the wrong type)
+ *   parse    raw record → JSON object, or a dead letter (empty, too large, too deep, not
+ *            UTF-8/JSON/object)
+ *   extract  lookup rules → normalised observations (at most the per-event cap looked up, the
+ *            rest counted), or a dead letter (a lookup field of the wrong type)
  *   lookup   every distinct (kind, value, parents) query of the whole batch, resolved at once;
  *            when the store cannot answer: hold (retry with backoff, nothing produced, nothing
  *            committed) or, in pass-unknown mode, mark the batch `unknown`
  *   apply    misp_src + threat.enrichments on the original text; an event without any observable
- *            (none of the looked-up fields held a value) is `no_observable`, not a miss
+ *            (none of the looked-up fields held a value) is `no_observable`, not a miss; a record
+ *            over the size limit loses enrichment entries until it fits, or is dead-lettered
+ *            (`misp_src` is never cut)
  *   produce  enriched records (same key and headers) and dead letters in one acknowledged send,
- *            after the partition's earlier batches were sent (PartitionSendOrder)
+ *            after the partition's earlier batches were sent (PartitionSendOrder); a record the
+ *            broker still refuses for its size or content is dead-lettered alone
+ *
+ * One record never stops the partition: whatever its content, it comes out enriched or as a dead
+ * letter with a reason (an unexpected failure while enriching it included: `enrich_failed`).
+ * Only the world — the store, the brokers — holds the batch.
  *
  * `handleBatch` resolves only after the produce was acknowledged; the consumer commits after
  * that, so a crash anywhere replays the batch (at least once) and never loses it. Batches of one
@@ -78,6 +126,8 @@ interface PreparedEvent {
 export class EnricherPipeline {
   private readonly stopping = new AbortController();
   private readonly enrichmentOptions: EnrichmentOptions;
+  private readonly eventLimits: EventLimits;
+  private readonly maxRecordBytes: number;
   private readonly sendOrder = new PartitionSendOrder();
   private readonly coverage = new ObservableCoverage();
   /** The distinct fields the rules look up, named when a partition's events have none of them. */
@@ -91,7 +141,12 @@ export class EnricherPipeline {
     private readonly log: PipelineLog,
     private readonly random: () => number = Math.random,
   ) {
-    this.enrichmentOptions = options.mispUrl === undefined ? {} : { mispUrl: options.mispUrl };
+    this.enrichmentOptions = {
+      ...(options.mispUrl === undefined ? {} : { mispUrl: options.mispUrl }),
+      ...(options.maxEnrichments === undefined ? {} : { maxEnrichments: options.maxEnrichments }),
+    };
+    this.eventLimits = { maxBytes: options.maxEventBytes, maxDepth: options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH };
+    this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.lookedUpFields = [...new Set(options.rules.map((rule) => rule.field))];
   }
 
@@ -115,74 +170,62 @@ export class EnricherPipeline {
   private async enrich(batch: KafkaConsumedBatch, turn: SendTurn): Promise<void> {
     const started = performance.now();
     const records: KafkaProducedRecord[] = [];
+    /** Per record: its size as sendChunks counts it (measured once), and the event's outcome (undefined for a dead letter). */
+    const sizes: number[] = [];
+    const outcomes: (EventOutcome | undefined)[] = [];
     const rejected: Rejection[] = [];
     const events: PreparedEvent[] = [];
     const batchQueries = new BatchQueries();
+    const deadLetter = (message: KafkaConsumedMessage, rejection: Rejection): void => {
+      rejected.push(rejection);
+      const record = this.deadLetter(batch, message, rejection);
+      records.push(record);
+      sizes.push(recordBytes(record));
+      outcomes.push(undefined);
+    };
 
     // parse + extract
     for (const message of batch.messages) {
       const rejection = this.prepare(message, events, batchQueries);
-      if (rejection !== undefined) {
-        rejected.push(rejection);
-        records.push(this.deadLetter(batch, message, rejection));
-      }
+      if (rejection !== undefined) deadLetter(message, rejection);
     }
 
     // lookup
     const matches = await this.resolve(batchQueries.queries);
 
     // apply
-    let hits = 0;
-    let unknown = 0;
-    let noObservable = 0;
+    let unchecked = 0;
     // feed NUL field → matched values, counted once per batch (a labelled `inc` per hit is costly).
     const hitCounts = new Map<string, number>();
-    const enrichmentOptions = this.enrichmentOptions;
     const partition = String(batch.partition);
     for (const event of events) {
-      let outcome: LookupOutcome;
-      if (event.observations.length === 0) {
-        outcome = NO_OBSERVATIONS;
-        noObservable++;
-      } else if (matches === undefined) {
-        outcome = UNKNOWN;
-        unknown++;
-      } else {
-        const indexes = event.queryIndexes;
-        const eventMatches = new Array<IndicatorMatch | undefined>(indexes.length);
-        let hit = false;
-        for (let i = 0; i < indexes.length; i++) {
-          const match = matches[indexes[i] as number];
-          eventMatches[i] = match;
-          if (match === undefined) continue;
-          hit = true;
-          const field = (event.observations[i] as Observation).field;
-          for (const feed of match.feeds) {
-            const label = `${feed}\u0000${field}`;
-            hitCounts.set(label, (hitCounts.get(label) ?? 0) + 1);
-          }
-        }
-        outcome = { known: true, matches: eventMatches };
-        if (hit) hits++;
+      const enriched = this.apply(event, matches, batch.topic, partition);
+      if ('reason' in enriched) {
+        deadLetter(event.message, enriched);
+        continue;
       }
-      const value = applyEnrichment(event.parsed, event.observations, outcome, enrichmentOptions);
-      // Same key and headers, plus where the event entered iocflow: the indexer names the document after it.
-      records.push({ topic: this.options.enrichedTopic, key: event.message.key, value, headers: withOrigin(event.message.headers, batch.topic, partition, event.message.offset) });
+      records.push(enriched.record);
+      sizes.push(enriched.size);
+      outcomes.push(enriched.outcome);
+      unchecked += event.unchecked;
+      if (enriched.matches !== undefined) countHits(hitCounts, event.observations, enriched.matches);
     }
 
     // produce (resolves after the brokers acknowledged every record)
     await turn.earlierSent();
-    for (const chunk of sendChunks(records, MAX_SEND_BYTES)) await this.producer.send(chunk);
+    for (const chunk of sendChunks(records, Math.min(MAX_SEND_BYTES, this.maxRecordBytes), sizes)) {
+      for (const refused of await this.send(batch, chunk, rejected)) outcomes[records.indexOf(refused)] = undefined;
+    }
 
     // Counted only once acknowledged, so that in = out + dead-lettered holds across retries.
     const metrics = this.metrics;
     metrics.eventsIn.inc(batch.messages.length);
-    if (hits > 0) metrics.eventsOut.inc({ outcome: 'hit' }, hits);
-    if (unknown > 0) metrics.eventsOut.inc({ outcome: 'unknown' }, unknown);
-    if (noObservable > 0) metrics.eventsOut.inc({ outcome: 'no_observable' }, noObservable);
-    const misses = events.length - hits - unknown - noObservable;
-    if (misses > 0) metrics.eventsOut.inc({ outcome: 'miss' }, misses);
-    const coverage = this.coverage.record(batch.topic, batch.partition, events.length, noObservable, Date.now());
+    const out: Record<EventOutcome, number> = { hit: 0, miss: 0, unknown: 0, no_observable: 0, unchecked: 0 };
+    for (const outcome of outcomes) if (outcome !== undefined) out[outcome]++;
+    for (const outcome of EVENT_OUTCOMES) if (out[outcome] > 0) metrics.eventsOut.inc({ outcome }, out[outcome]);
+    if (unchecked > 0) metrics.observablesUnchecked.inc(unchecked);
+    const enriched = EVENT_OUTCOMES.reduce((sum, outcome) => sum + out[outcome], 0);
+    const coverage = this.coverage.record(batch.topic, batch.partition, enriched, out.no_observable, Date.now());
     if (coverage !== undefined) this.log.noObservables?.(coverage, this.lookedUpFields);
     for (const [label, count] of hitCounts) {
       const separator = label.lastIndexOf('\u0000');
@@ -198,21 +241,97 @@ export class EnricherPipeline {
     metrics.batchSeconds.observe((performance.now() - started) / 1000);
   }
 
-  private prepare(message: KafkaConsumedMessage, events: PreparedEvent[], batchQueries: BatchQueries): Rejection | undefined {
-    const parsed = parseEvent(message.value, this.options.maxEventBytes);
-    if (!parsed.ok) return parsed.rejection;
-    const conflict = outputConflict(parsed.parsed.event);
-    if (conflict !== undefined) return conflict;
-    const extracted = extractObservables(parsed.parsed.event, this.options.rules, this.options.maxObservablesPerEvent);
-    if (!extracted.ok) return extracted.rejection;
-    const observations = extracted.observations;
-    const queryIndexes = new Array<number>(observations.length);
-    for (let i = 0; i < observations.length; i++) {
-      const observation = observations[i] as Observation;
-      queryIndexes[i] = batchQueries.indexOf(observation.kind, observation.value, observation.parents);
+  /**
+   * One event's enriched record, its size (recordBytes) and outcome, and the matches of a hit; or
+   * the rejection that dead-letters it: a record over maxRecordBytes loses enrichment entries
+   * until it fits (`output_too_large` when even none fits), and anything that throws while
+   * enriching this one event (`enrich_failed`) is contained to it.
+   */
+  private apply(event: PreparedEvent, matches: readonly (IndicatorMatch | undefined)[] | undefined, topic: string, partition: string): EnrichedEvent | Rejection {
+    let outcome: LookupOutcome;
+    let eventMatches: (IndicatorMatch | undefined)[] | undefined;
+    if (event.observations.length === 0) {
+      outcome = NO_OBSERVATIONS;
+    } else if (matches === undefined) {
+      outcome = UNKNOWN;
+    } else {
+      const indexes = event.queryIndexes;
+      const found = new Array<IndicatorMatch | undefined>(indexes.length);
+      let hit = false;
+      for (let i = 0; i < indexes.length; i++) {
+        const match = matches[indexes[i] as number];
+        found[i] = match;
+        if (match !== undefined) hit = true;
+      }
+      if (hit) eventMatches = found;
+      outcome = { known: true, matches: found };
     }
-    events.push({ message, parsed: parsed.parsed, observations: extracted.observations, queryIndexes });
-    return undefined;
+    try {
+      const message = event.message;
+      const value = applyEnrichment(event.parsed, event.observations, outcome, this.enrichmentOptions, event.unchecked);
+      // Same key and headers, plus where the event entered iocflow: the indexer names the document after it.
+      let record: KafkaProducedRecord = { topic: this.options.enrichedTopic, key: message.key, value, headers: withOrigin(message.headers, topic, partition, message.offset) };
+      let size = recordBytes(record);
+      if (size > this.maxRecordBytes) {
+        // Rare: leave enrichment entries out until the record fits (misp_src keeps every feed).
+        const trimmed = applyEnrichmentWithin(event.parsed, event.observations, outcome, this.enrichmentOptions, event.unchecked, this.maxRecordBytes - (size - byteLength(value)));
+        if (trimmed === undefined) return { reason: 'output_too_large', message: `the enriched record is ${size} bytes, over ENRICHER_MAX_RECORD_BYTES ${this.maxRecordBytes} even without enrichment entries` };
+        record = { ...record, value: trimmed };
+        size = recordBytes(record);
+      }
+      const kind: EventOutcome = eventMatches !== undefined ? 'hit' : outcome === UNKNOWN ? 'unknown' : event.unchecked > 0 ? 'unchecked' : outcome === NO_OBSERVATIONS ? 'no_observable' : 'miss';
+      return { record, size, outcome: kind, matches: eventMatches };
+    } catch (error) {
+      return enrichFailed(error);
+    }
+  }
+
+  /**
+   * One acknowledged send. When the broker refuses records for what they are (too large for the
+   * topic, invalid: `recordRefusedType`) the chunk is split until the refused record is alone;
+   * an enriched record refused alone is dead-lettered instead (`output_refused`). Anything else
+   * — and a refused dead letter, which has nothing smaller to become — fails the batch.
+   */
+  private async send(batch: KafkaConsumedBatch, chunk: KafkaProducedRecord[], rejected: Rejection[]): Promise<KafkaProducedRecord[]> {
+    try {
+      await this.producer.send(chunk);
+      return [];
+    } catch (error) {
+      const refusal = recordRefusedType(error);
+      if (refusal === undefined) throw error;
+      if (chunk.length > 1) {
+        const half = Math.ceil(chunk.length / 2);
+        return [...(await this.send(batch, chunk.slice(0, half), rejected)), ...(await this.send(batch, chunk.slice(half), rejected))];
+      }
+      const [record] = chunk as [KafkaProducedRecord];
+      const message = record.topic === this.options.enrichedTopic ? batch.messages.find((candidate) => candidate.offset === originOffset(record)) : undefined;
+      if (message === undefined) throw error;
+      const rejection: Rejection = { reason: 'output_refused', message: `the broker refused the enriched record (${refusal})` };
+      await this.producer.send([this.deadLetter(batch, message, rejection)]);
+      rejected.push(rejection);
+      return [record];
+    }
+  }
+
+  private prepare(message: KafkaConsumedMessage, events: PreparedEvent[], batchQueries: BatchQueries): Rejection | undefined {
+    try {
+      const parsed = parseEvent(message.value, this.eventLimits);
+      if (!parsed.ok) return parsed.rejection;
+      const conflict = outputConflict(parsed.parsed.event);
+      if (conflict !== undefined) return conflict;
+      const extracted = extractObservables(parsed.parsed.event, this.options.rules, this.options.maxObservablesPerEvent);
+      if (!extracted.ok) return extracted.rejection;
+      const observations = extracted.observations;
+      const queryIndexes = new Array<number>(observations.length);
+      for (let i = 0; i < observations.length; i++) {
+        const observation = observations[i] as Observation;
+        queryIndexes[i] = batchQueries.indexOf(observation.kind, observation.value, observation.parents);
+      }
+      events.push({ message, parsed: parsed.parsed, observations, unchecked: extracted.unchecked, queryIndexes });
+      return undefined;
+    } catch (error) {
+      return enrichFailed(error);
+    }
   }
 
   /** The batch's answers, or undefined for "unknown" (pass-unknown mode with an unusable store). */
@@ -246,12 +365,14 @@ export class EnricherPipeline {
     this.log.deadLettered(rejection, batch.topic, batch.partition, message.offset);
     // Cut to what the dead-letter topic accepts: a refused dead letter would stop the consumer on this record.
     const capped = capDeadLetterValue(message.value, this.options.deadLetterMaxBytes ?? DEFAULT_DEAD_LETTER_MAX_BYTES);
+    const envelope = capDeadLetterEnvelope(message.key, message.headers);
     return {
       topic: this.options.deadLetterTopic,
-      key: message.key,
+      key: envelope.key,
       value: capped.value,
       headers: {
-        ...message.headers,
+        ...envelope.headers,
+        ...envelope.notes,
         [DEAD_LETTER_HEADERS.reason]: rejection.reason,
         [DEAD_LETTER_HEADERS.message]: rejection.message,
         [DEAD_LETTER_HEADERS.topic]: batch.topic,
@@ -274,13 +395,17 @@ export class EnricherPipeline {
  */
 export const MAX_SEND_BYTES = 896 * 1024;
 
-/** Records in order, cut into runs of at most `maxBytes` (key + value + headers; a bigger record goes alone). */
-export function sendChunks(records: readonly KafkaProducedRecord[], maxBytes: number): KafkaProducedRecord[][] {
+/**
+ * Records in order, cut into runs of at most `maxBytes` (recordBytes each; a bigger record goes
+ * alone). `sizes`, when given, are the records' recordBytes, measured once by the caller.
+ */
+export function sendChunks(records: readonly KafkaProducedRecord[], maxBytes: number, sizes?: readonly number[]): KafkaProducedRecord[][] {
   const chunks: KafkaProducedRecord[][] = [];
   let chunk: KafkaProducedRecord[] = [];
   let bytes = 0;
-  for (const record of records) {
-    const size = recordBytes(record);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i] as KafkaProducedRecord;
+    const size = sizes?.[i] ?? recordBytes(record);
     if (chunk.length > 0 && bytes + size > maxBytes) {
       chunks.push(chunk);
       chunk = [];
@@ -293,15 +418,49 @@ export function sendChunks(records: readonly KafkaProducedRecord[], maxBytes: nu
   return chunks;
 }
 
-function recordBytes(record: KafkaProducedRecord): number {
-  let size = byteLength(record.key) + byteLength(record.value);
-  if (record.headers !== undefined) for (const name in record.headers) size += name.length + byteLength(record.headers[name]);
+/**
+ * What a record costs in a record batch beyond its key, value and header bytes, at most: the
+ * record's own framing (length, attributes, timestamp and offset deltas, key and value lengths,
+ * header count: ≤ 36 bytes) plus the batch header (61 bytes) when it is sent alone, rounded up;
+ * and per header its two length varints.
+ */
+export const RECORD_OVERHEAD_BYTES = 128;
+const HEADER_OVERHEAD_BYTES = 10;
+
+/** A record's size on the wire, at most: key + value + headers + their framing (RECORD_OVERHEAD_BYTES). */
+export function recordBytes(record: KafkaProducedRecord): number {
+  let size = RECORD_OVERHEAD_BYTES + byteLength(record.key) + byteLength(record.value);
+  if (record.headers !== undefined) for (const name in record.headers) size += HEADER_OVERHEAD_BYTES + Buffer.byteLength(name, 'utf8') + byteLength(record.headers[name]);
   return size;
 }
 
 function byteLength(data: Buffer | string | null | undefined): number {
   if (data === null || data === undefined) return 0;
   return typeof data === 'string' ? Buffer.byteLength(data, 'utf8') : data.length;
+}
+
+/** Adds one event's matched values to the batch's feed NUL field → count map. */
+function countHits(hitCounts: Map<string, number>, observations: readonly Observation[], matches: readonly (IndicatorMatch | undefined)[]): void {
+  for (let i = 0; i < matches.length; i++) {
+    const match = matches[i];
+    if (match === undefined) continue;
+    const field = (observations[i] as Observation).field;
+    for (const feed of match.feeds) {
+      const label = `${feed}\u0000${field}`;
+      hitCounts.set(label, (hitCounts.get(label) ?? 0) + 1);
+    }
+  }
+}
+
+function enrichFailed(error: unknown): Rejection {
+  return { reason: 'enrich_failed', message: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : 'unknown error' };
+}
+
+/** The raw-logs offset an enriched record came from (its origin header). */
+function originOffset(record: KafkaProducedRecord): string | undefined {
+  const origin = record.headers?.[ORIGIN_HEADER];
+  const text = origin === undefined ? undefined : String(origin);
+  return text?.slice(text.lastIndexOf('/') + 1);
 }
 
 /** Outcomes shared by every event they apply to (applyEnrichment only reads them). */

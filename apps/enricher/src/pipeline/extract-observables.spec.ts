@@ -26,6 +26,7 @@ describe('extractObservables', () => {
         { field: 'file.hash.sha256', kind: 'sha256', value: 'a'.repeat(64), parents: false },
         { field: 'email.from.address', kind: 'email', value: 'bad@evil.com', parents: false },
       ],
+      unchecked: 0,
     });
   });
 
@@ -36,12 +37,12 @@ describe('extractObservables', () => {
 
   it('skips values that are not observables of the kind', () => {
     const result = extractObservables({ source: { ip: '-', domain: 'not a domain' }, file: { hash: { md5: 'xyz' } } }, rules, 100);
-    expect(result).toEqual({ ok: true, observations: [] });
+    expect(result).toEqual({ ok: true, observations: [], unchecked: 0 });
   });
 
   it('keeps the value of an injection attempt as data: a CR/LF domain is not a domain', () => {
     const result = extractObservables({ destination: { domain: 'x\r\nflush_all' } }, rules, 100);
-    expect(result).toEqual({ ok: true, observations: [] });
+    expect(result).toEqual({ ok: true, observations: [], unchecked: 0 });
   });
 
   it.each([
@@ -55,10 +56,13 @@ describe('extractObservables', () => {
     if (!result.ok) expect(result.rejection.reason).toBe('field_type');
   });
 
-  it('takes at most maxObservations per event', () => {
+  it('takes at most maxObservations per event and counts the distinct observables beyond them as unchecked', () => {
     const hosts = Array.from({ length: 50 }, (_, i) => `h${i}.example.com`);
-    const result = extractObservables({ related: { hosts } }, rules, 10);
-    expect(result.ok && result.observations).toHaveLength(10);
+    // duplicates and values that are no observable are not counted
+    const result = extractObservables({ related: { hosts: [...hosts, ...hosts, 'not a host', ''] } }, rules, 10);
+    expect(result.ok && result.observations.map((o) => o.value)).toEqual(hosts.slice(0, 10));
+    expect(result.ok && result.unchecked).toBe(40);
+    expect(extractObservables({ related: { hosts } }, rules, 50)).toMatchObject({ ok: true, unchecked: 0 });
   });
 
   it('applies a per-rule parent override only to domains', () => {

@@ -18,7 +18,11 @@ export interface Observation {
   readonly parents: boolean;
 }
 
-export type ExtractResult = { readonly ok: true; readonly observations: Observation[] } | { readonly ok: false; readonly rejection: Rejection };
+/**
+ * `observations` are the ones to look up (at most the cap); `unchecked` counts the distinct
+ * observables found beyond the cap, which are not looked up (0 for any ordinary event).
+ */
+export type ExtractResult = { readonly ok: true; readonly observations: Observation[]; readonly unchecked: number } | { readonly ok: false; readonly rejection: Rejection };
 
 /** Compile rules once at boot; `parentDomains` is the global default a rule may override. */
 export function compileRules(rules: readonly LookupRule[], parentDomains: boolean): CompiledRule[] {
@@ -36,8 +40,11 @@ export function compileRules(rules: readonly LookupRule[], parentDomains: boolea
  * a malformed address) are not observables and are skipped; a value that is not a string or an
  * array of strings (a number in `source.ip`, an object in `destination.domain`) rejects the
  * event as `field_type`, since a field holding the wrong type means the producer is broken.
- * Duplicates (same field, kind and value) are kept once; at most `maxObservations` are taken
- * per event, which bounds the work a single hostile event can cause.
+ * Duplicates (same field, kind and value) are kept once. At most `maxObservations` are looked
+ * up per event, which bounds the lookups a single hostile event can cause; the rest (in rule and
+ * array order) are still normalised and counted as `unchecked` — linear in the event's size, and
+ * only for an event over the cap — so the event can say it was not fully checked instead of
+ * claiming a miss for values nobody looked up.
  *
  * Hot path (it runs for every event): only the rules that can find something are read. A rule
  * reads the event's top level only under the keys its path may start with (`destination`,
@@ -55,18 +62,21 @@ export function extractObservables(event: Record<string, unknown>, rules: readon
     const value = getField(event, rule.path);
     if (value === undefined || value === null) continue;
     if (typeof value === 'string') {
-      add(observations, rule, value, maxObservations);
+      add(observations, rule, value);
     } else if (Array.isArray(value)) {
       for (const item of value as unknown[]) {
         if (item === null) continue;
         if (typeof item !== 'string') return typeError(rule, `an array holding ${describe(item)}`);
-        add(observations, rule, item, maxObservations);
+        add(observations, rule, item);
       }
     } else {
       return typeError(rule, describe(value));
     }
   }
-  return { ok: true, observations };
+  if (observations.length <= maxObservations) return { ok: true, observations, unchecked: 0 };
+  const unchecked = observations.length - maxObservations;
+  observations.length = maxObservations;
+  return { ok: true, observations, unchecked };
 }
 
 /** Per rules array: which rules each possible top-level key can feed (`destination` → destination.domain, destination.ip). */
@@ -110,8 +120,7 @@ function presentRules(event: Record<string, unknown>, index: RuleIndex): Uint8Ar
 const SCAN_LIMIT = 16;
 const seenSets = new WeakMap<Observation[], Set<string>>();
 
-function add(observations: Observation[], rule: CompiledRule, raw: string, maxObservations: number): void {
-  if (observations.length >= maxObservations) return;
+function add(observations: Observation[], rule: CompiledRule, raw: string): void {
   const normalised = normaliseValue(rule.kind, raw);
   if (normalised === undefined) return;
   if (isDuplicate(observations, rule, normalised)) return;

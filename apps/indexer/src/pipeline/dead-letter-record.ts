@@ -1,4 +1,4 @@
-import { DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_MAX_BYTES, capDeadLetterValue, sourceHeaders } from '@iocflow/core';
+import { DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_MAX_BYTES, capDeadLetterEnvelope, capDeadLetterValue, sourceHeaders } from '@iocflow/core';
 
 /**
  * The dead-letter record for one event Elasticsearch will never accept: the original key and
@@ -15,6 +15,7 @@ import { DEAD_LETTER_HEADERS, DEFAULT_DEAD_LETTER_MAX_BYTES, capDeadLetterValue,
  *   iocflow.source.topic / .partition / .offset   the enriched-logs coordinates
  *   iocflow.dlq.at              ISO-8601 time the record was dead-lettered
  *   iocflow.dlq.truncated / .sha256   original length and hash, only when the value was cut
+ *   iocflow.dlq.key.truncated / .headers.dropped   only when the key or the headers were too large to keep
  */
 export type DeadLetterReason = 'unindexable' | 'rejected' | 'request_rejected';
 
@@ -44,7 +45,9 @@ export interface DeadLetterRecord {
 }
 
 export function deadLetterRecord(input: DeadLetterInput): DeadLetterRecord {
-  const headers: Record<string, Buffer | string> = { ...input.headers };
+  // A huge key or headers are cut too (capDeadLetterEnvelope): the dead letter must fit its topic.
+  const envelope = capDeadLetterEnvelope(input.key, input.headers);
+  const headers: Record<string, Buffer | string> = { ...envelope.headers, ...envelope.notes };
   headers[DEAD_LETTER_HEADERS.reason] = input.reason;
   headers[DEAD_LETTER_HEADERS.errorType] = input.errorType;
   headers[DEAD_LETTER_HEADERS.errorReason] = input.errorReason;
@@ -56,5 +59,5 @@ export function deadLetterRecord(input: DeadLetterInput): DeadLetterRecord {
   headers[DEAD_LETTER_HEADERS.at] = new Date(input.atMs).toISOString();
   const capped = capDeadLetterValue(input.value, input.maxValueBytes ?? DEFAULT_DEAD_LETTER_MAX_BYTES);
   Object.assign(headers, capped.headers);
-  return { topic: input.deadLetterTopic, key: input.key, value: capped.value, headers };
+  return { topic: input.deadLetterTopic, key: envelope.key, value: capped.value, headers };
 }

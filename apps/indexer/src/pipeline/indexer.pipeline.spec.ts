@@ -185,6 +185,29 @@ describe('IndexerPipeline.handleBatch', () => {
     expect(produced.map((r) => r.headers?.['iocflow.dlq.error.type'])).toEqual(['not_json', 'empty_value']);
   });
 
+  // Issue 11: one record's content never fails the batch (the partition would stop on it).
+  it('dead-letters a too-deep event and a record whose preparation throws, and indexes the rest of the batch', async () => {
+    const { pipeline, requests, produced, metric } = harness([(ids) => ids.map(() => OK)], 0, { maxDepth: 50 });
+    const deep = `{"@timestamp":"2025-01-01T00:00:00Z",\n"deep":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const poisoned = batch([event(1), deep, event(3), event(4)]);
+    // a timestamp that throws when read: stands for any bug a record's content could trigger while preparing it
+    const throwing = (message: IndexerBatch['messages'][number]) =>
+      Object.defineProperty({ ...message }, 'timestamp', {
+        get: () => {
+          throw new TypeError('boom');
+        },
+      });
+    const messages = poisoned.messages.map((message, i) => (i === 2 ? throwing(message) : message));
+    await pipeline.handleBatch({ ...poisoned, messages });
+    expect(requests.flat()).toEqual(['enriched-logs-1-10', 'enriched-logs-1-13']);
+    expect(produced.map((r) => [r.headers?.['iocflow.dlq.error.type'], r.headers?.['iocflow.source.offset']])).toEqual([
+      ['too_deep', '11'],
+      ['prepare_failed', '12'],
+    ]);
+    expect(String(produced[1]?.headers?.['iocflow.dlq.error.reason'])).toContain('TypeError: boom');
+    expect(await metric('iocflow_indexer_dead_lettered_documents_total')).toEqual([expect.objectContaining({ value: 2, labels: { reason: 'unindexable' } })]);
+  });
+
   it('retries a whole request that failed retriably (connection lost)', async () => {
     let calls = 0;
     const { pipeline, requests } = harness([

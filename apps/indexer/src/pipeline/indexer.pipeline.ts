@@ -9,8 +9,10 @@ import {
   type BulkDocument,
   type BulkItemVerdict,
   type IndexTarget,
+  type PreparedRecord,
   type RecordCoordinates,
 } from '@iocflow/core';
+import { RateLimitedLog } from '@iocflow/nest';
 import { backoffDelay } from './backoff-delay';
 import { BulkBatcher } from './bulk-batcher';
 import { deadLetterRecord, type DeadLetterReason } from './dead-letter-record';
@@ -26,6 +28,8 @@ export interface IndexerPipelineOptions {
   readonly target: IndexTarget;
   /** Dotted path of an event id field for `_id`; absent = topic-partition-offset. */
   readonly idField?: string;
+  /** Deepest nesting of objects and arrays indexed (INDEXER_MAX_DEPTH); deeper events are dead-lettered as `too_deep`. */
+  readonly maxDepth?: number;
   readonly deadLetterTopic: string;
   /** Longest dead-letter value (DEAD_LETTER_MAX_BYTES); a longer one is cut, with headers saying so. */
   readonly deadLetterMaxBytes?: number;
@@ -126,6 +130,8 @@ interface DeadLetter {
 export class IndexerPipeline {
   private readonly batcher: BulkBatcher<PendingDocument>;
   private readonly abort = new AbortController();
+  /** One warning per 10 s about dead letters, however many (hostile input must not flood the log). */
+  private readonly deadLetterLog: RateLimitedLog;
   private readonly now: () => number;
   private readonly random: () => number;
   private started = false;
@@ -137,6 +143,7 @@ export class IndexerPipeline {
   ) {
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
+    this.deadLetterLog = new RateLimitedLog(10_000, this.now);
     this.batcher = new BulkBatcher<PendingDocument>(
       {
         maxDocuments: options.bulkMaxDocuments,
@@ -214,11 +221,7 @@ export class IndexerPipeline {
     const settlement = new BatchSettlement();
     for (const message of batch.messages) {
       const coordinates = { topic: batch.topic, partition: batch.partition, offset: message.offset };
-      const origin = readOrigin(message.headers);
-      const prepared = prepareBulkDocument(
-        { coordinates, ...(origin ? { origin } : {}), value: message.value, timestamp: message.timestamp },
-        { target: this.options.target, idField: this.options.idField, nowMs },
-      );
+      const prepared = this.prepare(message, coordinates, nowMs);
       if (prepared.kind === 'document') {
         documents.push({ document: prepared.document, bytes: bulkEntryBytes(prepared.document), coordinates, message, settlement });
       } else {
@@ -241,6 +244,21 @@ export class IndexerPipeline {
     if (last !== undefined) {
       const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
       metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(lag > 0n ? lag : 0n));
+    }
+  }
+
+  // 2. prepare one record. Whatever its content, the answer is a document or a dead letter: an
+  // unexpected failure on one record (a bug its bytes trigger) dead-letters that record alone
+  // (`prepare_failed`) instead of failing the batch, which would stop the partition on it.
+  private prepare(message: IndexerMessage, coordinates: RecordCoordinates, nowMs: number): PreparedRecord {
+    try {
+      const origin = readOrigin(message.headers);
+      return prepareBulkDocument(
+        { coordinates, ...(origin ? { origin } : {}), value: message.value, timestamp: message.timestamp },
+        { target: this.options.target, idField: this.options.idField, nowMs, ...(this.options.maxDepth === undefined ? {} : { maxDepth: this.options.maxDepth }) },
+      );
+    } catch (error) {
+      return { kind: 'unindexable', reason: 'prepare_failed', detail: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : 'unknown error' };
     }
   }
 
@@ -366,6 +384,10 @@ export class IndexerPipeline {
       this.deps.metrics.deadLettered.inc({ reason: letter.reason });
       letter.settlement?.settle(1);
     }
+    const first = letters[0] as DeadLetter;
+    this.deadLetterLog.maybe((suppressed) =>
+      this.deps.logger.warn('records dead-lettered', { count: letters.length, reason: first.reason, errorType: first.errorType, detail: first.errorReason.slice(0, 200), ...first.coordinates, suppressed }),
+    );
   }
 
   /** Runs `action` until it succeeds, backing off between attempts; only shutdown interrupts it. */

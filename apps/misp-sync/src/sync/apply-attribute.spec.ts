@@ -60,14 +60,24 @@ describe('applyAttribute', () => {
     expect(changes[0]?.after?.feeds).toEqual(['Feed-Other']);
   });
 
-  it('ignores an update older than the contribution it holds (a stale REST page after a notification)', () => {
+  it('ignores a contributing update older than the contribution it holds (a stale REST page after a notification)', () => {
     const state = new IndicatorState();
     apply(state, { timestamp: 200, tags: [{ name: 'Feed-New', inherited: true }] });
     const staged = state.stage();
-    expect(applyAttribute(staged, toAttributeUpdate(attribute({ timestamp: 100, deleted: true }), RULES), T2)).toBe(false);
+    expect(applyAttribute(staged, toAttributeUpdate(attribute({ timestamp: 100, tags: [{ name: 'Feed-Old', inherited: true }] }), RULES), T2)).toBe(false);
     expect(staged.changes()).toEqual([]);
-    expect(applyAttribute(staged, toAttributeUpdate(attribute({ timestamp: 200, deleted: true }), RULES), T2)).toBe(true);
-    expect(staged.changes()).toHaveLength(1);
+    expect(applyAttribute(staged, toAttributeUpdate(attribute({ timestamp: 300, tags: [{ name: 'Feed-Newer', inherited: true }] }), RULES), T2)).toBe(true);
+    expect(staged.get('domain-evil.example')?.feeds).toEqual(['Feed-Newer']);
+  });
+
+  // Issue 11: a held timestamp from the future made later soft deletes be ignored, for good.
+  it('applies a removal whatever timestamp it holds: an indicator can always be removed', () => {
+    const state = new IndicatorState();
+    apply(state, { timestamp: 9_000_000_000, tags: [{ name: 'Feed-New', inherited: true }] });
+    const staged = state.stage();
+    expect(applyAttribute(staged, toAttributeUpdate(attribute({ timestamp: 100, deleted: true }), RULES), T2)).toBe(true);
+    expect(staged.get('domain-evil.example')).toBeUndefined();
+    expect(applyAttribute(state.stage(), { uuid: attribute().uuid, timestamp: 0, entries: [] }, T2)).toBe(true);
   });
 
   it('sees earlier attributes of the same batch', () => {

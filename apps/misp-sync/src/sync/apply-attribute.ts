@@ -1,4 +1,5 @@
 import type { AttributeContribution, IndicatorRecord, ObservableKind } from '@iocflow/core';
+import { MAX_FEEDS_PER_INDICATOR, type IndicatorLimit } from './indicator-limits';
 import type { StagedIndicators } from './indicator-state';
 
 /** One lookup key an attribute contributes to, with what it contributes. */
@@ -16,9 +17,11 @@ export interface AttributeEntry {
  */
 export interface AttributeUpdate {
   readonly uuid: string;
-  /** The attribute's MISP timestamp (seconds); an update older than what is held is stale. */
+  /** The attribute's MISP timestamp (seconds); an update older than what is held is stale, unless it is a removal. */
   readonly timestamp: number;
   readonly entries: readonly AttributeEntry[];
+  /** Limits that changed what the attribute contributes (cut event info, dropped tags or feeds). */
+  readonly limits?: readonly IndicatorLimit[];
 }
 
 /**
@@ -27,13 +30,20 @@ export interface AttributeUpdate {
  * left without contributions is removed. Records that would not change are not staged, so
  * re-applying the same attribute (an overlapping cursor, a replayed notification) is a no-op.
  * An update older than the contribution held for the same uuid is ignored: a REST page read before
- * a live notification must not undo it (returns false then).
+ * a live notification must not undo it (returns false then). A removal (no entries: deleted,
+ * to_ids off, no longer valid, gone from MISP or a feed) always applies, whatever timestamp is
+ * held: a timestamp from the future (held within the clock-skew margin) must never make an
+ * indicator impossible to remove. The price is a rare race — a stale page saying "deleted" applied
+ * after a notification that undeleted — which the next incremental pull heals (the undelete's
+ * timestamp is at or after the cursor).
  */
 export function applyAttribute(staged: StagedIndicators, update: AttributeUpdate, updatedAt: string): boolean {
   const heldKeys = staged.keysOfAttribute(update.uuid);
-  for (const key of heldKeys) {
-    const held = staged.get(key)?.attributes.find((attribute) => attribute.attributeUuid === update.uuid);
-    if (held !== undefined && held.timestamp > update.timestamp) return false;
+  if (update.entries.length > 0) {
+    for (const key of heldKeys) {
+      const held = staged.get(key)?.attributes.find((attribute) => attribute.attributeUuid === update.uuid);
+      if (held !== undefined && held.timestamp > update.timestamp) return false;
+    }
   }
   const nextKeys = new Map<string, AttributeEntry>();
   for (const entry of update.entries) if (!nextKeys.has(entry.key)) nextKeys.set(entry.key, entry);
@@ -70,10 +80,15 @@ function sameContribution(a: AttributeContribution, b: AttributeContribution | u
   return b !== undefined && JSON.stringify(a) === JSON.stringify(b);
 }
 
-/** Contributions sorted by uuid and feeds as a sorted union, so equal states serialise equally. */
+/**
+ * Contributions sorted by uuid and feeds as a sorted union, so equal states serialise equally.
+ * At most MAX_FEEDS_PER_INDICATOR feeds (the first in name order): this bounds the memcached value
+ * and the topic record whatever the number of contributions.
+ */
 function withAttributes(base: IndicatorRecord, attributes: readonly AttributeContribution[], updatedAt: string): IndicatorRecord {
   const sorted = [...attributes].sort((a, b) => (a.attributeUuid < b.attributeUuid ? -1 : a.attributeUuid > b.attributeUuid ? 1 : 0));
   const feeds = new Set<string>();
   for (const attribute of sorted) for (const feed of attribute.feeds) feeds.add(feed);
-  return { key: base.key, kind: base.kind, value: base.value, feeds: [...feeds].sort(), attributes: sorted, updatedAt };
+  const union = [...feeds].sort();
+  return { key: base.key, kind: base.kind, value: base.value, feeds: union.length > MAX_FEEDS_PER_INDICATOR ? union.slice(0, MAX_FEEDS_PER_INDICATOR) : union, attributes: sorted, updatedAt };
 }

@@ -58,4 +58,19 @@ describe('diffIndicators', () => {
     expect(removal.deletes).toEqual(['ip-src-1.2.3.4']);
     expect([...removal.sets]).toEqual([['ip-1.2.3.4', 'Feed-RansomwareTracker']]);
   });
+
+  it('caps a topic record over maxRecordBytes and leaves a memcached value over maxStoreValueBytes unwritten, counting both', () => {
+    const state = new IndicatorState();
+    const staged = state.stage();
+    for (let i = 0; i < 17; i++) {
+      const uuid = `44444444-4444-4444-8444-${String(i).padStart(12, '0')}`;
+      applyAttribute(staged, toAttributeUpdate(attribute({ uuid, timestamp: 1_700_000_000 + i, tags: [{ name: `Feed-${i}`, inherited: true }], event: { id: '1', uuid: '22222222-2222-4222-8222-222222222222', info: 'i'.repeat(900) } }), RULES), 'T');
+    }
+    const diff = diffIndicators(staged.changes(), false, { maxRecordBytes: 4000, maxStoreValueBytes: 64 });
+    expect(diff.capped).toBe(1);
+    expect(Buffer.byteLength(JSON.stringify(diff.records[0]?.value))).toBeLessThanOrEqual(4000);
+    expect(diff.records[0]?.value?.feeds).toHaveLength(17);
+    expect(diff.oversizedValues).toBe(1);
+    expect(diff.sets.size).toBe(0);
+  });
 });

@@ -39,7 +39,7 @@ const OPTIONS: FeedSourceOptions = {
   retryBaseMs: 1,
   retryMaxMs: 1,
 };
-const HOOKS = { onError: () => undefined, onSkipped: () => undefined, sleep: async () => undefined, random: () => 0.5 };
+const HOOKS = { onError: () => undefined, onSkipped: () => undefined, onEventSkipped: () => undefined, sleep: async () => undefined, random: () => 0.5 };
 
 async function drain(read: FeedRead): Promise<MispAttribute[]> {
   const attributes: MispAttribute[] = [];
@@ -81,21 +81,43 @@ describe('FeedSource (MISP format)', () => {
     expect((await source.read()).mode).toBe('full');
   });
 
-  it('forgets nothing until the read is committed: a failed poll is read again in full', async () => {
+  it('forgets nothing until the read is committed: a poll the feed server failed is read again in full', async () => {
     const feed = feedFiles({ 'manifest.json': manifest(1, 1), [`${A}.json`]: event(A, 1, ['a.example']) });
-    const source = new FeedSource(feed, OPTIONS, HOOKS);
+    const unavailable = { read: async (name?: string) => (name === `${B}.json` ? Promise.reject(new FeedError('FEED_UNAVAILABLE', 'HTTP 503')) : feed.read(name)) };
+    const source = new FeedSource(unavailable, OPTIONS, HOOKS);
     const first = await source.read();
-    await expect(drain(first)).rejects.toMatchObject({ code: 'FEED_NOT_FOUND' });
+    await expect(drain(first)).rejects.toMatchObject({ code: 'FEED_UNAVAILABLE' });
     expect((await source.read()).mode).toBe('full');
   });
 
-  it('refuses a garbage manifest and an event file holding another event (after retries)', async () => {
+  it('refuses a garbage manifest (after retries): no event of the feed is known', async () => {
     const errors: unknown[] = [];
     const source = new FeedSource(feedFiles({ 'manifest.json': '<html>maintenance</html>' }), OPTIONS, { ...HOOKS, onError: (error) => errors.push(error) });
     await expect(source.read()).rejects.toMatchObject({ code: 'FEED_BAD_CONTENT' });
     expect(errors).toHaveLength(2);
-    const swapped = new FeedSource(feedFiles({ 'manifest.json': manifest(1), [`${A}.json`]: event(B, 1, ['b.example']) }), OPTIONS, HOOKS);
-    await expect(drain(await swapped.read())).rejects.toThrow(/holds event/);
+  });
+
+  // Issue 11: one event file the poll could not use failed every poll of the feed, for good.
+  it('skips an event file that is not a usable event (another event, garbage, missing), keeps reading the rest, and reads it again next poll', async () => {
+    const C = 'cccccccc-3333-4333-8333-333333333333';
+    const files = {
+      'manifest.json': JSON.stringify({ [A]: { timestamp: '1' }, [B]: { timestamp: '1' }, [C]: { timestamp: '1' }, 'not-a-uuid': { timestamp: '1' }, [`${A.slice(0, 35)}d`]: 'no object' }),
+      [`${A}.json`]: event(B, 1, ['swapped.example']),
+      [`${B}.json`]: '{"Event": ',
+      [`${A.slice(0, 35)}d.json`]: event(`${A.slice(0, 35)}d`, 1, ['no-timestamp.example']),
+    };
+    const skipped: string[] = [];
+    const ignored: unknown[] = [];
+    const source = new FeedSource(feedFiles(files), OPTIONS, { ...HOOKS, onEventSkipped: (file) => skipped.push(file), onSkipped: (file, _count, first) => ignored.push([file, first]) });
+    const first = await source.read();
+    expect((await drain(first)).map((attribute) => attribute.value)).toEqual(['no-timestamp.example']);
+    expect(first.skippedEvents).toEqual(new Set([A, B, C]));
+    expect(skipped.sort()).toEqual([`${A}.json`, `${B}.json`, `${C}.json`].sort());
+    expect(ignored).toEqual([['manifest.json', { key: 'not-a-uuid', reason: 'the key is not an event uuid' }]]);
+    // the next, incremental poll reads the skipped ones again (and the entry without a timestamp)
+    const second = await source.read();
+    expect(second.mode).toBe('incremental');
+    expect(second.events).toEqual(new Set([A, B, C, `${A.slice(0, 35)}d`]));
   });
 });
 

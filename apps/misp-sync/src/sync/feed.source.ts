@@ -6,7 +6,7 @@ import { feedEventAttributes } from './feed/feed-event-attributes';
 import { FeedError } from './feed/feed-error';
 import { feedValueAttributes } from './feed/feed-value-attributes';
 import { parseCsvFeed } from './feed/parse-csv-feed';
-import { parseFeedManifest, type FeedManifest } from './feed/parse-feed-manifest';
+import { parseFeedManifest, UNKNOWN_TIMESTAMP, type FeedManifest } from './feed/parse-feed-manifest';
 import { retryDelay } from './retry-delay';
 import type { AttributePage, FeedPort, FeedRead } from './sync.pipeline';
 import type { FeedRules } from './to-attribute-update';
@@ -36,8 +36,10 @@ export interface FeedSourceOptions {
 export interface FeedSourceHooks {
   /** Every failed read, retried or not (metrics, logs). */
   onError(error: unknown, attempt: number, willRetry: boolean): void;
-  /** Entries of a file that were skipped (unusable attributes, CSV lines that are no indicator). */
+  /** Entries of a file that were skipped (unusable attributes, CSV lines that are no indicator, manifest keys that are no uuid). */
   onSkipped(file: string, count: number, first: unknown): void;
+  /** A MISP-format feed's event file that could not be used (after its retries): skipped, read again next poll. */
+  onEventSkipped(file: string, error: unknown): void;
   sleep(ms: number): Promise<void>;
   random(): number;
 }
@@ -87,29 +89,47 @@ export class FeedSource implements FeedPort {
     const manifest = await this.withRetry(async () => {
       const parsed = parseFeedManifest(parseJson(await this.client.read('manifest.json'), 'manifest.json'));
       if (!parsed.ok) throw new FeedError('FEED_BAD_CONTENT', `manifest.json: ${parsed.reason}`);
+      if (parsed.ignored.length > 0) this.hooks.onSkipped('manifest.json', parsed.ignored.length, parsed.ignored[0]);
       return parsed.manifest;
     });
     const previous = this.manifest;
     const full = previous === undefined || this.fullDue() || !sameEvents(previous, manifest);
-    const events = [...manifest].filter(([uuid, entry]) => full || previous?.get(uuid)?.timestamp !== entry.timestamp).map(([uuid]) => uuid);
+    const events = [...manifest]
+      .filter(([uuid, entry]) => full || entry.timestamp === UNKNOWN_TIMESTAMP || previous?.get(uuid)?.timestamp !== entry.timestamp)
+      .map(([uuid]) => uuid);
+    const skippedEvents = new Set<string>();
     return {
       mode: full ? 'full' : 'incremental',
       ...(full ? {} : { events: new Set(events) }),
-      pages: () => this.eventPages(events),
+      skippedEvents,
+      pages: () => this.eventPages(events, skippedEvents),
       commit: () => {
-        this.manifest = manifest;
+        // a skipped event is remembered as unread, so the next poll reads it again
+        this.manifest = skippedEvents.size === 0 ? manifest : new Map([...manifest].map(([uuid, entry]) => [uuid, skippedEvents.has(uuid) ? { ...entry, timestamp: UNKNOWN_TIMESTAMP } : entry]));
         this.pollsSinceFull = full ? 0 : this.pollsSinceFull + 1;
       },
     };
   }
 
-  /** Event files in manifest order, `concurrency` in flight, grouped into pages of about `pageSize` attributes. */
-  private async *eventPages(uuids: readonly string[]): AsyncIterable<AttributePage> {
+  /**
+   * Event files in manifest order, `concurrency` in flight, grouped into pages of about `pageSize`
+   * attributes. One event file is one record: a file that is not a usable event (bad JSON, another
+   * event, missing, too large — after its retries) is skipped into `skipped`, and the poll goes
+   * on; only a failure of the feed server itself (unreachable, refusing: FEED_UNAVAILABLE,
+   * FEED_REJECTED) fails the poll.
+   */
+  private async *eventPages(uuids: readonly string[], skipped: Set<string>): AsyncIterable<AttributePage> {
     const pending: Promise<readonly MispAttribute[]>[] = [];
     let next = 0;
     const fill = () => {
       while (pending.length < this.options.concurrency && next < uuids.length) {
-        const read = this.readEvent(uuids[next++] ?? '');
+        const uuid = uuids[next++] ?? '';
+        const read = this.readEvent(uuid).catch((error: unknown) => {
+          if (!isEventContentError(error)) throw error;
+          this.hooks.onEventSkipped(`${uuid}.json`, error);
+          skipped.add(uuid);
+          return [];
+        });
         // Marks a rejection handled when the caller stops early; awaiting it still throws.
         read.catch(() => undefined);
         pending.push(read);
@@ -186,4 +206,9 @@ function sameEvents(a: FeedManifest, b: FeedManifest): boolean {
 
 async function* pagesOf(attributes: readonly MispAttribute[], pageSize: number): AsyncIterable<AttributePage> {
   for (let i = 0; i < attributes.length; i += pageSize) yield { attributes: attributes.slice(i, i + pageSize), total: attributes.length };
+}
+
+/** A failure of one event file's content, not of the feed server: that event is skipped, the poll goes on. */
+function isEventContentError(error: unknown): boolean {
+  return error instanceof FeedError && (error.code === 'FEED_BAD_CONTENT' || error.code === 'FEED_NOT_FOUND' || error.code === 'FEED_TOO_LARGE');
 }

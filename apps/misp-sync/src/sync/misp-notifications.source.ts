@@ -30,12 +30,30 @@ export class MispNotificationsSource implements RunnerTask {
       }
       if (ignored > 0) this.logger.warn('ignored messages that are not MISP attribute notifications', { topic: batch.topic, ignored });
       if (uuids.size === 0) return;
-      const result = await this.refresh([...uuids]);
+      let result: Awaited<ReturnType<typeof this.refresh>>;
+      try {
+        result = await this.refresh([...uuids]);
+      } catch (error) {
+        // MISP, memcached or Kafka failing (or refusing) is the world's problem: the batch is
+        // fetched again later, never a reason for kafkajs to stop this consumer for good.
+        throw new NotificationRefreshError(error);
+      }
       this.logger.info('applied MISP notifications', { attributes: uuids.size, ...result });
     });
   }
 
   async stop(): Promise<void> {
     await this.consumer.stop();
+  }
+}
+
+/** A refresh of notified attributes failed; always retriable (the notification batch stays uncommitted). */
+export class NotificationRefreshError extends Error {
+  readonly code = 'NOTIFICATION_REFRESH_FAILED';
+  readonly retriable = true;
+
+  constructor(cause: unknown) {
+    super(`refreshing notified attributes failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'NotificationRefreshError';
   }
 }

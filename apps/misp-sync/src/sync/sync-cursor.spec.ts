@@ -1,4 +1,4 @@
-import { advanceCursor, formatSyncCursor, fullSyncFrom, isFullSyncDue, parseSyncCursor } from './sync-cursor';
+import { advanceCursor, formatSyncCursor, fullSyncFrom, isFullSyncDue, parseSyncCursor, trustedCursor } from './sync-cursor';
 
 describe('sync cursor', () => {
   it('round-trips and rejects what it did not write', () => {
@@ -31,5 +31,18 @@ describe('sync cursor', () => {
     expect(isFullSyncDue({ timestamp: 1 }, now, 3_600_000)).toBe(true);
     expect(isFullSyncDue({ timestamp: 1, lastFullSyncAt: '2025-01-01T05:30:00.000Z' }, now, 3_600_000)).toBe(false);
     expect(isFullSyncDue({ timestamp: 1, lastFullSyncAt: '2025-01-01T05:00:00.000Z' }, now, 3_600_000)).toBe(true);
+  });
+
+  // Issue 11: a cursor from the future asks MISP only for what comes after it, i.e. nothing for as long.
+  it('trusts a restored cursor only up to now plus the clock-skew margin', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    const nowSec = now / 1000;
+    const good = { timestamp: nowSec - 60, eventTimestamp: nowSec - 60, lastFullSyncAt: '2025-12-31T23:00:00.000Z' };
+    expect(trustedCursor(good, now, 120)).toEqual(good);
+    expect(trustedCursor({ ...good, timestamp: nowSec + 121 }, now, 120)).toBeUndefined();
+    expect(trustedCursor({ ...good, timestamp: 99_999_999_999 }, now, 120)).toBeUndefined();
+    expect(trustedCursor({ ...good, eventTimestamp: nowSec + 3600 }, now, 120)).toEqual({ timestamp: good.timestamp, lastFullSyncAt: good.lastFullSyncAt });
+    expect(trustedCursor({ ...good, lastFullSyncAt: '2027-01-01T00:00:00.000Z' }, now, 120)).toEqual({ timestamp: good.timestamp, eventTimestamp: good.eventTimestamp });
+    expect(trustedCursor(undefined, now, 120)).toBeUndefined();
   });
 });

@@ -69,3 +69,19 @@ export function isFullSyncDue(cursor: SyncCursor | undefined, nowMs: number, int
   if (cursor?.lastFullSyncAt === undefined) return true;
   return nowMs - Date.parse(cursor.lastFullSyncAt) >= intervalMs;
 }
+
+/**
+ * A restored cursor our clock can trust: one from the future (beyond now plus the clock-skew
+ * margin: written by a host whose clock ran ahead, or edited) would ask MISP only for changes
+ * after that time and see none until then, so it is dropped (a full pull from the lookback
+ * follows); a future `eventTimestamp` is dropped alone, and a future `lastFullSyncAt` makes the
+ * next run a full one (else none would be due until then).
+ */
+export function trustedCursor(cursor: SyncCursor | undefined, nowMs: number, clockSkewMarginSec: number): SyncCursor | undefined {
+  if (cursor === undefined) return undefined;
+  const horizon = Math.floor(nowMs / 1000) + clockSkewMarginSec;
+  if (cursor.timestamp > horizon) return undefined;
+  const eventTimestamp = cursor.eventTimestamp !== undefined && cursor.eventTimestamp <= horizon ? cursor.eventTimestamp : undefined;
+  const lastFullSyncAt = cursor.lastFullSyncAt !== undefined && Date.parse(cursor.lastFullSyncAt) <= nowMs + clockSkewMarginSec * 1000 ? cursor.lastFullSyncAt : undefined;
+  return { timestamp: cursor.timestamp, ...(eventTimestamp === undefined ? {} : { eventTimestamp }), ...(lastFullSyncAt === undefined ? {} : { lastFullSyncAt }) };
+}

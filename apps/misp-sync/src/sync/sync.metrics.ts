@@ -1,8 +1,23 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { IndicatorRecord } from '@iocflow/core';
+import type { IndicatorLimit } from './indicator-limits';
 import type { IndicatorChange } from './indicator-state';
 
 export type SyncMode = 'full' | 'incremental' | 'notification' | 'feed';
+
+/**
+ * Why an attribute (or a feed entry, or a feed's event file) was not applied — a closed set, the
+ * `reason` label of misp_sync_attributes_skipped_total:
+ *   invalid           not a usable attribute (no uuid, a timestamp out of range…) or feed line
+ *   invalid_value     a supported type whose value is no observable (malformed, over its length
+ *                     limit): applied as contributing nothing, reported
+ *   future_timestamp  dated after now plus the clock-skew margin: not applied (it could never be
+ *                     ordered against later changes), pulled again until its time has come
+ *   event_file        a MISP-format feed's event file that cannot be read or is not an event:
+ *                     its attributes stay as they were
+ *   error             converting it threw (a bug its content triggers): contained to it
+ */
+export type SkipReason = 'invalid' | 'invalid_value' | 'future_timestamp' | 'event_file' | 'error';
 
 /**
  * misp-sync's Prometheus metrics, fixed label sets only: `kind` and `feed` are bounded (observable
@@ -16,6 +31,8 @@ export class SyncMetrics {
   private readonly feedErrors: Counter<'code'>;
   private readonly lastSuccess: Gauge;
   private readonly repairs: Counter<'reason'>;
+  private readonly skipped: Counter<'source' | 'reason'>;
+  private readonly limits: Counter<'limit'>;
   private readonly counts = new Map<string, number>();
 
   constructor(registry: Registry) {
@@ -32,6 +49,13 @@ export class SyncMetrics {
     this.feedErrors = new Counter({ name: 'misp_sync_feed_errors_total', help: 'Failed feed reads (each retry counts), by error code', labelNames: ['code'], registers: [registry] });
     this.lastSuccess = new Gauge({ name: 'misp_sync_last_success_timestamp_seconds', help: 'Unix time of the last successful sync', registers: [registry] });
     this.repairs = new Counter({ name: 'misp_sync_store_repairs_total', help: 'memcached repopulations, by the reason detected', labelNames: ['reason'], registers: [registry] });
+    this.skipped = new Counter({
+      name: 'misp_sync_attributes_skipped_total',
+      help: 'Attributes (and feed entries or event files) not applied or not usable, by source (misp, feed:<name>) and reason',
+      labelNames: ['source', 'reason'],
+      registers: [registry],
+    });
+    this.limits = new Counter({ name: 'misp_sync_limits_applied_total', help: 'Attributes or indicators a size limit cut, by limit', labelNames: ['limit'], registers: [registry] });
   }
 
   /** Recount from scratch (after restoring the state). */
@@ -68,6 +92,14 @@ export class SyncMetrics {
 
   storeRepaired(reason: string): void {
     this.repairs.inc({ reason });
+  }
+
+  attributeSkipped(source: string, reason: SkipReason, count = 1): void {
+    this.skipped.inc({ source, reason }, count);
+  }
+
+  limitApplied(limit: IndicatorLimit, count = 1): void {
+    this.limits.inc({ limit }, count);
   }
 
   private count(record: IndicatorRecord, delta: number): void {

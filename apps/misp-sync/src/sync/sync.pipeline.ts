@@ -1,12 +1,13 @@
-import { formatSyncSentinel, type AttributeContribution, type MispAttribute, type SyncSentinel } from '@iocflow/core';
+import { formatSyncSentinel, isSupportedMispType, type AttributeContribution, type MispAttribute, type SyncSentinel } from '@iocflow/core';
+import { RateLimitedLog } from '@iocflow/nest';
 import { applyAttribute, type AttributeUpdate } from './apply-attribute';
 import { diffIndicators, type IndicatorDiff } from './diff-indicators';
 import { formatProgress } from './format-progress';
 import type { IndicatorStoreSink } from './indicator-store.sink';
 import { IndicatorState } from './indicator-state';
 import { SourceFreshness, type SourceSpec } from './source-freshness';
-import type { SyncMetrics, SyncMode } from './sync.metrics';
-import { advanceCursor, fullSyncFrom, isFullSyncDue, type SyncCursor } from './sync-cursor';
+import type { SkipReason, SyncMetrics, SyncMode } from './sync.metrics';
+import { advanceCursor, fullSyncFrom, isFullSyncDue, trustedCursor, type SyncCursor } from './sync-cursor';
 import { toAttributeUpdate, type FeedRules } from './to-attribute-update';
 
 /** One page of attributes from a pull; `total` when the source knows how many the pull will yield. */
@@ -43,6 +44,11 @@ export interface AttributeSource {
 export interface FeedRead {
   readonly mode: 'full' | 'incremental';
   readonly events?: ReadonlySet<string>;
+  /**
+   * Events of a MISP-format feed whose file could not be read or used during `pages()`: their
+   * attributes are left as they were (not reconciled away) and are read again on the next poll.
+   */
+  readonly skippedEvents?: ReadonlySet<string>;
   pages(): AsyncIterable<AttributePage>;
   /** Called once every page was applied and reconciled: the feed may now skip what it read. */
   commit(): void;
@@ -96,6 +102,10 @@ export interface SyncPipelineOptions {
   readonly clockSkewMarginSec: number;
   readonly progressIntervalMs: number;
   readonly seedCompat: boolean;
+  /** Largest indicator-topic record (IOC_MAX_RECORD_BYTES): more contributions are left out of it. Absent = unbounded. */
+  readonly maxRecordBytes?: number;
+  /** Largest memcached entry written (MEMCACHED_MAX_VALUE_BYTES): a larger one is not written. Absent = unbounded. */
+  readonly maxStoreValueBytes?: number;
   /**
    * Every configured source (`misp`, `feed:<name>`) with its poll interval: the sentinel carries
    * each one's last success and interval, so readers judge each against its own schedule, and it
@@ -172,12 +182,15 @@ export class SyncPipeline {
   private lock: Promise<void> = Promise.resolve();
   /** Sentinel writes, one at a time, each built from the book when its turn comes (so a later write never loses to an earlier one). */
   private sentinelWrites: Promise<void> = Promise.resolve();
+  /** One warning per 10 s about skipped attributes, however many (hostile content must not flood the log). */
+  private readonly skipLog: RateLimitedLog;
 
   constructor(
     private readonly deps: SyncPipelineDeps,
     private readonly options: SyncPipelineOptions,
   ) {
     this.freshness = new SourceFreshness(options.sources ?? [{ name: MISP_SOURCE, intervalMs: DEFAULT_MISP_INTERVAL_MS }], options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.skipLog = new RateLimitedLog(10_000, deps.now);
   }
 
   get currentCursor(): SyncCursor | undefined {
@@ -188,11 +201,14 @@ export class SyncPipeline {
   async restore(): Promise<void> {
     const started = this.deps.now();
     const restored = await this.deps.syncState.restore(this.state);
-    this.cursor = restored.cursor;
+    this.cursor = trustedCursor(restored.cursor, started, this.options.clockSkewMarginSec);
     // A cursor without indicators means the indicator topic was lost or emptied: pull everything.
     if (this.state.size === 0) this.cursor = undefined;
     // The indicators written before the restart are still there: so are their sources' last successes.
     else this.freshness.restore(restored.freshness);
+    // Records capped on the topic hold only their most recent contributions: reconcile in full
+    // first, so the state knows every contribution again before anything changes incrementally.
+    if (this.cursor?.lastFullSyncAt !== undefined && hasCappedRecords(this.state.values())) this.cursor = { ...this.cursor, lastFullSyncAt: undefined };
     this.deps.metrics.reset(this.state.values());
     this.deps.logger.info('state restored', { indicators: this.state.size, attributes: this.state.attributeCount, cursor: this.cursor, ms: this.deps.now() - started });
     await this.repairStore();
@@ -265,7 +281,7 @@ export class SyncPipeline {
     if (source === undefined) throw new Error('no MISP server is configured (MISP_URL)');
     for await (const page of source.pagesByUuid(uuids)) {
       for (const attribute of page.attributes) seen.add(attribute.uuid.toLowerCase());
-      count(await this.applyUpdates(page.attributes.map((attribute) => toAttributeUpdate(attribute, this.options.feedRules))));
+      count(await this.applyUpdates(this.updatesOf(page.attributes, this.options.feedRules)));
     }
     const gone = uuids.map((uuid) => uuid.toLowerCase()).filter((uuid) => !seen.has(uuid));
     if (gone.length > 0) count(await this.applyUpdates(gone.map((uuid) => ({ uuid, timestamp: Number.MAX_SAFE_INTEGER, entries: [] }))));
@@ -285,8 +301,13 @@ export class SyncPipeline {
       const read = await feed.read();
       const pulled = await this.pull(feed.name, `feed ${feed.name} (${read.mode})`, read.pages(), feed.rules);
       const events = read.events;
+      const skipped = read.skippedEvents;
       const reconciled = await this.reconcile(
-        (attribute) => attribute.source === feed.name && !pulled.seen.has(attribute.attributeUuid) && (events === undefined || events.has(attribute.eventUuid)),
+        (attribute) =>
+          attribute.source === feed.name &&
+          !pulled.seen.has(attribute.attributeUuid) &&
+          (events === undefined || events.has(attribute.eventUuid)) &&
+          (skipped === undefined || !skipped.has(attribute.eventUuid)),
       );
       read.commit();
       await this.repairStore();
@@ -324,7 +345,15 @@ export class SyncPipeline {
     const updatedAt = new Date(this.deps.now()).toISOString();
     for (const update of updates) applyAttribute(staged, update, updatedAt);
     const changes = staged.changes();
-    const diff = diffIndicators(changes, this.options.seedCompat);
+    const diff = diffIndicators(changes, this.options.seedCompat, {
+      ...(this.options.maxRecordBytes === undefined ? {} : { maxRecordBytes: this.options.maxRecordBytes }),
+      ...(this.options.maxStoreValueBytes === undefined ? {} : { maxStoreValueBytes: this.options.maxStoreValueBytes }),
+    });
+    if (diff.capped > 0) this.deps.metrics.limitApplied('record_attributes', diff.capped);
+    if (diff.oversizedValues > 0) {
+      this.deps.metrics.limitApplied('store_value', diff.oversizedValues);
+      this.deps.logger.warn('memcached values over MEMCACHED_MAX_VALUE_BYTES not written; those keys keep their previous value', { count: diff.oversizedValues });
+    }
     if (diff.records.length === 0) return diff;
     // Both writes are idempotent, so they run together; the state moves only when both succeeded.
     await Promise.all([this.deps.store.apply(diff), this.deps.changes.publish(diff.records)]);
@@ -347,7 +376,7 @@ export class SyncPipeline {
     this.deps.logger.info('sync started', { stage });
     try {
       for await (const page of pages) {
-        const updates = page.attributes.map((attribute) => toAttributeUpdate(attribute, rules));
+        const updates = this.updatesOf(page.attributes, rules);
         for (const attribute of page.attributes) {
           seen.add(attribute.uuid.toLowerCase());
           if (maxTimestamp === undefined || attribute.timestamp > maxTimestamp) maxTimestamp = attribute.timestamp;
@@ -378,6 +407,45 @@ export class SyncPipeline {
       this.deps.progress?.done();
     }
     return { seen, maxTimestamp, count, added, updated, removed };
+  }
+
+  /**
+   * What a page's attributes contribute now, each attribute contained to itself:
+   *   - dated after now plus the clock-skew margin: skipped (`future_timestamp`); it could never be
+   *     ordered against later changes (and its timestamp would outrank them), so it waits until its
+   *     time has come — the cursor never passes the pull's start, so it is pulled again;
+   *   - a supported type whose value is no observable (malformed, over its length limit): applied
+   *     as contributing nothing, and reported (`invalid_value`);
+   *   - converting it throws (a bug its content triggers): skipped (`error`).
+   * Limits that cut an attribute (event info, tags, feeds) are counted.
+   */
+  private updatesOf(attributes: readonly MispAttribute[], rules: FeedRules): AttributeUpdate[] {
+    const horizon = Math.floor(this.deps.now() / 1000) + this.options.clockSkewMarginSec;
+    const updates: AttributeUpdate[] = [];
+    for (const attribute of attributes) {
+      try {
+        if (attribute.timestamp > horizon) {
+          this.skipped('future_timestamp', attribute, rules, `timestamp ${attribute.timestamp} is after now plus the clock-skew margin (${horizon})`);
+          continue;
+        }
+        const update = toAttributeUpdate(attribute, rules);
+        if (update.entries.length === 0 && !attribute.deleted && attribute.toIds && isSupportedMispType(attribute.type)) {
+          this.skipped('invalid_value', attribute, rules, `a ${attribute.type} value of ${attribute.value.length} characters that is no observable`);
+        }
+        for (const limit of update.limits ?? []) this.deps.metrics.limitApplied(limit);
+        updates.push(update);
+      } catch (error) {
+        this.skipped('error', attribute, rules, error instanceof Error ? error.message : String(error));
+      }
+    }
+    return updates;
+  }
+
+  /** Count one skipped attribute and (rate-limited) say which, where it came from and why. */
+  private skipped(reason: SkipReason, attribute: MispAttribute, rules: FeedRules, detail: string): void {
+    const source = rules.source ?? MISP_SOURCE;
+    this.deps.metrics.attributeSkipped(source, reason);
+    this.skipLog.maybe((suppressed) => this.deps.logger.warn('attribute skipped', { source, reason, detail: detail.slice(0, 200), ...coordinatesOf(attribute), suppressed }));
   }
 
   /**
@@ -446,4 +514,18 @@ export class SyncPipeline {
 
 async function* pagesOf(source: AttributeSource, windows: readonly PullWindow[]): AsyncIterable<AttributePage> {
   for (const window of windows) yield* source.pages(window);
+}
+
+function hasCappedRecords(records: Iterable<{ readonly attributesOmitted?: number }>): boolean {
+  for (const record of records) if ((record.attributesOmitted ?? 0) > 0) return true;
+  return false;
+}
+
+/** Where an attribute comes from, for a log line; whatever the attribute holds (it may be the one that threw). */
+function coordinatesOf(attribute: MispAttribute): Record<string, unknown> {
+  try {
+    return { attributeUuid: attribute.uuid, eventUuid: attribute.event?.uuid, type: String(attribute.type).slice(0, 64) };
+  } catch {
+    return {};
+  }
 }

@@ -62,4 +62,18 @@ describe('toAttributeUpdate', () => {
   ])('decayScoreOf(%j) = %s', (scores, expected) => {
     expect(decayScoreOf(scores)).toBe(expected);
   });
+
+  // Issue 11: what one attribute carries is bounded whatever MISP or a feed sent.
+  it('cuts a long event info, ignores tag names longer than MISP allows, keeps at most 64 tags and 64 feeds, and says which limits applied', () => {
+    const tags = [...Array.from({ length: 100 }, (_, i) => ({ name: `Feed-${String(i).padStart(3, '0')}`, inherited: true })), { name: `Feed-${'x'.repeat(300)}`, inherited: true }];
+    const update = toAttributeUpdate(attribute({ tags, event: { id: '10', uuid: '22222222-2222-4222-8222-222222222222', info: 'i'.repeat(70_000) } }), RULES);
+    const contribution = update.entries[0]?.contribution;
+    expect(contribution?.eventInfo).toBe(`${'i'.repeat(1023)}…`);
+    expect(contribution?.feeds).toHaveLength(64);
+    expect(contribution?.feeds[0]).toBe('Feed-000');
+    expect(contribution?.tags).toHaveLength(64);
+    expect(contribution?.feeds.some((feed) => feed.length > 255)).toBe(false);
+    expect(update.limits).toEqual(['tag_length', 'feeds', 'tags', 'event_info']);
+    expect(toAttributeUpdate(attribute(), RULES).limits).toBeUndefined();
+  });
 });

@@ -1,5 +1,6 @@
 import { feedsFromTags, lookupKey, mispAttributeObservables, sanitiseFeedName, type AttributeContribution, type MispAttribute, type MispDecayScore } from '@iocflow/core';
 import type { AttributeEntry, AttributeUpdate } from './apply-attribute';
+import { MAX_EVENT_INFO_CHARS, MAX_FEEDS_PER_ATTRIBUTE, MAX_TAG_CHARS, MAX_TAGS_PER_ATTRIBUTE, type IndicatorLimit } from './indicator-limits';
 
 /** How attributes become indicators: which tags name a feed, and the feed when none does. */
 export interface FeedRules {
@@ -30,13 +31,34 @@ export function decayScoreOf(scores: readonly MispDecayScore[] | undefined): num
  * nothing — which removes whatever it contributed before (that is how soft deletes and "to_ids turned
  * off" become removals; the server-side `to_ids` filter would hide those edits). Attributes inside
  * objects arrive as plain attributes and count the same.
+ *
+ * A contribution is bounded (indicator-limits.ts): tag names over MAX_TAG_CHARS are ignored, the
+ * feeds are read from the remaining tags and at most MAX_FEEDS_PER_ATTRIBUTE kept, at most
+ * MAX_TAGS_PER_ATTRIBUTE tags are kept, the event info is cut at MAX_EVENT_INFO_CHARS; `limits`
+ * names those that applied.
  */
 export function toAttributeUpdate(attribute: MispAttribute, rules: FeedRules): AttributeUpdate {
   const uuid = attribute.uuid.toLowerCase();
   if (attribute.deleted || !attribute.toIds) return { uuid, timestamp: attribute.timestamp, entries: [] };
   const observables = mispAttributeObservables(attribute.type, attribute.value);
   if (observables.length === 0) return { uuid, timestamp: attribute.timestamp, entries: [] };
-  const tags = [...new Set(attribute.tags.map((tag) => tag.name))].sort();
+  // Limits (indicator-limits.ts): what one attribute carries is bounded, whatever MISP or a feed sent.
+  const limits: IndicatorLimit[] = [];
+  const names = [...new Set(attribute.tags.map((tag) => tag.name))];
+  const allTags = names.filter((name) => name.length <= MAX_TAG_CHARS).sort();
+  if (allTags.length < names.length) limits.push('tag_length');
+  let feeds = rules.fixedFeed === undefined ? feedsFromTags(allTags, rules.feedTagPattern, rules.defaultFeed) : [sanitiseFeedName(rules.fixedFeed) || rules.defaultFeed];
+  if (feeds.length > MAX_FEEDS_PER_ATTRIBUTE) {
+    feeds = feeds.slice(0, MAX_FEEDS_PER_ATTRIBUTE);
+    limits.push('feeds');
+  }
+  const tags = allTags.length > MAX_TAGS_PER_ATTRIBUTE ? allTags.slice(0, MAX_TAGS_PER_ATTRIBUTE) : allTags;
+  if (tags !== allTags) limits.push('tags');
+  let eventInfo = attribute.event?.info ?? '';
+  if (eventInfo.length > MAX_EVENT_INFO_CHARS) {
+    eventInfo = `${eventInfo.slice(0, MAX_EVENT_INFO_CHARS - 1)}…`;
+    limits.push('event_info');
+  }
   const threatLevelId = attribute.event?.threatLevelId;
   const threatLevel = threatLevelId === undefined ? undefined : THREAT_LEVELS[threatLevelId];
   const decayScore = decayScoreOf(attribute.decayScores);
@@ -45,8 +67,8 @@ export function toAttributeUpdate(attribute: MispAttribute, rules: FeedRules): A
     ...(rules.source === undefined ? {} : { source: rules.source }),
     mispType: attribute.type,
     eventUuid: attribute.event?.uuid ?? '',
-    eventInfo: attribute.event?.info ?? '',
-    feeds: rules.fixedFeed === undefined ? feedsFromTags(tags, rules.feedTagPattern, rules.defaultFeed) : [sanitiseFeedName(rules.fixedFeed) || rules.defaultFeed],
+    eventInfo,
+    feeds,
     tags,
     toIds: attribute.toIds,
     timestamp: attribute.timestamp,
@@ -61,5 +83,5 @@ export function toAttributeUpdate(attribute: MispAttribute, rules: FeedRules): A
     value: observable.value,
     contribution,
   }));
-  return { uuid, timestamp: attribute.timestamp, entries };
+  return { uuid, timestamp: attribute.timestamp, entries, ...(limits.length === 0 ? {} : { limits }) };
 }

@@ -142,7 +142,8 @@ describe('misp-sync feed source (no MISP server)', () => {
     expect([...topicNow].filter(([key]) => key !== SYNC_SENTINEL_KEY).every(([, value]) => value === null)).toBe(true);
   });
 
-  it('a broken feed removes nothing: a garbage manifest or a missing event file fails the poll', async () => {
+  // Issue 11: one event file is one record — a missing one is skipped (its attributes stay), not a failed poll.
+  it('a broken feed removes nothing: a garbage manifest fails the poll, a missing event file is skipped and keeps its attributes', async () => {
     const feedDir = await copyFeed();
     const instance = await start({ FEED_URL: `file://${feedDir}`, FEED_NAME: 'Feed-OSINT' });
     expect(await instance.runner.runOnce()).toBe(true);
@@ -154,7 +155,7 @@ describe('misp-sync feed source (no MISP server)', () => {
     const manifest = JSON.parse(await readFile(path.join(feedDir, 'manifest.json'), 'utf8')) as Record<string, { timestamp: string }>;
     manifest[EVENT] = { ...manifest[EVENT], timestamp: '1999999999' };
     await writeFile(path.join(feedDir, 'manifest.json'), JSON.stringify(manifest));
-    expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: false, error: expect.objectContaining({ code: 'FEED_NOT_FOUND' }) });
+    expect(await instance.runner.run(instance.feed)).toMatchObject({ ok: true, removed: 0 });
     expect(instance.pipeline.state.size).toBe(keys);
     expect(await rawGet(memcached.server, MD5)).toEqual({ flags: 0, value: 'Feed-OSINT' });
   });

@@ -1,4 +1,4 @@
-import { DEFAULT_DEAD_LETTER_MAX_BYTES, capDeadLetterValue } from './dead-letter-value';
+import { DEFAULT_DEAD_LETTER_MAX_BYTES, capDeadLetterEnvelope, capDeadLetterValue } from './dead-letter-value';
 import { DEAD_LETTER_HEADERS } from './record-headers';
 
 describe('capDeadLetterValue', () => {
@@ -41,5 +41,21 @@ describe('capDeadLetterValue', () => {
   it('refuses a negative or fractional cap', () => {
     expect(() => capDeadLetterValue('x', -1)).toThrow(RangeError);
     expect(() => capDeadLetterValue('x', 1.5)).toThrow(RangeError);
+  });
+});
+
+// Issue 11: a record from a topic that accepts large records may carry a huge key or headers; its
+// dead letter must still fit the dead-letter topic, or the consumer stops on it.
+describe('capDeadLetterEnvelope', () => {
+  it('keeps a small key and headers as they are', () => {
+    const headers = { trace: Buffer.from('t') };
+    expect(capDeadLetterEnvelope(Buffer.from('k'), headers, 100)).toEqual({ key: Buffer.from('k'), headers, notes: {} });
+  });
+
+  it('cuts a key over the limit and leaves out headers over it, saying so', () => {
+    const capped = capDeadLetterEnvelope(Buffer.from('é'.repeat(100)), { a: 'x'.repeat(60), b: Buffer.alloc(60) }, 100);
+    expect(capped.key).toEqual(Buffer.from('é'.repeat(100)).subarray(0, 100));
+    expect(capped.headers).toEqual({});
+    expect(capped.notes).toEqual({ [DEAD_LETTER_HEADERS.keyTruncated]: '200', [DEAD_LETTER_HEADERS.headersDropped]: '2' });
   });
 });

@@ -32,3 +32,41 @@ export function capDeadLetterValue(value: Buffer | string | null, maxBytes: numb
     },
   };
 }
+
+/** Most bytes of the original key, and of the original headers, a dead letter keeps (each). */
+export const DEAD_LETTER_MAX_ENVELOPE_BYTES = 32 * 1024;
+
+export interface CappedDeadLetterEnvelope {
+  readonly key: Buffer | null;
+  /** The original headers, or none when they were too large to keep. */
+  readonly headers: Readonly<Record<string, Buffer | string>>;
+  /** Headers saying what was left out: empty when everything was kept. */
+  readonly notes: Readonly<Record<string, string>>;
+}
+
+/**
+ * A dead letter's key and original headers, bounded so that, with a value cut to
+ * DEAD_LETTER_MAX_BYTES, the dead letter always fits the dead-letter topic: a record from a topic
+ * that accepts large records could carry a 10 MiB key or headers, and a dead letter the topic
+ * refuses would stop the consumer on that record. A key over `maxBytes` keeps its first
+ * `maxBytes` bytes (`iocflow.dlq.key.truncated` = its length); headers over `maxBytes` in all
+ * (names and values) are left out (`iocflow.dlq.headers.dropped` = how many).
+ */
+export function capDeadLetterEnvelope(key: Buffer | null, headers: Readonly<Record<string, Buffer | string>>, maxBytes = DEAD_LETTER_MAX_ENVELOPE_BYTES): CappedDeadLetterEnvelope {
+  const notes: Record<string, string> = {};
+  let keptKey = key;
+  if (key !== null && key.length > maxBytes) {
+    keptKey = key.subarray(0, maxBytes);
+    notes[DEAD_LETTER_HEADERS.keyTruncated] = String(key.length);
+  }
+  let headerBytes = 0;
+  let count = 0;
+  for (const name in headers) {
+    const value = headers[name] as Buffer | string;
+    headerBytes += Buffer.byteLength(name, 'utf8') + (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length);
+    count++;
+  }
+  if (headerBytes <= maxBytes) return { key: keptKey, headers, notes };
+  notes[DEAD_LETTER_HEADERS.headersDropped] = String(count);
+  return { key: keptKey, headers: {}, notes };
+}

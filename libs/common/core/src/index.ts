@@ -30,3 +30,6 @@ export * from './record-headers';
 export * from './elasticsearch/scan-json-object';
 export * from './coded-error';
 export * from './dead-letter-value';
+export * from './json-depth';
+export * from './read-indicator-record';
+export * from './strip-trailing';

@@ -39,6 +39,12 @@ export interface IndicatorRecord {
   /** Sorted, unique feed names; the memcached value is `feeds.join(',')`. */
   readonly feeds: readonly string[];
   readonly attributes: readonly AttributeContribution[];
+  /**
+   * Contributions left out of this topic record to keep it under misp-sync's record size limit
+   * (INDICATOR_MAX_RECORD_BYTES): `attributes` then holds the most recent ones, `feeds` is still
+   * the union over all of them. Absent when nothing was left out.
+   */
+  readonly attributesOmitted?: number;
   /** ISO-8601 time of the change that produced this record. */
   readonly updatedAt: string;
 }

@@ -24,6 +24,8 @@ describe('normaliseUri', () => {
     ['C1 control', '/a\u0085b'],
     ['no-break space', '/a\u00a0b'],
     ['ideographic space', '/a\u3000b'],
+    // issue 11: a 1.5 MB uri attribute made every misp-sync run fail (KAFKA_REJECTED, record too large)
+    ['longer than MAX_URL_LENGTH', `/${'a'.repeat(1_500_000)}`],
   ])('rejects %s', (_name, input) => {
     expect(normaliseUri(input)).toBeUndefined();
   });

@@ -56,6 +56,8 @@ describe('normaliseUrl', () => {
     ['CRLF injection', 'x\r\nflush_all'],
     ['bare word with CRLF', 'evil.com\r\nflush_all'],
     ['too long', `http://evil.com/${'a'.repeat(40_000)}`],
+    // issue 11: short enough as input, six times longer once percent-encoded (an indicator record over the broker's limit)
+    ['too long once percent-encoded', `http://evil.com/${'é'.repeat(30_000)}`],
   ])('rejects %s', (_name, input) => {
     expect(normaliseUrl(input)).toBeUndefined();
   });

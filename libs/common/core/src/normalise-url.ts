@@ -4,11 +4,17 @@ import { normaliseIp, parseIp } from './normalise-ip';
 /** Schemes whose URLs have a host and a WHATWG-defined default port. Other schemes are rejected. */
 const SUPPORTED_PROTOCOLS: ReadonlySet<string> = new Set(['http:', 'https:', 'ftp:', 'ws:', 'wss:']);
 
-/** Longer input is not a URL anyone matches on; refusing it bounds the work per log field. */
-const MAX_URL_LENGTH = 32_768;
+/**
+ * Longest URL (or MISP `uri`) that is an observable, in characters, before and after
+ * normalisation: longer input is not a URL anyone matches on, refusing it bounds the work per log
+ * field, and it bounds an indicator record (percent-encoding can make the normal form up to six
+ * times longer than its input: 30,000 non-ASCII characters became 180,000).
+ */
+export const MAX_URL_LENGTH = 32_768;
 
 /**
- * Normalise a URL, or return undefined when it is not an http(s)/ftp/ws(s) URL with a valid host.
+ * Normalise a URL, or return undefined when it is not an http(s)/ftp/ws(s) URL with a valid host,
+ * or when it or its normal form is longer than MAX_URL_LENGTH.
  *
  * Parsing and serialisation are WHATWG `URL`'s: the scheme and host are lower-cased, an IDN host
  * becomes punycode, the default port (80 http/ws, 443 https/wss, 21 ftp) is dropped, an empty path
@@ -35,7 +41,8 @@ export function normaliseUrl(raw: string): string | undefined {
   if (url === null || !SUPPORTED_PROTOCOLS.has(url.protocol)) return undefined;
   if (hostOf(url) === undefined) return undefined;
   url.hash = '';
-  return url.href;
+  const href = url.href;
+  return href.length > MAX_URL_LENGTH ? undefined : href;
 }
 
 /**

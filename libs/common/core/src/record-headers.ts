@@ -14,6 +14,9 @@
  * - `iocflow.dlq.truncated`, `iocflow.dlq.sha256`: only on a dead letter whose value was cut to
  *   fit the dead-letter topic (see capDeadLetterValue): the original value's length in bytes
  *   (decimal) and the SHA-256 of the whole original value (lowercase hex).
+ * - `iocflow.dlq.key.truncated`, `iocflow.dlq.headers.dropped`: only on a dead letter whose
+ *   original key or headers were too large to keep (see capDeadLetterEnvelope): the key's
+ *   original length in bytes, and how many original headers were left out.
  * - the indexer's details of an Elasticsearch rejection: `iocflow.dlq.error.*` (type, reason,
  *   HTTP status, innermost cause type), `iocflow.dlq.index` / `.id` (where the document would have
  *   gone) and `iocflow.dlq.at` (ISO-8601 time it was dead-lettered).
@@ -31,6 +34,8 @@ export const DEAD_LETTER_HEADERS = {
   message: 'iocflow.dlq.message',
   truncated: 'iocflow.dlq.truncated',
   sha256: 'iocflow.dlq.sha256',
+  keyTruncated: 'iocflow.dlq.key.truncated',
+  headersDropped: 'iocflow.dlq.headers.dropped',
   errorType: 'iocflow.dlq.error.type',
   errorReason: 'iocflow.dlq.error.reason',
   errorStatus: 'iocflow.dlq.error.status',

@@ -8,4 +8,5 @@ export * from './health/liveness';
 export * from './health/health-server';
 export * from './service-core.module';
 export * from './lifecycle/run-service';
+export * from './lifecycle/service-exit';
 export * from './config/kafka-connection';

@@ -3,6 +3,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import { HealthServer } from './health/health-server';
 import { LivenessRegistry } from './health/liveness';
 import { ReadinessRegistry } from './health/readiness';
+import { ServiceExit } from './lifecycle/service-exit';
 import { JsonLogger, type LogLevel } from './logging/json-logger';
 
 export interface ServiceCoreOptions {
@@ -34,8 +35,9 @@ class HealthServerLifecycle implements OnApplicationBootstrap, BeforeApplication
 
 /**
  * What every iocflow service shares: the JSON logger, the Prometheus registry (default
- * process metrics included, labelled by service), readiness and liveness checks and the HTTP listener
- * for /health/* and /metrics. Services are otherwise headless.
+ * process metrics included, labelled by service), readiness and liveness checks, the ServiceExit
+ * a component that stopped for good ends the process through, and the HTTP listener for
+ * /health/* and /metrics. Services are otherwise headless.
  */
 @Global()
 @Module({})
@@ -47,6 +49,10 @@ export class ServiceCoreModule {
     collectDefaultMetrics({ register: metrics, prefix: 'iocflow_' });
     const readiness = new ReadinessRegistry();
     const liveness = new LivenessRegistry();
+    // A component stopped for good fails both probes until the process has exited (see ServiceExit).
+    const exit = new ServiceExit();
+    liveness.register({ name: 'service', check: () => (exit.failed === undefined ? { live: true } : { live: false, detail: exit.describe() }) });
+    readiness.register({ name: 'service', check: () => (exit.failed === undefined ? { ready: true } : { ready: false, detail: exit.describe() }) });
     return {
       module: ServiceCoreModule,
       providers: [
@@ -55,10 +61,11 @@ export class ServiceCoreModule {
         { provide: Registry, useValue: metrics },
         { provide: ReadinessRegistry, useValue: readiness },
         { provide: LivenessRegistry, useValue: liveness },
+        { provide: ServiceExit, useValue: exit },
         { provide: HealthServer, useValue: new HealthServer({ host: options.httpHost, port: options.httpPort }, readiness, metrics, liveness) },
         HealthServerLifecycle,
       ],
-      exports: [SERVICE_CORE_OPTIONS, JsonLogger, Registry, ReadinessRegistry, LivenessRegistry, HealthServer],
+      exports: [SERVICE_CORE_OPTIONS, JsonLogger, Registry, ReadinessRegistry, LivenessRegistry, ServiceExit, HealthServer],
     };
   }
 }

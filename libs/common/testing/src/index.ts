@@ -10,3 +10,5 @@ export * from './fixtures-dir';
 export * from './parse-zeek-log';
 export * from './zeek-log-as-ecs';
 export * from './misp-feed-writer';
+export * from './hostile-arbitraries';
+export * from './cpu-time';

@@ -18,6 +18,8 @@ export interface FaultStackOptions {
   readonly rawPartitions?: number;
   /** Topic-level configs for the raw topic (e.g. a larger max.message.bytes). */
   readonly rawTopicConfig?: Readonly<Record<string, string>>;
+  /** More MISP event documents for the stand-in to serve (e.g. hostile content). */
+  readonly standinDocuments?: readonly unknown[];
 }
 
 /** A service the stack started, with its HTTP port (health, metrics). */
@@ -63,7 +65,7 @@ export class FaultStack {
   static async create(options: FaultStackOptions): Promise<FaultStack> {
     await requireService('kafka');
     await requireService('elasticsearch');
-    const standin = new MispStandin({ apiKey: API_KEY, fixtures: ['pymisp/tests/reportlab_testfiles/sighting_1.json'] });
+    const standin = new MispStandin({ apiKey: API_KEY, fixtures: ['pymisp/tests/reportlab_testfiles/sighting_1.json'], ...(options.standinDocuments === undefined ? {} : { documents: options.standinDocuments }) });
     await standin.start();
     standin.setEventTags(URSNIF_EVENT, [FEED, 'tlp:white']);
     const memcached = await MemcachedProcess.start();
@@ -152,6 +154,20 @@ export class FaultStack {
         messages: events.slice(at, at + chunk).map((event) => ({ key: event.id, value: event.value, headers: { [FAULT_ID_HEADER]: event.id } })),
       });
     }
+  }
+
+  /** Produces records one per send to any topic of the run (e.g. hostile records where another producer could write them), acks from all replicas. */
+  async produceTo(topic: string, records: readonly { readonly key: string; readonly value: string | Buffer | null; readonly id?: string }[]): Promise<void> {
+    for (const record of records) {
+      await this.producer!.send({ topic, acks: -1, messages: [{ key: record.key, value: record.value, ...(record.id === undefined ? {} : { headers: { [FAULT_ID_HEADER]: record.id } }) }] });
+    }
+  }
+
+  /** The `_source` of the run's documents whose event.id is `id`. */
+  async documents(id: string): Promise<Record<string, unknown>[]> {
+    await this.es.refresh(`${this.indexPrefix}-*`).catch(() => undefined);
+    const result = await this.es.request<{ hits: { hits: { _source: Record<string, unknown> }[] } }>('POST', `/${this.indexPrefix}-*/_search?ignore_unavailable=true&allow_no_indices=true`, { query: { term: { 'event.id': id } } });
+    return result.hits.hits.map((hit) => hit._source);
   }
 
   /**

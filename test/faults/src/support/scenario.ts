@@ -58,9 +58,9 @@ export async function finishScenario(stack: FaultStack, planned: readonly Planne
     recoverySeconds: options.faultEndedAt === undefined ? undefined : Math.max(0, (settledAt - options.faultEndedAt) / 1000),
     replayed: Math.max(0, enrichedRecords - (planned.length - enrichedDeadLetters)),
     ...(options.peakRss ? { peakRssKb: stack.peakRss() } : {}),
-    ...(options.notes || untraceable || sourceDuplicates
+    ...(options.notes || untraceable || sourceDuplicates > 0
       ? {
-          notes: [options.notes, untraceable ? `${untraceable} documents without event.id` : '', sourceDuplicates ? `raw-logs holds ${rawRecords} records for ${planned.length} events (${sourceDuplicates} written twice by the load producer)` : '']
+          notes: [options.notes, untraceable ? `${untraceable} documents without event.id` : '', sourceDuplicates > 0 ? `raw-logs holds ${rawRecords} records for ${planned.length} events (${sourceDuplicates} written twice by the load producer)` : '']
             .filter(Boolean)
             .join('; '),
         }

@@ -1,3 +1,4 @@
+import { addHostileAttributes, hostileEvent } from '../../src/hostile-content';
 import { MispStandin } from '../../src/misp-standin';
 import { MispOpenApi } from '../../src/openapi-validator';
 
@@ -48,6 +49,24 @@ describe('MispStandin over HTTP', () => {
     expect(sednit['Event']).toEqual({ org_id: '2', distribution: '3', id: '9747', info: 'OSINT - Sednit update: How Fancy Bear Spent the Year', orgc_id: '2', uuid: '5a3c2fcd-8328-42bb-a95e-4f4402de0b81' });
     expect(sednit['Tag']).toContainEqual(expect.objectContaining({ name: 'tlp:white', inherited: 1 }));
     expect(attributes.filter((attribute) => attribute['object_id'] !== '0').length).toBeGreaterThan(100);
+  });
+
+  // Issue 11: hostile content a MISP may really serve, still within its API contract.
+  it('serves the hostile content (maximum value and event info, absurd timestamps, 100 feed tags) in spec-conformant replies', async () => {
+    const hostile = new MispStandin({ now: () => NOW, fixtures: [], warninglists: false, documents: [hostileEvent('conformance')] });
+    const base = (await hostile.start()).url;
+    try {
+      addHostileAttributes(hostile, [...hostile.model.events.values()].find((event) => event.info.length === 65_535)!.id, 'conformance');
+      const body = { returnFormat: 'json', includeEventTags: true, deleted: [0, 1], limit: 1000, page: 1 };
+      const response = await fetch(`${base}/attributes/restSearch`, { method: 'POST', headers: { Authorization: hostile.apiKey, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      const json = (await response.json()) as { response: { Attribute: { value: string; timestamp: string }[] } };
+      expect(literal.validateResponse('post', '/attributes/restSearch', response.status, json).errors).toEqual([]);
+      const timestamps = json.response.Attribute.map((attribute) => attribute.timestamp);
+      expect(timestamps).toEqual(expect.arrayContaining(['32503680000', '100000000000000000000']));
+      expect(Math.max(...json.response.Attribute.map((attribute) => attribute.value.length))).toBe(131_071);
+    } finally {
+      await hostile.stop();
+    }
   });
 
   it('the literal spec rejects the filters MISP really accepts (documented deviations)', () => {

@@ -1,4 +1,4 @@
-import { lookupKey, type IndicatorRecord } from '@iocflow/core';
+import { DEFAULT_MAX_JSON_DEPTH, lookupKey, type IndicatorRecord } from '@iocflow/core';
 import { IndicatorTable } from '../../../src/lookup/indicator-table';
 import { applyEnrichment } from '../../../src/pipeline/apply-enrichment';
 import { compileRules, extractObservables } from '../../../src/pipeline/extract-observables';
@@ -65,7 +65,7 @@ describe.each(['zeek', 'suricata'] as const)('docs/producers.md lookup rules for
   });
 
   it.each(events.map((event) => [event.origin, event] as const))('%s comes out with exactly the enrichments its values call for', (_origin, event) => {
-    const parsed = parseEvent(Buffer.from(event.line), 1_048_576);
+    const parsed = parseEvent(Buffer.from(event.line), { maxBytes: 1_048_576, maxDepth: DEFAULT_MAX_JSON_DEPTH });
     if (!parsed.ok) throw new Error(`parse rejected it: ${parsed.rejection.reason}`);
     const extracted = extractObservables(parsed.parsed.event, compiled, 256);
     // The documented rules never dead-letter a real event of their source (no field of the wrong type).

@@ -72,11 +72,17 @@ function optional<K extends string>(name: K, index: number | undefined): Partial
   return index === undefined ? {} : ({ [name]: index } as Record<K, number>);
 }
 
-/** RFC 4180 records, comment (`#`) and blank lines dropped; linear, one pass. */
+/**
+ * RFC 4180 records, comment (`#`) and blank lines dropped; linear, one pass (a field's
+ * blankness is tracked as it grows: testing `field.trim()` at every quote was quadratic on a field
+ * of many quotes).
+ */
 export function csvRecords(text: string): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
   let field = '';
+  /** `field` holds only white space so far (a quote there opens a quoted field). */
+  let blank = true;
   let quoted = false;
   let atRecordStart = true;
   let i = 0;
@@ -85,6 +91,7 @@ export function csvRecords(text: string): string[][] {
     if (!(record.length === 1 && record[0]?.trim() === '')) records.push(record);
     record = [];
     field = '';
+    blank = true;
     atRecordStart = true;
   };
   while (i < text.length) {
@@ -109,16 +116,19 @@ export function csvRecords(text: string): string[][] {
       continue;
     }
     atRecordStart = false;
-    if (char === '"' && field.trim() === '') {
+    if (char === '"' && blank) {
       field = '';
+      blank = false;
       quoted = true;
     } else if (char === ',') {
       record.push(field);
       field = '';
+      blank = true;
     } else if (char === '\n') {
       endRecord();
     } else if (char !== '\r') {
       field += char;
+      if (blank && (char === undefined || char.trim() !== '')) blank = false;
     }
     i++;
   }

@@ -1,5 +1,5 @@
 import { readFixtureJson } from '../test-fixtures';
-import { parseFeedManifest } from './parse-feed-manifest';
+import { parseFeedManifest, UNKNOWN_TIMESTAMP } from './parse-feed-manifest';
 
 describe('parseFeedManifest', () => {
   it('reads a MISP feed manifest (event uuid → timestamp, info): the feed derived from PyMISP events', () => {
@@ -14,23 +14,37 @@ describe('parseFeedManifest', () => {
 
   it('accepts numeric timestamps and lower-cases uuids', () => {
     const result = parseFeedManifest({ 'AAAAAAAA-1111-4111-8111-111111111111': { timestamp: 5 } });
-    expect(result).toEqual({ ok: true, manifest: new Map([['aaaaaaaa-1111-4111-8111-111111111111', { timestamp: 5, info: '' }]]) });
+    expect(result).toEqual({ ok: true, manifest: new Map([['aaaaaaaa-1111-4111-8111-111111111111', { timestamp: 5, info: '' }]]), ignored: [] });
   });
 
   it('reads an empty manifest as a feed without events', () => {
-    expect(parseFeedManifest({})).toEqual({ ok: true, manifest: new Map() });
+    expect(parseFeedManifest({})).toEqual({ ok: true, manifest: new Map(), ignored: [] });
   });
 
   it.each([
-    ['not an object', [], 'manifest is not a JSON object'],
-    ['null', null, 'manifest is not a JSON object'],
-    ['a key that is not a uuid', { 'hashes.csv': { timestamp: '1' } }, 'is not an event uuid'],
-    ['an entry that is not an object', { '5ecea68b-9bc0-493b-9c23-7555c0a80102': 'x' }, 'is not an object'],
-    ['no timestamp', { '5ecea68b-9bc0-493b-9c23-7555c0a80102': { info: 'x' } }, 'has no numeric timestamp'],
-    ['a non-numeric timestamp', { '5ecea68b-9bc0-493b-9c23-7555c0a80102': { timestamp: '2020-01-01' } }, 'has no numeric timestamp'],
-  ])('refuses %s', (_name, json, reason) => {
-    const result = parseFeedManifest(json);
-    expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toContain(reason);
+    ['not an object', []],
+    ['null', null],
+  ])('refuses a manifest that is %s', (_name, json) => {
+    expect(parseFeedManifest(json)).toEqual({ ok: false, reason: 'manifest is not a JSON object' });
+  });
+
+  // Issue 11: one bad entry refused the whole manifest, so every poll of the feed failed for good.
+  it('ignores a key that is not a uuid (it names no event file) and keeps the other events', () => {
+    const result = parseFeedManifest({ 'hashes.csv': { timestamp: '1' }, '5ecea68b-9bc0-493b-9c23-7555c0a80102': { timestamp: '7', info: 'e' } });
+    expect(result).toEqual({
+      ok: true,
+      manifest: new Map([['5ecea68b-9bc0-493b-9c23-7555c0a80102', { timestamp: 7, info: 'e' }]]),
+      ignored: [{ key: 'hashes.csv', reason: 'the key is not an event uuid' }],
+    });
+  });
+
+  it.each([
+    ['an entry that is not an object', 'x'],
+    ['no timestamp', { info: 'x' }],
+    ['a non-numeric timestamp', { timestamp: '2020-01-01' }],
+    ['a timestamp beyond any date', { timestamp: '99999999999999999999' }],
+  ])('keeps an event whose entry has %s, with an unknown timestamp (its file is read on every poll)', (_name, entry) => {
+    const result = parseFeedManifest({ '5ecea68b-9bc0-493b-9c23-7555c0a80102': entry });
+    expect(result.ok && result.manifest.get('5ecea68b-9bc0-493b-9c23-7555c0a80102')?.timestamp).toBe(UNKNOWN_TIMESTAMP);
   });
 });

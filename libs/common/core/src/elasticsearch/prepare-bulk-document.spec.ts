@@ -62,9 +62,20 @@ describe('prepareBulkDocument', () => {
     expect(replayed).toMatchObject({ document: { id: 'raw-logs-2-40' } });
   });
 
-  it('re-serialises a multi-line value onto one line', () => {
-    const prepared = prepareBulkDocument(record('{\n  "a": "x\\ny",\r\n  "b": 1\n}'), options);
-    expect(prepared).toMatchObject({ kind: 'document', document: { source: '{"a":"x\\ny","b":1}' } });
+  it('puts a multi-line value on one line without re-serialising it (64-bit numbers kept)', () => {
+    const prepared = prepareBulkDocument(record('{\n  "a": "x\\ny",\r\n  "b": 12345678901234567890\n}'), options);
+    expect(prepared).toMatchObject({ kind: 'document', document: { source: '{   "a": "x\\ny",    "b": 12345678901234567890 }' } });
+  });
+
+  // Issue 11: a deeply nested multi-line event was re-serialised with JSON.stringify, which throws
+  // a RangeError at ~5,000 levels and failed the whole batch.
+  it('handles a multi-line event nested 1,000 deep without recursion, and refuses deeper ones as too_deep', () => {
+    const deep = (depth: number) => `{"@timestamp":"2026-01-01T00:00:00Z",\n"deep":${'{"a":'.repeat(depth - 1)}1${'}'.repeat(depth - 1)}}`;
+    for (const value of [deep(1000), Buffer.from(deep(1000))]) expect(prepareBulkDocument(record(value), options).kind).toBe('document');
+    for (const value of [deep(1001), Buffer.from(deep(5000)), deep(100_000)]) {
+      expect(prepareBulkDocument(record(value), options)).toMatchObject({ kind: 'unindexable', reason: 'too_deep' });
+    }
+    expect(prepareBulkDocument(record(deep(30)), { ...options, maxDepth: 20 })).toMatchObject({ kind: 'unindexable', reason: 'too_deep', detail: expect.stringContaining('20') });
   });
 
   it('falls back to the record timestamp for the index date', () => {

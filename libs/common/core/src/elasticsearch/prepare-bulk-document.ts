@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../json-depth';
 import { documentId, type RecordCoordinates } from './document-id';
 import { bulkActionFor, targetIndexFor, type BulkAction, type IndexTarget } from './index-target';
 import { scanJsonObject } from './scan-json-object';
@@ -16,8 +17,11 @@ export interface BulkDocument {
   readonly action?: BulkAction;
 }
 
-/** Why a record can never be indexed; such records go to the dead-letter topic at once. */
-export type UnindexableReason = 'empty_value' | 'not_json' | 'not_json_object' | 'missing_timestamp';
+/**
+ * Why a record can never be indexed; such records go to the dead-letter topic at once.
+ * `prepare_failed` is the indexer's own: preparing the record threw (a bug its content triggers).
+ */
+export type UnindexableReason = 'empty_value' | 'not_json' | 'not_json_object' | 'too_deep' | 'missing_timestamp' | 'prepare_failed';
 
 export type PreparedRecord =
   | { readonly kind: 'document'; readonly document: BulkDocument }
@@ -44,6 +48,8 @@ export interface PrepareOptions {
   readonly idField?: string;
   /** The index-date fallback of last resort; passed in, the core reads no clock. */
   readonly nowMs: number;
+  /** Deepest nesting of objects and arrays accepted (INDEXER_MAX_DEPTH); default DEFAULT_MAX_JSON_DEPTH. */
+  readonly maxDepth?: number;
 }
 
 /**
@@ -57,17 +63,31 @@ export interface PrepareOptions {
  * and the very same Buffer becomes the source: no string decoding, no object tree, nothing
  * re-serialised. Everything else (an id field to read, several lines, anything the scan does not
  * vouch for) takes the parse path: the value is decoded and parsed, refused with the parser's
- * message when it is not a JSON object, and sent as the producer's text unless it spans several
- * lines, in which case it is re-serialised onto one line. Both paths keep numbers such as 64-bit
- * ids exactly as written, and give the same verdict for every input.
+ * message when it is not a JSON object, and sent as the producer's text, with any line breaks
+ * turned into spaces (in valid JSON a raw CR or LF can only be white space between tokens, so
+ * nothing is re-serialised: no recursion on a deep event, numbers kept as written). Both paths
+ * keep numbers such as 64-bit ids exactly as written, and give the same verdict for every input.
+ *
+ * An event nested deeper than `maxDepth` is unindexable (`too_deep`) on either path: checked
+ * before anything else, free for any value shorter than twice the limit (see jsonDepthExceeds).
  */
 export function prepareBulkDocument(record: EnrichedRecord, options: PrepareOptions): PreparedRecord {
   const value = record.value;
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  if (value !== null && tooDeep(value, maxDepth)) {
+    return { kind: 'unindexable', reason: 'too_deep', detail: `objects and arrays nested more than ${maxDepth} deep` };
+  }
   if (Buffer.isBuffer(value) && (options.idField === undefined || options.idField.length === 0) && isUtf8(value)) {
     const scanned = scanJsonObject(value);
     if (scanned !== undefined) return toDocument(options, scanned.timestamp, record, documentId(record.origin ?? record.coordinates), value);
   }
   return parseAndPrepare(record, options);
+}
+
+/** Brackets are ASCII, so a string nests at most length / 2 deep: only a long one is encoded to be scanned. */
+function tooDeep(value: Buffer | string, maxDepth: number): boolean {
+  if (typeof value !== 'string') return jsonDepthExceeds(value, maxDepth);
+  return value.length >= 2 * (maxDepth + 1) && jsonDepthExceeds(Buffer.from(value, 'utf8'), maxDepth);
 }
 
 function parseAndPrepare(record: EnrichedRecord, options: PrepareOptions): PreparedRecord {
@@ -82,7 +102,7 @@ function parseAndPrepare(record: EnrichedRecord, options: PrepareOptions): Prepa
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     return { kind: 'unindexable', reason: 'not_json_object', detail: `record value is a JSON ${Array.isArray(event) ? 'array' : typeof event}` };
   }
-  const source = /[\r\n]/.test(text) ? JSON.stringify(event) : text;
+  const source = text.includes('\n') || text.includes('\r') ? text.replaceAll('\r', ' ').replaceAll('\n', ' ') : text;
   const id = documentId(record.origin ?? record.coordinates, event, options.idField);
   return toDocument(options, (event as Record<string, unknown>)['@timestamp'], record, id, source);
 }

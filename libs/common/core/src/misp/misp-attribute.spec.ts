@@ -77,6 +77,7 @@ describe('parseMispAttribute', () => {
     ['missing uuid', { ...base, uuid: undefined }, 'uuid is missing or not a uuid'],
     ['non-numeric id', { ...base, id: 'abc' }, 'id is missing or not numeric'],
     ['missing timestamp', { ...base, timestamp: '' }, 'timestamp is missing or not numeric'],
+    ['a timestamp beyond any date (issue 11)', { ...base, timestamp: '99999999999999999999' }, 'timestamp is out of range'],
     ['value not a string', { ...base, value: 42 }, 'value is missing or not a string'],
     ['bad to_ids', { ...base, to_ids: 'yes' }, 'to_ids is not a boolean'],
     ['bad Tag list', { ...base, Tag: {} }, 'Tag is not a list'],

@@ -161,6 +161,8 @@ export function parseMispAttribute(json: unknown): ParseMispAttributeResult {
   if (typeof value !== 'string') return { ok: false, reason: 'value is missing or not a string' };
   const timestamp = readId(json, 'timestamp');
   if (timestamp === undefined) return { ok: false, reason: 'timestamp is missing or not numeric' };
+  // `99999999999999999999` is digits too: as a number it would outrank every later change (removals included).
+  if (!Number.isSafeInteger(Number(timestamp))) return { ok: false, reason: 'timestamp is out of range' };
   const toIds = readFlag(json, 'to_ids', false);
   if (toIds === undefined) return { ok: false, reason: 'to_ids is not a boolean' };
   const deleted = readFlag(json, 'deleted', false);

@@ -89,9 +89,14 @@ export interface KafkaBatchConsumerListeners {
  *                             committed offset. Outages heal in-process.
  *   not retriable             kafkajs stops the consumer for good (`restart: false`) — retrying in
  *                             the same process would fail the same way. The owner does not hide
- *                             it: `crashed` holds the error and `onCrash` fires, so the service
- *                             fails its liveness probe and the orchestrator restarts it; the batch,
- *                             never committed, is processed again by the new process.
+ *                             it: `crashed` holds the error and `onCrash` fires; the services then
+ *                             fail liveness and readiness and exit 1 (ServiceExit in
+ *                             libs/common/nest) so the orchestrator restarts them, never a live
+ *                             process that consumes nothing; the batch, never committed, is
+ *                             processed again by the new process. A handler must therefore throw
+ *                             non-retriable errors only for failures of the world that a restart
+ *                             may cure: one record's content never gets here (the pipelines
+ *                             dead-letter or skip it).
  *
  * With `commitMode: 'on-acknowledge'` the handler's promise settles after eachBatch returned
  * (KafkaAckWindow, AckTracker):

@@ -1,6 +1,6 @@
 import { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded } from 'kafkajs';
 import { IoError } from '../io-error';
-import { producerStateErrorType, toKafkaIoError } from './kafka-errors';
+import { producerStateErrorType, recordRefusedType, toKafkaIoError } from './kafka-errors';
 
 // kafkajs' own decoder of broker error codes: the errors below are exactly what a produce
 // response with that code turns into.
@@ -68,5 +68,23 @@ describe('toKafkaIoError', () => {
   it('passes IoErrors through', () => {
     const original = new IoError('KAFKA_UNAVAILABLE', 'timeout');
     expect(toKafkaIoError(original, 'x')).toBe(original);
+  });
+});
+
+describe('recordRefusedType', () => {
+  it.each([
+    [10, 'MESSAGE_TOO_LARGE'],
+    [18, 'RECORD_LIST_TOO_LARGE'],
+    [87, 'INVALID_RECORD'],
+  ])('finds broker code %i (%s), wrapped in the IoError the producer throws', (code, type) => {
+    const error = toKafkaIoError(createErrorFromCode(code), 'kafka send');
+    expect(recordRefusedType(error)).toBe(type);
+  });
+
+  it('reads a bare numeric code (librdkafka) and ignores the state of the world', () => {
+    expect(recordRefusedType(Object.assign(new Error('Broker: Message size too large'), { code: 10 }))).toBe('code 10');
+    expect(recordRefusedType(toKafkaIoError(createErrorFromCode(29), 'kafka send'))).toBeUndefined();
+    expect(recordRefusedType(toKafkaIoError(createErrorFromCode(45), 'kafka send'))).toBeUndefined();
+    expect(recordRefusedType(new IoError('KAFKA_UNAVAILABLE', 'timeout'))).toBeUndefined();
   });
 });

@@ -43,6 +43,31 @@ export function producerStateErrorType(error: unknown): string | undefined {
 }
 
 /**
+ * Broker answers that refuse a record for what it is, not for the state of the world: over the
+ * topic's `max.message.bytes` (MESSAGE_TOO_LARGE, protocol code 10; librdkafka's MSG_SIZE_TOO_LARGE
+ * is the same code), a batch over the request size (RECORD_LIST_TOO_LARGE, 18), a record the broker
+ * validated and refused (INVALID_RECORD, 87). Sending the same record again fails the same way;
+ * a smaller send (fewer records) may succeed.
+ */
+export const RECORD_REFUSED_ERROR_TYPES: ReadonlySet<string> = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD']);
+const RECORD_REFUSED_CODES: ReadonlySet<number> = new Set([10, 18, 87]);
+
+/**
+ * The record-refusal type (RECORD_REFUSED_ERROR_TYPES, or `code <n>` from a client that gives
+ * only the number) found on `error` or in its `cause` chain, else undefined.
+ */
+export function recordRefusedType(error: unknown): string | undefined {
+  const seen = new Set<unknown>();
+  for (let current: unknown = error; typeof current === 'object' && current !== null && !seen.has(current); current = (current as { cause?: unknown }).cause) {
+    seen.add(current);
+    const { type, code } = current as { type?: unknown; code?: unknown };
+    if (typeof type === 'string' && RECORD_REFUSED_ERROR_TYPES.has(type)) return type;
+    if (typeof code === 'number' && RECORD_REFUSED_CODES.has(code)) return `code ${code}`;
+  }
+  return undefined;
+}
+
+/**
  * Maps a kafkajs failure to KAFKA_UNAVAILABLE (a retry later may work: connection, timeout,
  * leader moves, retries exhausted on a retriable error, producer state lost — KafkaProducer
  * replaces its producer when it sees one) or KAFKA_REJECTED (authorisation, invalid request or

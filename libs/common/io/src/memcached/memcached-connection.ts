@@ -19,7 +19,8 @@ interface PendingCommand {
 type ConnectionOptions = Pick<
   ResolvedMemcachedOptions,
   'connectTimeoutMs' | 'requestTimeoutMs' | 'reconnectInitialDelayMs' | 'reconnectMaxDelayMs'
->;
+> &
+  Partial<Pick<ResolvedMemcachedOptions, 'maxReplyBytes'>>;
 
 /**
  * One persistent, pipelined TCP connection to one memcached server.
@@ -30,7 +31,10 @@ type ConnectionOptions = Pick<
  * - socket error or close: every pending command is rejected with MEMCACHED_UNAVAILABLE;
  * - the head command waits longer than `requestTimeoutMs`: it is rejected with MEMCACHED_TIMEOUT
  *   and the socket is dropped, because a late reply would be matched to the wrong command;
- * - an ERROR/CLIENT_ERROR reply or unparseable bytes: MEMCACHED_PROTOCOL, socket dropped;
+ * - an ERROR/CLIENT_ERROR reply, unparseable bytes or a reply over `maxReplyBytes`:
+ *   MEMCACHED_PROTOCOL, socket dropped;
+ * - a SERVER_ERROR reply (out of memory, an object too large, a proxy such as mcrouter or
+ *   twemproxy that lost its backend): MEMCACHED_REJECTED for that command, the stream stays in sync;
  * - after a failure, commands fail fast with MEMCACHED_UNAVAILABLE until the backoff delay
  *   (doubling from reconnectInitialDelayMs to reconnectMaxDelayMs) has passed; the first command
  *   after it reconnects. No timer runs while the connection is idle.
@@ -39,7 +43,7 @@ export class MemcachedConnection {
   private socket: Socket | undefined;
   private readonly pending: PendingCommand[] = [];
   private pendingHead = 0;
-  private readonly reader = new MemcachedReplyReader();
+  private readonly reader: MemcachedReplyReader;
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private retryAt = 0;
@@ -49,7 +53,9 @@ export class MemcachedConnection {
   constructor(
     readonly server: MemcachedServerAddress,
     private readonly options: ConnectionOptions,
-  ) {}
+  ) {
+    this.reader = new MemcachedReplyReader(options.maxReplyBytes);
+  }
 
   /** True when a socket is open or opening (not in backoff, not closed). */
   get isConnected(): boolean {

@@ -14,6 +14,7 @@ describe('resolveMemcachedOptions', () => {
       maxPipelineDepth: 1000,
       reconnectInitialDelayMs: 100,
       reconnectMaxDelayMs: 5000,
+      maxReplyBytes: 16 * 1_048_576,
     });
   });
 

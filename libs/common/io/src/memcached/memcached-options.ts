@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { IoError } from '../io-error';
+import { DEFAULT_MAX_REPLY_BYTES } from './memcached-reply-reader';
 
 export interface MemcachedServerAddress {
   /** `host:port` exactly as configured; also the server's name on the hash ring. */
@@ -23,6 +24,12 @@ export interface MemcachedClientOptions {
   readonly reconnectInitialDelayMs?: number;
   /** Default 5000 ms. */
   readonly reconnectMaxDelayMs?: number;
+  /**
+   * Largest reply accepted to one command (a get's values, a stats listing); a larger one fails
+   * that command with MEMCACHED_PROTOCOL and resets the connection, before its bytes are kept.
+   * Default 16 MiB (DEFAULT_MAX_REPLY_BYTES); memcached's own item limit is 1 MiB by default.
+   */
+  readonly maxReplyBytes?: number;
 }
 
 export interface ResolvedMemcachedOptions {
@@ -33,6 +40,7 @@ export interface ResolvedMemcachedOptions {
   readonly maxPipelineDepth: number;
   readonly reconnectInitialDelayMs: number;
   readonly reconnectMaxDelayMs: number;
+  readonly maxReplyBytes: number;
 }
 
 const SERVER_PATTERN = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
@@ -47,6 +55,7 @@ const schema = z.object({
   maxPipelineDepth: positiveInt(1_000_000).default(1000),
   reconnectInitialDelayMs: positiveInt(600_000).default(100),
   reconnectMaxDelayMs: positiveInt(3_600_000).default(5000),
+  maxReplyBytes: positiveInt(1 << 30).default(DEFAULT_MAX_REPLY_BYTES),
 });
 
 export function parseMemcachedServers(servers: string | readonly string[]): MemcachedServerAddress[] {

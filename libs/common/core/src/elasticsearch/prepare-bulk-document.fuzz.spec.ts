@@ -1,0 +1,52 @@
+import fc from 'fast-check';
+import { prepareBulkDocument } from './prepare-bulk-document';
+
+// Issue 11, deliverable 4 (core may not use @iocflow/testing: the arbitraries are local).
+const hostileText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 64 }),
+  fc.array(fc.integer({ min: 0xd800, max: 0xdfff }), { maxLength: 4 }).map((codes) => String.fromCharCode(...codes)),
+  fc.constantFrom('\n', '\r\n', '\u2028', '"@timestamp"', '\\u0040timestamp', '12345678901234567890', 'x\r\nflush_all'),
+);
+const hostileJson = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.constant(null),
+    fc.boolean(),
+    fc.double(),
+    hostileText,
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(hostileText, fc.constantFrom('@timestamp', 'event', '__proto__')), tie('value'), { maxKeys: 4 }),
+  ),
+})).value;
+const deep = fc.tuple(fc.integer({ min: 990, max: 3000 }), fc.boolean()).map(([depth, lines]) => `{"@timestamp":"2026-01-01T00:00:00Z",${lines ? '\n' : ''}"d":${'['.repeat(depth)}${']'.repeat(depth)}}`);
+const value = fc.oneof(
+  fc.uint8Array({ maxLength: 160 }).map((bytes) => Buffer.from(bytes)),
+  hostileJson.map((json) => JSON.stringify(json) ?? 'null'),
+  hostileJson.map((json) => Buffer.from(JSON.stringify(json, null, 1) ?? 'null')),
+  deep,
+  fc.constant(null),
+);
+const options = { target: { kind: 'daily', prefix: 'iocflow-logs' } as const, nowMs: Date.UTC(2026, 0, 1), maxDepth: 1000 };
+
+describe('prepareBulkDocument on arbitrary records (fast-check)', () => {
+  it('answers a one-line document that is the same JSON object, or a reason — never an exception', () => {
+    fc.assert(
+      fc.property(value, fc.boolean(), (input, dataStream) => {
+        const prepared = prepareBulkDocument(
+          { coordinates: { topic: 't', partition: 0, offset: '1' }, value: input, timestamp: '0' },
+          dataStream ? { ...options, target: { kind: 'data-stream', name: 'logs-iocflow-default' } } : options,
+        );
+        if (prepared.kind === 'unindexable') {
+          expect(['empty_value', 'not_json', 'not_json_object', 'too_deep', 'missing_timestamp']).toContain(prepared.reason);
+          return;
+        }
+        const source = String(prepared.document.source);
+        expect(source).not.toMatch(/[\r\n]/);
+        // what goes in comes out: the document is the record's own JSON object
+        const text = Buffer.isBuffer(input) ? input.toString('utf8') : String(input);
+        expect(JSON.parse(source)).toEqual(JSON.parse(text));
+      }),
+      { seed: 11_003, numRuns: 400, endOnFailure: true },
+    );
+  });
+});
