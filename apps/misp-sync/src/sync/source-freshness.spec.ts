@@ -73,6 +73,18 @@ describe('SourceFreshness', () => {
     expect(book.content(3)).toBeDefined();
   });
 
+  it('carries no last success from the future over a restart (issue 11: timestamps beyond now + the skew margin are not trusted)', () => {
+    const previous = parseSyncSentinel(
+      formatSyncSentinel({ lastSuccessAt: iso(0), indicatorCount: 3, sources: { misp: { lastSuccessAt: iso(0), intervalMs: minute }, 'feed:X': { lastSuccessAt: '3000-01-01T00:00:00.000Z', intervalMs: 60 * minute } } }),
+    );
+    const book = new SourceFreshness(sources, 30 * second);
+    book.restore(previous, T + 2 * minute);
+    // feed:X has not succeeded as far as this process can trust: nothing is written until it does.
+    expect(book.content(3)).toBeUndefined();
+    book.succeeded('feed:X', T + minute, {});
+    expect(book.content(3)?.sources).toEqual({ misp: { lastSuccessAt: iso(0), intervalMs: minute }, 'feed:X': { lastSuccessAt: iso(minute), intervalMs: 60 * minute } });
+  });
+
   it('keeps an hourly feed fresh between its polls and a long full sync fresh while it progresses (judged by the core rule)', () => {
     const book = new SourceFreshness(sources, 30 * second);
     book.succeeded('misp', T, {});

@@ -44,11 +44,19 @@ export class SourceFreshness {
     private readonly heartbeatMs: number,
   ) {}
 
-  /** Carry the last successes of the configured sources over from a sentinel written before a restart. */
-  restore(previous: SyncSentinel | undefined): void {
+  /**
+   * Carry the last successes of the configured sources over from a sentinel written before a
+   * restart. One later than `horizonMs` (now plus the clock-skew margin: a clock that ran ahead,
+   * or a record misp-sync did not write) is not carried — as a restored cursor from the future is
+   * not trusted — so that source counts as not yet succeeded rather than fresh until a date that
+   * has not come.
+   */
+  restore(previous: SyncSentinel | undefined, horizonMs = Number.POSITIVE_INFINITY): void {
     for (const { name } of this.sources) {
       const schedule = previous?.sources?.[name];
-      if (schedule !== undefined && !this.lastSuccess.has(name)) this.lastSuccess.set(name, Date.parse(schedule.lastSuccessAt));
+      if (schedule === undefined || this.lastSuccess.has(name)) continue;
+      const lastSuccessMs = Date.parse(schedule.lastSuccessAt);
+      if (lastSuccessMs <= horizonMs) this.lastSuccess.set(name, lastSuccessMs);
     }
   }
 

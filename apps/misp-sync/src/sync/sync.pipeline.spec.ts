@@ -2,6 +2,7 @@ import { Registry } from 'prom-client';
 import type { IndicatorRecord, MispAttribute, SyncSentinel } from '@iocflow/core';
 import type { IndicatorDiff } from './diff-indicators';
 import type { IndicatorStoreSink } from './indicator-store.sink';
+import type { SourceSpec } from './source-freshness';
 import { SyncMetrics } from './sync.metrics';
 import { SyncPipeline, type AttributePage, type AttributeSource } from './sync.pipeline';
 import type { SyncCursor } from './sync-cursor';
@@ -13,7 +14,7 @@ const uuid = (n: number): string => `55555555-5555-4555-8555-${String(n).padStar
 const ordinary = (n: number): MispAttribute => attribute({ uuid: uuid(n), value: `ok-${n}.example`, timestamp: NOW_SEC - 3600 + n });
 
 /** The sinks as the pipeline sees them, recording what was written (the integration tier runs the real ones). */
-function harness(pages: readonly (readonly MispAttribute[])[], options: { restored?: SyncCursor; records?: readonly IndicatorRecord[]; freshness?: SyncSentinel } = {}) {
+function harness(pages: readonly (readonly MispAttribute[])[], options: { restored?: SyncCursor; records?: readonly IndicatorRecord[]; freshness?: SyncSentinel; sources?: readonly SourceSpec[] } = {}) {
   const published: { key: string; value: IndicatorRecord | null }[] = [];
   const freshness: string[] = [];
   const stored = new Map<string, string>();
@@ -54,7 +55,7 @@ function harness(pages: readonly (readonly MispAttribute[])[], options: { restor
       logger: { info: () => undefined, warn: (_message, fields) => void warnings.push(fields ?? {}), error: () => undefined },
       now: () => NOW,
     },
-    { feedRules: { feedTagPattern: 'Feed-*', defaultFeed: 'misp' }, lookbackMs: 0, fullSyncIntervalMs: 3_600_000, clockSkewMarginSec: 120, progressIntervalMs: 60_000, seedCompat: false, maxRecordBytes: 900 * 1024, maxStoreValueBytes: 1_047_552 },
+    { feedRules: { feedTagPattern: 'Feed-*', defaultFeed: 'misp' }, lookbackMs: 0, fullSyncIntervalMs: 3_600_000, clockSkewMarginSec: 120, progressIntervalMs: 60_000, seedCompat: false, maxRecordBytes: 900 * 1024, maxStoreValueBytes: 1_047_552, ...(options.sources === undefined ? {} : { sources: options.sources }) },
   );
   const counter = async (name: string): Promise<Record<string, number>> => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
@@ -127,5 +128,38 @@ describe('SyncPipeline with hostile attributes', () => {
     await restored.pipeline.restore();
     expect(restored.pipeline.currentCursor?.lastFullSyncAt).toBeUndefined();
     expect(await restored.pipeline.sync()).toMatchObject({ ok: true, mode: 'full' });
+  });
+
+  // Issue 12 carries each source's last success over a restart from the topic's freshness record;
+  // issue 11's rule for timestamps applies to it: none from beyond now + the skew margin.
+  it('carries the last successes of a restart, but none from the future', async () => {
+    const sources = [
+      { name: 'misp', intervalMs: 60_000 },
+      { name: 'feed:X', intervalMs: 3_600_000 },
+    ];
+    const record: IndicatorRecord = {
+      key: 'domain-ok-1.example',
+      kind: 'domain',
+      value: 'ok-1.example',
+      feeds: ['Feed-A'],
+      attributes: [{ attributeUuid: uuid(1), mispType: 'domain', eventUuid: 'e', eventInfo: 'i', feeds: ['Feed-A'], tags: [], toIds: true, timestamp: 1 }],
+      updatedAt: '2025-12-31T00:00:00.000Z',
+    };
+    const previous = (feedLastSuccess: string): SyncSentinel => ({
+      lastSuccessAt: '2025-12-31T23:00:00.000Z',
+      indicatorCount: 1,
+      sources: { misp: { lastSuccessAt: '2025-12-31T23:00:00.000Z', intervalMs: 60_000 }, 'feed:X': { lastSuccessAt: feedLastSuccess, intervalMs: 3_600_000 } },
+      extra: {},
+    });
+    const past = harness([[ordinary(1)]], { records: [record], freshness: previous('2025-12-31T23:30:00.000Z'), sources });
+    await past.pipeline.restore();
+    expect(await past.pipeline.sync()).toMatchObject({ ok: true });
+    expect(JSON.parse(past.freshness.at(-1) ?? '{}')).toMatchObject({ sources: { misp: { lastSuccessAt: new Date(NOW).toISOString() }, 'feed:X': { lastSuccessAt: '2025-12-31T23:30:00.000Z' } } });
+
+    const future = harness([[ordinary(1)]], { records: [record], freshness: previous('3000-01-01T00:00:00.000Z'), sources });
+    await future.pipeline.restore();
+    expect(await future.pipeline.sync()).toMatchObject({ ok: true });
+    // feed:X never succeeded as far as this process can trust: no freshness record until it does.
+    expect(future.freshness).toEqual([]);
   });
 });

@@ -204,8 +204,9 @@ export class SyncPipeline {
     this.cursor = trustedCursor(restored.cursor, started, this.options.clockSkewMarginSec);
     // A cursor without indicators means the indicator topic was lost or emptied: pull everything.
     if (this.state.size === 0) this.cursor = undefined;
-    // The indicators written before the restart are still there: so are their sources' last successes.
-    else this.freshness.restore(restored.freshness);
+    // The indicators written before the restart are still there: so are their sources' last
+    // successes (none from beyond now + the skew margin, as for the cursor).
+    else this.freshness.restore(restored.freshness, started + this.options.clockSkewMarginSec * 1000);
     // Records capped on the topic hold only their most recent contributions: reconcile in full
     // first, so the state knows every contribution again before anything changes incrementally.
     if (this.cursor?.lastFullSyncAt !== undefined && hasCappedRecords(this.state.values())) this.cursor = { ...this.cursor, lastFullSyncAt: undefined };
