@@ -16,6 +16,13 @@ const EVENTS = {
   'no-observable': { message: 'GET /index.html 200', host: { name: 'web-1' } },
 };
 
+/** Range records the follower cannot use: not JSON, a field of the wrong type, a range that is none. */
+const HOSTILE_RANGES = [
+  { key: 'ip-10.99.0.0/16', value: 'not json' },
+  { key: 'ip-10.98.0.0/16', value: JSON.stringify({ ...(JSON.parse(indicator('ip', '10.98.0.0/16', ['Feed-Bad']).value) as object), attributes: [null] }) },
+  { key: 'ip-10.0.0.0/33', value: JSON.stringify({ ...(JSON.parse(indicator('ip', '10.0.0.0/8', ['Feed-Bad']).value) as object), key: 'ip-10.0.0.0/33', value: '10.0.0.0/33' }) },
+];
+
 describe('enricher, memcached mode: IP ranges followed from the IOC topic beside the exact keys (real Kafka, real memcached)', () => {
   const names = runNames('enr-ranges');
   const extraTopics: string[] = [];
@@ -61,6 +68,8 @@ describe('enricher, memcached mode: IP ranges followed from the IOC topic beside
         indicator('ip', '2001:db8:77::/48', ['Feed-V6']),
         indicator('ip', '10.77.5.9', ['Feed-Exact']),
         indicator('domain', 'evil-ranges.example', ['Feed-Domain']),
+        // Issue 11: range records another producer wrote, each skipped alone with its reason (the follower goes on).
+        ...HOSTILE_RANGES,
       ].map((r) => ({ topic: names.ioc, key: r.key, value: r.value })),
     );
     collector = new TopicCollector([names.enriched]);
@@ -81,7 +90,7 @@ describe('enricher, memcached mode: IP ranges followed from the IOC topic beside
     await admin.disconnect();
   });
 
-  it('matches addresses against the ranges by longest prefix (IPv4 and IPv6) after their exact key missed; an exact key wins; no observable is no miss', async () => {
+  it('matches addresses against the ranges by longest prefix (IPv4 and IPv6) after their exact key missed; an exact key wins; no observable is no miss; unusable range records are skipped with their reason', async () => {
     await pollUntil(() => runtime.status().usable, { description: 'ranges loaded and sentinel fresh' });
     await produce(Object.entries(EVENTS).map(([key, event]) => record(names.raw, key, JSON.stringify(event))));
     await collector.waitFor(names.enriched, Object.keys(EVENTS).length);
@@ -100,6 +109,7 @@ describe('enricher, memcached mode: IP ranges followed from the IOC topic beside
     expect(await counterValues(registry, 'iocflow_enricher_ip_ranges_unchecked_total')).toEqual({ total: 0 });
     await pollUntil(async () => (await counterValues(registry, 'iocflow_enricher_ip_ranges'))['total'] === 3, { description: 'ranges gauge' });
     expect(await counterValues(registry, 'iocflow_enricher_ip_ranges_followed')).toEqual({ total: 1 });
+    expect(await counterValues(registry, 'iocflow_enricher_table_records_ignored_total')).toEqual({ not_json: 1, not_record: 1, not_indexable: 1 });
   });
 
   it('follows the topic live: a new range matches, a tombstone removes it', async () => {
