@@ -40,7 +40,7 @@ import { kcatLoad, runKcatPassthrough } from './kafka-passthrough/kcat';
 import { brokerPid, median, oneDecimal, processCpuUs, range, thousands, topicBytesOnDisk, twoDecimals } from './kafka-passthrough/measure';
 import { parseVariant, type Compression, type Variant } from './kafka-passthrough/variant';
 import { indexSource, verifyOutput, type SourceIndex, type Verdict } from './kafka-passthrough/verify-output';
-import { describeError, forkWorker, runWorker, sendAndWait, WORKER_ENV, type WorkerResult, type WorkerTask } from './kafka-passthrough/worker';
+import { describeError, forkWorker, runMainOrWorker, type WorkerResult, type WorkerTask } from './kafka-passthrough/worker';
 
 const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const MESSAGES = Number(process.env['BENCH_MESSAGES'] ?? 300_000);
@@ -250,13 +250,4 @@ async function main(): Promise<void> {
   if (![...results.values()].flat().every(correct)) throw new Error('a run lost, duplicated, reordered or corrupted records (see NOT CORRECT above)');
 }
 
-const task = process.env[WORKER_ENV];
-const entry = task ? runWorker(JSON.parse(task) as WorkerTask) : main();
-entry.then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    console.error(error);
-    if (task) await sendAndWait({ type: 'error', message: describeError(error) });
-    process.exit(1);
-  },
-);
+runMainOrWorker(main);

@@ -33,7 +33,7 @@ import { thousands } from './kafka-passthrough/measure';
 import { now } from './kafka-passthrough/passthrough-core';
 import { parseVariant, type Variant } from './kafka-passthrough/variant';
 import { indexSource, verifyOutput, type SourceIndex, type Verdict } from './kafka-passthrough/verify-output';
-import { describeError, forkWorker, runWorker, sendAndWait, WORKER_ENV, type WorkerMessage, type WorkerTask } from './kafka-passthrough/worker';
+import { describeError, forkWorker, runMainOrWorker, type WorkerMessage, type WorkerTask } from './kafka-passthrough/worker';
 
 const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const MESSAGES = Number(process.env['BENCH_REBALANCE_MESSAGES'] ?? 60_000);
@@ -236,13 +236,4 @@ async function main(): Promise<void> {
   if (lost) throw new Error('a rebalance run lost records or did not reach lag 0');
 }
 
-const task = process.env[WORKER_ENV];
-const entry = task ? runWorker(JSON.parse(task) as WorkerTask) : main();
-entry.then(
-  () => process.exit(0),
-  async (error: unknown) => {
-    console.error(error);
-    if (task) await sendAndWait({ type: 'error', message: describeError(error) });
-    process.exit(1);
-  },
-);
+runMainOrWorker(main);

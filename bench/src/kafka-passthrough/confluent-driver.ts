@@ -1,5 +1,5 @@
 import { loadConfluent, type ConfluentEachBatchPayload } from './confluent-api';
-import { sleep, type DriverContext, type RunningDriver } from './driver';
+import { passBatch, type DriverContext, type RunningDriver } from './driver';
 import { numberSetting, rdkafkaProperties } from './variant';
 
 const ERR_ASSIGN_PARTITIONS = -175;
@@ -59,17 +59,14 @@ export async function startConfluent(context: DriverContext): Promise<RunningDri
     partitionsConsumedConcurrently: numberSetting(settings, 'partitionsConsumedConcurrently'),
     eachBatch: async ({ batch, isRunning, isStale }: ConfluentEachBatchPayload) => {
       if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-      const room = core.admit();
-      if (room) await room;
-      if (context.variant.scan) core.inspect(batch.messages.map((m) => m.value));
-      if (context.delayPerRecordMs > 0) await sleep(batch.messages.length * context.delayPerRecordMs);
       const partition = batch.partition;
-      const ack = producer.send({
-        topic: context.output,
-        messages: batch.messages.map((m) => ({ key: m.key, value: m.value, partition, headers: m.headers })),
-      });
-      const acknowledged = core.track(partition, Number(batch.lastOffset()), batch.messages.length, ack);
-      if (awaitAck) await acknowledged;
+      const values = batch.messages.map((m) => m.value);
+      const produce = () =>
+        producer.send({
+          topic: context.output,
+          messages: batch.messages.map((m) => ({ key: m.key, value: m.value, partition, headers: m.headers })),
+        });
+      await passBatch(context, { partition, lastOffset: Number(batch.lastOffset()), values }, produce, awaitAck);
     },
   });
   return {

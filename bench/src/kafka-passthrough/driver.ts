@@ -34,3 +34,23 @@ export type StartDriver = (context: DriverContext) => Promise<RunningDriver>;
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/**
+ * The per-batch step of the eachBatch clients (kafkajs, confluent's KafkaJS API): wait for room in
+ * the window, scan and slow down when asked, produce, track the acknowledgement; with `awaitAck`
+ * the handler returns only once the batch is acknowledged.
+ */
+export async function passBatch(
+  context: DriverContext,
+  batch: { readonly partition: number; readonly lastOffset: number; readonly values: readonly (Buffer | null)[] },
+  produce: () => Promise<unknown>,
+  awaitAck: boolean,
+): Promise<void> {
+  const { core } = context;
+  const room = core.admit();
+  if (room) await room;
+  if (context.variant.scan) core.inspect(batch.values);
+  if (context.delayPerRecordMs > 0) await sleep(batch.values.length * context.delayPerRecordMs);
+  const acknowledged = core.track(batch.partition, batch.lastOffset, batch.values.length, produce());
+  if (awaitAck) await acknowledged;
+}

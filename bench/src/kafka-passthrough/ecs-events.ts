@@ -17,8 +17,11 @@ const AGENTS = [
 ];
 const WORDS = ['api', 'v1', 'v2', 'items', 'users', 'login', 'static', 'img', 'search', 'cart', 'assets', 'feed', 'auth', 'status'];
 
-/** mulberry32: small, fast and seeded, so every run loads the same bytes. */
-function seeded(seed: number): () => number {
+/**
+ * mulberry32, as apps/enricher/bench/load-generator.ts uses (the bench project may not import an
+ * app's files): small, fast and seeded, so every run loads the same bytes.
+ */
+function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -30,7 +33,7 @@ function seeded(seed: number): () => number {
 }
 
 export function generateEcsEvents(count: number, seed = 14): Buffer[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const hex = (length: number): string => {
     let s = '';

@@ -1,5 +1,5 @@
 import { CompressionTypes, Kafka, logLevel, type EachBatchPayload, type PartitionAssigner, PartitionAssigners } from 'kafkajs';
-import { sleep, type DriverContext, type RunningDriver } from './driver';
+import { passBatch, type DriverContext, type RunningDriver } from './driver';
 import { numberSetting } from './variant';
 
 /**
@@ -51,19 +51,16 @@ export async function startKafkajs(context: DriverContext): Promise<RunningDrive
     partitionsConsumedConcurrently: numberSetting(settings, 'partitionsConsumedConcurrently'),
     eachBatch: async ({ batch, isRunning, isStale }: EachBatchPayload) => {
       if (batch.messages.length === 0 || !isRunning() || isStale()) return;
-      const room = core.admit();
-      if (room) await room;
-      if (context.variant.scan) core.inspect(batch.messages.map((m) => m.value));
-      if (context.delayPerRecordMs > 0) await sleep(batch.messages.length * context.delayPerRecordMs);
       const partition = batch.partition;
-      const ack = producer.send({
-        topic: context.output,
-        acks: -1,
-        compression,
-        messages: batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers, partition })),
-      });
-      const acknowledged = core.track(partition, Number(batch.lastOffset()), batch.messages.length, ack);
-      if (awaitAck) await acknowledged;
+      const values = batch.messages.map((m) => m.value);
+      const produce = () =>
+        producer.send({
+          topic: context.output,
+          acks: -1,
+          compression,
+          messages: batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers, partition })),
+        });
+      await passBatch(context, { partition, lastOffset: Number(batch.lastOffset()), values }, produce, awaitAck);
     },
   });
   return {

@@ -76,9 +76,6 @@ export async function startPlatformatic(context: DriverContext): Promise<Running
   let scheduled = false;
   let chain: Promise<void> = Promise.resolve();
   let stopping = false;
-  // Bumped at every group join: the stream then fetches again from the committed offsets, so
-  // what was read and not produced yet is dropped (it comes again).
-  let generation = 0;
 
   // What this member owns now. The client offers no revocation callback: the assignment is read
   // from consumer.assignments (updated by classic joins and by KIP-848 heartbeats alike). Records
@@ -93,7 +90,13 @@ export async function startPlatformatic(context: DriverContext): Promise<Running
     const gained = [...now].filter((p) => !assigned.has(p));
     if (lost.length > 0) {
       core.forget(lost);
-      for (const p of lost) pending.delete(p);
+      for (const p of lost) {
+        pending.delete(p);
+        // The stream keeps a lost partition's fetch position; should the partition come back
+        // before anyone committed it, the stream would resume there, past the records dropped
+        // here. Forgetting the position makes it start from the commit (or the earliest offset).
+        stream?.offsetsToFetch.delete(`${source}:${p}`);
+      }
       context.onRebalance?.('revoked', lost);
     }
     if (gained.length > 0) context.onRebalance?.('assigned', [...now]);
@@ -102,11 +105,10 @@ export async function startPlatformatic(context: DriverContext): Promise<Running
   const watch = setInterval(followAssignment, 50);
   let stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined = undefined;
   consumer.on('consumer:group:join', () => {
-    // A classic (re)join: the stream fetches again from the committed offsets of every assigned
-    // partition, so what was read and not produced yet is dropped here (it comes again).
-    generation += 1;
-    pending = new Map();
-    pendingCount = 0;
+    // After a classic (re)join the stream moves each assigned partition back to its committed
+    // offset, but only where one exists: a partition without a commit keeps the stream's position.
+    // So what was read and not produced yet is kept for the partitions still owned (dropping it
+    // lost records: measured), and only a lost partition's is dropped (followAssignment).
     followAssignment();
     if (!stopping) stream?.resume();
   });
@@ -133,13 +135,12 @@ export async function startPlatformatic(context: DriverContext): Promise<Running
   // partition's sends are issued in offset order.
   const flush = async (): Promise<void> => {
     const batches = pending;
-    const gen = generation;
     pending = new Map();
     pendingCount = 0;
     for (const [partition, messages] of batches) {
       for (const part of cut(messages, maxBatch, maxSendBytes)) {
-        // Stopping or rejoined: not produced, not committed; fetched again by the next owner.
-        if (stopping || gen !== generation) return;
+        // Stopping: not produced, not committed; fetched again by the partition's next owner.
+        if (stopping) return;
         const room = core.admit();
         if (room) {
           stream.pause();
@@ -147,7 +148,8 @@ export async function startPlatformatic(context: DriverContext): Promise<Running
         }
         if (context.variant.scan) core.inspect(part.map((m) => m.value));
         if (context.delayPerRecordMs > 0) await sleep(part.length * context.delayPerRecordMs);
-        if (stopping || gen !== generation) return;
+        if (stopping) return;
+        // Lost meanwhile (a rebalance): the new owner reads these from the last commit.
         if (!owned().has(partition)) break;
         const last = part[part.length - 1] as Message<Buffer, Buffer, Buffer, Buffer>;
         leaderEpochs.set(partition, last.leaderEpoch);

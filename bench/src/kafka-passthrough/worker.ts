@@ -139,3 +139,20 @@ export function describeError(error: unknown, depth = 0): string {
   const nested = [...(Array.isArray(e.errors) ? e.errors : []), ...(e.cause !== undefined ? [e.cause] : [])].map((n) => describeError(n, depth + 1));
   return `${e.name}: ${e.message}${code}${nested.length ? ` ← ${nested.join(' | ')}` : ''}`;
 }
+
+/**
+ * The entry of a bench that forks itself: as a worker (BENCH_KAFKA_WORKER set) it runs one task
+ * and reports over IPC, otherwise it runs `main`. Exits 0 on success, 1 on an error.
+ */
+export function runMainOrWorker(main: () => Promise<void>): void {
+  const task = process.env[WORKER_ENV];
+  const entry = task ? runWorker(JSON.parse(task) as WorkerTask) : main();
+  entry.then(
+    () => process.exit(0),
+    async (error: unknown) => {
+      console.error(error);
+      if (task) await sendAndWait({ type: 'error', message: describeError(error) });
+      process.exit(1);
+    },
+  );
+}
