@@ -19,9 +19,9 @@ export function readAppMetricNames(repoRoot: string): Set<string> {
   return names;
 }
 
-/** Our metric names referenced by a PromQL expression (anything with the iocflow_ or misp_sync_ prefix). */
+/** Our metric names referenced by a PromQL expression (the iocflow_ prefix every service metric carries). */
 export function referencedMetrics(expression: string): string[] {
-  return [...expression.matchAll(/\b((?:iocflow|misp_sync)_[a-z0-9_]+)\b/g)].map((match) => match[1] ?? '');
+  return [...expression.matchAll(/\b(iocflow_[a-z0-9_]+)\b/g)].map((match) => match[1] ?? '');
 }
 
 function sourceFiles(directory: string): string[] {

@@ -23,7 +23,7 @@ describe('the services expose metrics', () => {
   it('found in apps/*/src (the extraction works)', () => {
     expect(metrics.has('iocflow_enricher_events_in_total')).toBe(true);
     expect(metrics.has('iocflow_indexer_bulk_duration_seconds_bucket')).toBe(true);
-    expect(metrics.has('misp_sync_last_success_timestamp_seconds')).toBe(true);
+    expect(metrics.has('iocflow_misp_sync_last_success_timestamp_seconds')).toBe(true);
   });
 });
 
