@@ -5,11 +5,12 @@
  *   (a) before its topics exist: misp-sync and the indexer create theirs, get ready and work; the
  *       enricher — whose input, raw-logs, is the users' topic — exits 1 until the topic exists,
  *       then gets ready and enriches;
- *   (b) with the brokers unreachable: each is never ready and exits 1 (to be restarted).
+ *   (b) with the brokers unreachable: each is never ready and exits 1 (to be restarted); brokers
+ *       lost after the start: not ready (the consumer is out of its group) until they are back.
  */
 import { KafkaAdmin, KafkaProducer } from '@iocflow/io';
 import { MispStandin } from '@iocflow/misp-standin';
-import { MemcachedProcess, freePort, pollUntil, requireService, stackEndpoints, uniqueName, type ServiceApp } from '@iocflow/testing';
+import { MemcachedProcess, TcpForwarder, freePort, pollUntil, requireService, stackEndpoints, uniqueName, type ServiceApp } from '@iocflow/testing';
 import { ServiceProcess } from './support/service-process';
 
 const API_KEY = 'e2e0boot0key0000000000000000000000000000';
@@ -149,6 +150,31 @@ describe('service boot', () => {
     for (const watched of started) {
       expect([watched.service.name, watched.ready.filter((status) => status === 200)]).toEqual([watched.service.name, []]);
       expect(watched.service.logs()).toContain('service failed to start');
+    }
+  });
+
+  it('with the brokers lost after the start, the indexer is not ready (its consumer out of the group) until they are back', async () => {
+    const [host = '127.0.0.1', port = '9092'] = endpoints.kafkaBrokers.split(',')[0]?.split(':') ?? [];
+    const forwarder = await TcpForwarder.start(host, Number(port), { kafka: true });
+    try {
+      const indexer = await watch('indexer', { ...env, KAFKA_BROKERS: forwarder.hostPort, ENRICHED_LOGS_TOPIC: `${id}-cut`, INDEXER_GROUP_ID: `${id}-cut` });
+      running.push(indexer);
+      await indexer.service.waitReady(indexer.port, 90_000);
+      await forwarder.cut();
+      const consumerCheck = async (): Promise<{ status: number; consumer?: { ready: boolean; detail?: string } }> => {
+        const response = await fetch(`http://127.0.0.1:${indexer.port}/health/ready`);
+        const body = (await response.json()) as { checks: Record<string, { ready: boolean; detail?: string }> };
+        return { status: response.status, ...(body.checks['kafka-consumer'] === undefined ? {} : { consumer: body.checks['kafka-consumer'] }) };
+      };
+      const down = await pollUntil(async () => ((await consumerCheck()).status === 503 ? consumerCheck() : false), { timeoutMs: 120_000, intervalMs: 500, description: 'the indexer not ready with the brokers cut' });
+      expect(down.consumer?.ready).toBe(false);
+      expect(indexer.service.running).toBe(true);
+      await forwarder.restore();
+      await indexer.service.waitReady(indexer.port, 120_000);
+      indexer.stop();
+      expect(await indexer.service.stop()).toBe(0);
+    } finally {
+      await forwarder.cut();
     }
   });
 });
