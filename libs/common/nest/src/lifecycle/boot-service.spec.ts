@@ -117,7 +117,7 @@ describe('bootService', () => {
     expect(runtime.calls).toEqual(['start', 'stop']);
   });
 
-  it('shuts down and exits 1 when a component stopped for good, failing both probes meanwhile', async () => {
+  it('shuts down and exits 1 when a component stopped for good, the health listener closed last', async () => {
     const { booted, runtime, health } = await boot();
     runtime.started();
     await booted.started;
@@ -125,6 +125,17 @@ describe('bootService', () => {
     expect(await exited).toBe(1);
     expect(runtime.calls).toEqual(['start', 'stop']);
     await expect(health('/health/live')).rejects.toThrow();
+  });
+
+  it('on SIGTERM during the start, lets the start settle, then stops the runtime and exits 0, not ready meanwhile', async () => {
+    const { booted, runtime, health } = await boot();
+    process.emit('SIGTERM', 'SIGTERM');
+    expect(await health('/health/ready')).toMatchObject({ status: 503, body: { checks: { lifecycle: { ready: false, detail: 'stopping' } } } });
+    expect(runtime.calls).toEqual(['start']);
+    runtime.started();
+    expect(await booted.started).toBe(false);
+    expect(await exited).toBe(0);
+    expect(runtime.calls).toEqual(['start', 'stop']);
   });
 
   it('with once, runs once after the start and exits with its verdict', async () => {
