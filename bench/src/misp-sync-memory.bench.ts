@@ -32,7 +32,7 @@ const API_KEY = 'bench0misp0sync0memory0key00000000000000';
 
 interface PhaseResult {
   readonly phase: string;
-  /** Lookup keys this process added (misp_sync_changes_total{change="added"}): the whole set on a full sync. */
+  /** Lookup keys this process added (iocflow_misp_sync_changes_total{change="added"}): the whole set on a full sync. */
   readonly keysAdded: number;
   readonly seconds: number;
   readonly peakRssMiB: number;
@@ -71,7 +71,7 @@ async function runPhase(phase: string, env: NodeJS.ProcessEnv, done: (page: stri
         service.peakRss();
         const page = await fetch(`http://127.0.0.1:${port}/metrics`).then((response) => response.text()).catch(() => '');
         peakHeap = Math.max(peakHeap, metric(page, 'nodejs_heap_size_used_bytes') ?? 0);
-        keys = metric(page, 'misp_sync_changes_total', 'change="added"') ?? keys;
+        keys = metric(page, 'iocflow_misp_sync_changes_total', 'change="added"') ?? keys;
         return done(page, startedAt);
       },
       { timeoutMs: TIMEOUT_MS, intervalMs: 1000, description: `misp-sync ${phase}` },
@@ -105,7 +105,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn',
   };
   try {
-    const success = (page: string, startedAt: number): boolean => (metric(page, 'misp_sync_last_success_timestamp_seconds') ?? 0) >= startedAt;
+    const success = (page: string, startedAt: number): boolean => (metric(page, 'iocflow_misp_sync_last_success_timestamp_seconds') ?? 0) >= startedAt;
     const results = [await runPhase('full sync', env, success), await runPhase('restore', env, success)];
     // A generated attribute yields one key (two for domain|ip, fewer where values repeat): a full
     // sync that added far fewer did not pull the data set, and its memory says nothing.

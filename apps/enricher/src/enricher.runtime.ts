@@ -1,6 +1,5 @@
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, type IoLogger } from '@iocflow/io';
-import { RateLimitedLog, kafkaConnection, type ComponentLogger } from '@iocflow/nest';
-import type { Registry } from 'prom-client';
+import { ConsumerHealth, RateLimitedLog, kafkaConnection, type ComponentLogger, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
 import type { EnricherConfig } from './enricher.config';
 import type { IndicatorLookup, StoreStatus } from './lookup/indicator-lookup';
 import { IndicatorTopicFollower } from './lookup/indicator-topic-follower';
@@ -24,10 +23,12 @@ const CLIENT_ID = 'iocflow-enricher';
  *        → producer flush/close → store close.
  * Every ENRICHER_PROBE_INTERVAL: the store is judged again, the per-source freshness gauges are
  * set, and a source that missed its schedule is logged by name (rate-limited).
- * Framework-free so that tests and benchmarks run the real thing; the NestJS service only
- * calls start/stop.
+ * Health: live while the consumer has not stopped for good; ready while the lookup store can
+ * answer and the consumer is in its group (ConsumerHealth).
+ * The enricher's composition root, framework-free (bootService in @iocflow/nest runs it; tests
+ * construct it directly with a standaloneContext).
  */
-export class EnricherRuntime {
+export class EnricherRuntime implements ServiceRuntime {
   readonly metrics: EnricherMetrics;
   private lookup: IndicatorLookup | undefined;
   private memcached: MemcachedClient | undefined;
@@ -38,26 +39,31 @@ export class EnricherRuntime {
   private pipeline: EnricherPipeline | undefined;
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
+  private readonly log: ComponentLogger;
+  private readonly consumerHealth = new ConsumerHealth('kafka-consumer');
+  /** Called when a component stopped for good (the consumer, after a non-retriable error): the service ends the process. */
+  private readonly stoppedForGood: ServiceContext['stoppedForGood'];
 
   constructor(
     private readonly config: EnricherConfig,
-    registry: Registry,
-    private readonly log: ComponentLogger,
-    /** Called when a component stopped for good (the consumer, after a non-retriable error): the service ends the process. */
-    private readonly stoppedForGood: (component: string, error: unknown) => void = () => undefined,
+    context: ServiceContext,
   ) {
-    this.metrics = new EnricherMetrics(registry);
+    this.metrics = new EnricherMetrics(context.registry);
+    this.log = context.logger.child('pipeline');
+    this.stoppedForGood = context.stoppedForGood;
+    this.consumerHealth.register(context.liveness, context.readiness);
+    context.readiness.register({
+      name: 'lookup-store',
+      check: () => {
+        const status = this.status();
+        return status.reason === undefined ? { ready: status.usable } : { ready: status.usable, detail: status.reason };
+      },
+    });
   }
 
   /** Readiness: the lookup store can answer. */
   status(): StoreStatus {
     return this.lookup?.status() ?? { usable: false, reason: 'not started' };
-  }
-
-  /** Liveness: false once the consumer stopped for good (a non-retriable error): only a restart of the process helps. */
-  liveness(): { live: boolean; detail?: string } {
-    const crashed = this.consumer?.crashed;
-    return crashed === undefined ? { live: true } : { live: false, detail: crashed.message };
   }
 
   async start(): Promise<void> {
@@ -117,7 +123,9 @@ export class EnricherRuntime {
       listeners: {
         onPartitionsAssigned: (partitions) => this.log.info('partitions assigned', { partitions }),
         onPartitionsRevoked: (partitions) => this.log.info('partitions revoked', { partitions }),
+        onGroupJoin: () => this.consumerHealth.joined(),
         onCrash: (error, restart) => {
+          this.consumerHealth.crashed(error, restart);
           if (!restart) this.stoppedForGood('kafka-consumer', error);
         },
       },

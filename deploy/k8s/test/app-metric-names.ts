@@ -8,7 +8,17 @@ import path from 'node:path';
  */
 export function readAppMetricNames(repoRoot: string): Set<string> {
   const names = new Set<string>();
-  for (const file of sourceFiles(path.join(repoRoot, 'apps'))) {
+  for (const app of readdirSync(path.join(repoRoot, 'apps'))) for (const name of readMetricNamesOf(repoRoot, app)) names.add(name);
+  return names;
+}
+
+/**
+ * The metric names one app registers (without the histogram series). Every one must start with
+ * `iocflow_<service>_`, the service's name with `-` as `_` (docs/operations.md, "Metric names").
+ */
+export function readMetricNamesOf(repoRoot: string, app: string): Set<string> {
+  const names = new Set<string>();
+  for (const file of sourceFiles(path.join(repoRoot, 'apps', app))) {
     const source = readFileSync(file, 'utf8');
     for (const match of source.matchAll(/new (Counter|Gauge|Histogram|Summary)\(\{\s*name:\s*'([a-z_:][a-z0-9_:]*)'/g)) {
       const [, type = '', name = ''] = match;
@@ -19,9 +29,9 @@ export function readAppMetricNames(repoRoot: string): Set<string> {
   return names;
 }
 
-/** Our metric names referenced by a PromQL expression (anything with the iocflow_ or misp_sync_ prefix). */
+/** Our metric names referenced by a PromQL expression (the iocflow_ prefix every service metric carries). */
 export function referencedMetrics(expression: string): string[] {
-  return [...expression.matchAll(/\b((?:iocflow|misp_sync)_[a-z0-9_]+)\b/g)].map((match) => match[1] ?? '');
+  return [...expression.matchAll(/\b(iocflow_[a-z0-9_]+)\b/g)].map((match) => match[1] ?? '');
 }
 
 function sourceFiles(directory: string): string[] {

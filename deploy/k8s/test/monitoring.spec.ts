@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { readAppMetricNames, referencedMetrics } from './app-metric-names';
+import { readAppMetricNames, readMetricNamesOf, referencedMetrics } from './app-metric-names';
 import { arr, dig, num, obj, str, type Json } from './k8s-objects';
 import { K8S_DIR, REPO_ROOT } from './k8s-tools';
 
@@ -23,7 +23,14 @@ describe('the services expose metrics', () => {
   it('found in apps/*/src (the extraction works)', () => {
     expect(metrics.has('iocflow_enricher_events_in_total')).toBe(true);
     expect(metrics.has('iocflow_indexer_bulk_duration_seconds_bucket')).toBe(true);
-    expect(metrics.has('misp_sync_last_success_timestamp_seconds')).toBe(true);
+    expect(metrics.has('iocflow_misp_sync_last_success_timestamp_seconds')).toBe(true);
+  });
+
+  // Issue 13: misp-sync's were misp_sync_*, the others iocflow_*.
+  it.each(['enricher', 'indexer', 'misp-sync'])('%s: every metric is named iocflow_<service>_…', (app) => {
+    const names = [...readMetricNamesOf(REPO_ROOT, app)];
+    expect(names.length).toBeGreaterThan(5);
+    expect(names.filter((name) => !name.startsWith(`iocflow_${app.replace(/-/g, '_')}_`))).toEqual([]);
   });
 });
 

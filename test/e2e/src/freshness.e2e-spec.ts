@@ -195,7 +195,7 @@ describe('freshness end to end: each source judged by its own schedule, nothing 
    * second that must come out of both. Returns how many feed polls misp-sync completed meanwhile.
    */
   async function watchReady(ms: number, raw: string, outs: readonly string[], ports: readonly number[], syncPort: number, collector: Collector, event: Json, expected: string): Promise<number> {
-    const pollsBefore = await metric(syncPort, 'misp_sync_duration_seconds_count', { mode: 'feed', outcome: 'success' });
+    const pollsBefore = await metric(syncPort, 'iocflow_misp_sync_duration_seconds_count', { mode: 'feed', outcome: 'success' });
     const started = Date.now();
     const keys: string[] = [];
     const notReady: string[] = [];
@@ -218,7 +218,7 @@ describe('freshness end to end: each source judged by its own schedule, nothing 
       await collector.waitFor(out, keys, 10_000);
       expect(keys.map((key) => collector.src(out, key))).toEqual(keys.map(() => expected));
     }
-    return (await metric(syncPort, 'misp_sync_duration_seconds_count', { mode: 'feed', outcome: 'success' })) - pollsBefore;
+    return (await metric(syncPort, 'iocflow_misp_sync_duration_seconds_count', { mode: 'feed', outcome: 'success' })) - pollsBefore;
   }
 
   it('a feed-only deployment stays ready over several feed polls (memcached and table mode); when misp-sync dies both hold, naming the feed', async () => {

@@ -1,6 +1,6 @@
 import { formatSyncSentinel, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaConsumedMessage, type KafkaProducedRecord } from '@iocflow/io';
-import { JsonLogger } from '@iocflow/nest';
+import { standaloneContext } from '@iocflow/nest';
 import { pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
 import { Registry } from 'prom-client';
 import { loadEnricherConfig, type EnricherConfig } from '../../src/enricher.config';
@@ -68,7 +68,7 @@ export function enricherConfig(names: RunNames, memcachedServers: string, env: R
 /** The real runtime in this process, with its own metrics registry. */
 export async function startEnricher(config: EnricherConfig): Promise<{ runtime: EnricherRuntime; registry: Registry }> {
   const registry = new Registry();
-  const runtime = new EnricherRuntime(config, registry, new JsonLogger('enricher-it', 'warn').child('pipeline'));
+  const runtime = new EnricherRuntime(config, standaloneContext('enricher-it', 'warn', registry));
   await runtime.start();
   return { runtime, registry };
 }

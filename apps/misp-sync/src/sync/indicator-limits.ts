@@ -35,5 +35,5 @@ export const DEFAULT_MAX_RECORD_BYTES = 900 * 1024;
  */
 export const DEFAULT_MAX_STORE_VALUE_BYTES = 1_048_576 - 1024;
 
-/** A limit that changed what an attribute or indicator carries: the `limit` label of misp_sync_limits_applied_total. */
+/** A limit that changed what an attribute or indicator carries: the `limit` label of iocflow_misp_sync_limits_applied_total. */
 export type IndicatorLimit = 'event_info' | 'tag_length' | 'tags' | 'feeds' | 'record_attributes' | 'store_value';

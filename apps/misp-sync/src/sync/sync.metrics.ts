@@ -7,7 +7,7 @@ export type SyncMode = 'full' | 'incremental' | 'notification' | 'feed';
 
 /**
  * Why an attribute (or a feed entry, or a feed's event file) was not applied — a closed set, the
- * `reason` label of misp_sync_attributes_skipped_total:
+ * `reason` label of iocflow_misp_sync_attributes_skipped_total:
  *   invalid           not a usable attribute (no uuid, a timestamp out of range…) or feed line
  *   invalid_value     a supported type whose value is no observable (malformed, over its length
  *                     limit): applied as contributing nothing, reported
@@ -36,26 +36,26 @@ export class SyncMetrics {
   private readonly counts = new Map<string, number>();
 
   constructor(registry: Registry) {
-    this.indicators = new Gauge({ name: 'misp_sync_indicators', help: 'Lookup keys held, by observable kind and feed (a key with two feeds counts under both)', labelNames: ['kind', 'feed'], registers: [registry] });
-    this.changes = new Counter({ name: 'misp_sync_changes_total', help: 'Lookup keys added, updated or removed', labelNames: ['change'], registers: [registry] });
+    this.indicators = new Gauge({ name: 'iocflow_misp_sync_indicators', help: 'Lookup keys held, by observable kind and feed (a key with two feeds counts under both)', labelNames: ['kind', 'feed'], registers: [registry] });
+    this.changes = new Counter({ name: 'iocflow_misp_sync_changes_total', help: 'Lookup keys added, updated or removed', labelNames: ['change'], registers: [registry] });
     this.duration = new Histogram({
-      name: 'misp_sync_duration_seconds',
+      name: 'iocflow_misp_sync_duration_seconds',
       help: 'Duration of one sync run',
       labelNames: ['mode', 'outcome'],
       buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
       registers: [registry],
     });
-    this.mispErrors = new Counter({ name: 'misp_sync_misp_errors_total', help: 'Failed MISP requests (each retry counts), by error code', labelNames: ['code'], registers: [registry] });
-    this.feedErrors = new Counter({ name: 'misp_sync_feed_errors_total', help: 'Failed feed reads (each retry counts), by error code', labelNames: ['code'], registers: [registry] });
-    this.lastSuccess = new Gauge({ name: 'misp_sync_last_success_timestamp_seconds', help: 'Unix time of the last successful sync', registers: [registry] });
-    this.repairs = new Counter({ name: 'misp_sync_store_repairs_total', help: 'memcached repopulations, by the reason detected', labelNames: ['reason'], registers: [registry] });
+    this.mispErrors = new Counter({ name: 'iocflow_misp_sync_misp_errors_total', help: 'Failed MISP requests (each retry counts), by error code', labelNames: ['code'], registers: [registry] });
+    this.feedErrors = new Counter({ name: 'iocflow_misp_sync_feed_errors_total', help: 'Failed feed reads (each retry counts), by error code', labelNames: ['code'], registers: [registry] });
+    this.lastSuccess = new Gauge({ name: 'iocflow_misp_sync_last_success_timestamp_seconds', help: 'Unix time of the last successful sync', registers: [registry] });
+    this.repairs = new Counter({ name: 'iocflow_misp_sync_store_repairs_total', help: 'memcached repopulations, by the reason detected', labelNames: ['reason'], registers: [registry] });
     this.skipped = new Counter({
-      name: 'misp_sync_attributes_skipped_total',
+      name: 'iocflow_misp_sync_attributes_skipped_total',
       help: 'Attributes (and feed entries or event files) not applied or not usable, by source (misp, feed:<name>) and reason',
       labelNames: ['source', 'reason'],
       registers: [registry],
     });
-    this.limits = new Counter({ name: 'misp_sync_limits_applied_total', help: 'Attributes or indicators a size limit cut, by limit', labelNames: ['limit'], registers: [registry] });
+    this.limits = new Counter({ name: 'iocflow_misp_sync_limits_applied_total', help: 'Attributes or indicators a size limit cut, by limit', labelNames: ['limit'], registers: [registry] });
   }
 
   /** Recount from scratch (after restoring the state). */

@@ -8,7 +8,7 @@ import { JsonLogger } from '@iocflow/nest';
 import { MemcachedProcess, pollUntil, requireService, stackEndpoints, uniqueName, writeMispFeed } from '@iocflow/testing';
 import { parseSyncSentinel, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { Registry } from 'prom-client';
-import { buildMispSync, closeMispSync, openMispSync, type MispSync } from '../../src/app.module';
+import { buildMispSync, closeMispSync, openMispSync, type MispSync } from '../../src/misp-sync.runtime';
 import { feedSourceName, loadMispSyncConfig } from '../../src/misp-sync.config';
 import { FIXTURES_DIR } from '../../src/sync/test-fixtures';
 import { createHarness, rawGet, type Harness } from './misp-sync-harness';

@@ -4,7 +4,7 @@ import { KafkaTopicReader } from '@iocflow/io';
 import { JsonLogger } from '@iocflow/nest';
 import { MemcachedProcess, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
 import { Registry } from 'prom-client';
-import { buildMispSync, closeMispSync, openMispSync, type MispSync } from '../../src/app.module';
+import { buildMispSync, closeMispSync, openMispSync, type MispSync } from '../../src/misp-sync.runtime';
 import { loadMispSyncConfig, type MispSyncConfig } from '../../src/misp-sync.config';
 // The stand-in is a tool project, not a library: tests use it in-process by path.
 // eslint-disable-next-line @nx/enforce-module-boundaries

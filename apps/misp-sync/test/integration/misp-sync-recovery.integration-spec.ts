@@ -31,7 +31,7 @@ describe('misp-sync recovery', () => {
     }, { timeoutMs: 30_000, description: 'a successful sync after the memcached restart' });
     expect(outcome.added).toBe(0);
     expect((await rawGet(harness.memcached.server, `domain-${DOMAIN_A}`))?.value).toBe('Feed-RansomwareTracker');
-    expect(await instance.registry.metrics()).toMatch(/misp_sync_store_repairs_total\{reason="restarted"\} 1/);
+    expect(await instance.registry.metrics()).toMatch(/iocflow_misp_sync_store_repairs_total\{reason="restarted"\} 1/);
   });
 
   it('resume after a kill: a new instance restores from Kafka and pulls only from the cursor', async () => {

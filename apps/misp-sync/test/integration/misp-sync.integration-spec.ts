@@ -144,9 +144,9 @@ describe('misp-sync against the MISP stand-in, Kafka and memcached', () => {
 
   it('metrics count indicators by kind and feed, changes and MISP errors', async () => {
     const text = await instance.registry.metrics();
-    expect(text).toMatch(/misp_sync_indicators\{kind="domain",feed="Feed-Renamed"\} \d+/);
-    expect(text).toMatch(/misp_sync_changes_total\{change="removed"\} \d+/);
-    expect(text).toMatch(/misp_sync_last_success_timestamp_seconds \d+/);
+    expect(text).toMatch(/iocflow_misp_sync_indicators\{kind="domain",feed="Feed-Renamed"\} \d+/);
+    expect(text).toMatch(/iocflow_misp_sync_changes_total\{change="removed"\} \d+/);
+    expect(text).toMatch(/iocflow_misp_sync_last_success_timestamp_seconds \d+/);
   });
 
   it('used only the REST calls MISP documents (OpenAPI-valid request bodies)', async () => {

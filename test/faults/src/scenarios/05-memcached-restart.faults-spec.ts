@@ -22,7 +22,7 @@ async function counterValue(stack: FaultStack, service: RunningService, pattern:
 
 // Labels come in any order (the registry adds service="…" to every metric).
 const STORE_EMPTY_HOLDS = /^iocflow_enricher_store_unavailable_total\{[^}]*code="STORE_EMPTY"[^}]*\} (\d+)/m;
-const REPAIRS = /^misp_sync_store_repairs_total\{[^}]*\} (\d+)/m;
+const REPAIRS = /^iocflow_misp_sync_store_repairs_total\{[^}]*\} (\d+)/m;
 
 describe('scenario 5: memcached restarted empty mid-run', () => {
   let stack: FaultStack;

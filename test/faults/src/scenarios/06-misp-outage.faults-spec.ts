@@ -57,7 +57,7 @@ describe('scenario 6: MISP failing longer than the seed TTL', () => {
         async () => {
           const usable = gauge(await stack.metrics(enricher), 'iocflow_enricher_store_usable');
           if (usable === 0) staleSeen = true;
-          const lastSuccess = gauge(await stack.metrics(sync), 'misp_sync_last_success_timestamp_seconds') ?? 0;
+          const lastSuccess = gauge(await stack.metrics(sync), 'iocflow_misp_sync_last_success_timestamp_seconds') ?? 0;
           lastSuccessAge = Date.now() / 1000 - lastSuccess;
           return Date.now() - outageStart >= outageMs;
         },
@@ -69,7 +69,7 @@ describe('scenario 6: MISP failing longer than the seed TTL', () => {
     } finally {
       await cache.close();
     }
-    const errors = /^misp_sync_misp_errors_total\{[^}]*\} (\d+)/m.exec(await stack.metrics(sync));
+    const errors = /^iocflow_misp_sync_misp_errors_total\{[^}]*\} (\d+)/m.exec(await stack.metrics(sync));
     stack.standin.clearFaults();
     const faultEndedAt = Date.now();
     await load;

@@ -65,7 +65,7 @@ describe('scenario 9: a hostile corpus through the real services (issue 11)', ()
       const sync = await stack.start('misp-sync', { MISP_POLL_INTERVAL: '2s', IOC_MAX_RECORD_BYTES: String(512 * 1024) });
       const expectations = hostileExpectations(ns);
       // A sync run must succeed (before issue 11 the oversized records failed every run for good: no sentinel, the enricher held)
-      await pollUntil(async () => gauge(await stack.metrics(sync), 'misp_sync_last_success_timestamp_seconds') > 0, { timeoutMs: 60_000, intervalMs: 500, description: 'a misp-sync run succeeded' });
+      await pollUntil(async () => gauge(await stack.metrics(sync), 'iocflow_misp_sync_last_success_timestamp_seconds') > 0, { timeoutMs: 60_000, intervalMs: 500, description: 'a misp-sync run succeeded' });
       await pollUntil(async () => (await cache.getMany([...known.map((domain) => `domain-${domain}`), ...expectations.stored.map((entry) => entry.key)])).size === known.length + expectations.stored.length, {
         timeoutMs: 90_000,
         intervalMs: 500,
@@ -79,12 +79,12 @@ describe('scenario 9: a hostile corpus through the real services (issue 11)', ()
       await pollUntil(async () => (await cache.getMany(late.map((domain) => `domain-${domain}`))).size === late.length, { timeoutMs: 60_000, intervalMs: 500, description: 'attributes added after the hostile ones synced' });
       const syncMetrics = await stack.metrics(sync);
       expect({
-        future: counter(syncMetrics, 'misp_sync_attributes_skipped_total', 'reason="future_timestamp"') > 0,
-        invalid: counter(syncMetrics, 'misp_sync_attributes_skipped_total', 'reason="invalid"') > 0,
-        invalidValue: counter(syncMetrics, 'misp_sync_attributes_skipped_total', 'reason="invalid_value"') >= 3,
-        eventInfo: counter(syncMetrics, 'misp_sync_limits_applied_total', 'limit="event_info"') > 0,
-        feeds: counter(syncMetrics, 'misp_sync_limits_applied_total', 'limit="feeds"') > 0,
-        recordCapped: counter(syncMetrics, 'misp_sync_limits_applied_total', 'limit="record_attributes"') > 0,
+        future: counter(syncMetrics, 'iocflow_misp_sync_attributes_skipped_total', 'reason="future_timestamp"') > 0,
+        invalid: counter(syncMetrics, 'iocflow_misp_sync_attributes_skipped_total', 'reason="invalid"') > 0,
+        invalidValue: counter(syncMetrics, 'iocflow_misp_sync_attributes_skipped_total', 'reason="invalid_value"') >= 3,
+        eventInfo: counter(syncMetrics, 'iocflow_misp_sync_limits_applied_total', 'limit="event_info"') > 0,
+        feeds: counter(syncMetrics, 'iocflow_misp_sync_limits_applied_total', 'limit="feeds"') > 0,
+        recordCapped: counter(syncMetrics, 'iocflow_misp_sync_limits_applied_total', 'limit="record_attributes"') > 0,
       }).toEqual({ future: true, invalid: true, invalidValue: true, eventInfo: true, feeds: true, recordCapped: true });
 
       // --- the indicator topic: hostile records from another producer, before the table loads ---

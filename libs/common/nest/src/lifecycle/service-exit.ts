@@ -9,7 +9,7 @@ export interface ServiceFailure {
  * How a service ends when one of its components stops for good (a Kafka consumer that kafkajs
  * will not restart after a non-retriable error): never a zombie process that is up but consumes
  * nothing. `fail` marks the service failed — liveness and readiness answer 503 with the reason
- * from then on (`describe`) — and hands the failure to the handler `runService` installs, which
+ * from then on (`describe`) — and hands the failure to the handler `bootService` installs, which
  * shuts the service down as on SIGTERM (drain, commit what was acknowledged, leave the group)
  * and exits 1, so the orchestrator restarts it (Kubernetes, `restart: unless-stopped`). The
  * uncommitted batch is then processed by the new process.
@@ -33,7 +33,7 @@ export class ServiceExit {
     this.handler?.(this.failure);
   }
 
-  /** Installed by runService; called at once when a failure came before it. */
+  /** Installed by bootService; called at once when a failure came before it. */
   onFail(handler: (failure: ServiceFailure) => void): void {
     this.handler = handler;
     if (this.failure !== undefined) handler(this.failure);

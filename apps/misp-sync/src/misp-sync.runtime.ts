@@ -1,7 +1,6 @@
-import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
-import { JsonLogger, RateLimitedLog, ReadinessRegistry, ServiceCoreModule, ServiceExit, kafkaConnection } from '@iocflow/nest';
-import { Registry } from 'prom-client';
+import { ConsumerHealth, RateLimitedLog, kafkaConnection, type JsonLogger, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
+import type { Registry } from 'prom-client';
 import { feedSourceName, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
 import { FeedClient } from './sync/feed.client';
 import { FeedSource } from './sync/feed.source';
@@ -15,10 +14,7 @@ import { SyncRunner, type RunnerTask, type SyncJob } from './sync/sync.runner';
 import { TtyProgressLine } from './sync/tty-progress-line';
 import { SyncStateStore } from './sync/sync-state.store';
 
-export const MISP_SYNC_CONFIG = Symbol('MISP_SYNC_CONFIG');
-export const RUN_ONCE = Symbol('RUN_ONCE');
-
-/** Every client misp-sync owns, opened at boot and closed at shutdown by `MispSyncLifecycle`. */
+/** Every client misp-sync owns, opened by `MispSyncRuntime.start` and closed by its `stop`. */
 export interface MispSyncClients {
   readonly memcached: MemcachedClient;
   readonly producer: KafkaProducer;
@@ -30,8 +26,6 @@ export interface MispSyncClients {
   readonly feed?: FeedClient;
 }
 
-export const MISP_SYNC_CLIENTS = Symbol('MISP_SYNC_CLIENTS');
-
 /**
  * Builds the pipeline from the validated config: one owner per external system, the sinks and
  * sources around them, the runner. Plain constructors, no decorators below this file: the sync
@@ -41,6 +35,8 @@ export interface MispSync {
   readonly clients: MispSyncClients;
   readonly pipeline: SyncPipeline;
   readonly runner: SyncRunner;
+  /** The live-notifications consumer's health, when MISP_NOTIFICATIONS_TOPIC is set. */
+  readonly notifications?: ConsumerHealth;
 }
 
 /** `stoppedForGood`: a component that will not recover in this process (the notifications consumer after a non-retriable error); the service then exits to be restarted. */
@@ -107,19 +103,28 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
   if (source !== undefined) jobs.push({ name: MISP_SOURCE, intervalMs: config.MISP_POLL_INTERVAL, run: () => pipeline.sync() });
   if (feed !== undefined) jobs.push({ name: feed.name, intervalMs: config.FEED_POLL_INTERVAL, run: () => pipeline.syncFeed(feed) });
   const tasks: RunnerTask[] = [];
+  let notifications: ConsumerHealth | undefined;
   if (config.MISP_NOTIFICATIONS_TOPIC !== undefined) {
+    const health = new ConsumerHealth('misp-notifications');
+    notifications = health;
     const consumer = new KafkaBatchConsumer({
       ...kafkaConnection(config, 'misp-sync'),
       ...(config.MISP_NOTIFICATIONS_BROKERS === undefined ? {} : { brokers: config.MISP_NOTIFICATIONS_BROKERS }),
       groupId: config.MISP_NOTIFICATIONS_GROUP,
       topics: [config.MISP_NOTIFICATIONS_TOPIC],
       logger: ioLogger,
-      listeners: { onCrash: (error, restart) => (restart ? undefined : stoppedForGood('misp-notifications', error)) },
+      listeners: {
+        onGroupJoin: () => health.joined(),
+        onCrash: (error, restart) => {
+          health.crashed(error, restart);
+          if (!restart) stoppedForGood('misp-notifications', error);
+        },
+      },
     });
     tasks.push(new MispNotificationsSource(consumer, (uuids) => pipeline.refresh(uuids), logger.child('notifications')));
   }
   const runner = new SyncRunner(pipeline, jobs, tasks, log);
-  return { clients, pipeline, runner };
+  return { clients, pipeline, runner, ...(notifications === undefined ? {} : { notifications }) };
 }
 
 function errorCode(error: unknown): string {
@@ -208,53 +213,43 @@ export async function closeMispSync(clients: MispSyncClients): Promise<void> {
   await clients.memcached.close();
 }
 
-/** Opens the clients and starts the daemon loop (unless `--once`); reverses it all on shutdown. */
-@Injectable()
-export class MispSyncLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+/**
+ * misp-sync's composition root, framework-free (bootService in @iocflow/nest runs it):
+ * start: memcached connection → topics (IOC topic and sync-state, compacted, created when missing)
+ *        → producer → (daemon) state restored from the topics, then one loop per source (MISP,
+ *        feed) and, after the first run, the live-notifications consumer; `--once` stops after
+ *        the opening and `runOnce` restores and runs every source once;
+ * stop:  loops end after their current run, notifications consumer stopped (commit, leave the
+ *        group) → MISP/feed clients, producer, admin, reader, memcached closed.
+ * Health: ready once the state is restored; live while the notifications consumer (if any) has
+ * not stopped for good. A sync loop that throws is a bug: the unhandled rejection ends the process.
+ */
+export class MispSyncRuntime implements ServiceRuntime {
+  readonly built: MispSync;
+
   constructor(
-    @Inject(MISP_SYNC_CONFIG) private readonly config: MispSyncConfig,
-    @Inject(MISP_SYNC_CLIENTS) private readonly clients: MispSyncClients,
-    @Inject(SyncRunner) private readonly runner: SyncRunner,
-    @Inject(RUN_ONCE) private readonly once: boolean,
-    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
+    private readonly config: MispSyncConfig,
+    context: ServiceContext,
+    private readonly once = false,
   ) {
-    readiness.register({ name: 'misp-sync', check: () => ({ ready: this.runner.isRestored, detail: this.runner.isRestored ? 'state restored' : 'restoring state from Kafka' }) });
+    this.built = buildMispSync(config, context.logger, context.registry, context.stoppedForGood);
+    const runner = this.built.runner;
+    context.readiness.register({ name: 'misp-sync', check: () => ({ ready: runner.isRestored, detail: runner.isRestored ? 'state restored' : 'restoring state from Kafka' }) });
+    // Liveness only: the consumer starts after the first run, which may take minutes.
+    this.built.notifications?.register(context.liveness);
   }
 
-  async open(): Promise<void> {
-    await openMispSync(this.config, this.clients);
+  async start(): Promise<void> {
+    await openMispSync(this.config, this.built.clients);
+    if (!this.once) await this.built.runner.start();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (this.once) return;
-    await this.open();
-    await this.runner.start();
+  runOnce(): Promise<boolean> {
+    return this.built.runner.runOnce();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.runner.stop();
-    await closeMispSync(this.clients);
-  }
-}
-
-@Module({})
-export class AppModule {
-  static forRoot(config: MispSyncConfig, once: boolean): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [ServiceCoreModule.forRoot({ service: 'misp-sync', logLevel: config.LOG_LEVEL, httpHost: config.HTTP_HOST, httpPort: config.HTTP_PORT })],
-      providers: [
-        { provide: MISP_SYNC_CONFIG, useValue: config },
-        { provide: RUN_ONCE, useValue: once },
-        {
-          provide: 'MISP_SYNC_BUILD',
-          inject: [JsonLogger, Registry, ServiceExit],
-          useFactory: (logger: JsonLogger, registry: Registry, exit: ServiceExit) => buildMispSync(config, logger, registry, (component, error) => exit.fail(component, error)),
-        },
-        { provide: MISP_SYNC_CLIENTS, inject: ['MISP_SYNC_BUILD'], useFactory: (built: ReturnType<typeof buildMispSync>) => built.clients },
-        { provide: SyncRunner, inject: ['MISP_SYNC_BUILD'], useFactory: (built: ReturnType<typeof buildMispSync>) => built.runner },
-        MispSyncLifecycle,
-      ],
-    };
+  async stop(): Promise<void> {
+    await this.built.runner.stop();
+    await closeMispSync(this.built.clients);
   }
 }

@@ -1,2 +1,0 @@
-/** Injection token of the validated EnricherConfig. */
-export const ENRICHER_CONFIG = Symbol('ENRICHER_CONFIG');

@@ -1,2 +1,0 @@
-/** Injection token of the validated IndexerConfig. */
-export const INDEXER_CONFIG = Symbol('INDEXER_CONFIG');
