@@ -1,5 +1,5 @@
 import { GroupMembers } from './group-members';
-import type { IndexerBatch, IndexerConsumer } from './indexer-ports';
+import type { IndexerBatch, IndexerConsumer } from '../src/pipeline/indexer-ports';
 
 const batch = (partition: number): IndexerBatch => ({ topic: 't', partition, highWatermark: '1', messages: [] });
 
