@@ -5,6 +5,7 @@ import {
   DEFAULT_MAX_JSON_DEPTH,
   ORIGIN_HEADER,
   SOURCE_HEADERS,
+  backoffDelay,
   capDeadLetterEnvelope,
   capDeadLetterValue,
   formatOrigin,
@@ -17,7 +18,6 @@ import { applyEnrichment, applyEnrichmentWithin, outputConflict, type Enrichment
 import { BatchQueries } from './batch-queries';
 import type { Rejection } from './dead-letter-reason';
 import { extractObservables, type CompiledRule, type Observation } from './extract-observables';
-import { holdDelay } from './hold-delay';
 import { ObservableCoverage, type CoverageReport } from './observable-coverage';
 import { parseEvent, type EventLimits, type ParsedEvent } from './parse-event';
 import { PartitionSendOrder, type SendTurn } from './partition-send-order';
@@ -356,7 +356,7 @@ export class EnricherPipeline {
         if (this.stopping.signal.aborted) throw new PipelineStoppedError();
         // Give the batch back to the consumer before a rebalance would time out; it is fetched again, uncommitted.
         if (Date.now() - heldSince >= this.options.holdMaxMs) throw error;
-        await sleep(holdDelay(attempt, this.options.retryInitialMs, this.options.retryMaxMs, this.random()), this.stopping.signal);
+        await sleep(backoffDelay(attempt, this.options.retryInitialMs, this.options.retryMaxMs, this.random()), this.stopping.signal);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  backoffDelay,
   bulkEntryBytes,
   classifyBulkItem,
   encodeBulk,
@@ -13,7 +14,6 @@ import {
   type RecordCoordinates,
 } from '@iocflow/core';
 import { RateLimitedLog } from '@iocflow/nest';
-import { backoffDelay } from './backoff-delay';
 import { BulkBatcher } from './bulk-batcher';
 import { deadLetterRecord, type DeadLetterReason } from './dead-letter-record';
 import type { IndexerMetrics, RetryCause } from './indexer.metrics';
@@ -403,7 +403,8 @@ export class IndexerPipeline {
   }
 
   private async backoff(attempt: number): Promise<void> {
-    const delay = backoffDelay(attempt, { initialMs: this.options.retryInitialMs, maxMs: this.options.retryMaxMs }, this.random());
+    // `attempt` counts from 0 here (0 = the first retry)
+    const delay = backoffDelay(attempt + 1, this.options.retryInitialMs, this.options.retryMaxMs, this.random());
     await sleep(delay, undefined, { signal: this.abort.signal });
   }
 }
