@@ -7,7 +7,7 @@ import { FeedError } from './feed/feed-error';
 import { feedValueAttributes } from './feed/feed-value-attributes';
 import { parseCsvFeed } from './feed/parse-csv-feed';
 import { parseFeedManifest, UNKNOWN_TIMESTAMP, type FeedManifest } from './feed/parse-feed-manifest';
-import type { AttributePage, FeedPort, FeedRead } from './sync.pipeline';
+import type { AttributePage, FeedPort, FeedRead } from './sync-ports';
 import type { FeedRules } from './to-attribute-update';
 
 export type FeedFormat = 'misp' | 'csv' | 'freetext';

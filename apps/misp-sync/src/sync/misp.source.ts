@@ -1,6 +1,6 @@
 import { backoffDelay, isMispError, SUPPORTED_MISP_TYPES } from '@iocflow/core';
 import type { MispAttributeSearchFilter, MispAttributeSearchPage, MispClient } from '@iocflow/io';
-import type { AttributePage, AttributeSource, PullWindow } from './sync.pipeline';
+import type { AttributePage, AttributeSource, PullWindow } from './sync-ports';
 
 /** The MISP call this source needs. */
 export type MispSearchPort = Pick<MispClient, 'searchAttributes'>;

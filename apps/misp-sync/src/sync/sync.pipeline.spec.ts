@@ -1,10 +1,10 @@
 import { Registry } from 'prom-client';
 import type { IndicatorRecord, MispAttribute, SyncSentinel } from '@iocflow/core';
 import type { IndicatorDiff } from './diff-indicators';
-import type { IndicatorStoreSink } from './indicator-store.sink';
 import type { SourceSpec } from './source-freshness';
 import { SyncMetrics } from './sync.metrics';
-import { SyncPipeline, type AttributePage, type AttributeSource } from './sync.pipeline';
+import { SyncPipeline } from './sync.pipeline';
+import type { AttributePage, AttributeSource, IndicatorStorePort } from './sync-ports';
 import type { SyncCursor } from './sync-cursor';
 import { attribute } from './test-fixtures';
 
@@ -30,14 +30,14 @@ function harness(pages: readonly (readonly MispAttribute[])[], options: { restor
       yield* [];
     },
   };
-  const store = {
+  const store: IndicatorStorePort = {
     apply: async (diff: IndicatorDiff) => {
       for (const [key, value] of diff.sets) stored.set(key, value);
       for (const key of diff.deletes) stored.delete(key);
     },
     writeSentinel: async () => undefined,
     checkAndRepair: async () => undefined,
-  } as unknown as IndicatorStoreSink;
+  };
   const registry = new Registry();
   const pipeline = new SyncPipeline(
     {
