@@ -4,7 +4,8 @@ import type { DataStreamState } from '@iocflow/io';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { IndexerMetrics } from './indexer.metrics';
-import { IndexerPipeline, IndexerTargetError, type IndexerPipelineOptions } from './indexer.pipeline';
+import { IndexerPipeline, type IndexerPipelineOptions } from './indexer.pipeline';
+import { IndexerTargetError } from './indexer-target.error';
 import type { BulkIndexer, IndexerBatch, IndexerConsumer, IndexerProducedRecord } from './indexer-ports';
 
 // Per-item replies recorded from a real Elasticsearch (libs/common/core/src/elasticsearch/__fixtures__).
