@@ -1,4 +1,5 @@
-import type { IndexerBatch, IndexerConsumer } from '../src/pipeline/indexer-ports';
+import type { KafkaConsumedBatch } from '@iocflow/io';
+import type { IndexerConsumer } from '../src/pipeline/indexer-ports';
 
 /**
  * Several members of the one consumer group, run by one process and seen by the pipeline as one
@@ -20,7 +21,7 @@ export class GroupMembers implements IndexerConsumer {
   }
 
   /** Starts every member; if one fails to start, stops the others and rejects with its error. */
-  async run(handler: (batch: IndexerBatch) => Promise<void>): Promise<void> {
+  async run(handler: (batch: KafkaConsumedBatch) => Promise<void>): Promise<void> {
     const started = await Promise.allSettled(this.members.map((member) => member.run(handler)));
     const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed !== undefined) {

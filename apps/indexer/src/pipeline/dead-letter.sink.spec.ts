@@ -1,13 +1,13 @@
 import { Registry } from 'prom-client';
+import type { KafkaProducedRecord } from '@iocflow/io';
 import { BatchSettlement } from './batch-settlement';
 import { DeadLetterSink, type DeadLetter } from './dead-letter.sink';
 import { IndexerMetrics } from './indexer.metrics';
-import type { IndexerProducedRecord } from './indexer-ports';
 
 const NOW = Date.parse('2026-03-01T12:00:00Z');
 
 function sink(failures = 0) {
-  const sent: IndexerProducedRecord[][] = [];
+  const sent: KafkaProducedRecord[][] = [];
   const warnings: Record<string, unknown>[] = [];
   let failuresLeft = failures;
   const attempts: string[] = [];

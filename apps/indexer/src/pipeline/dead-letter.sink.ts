@@ -1,15 +1,16 @@
 import type { BulkDocument, BulkItemVerdict, RecordCoordinates } from '@iocflow/core';
+import type { KafkaConsumedMessage } from '@iocflow/io';
 import { RateLimitedLog } from '@iocflow/nest';
 import type { BatchSettlement } from './batch-settlement';
 import { deadLetterRecord, type DeadLetterReason } from './dead-letter-record';
 import type { IndexerMetrics } from './indexer.metrics';
-import type { DeadLetterProducer, IndexerMessage, PipelineLogger } from './indexer-ports';
+import type { DeadLetterProducer, PipelineLogger } from './indexer-ports';
 
 /** One record the indexer gives up on, why, and the batch it must settle. */
 export interface DeadLetter {
   readonly reason: DeadLetterReason;
   readonly coordinates: RecordCoordinates;
-  readonly message: IndexerMessage;
+  readonly message: KafkaConsumedMessage;
   readonly errorType: string;
   readonly errorReason: string;
   readonly verdict?: BulkItemVerdict;

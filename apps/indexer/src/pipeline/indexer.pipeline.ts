@@ -13,13 +13,14 @@ import {
   type PreparedRecord,
   type RecordCoordinates,
 } from '@iocflow/core';
+import type { KafkaConsumedBatch, KafkaConsumedMessage } from '@iocflow/io';
 import { BatchSettlement } from './batch-settlement';
 import { BulkBatcher } from './bulk-batcher';
 import { DeadLetterSink, type DeadLetter } from './dead-letter.sink';
 import { IndexerHoldTimeoutError } from './indexer-hold-timeout.error';
 import { IndexerTargetError } from './indexer-target.error';
 import type { IndexerMetrics, RetryCause } from './indexer.metrics';
-import type { BulkIndexer, DeadLetterProducer, IndexerBatch, IndexerConsumer, IndexerMessage, PipelineLogger } from './indexer-ports';
+import type { BulkIndexer, DeadLetterProducer, IndexerConsumer, PipelineLogger } from './indexer-ports';
 
 export interface IndexerPipelineOptions {
   /**
@@ -68,7 +69,7 @@ interface PendingDocument {
   readonly document: BulkDocument;
   readonly bytes: number;
   readonly coordinates: RecordCoordinates;
-  readonly message: IndexerMessage;
+  readonly message: KafkaConsumedMessage;
   readonly settlement: BatchSettlement;
 }
 
@@ -202,7 +203,7 @@ export class IndexerPipeline {
   }
 
   // 1. consume: one partition's batch; resolving it lets the consumer commit its offsets (in order).
-  async handleBatch(batch: IndexerBatch): Promise<void> {
+  async handleBatch(batch: KafkaConsumedBatch): Promise<void> {
     const { metrics } = this.deps;
     metrics.received.inc({ topic: batch.topic }, batch.messages.length);
     const nowMs = this.now();
@@ -242,7 +243,7 @@ export class IndexerPipeline {
   // 2. prepare one record. Whatever its content, the answer is a document or a dead letter: an
   // unexpected failure on one record (a bug its bytes trigger) dead-letters that record alone
   // (`prepare_failed`) instead of failing the batch, which would stop the partition on it.
-  private prepare(message: IndexerMessage, coordinates: RecordCoordinates, nowMs: number): PreparedRecord {
+  private prepare(message: KafkaConsumedMessage, coordinates: RecordCoordinates, nowMs: number): PreparedRecord {
     try {
       const origin = readOrigin(message.headers);
       return prepareBulkDocument(
