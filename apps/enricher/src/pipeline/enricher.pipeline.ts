@@ -1,13 +1,11 @@
 import { recordRefusedType, type KafkaConsumedBatch, type KafkaConsumedMessage, type KafkaProducedRecord, type KafkaProducerPort } from '@iocflow/io';
 import {
   DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS,
-  DEFAULT_DEAD_LETTER_MAX_BYTES,
   DEFAULT_MAX_JSON_DEPTH,
   ORIGIN_HEADER,
   SOURCE_HEADERS,
   backoffDelay,
-  capDeadLetterEnvelope,
-  capDeadLetterValue,
+  deadLetterRecord,
   formatOrigin,
   originHeaders,
 } from '@iocflow/core';
@@ -363,26 +361,23 @@ export class EnricherPipeline {
 
   private deadLetter(batch: KafkaConsumedBatch, message: KafkaConsumedMessage, rejection: Rejection): KafkaProducedRecord {
     this.log.deadLettered(rejection, batch.topic, batch.partition, message.offset);
-    // Cut to what the dead-letter topic accepts: a refused dead letter would stop the consumer on this record.
-    const capped = capDeadLetterValue(message.value, this.options.deadLetterMaxBytes ?? DEFAULT_DEAD_LETTER_MAX_BYTES);
-    const envelope = capDeadLetterEnvelope(message.key, message.headers);
-    return {
+    // core's envelope, cut to what the dead-letter topic accepts (a refused dead letter would stop
+    // the consumer on this record); the origin is this record itself, as on an enriched record.
+    const source = { topic: batch.topic, partition: batch.partition, offset: message.offset };
+    return deadLetterRecord({
       topic: this.options.deadLetterTopic,
-      key: envelope.key,
-      value: capped.value,
-      headers: {
-        ...envelope.headers,
-        ...envelope.notes,
-        [DEAD_LETTER_HEADERS.reason]: rejection.reason,
-        [DEAD_LETTER_HEADERS.message]: rejection.message,
-        [DEAD_LETTER_HEADERS.topic]: batch.topic,
-        [DEAD_LETTER_HEADERS.partition]: String(batch.partition),
-        [DEAD_LETTER_HEADERS.offset]: message.offset,
-        ...originHeaders({ topic: batch.topic, partition: batch.partition, offset: message.offset }),
-        ...capped.headers,
-      },
-    };
+      source,
+      key: message.key,
+      value: message.value,
+      headers: message.headers,
+      reason: rejection.reason,
+      message: rejection.message,
+      details: originHeaders(source),
+      atMs: Date.now(),
+      ...(this.options.deadLetterMaxBytes === undefined ? {} : { maxValueBytes: this.options.deadLetterMaxBytes }),
+    });
   }
+
 }
 
 /**

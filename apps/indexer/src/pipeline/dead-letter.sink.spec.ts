@@ -64,7 +64,9 @@ describe('DeadLetterSink', () => {
     expect(first).toMatchObject({ topic: 'enriched-logs-dlq', key: Buffer.from('k') });
     expect(first?.headers).toMatchObject({
       'iocflow.dlq.reason': 'rejected',
+      'iocflow.dlq.message': 'failed to parse field [source.ip]',
       'iocflow.dlq.error.type': 'document_parsing_exception',
+      'iocflow.dlq.error.reason': 'failed to parse field [source.ip]',
       'iocflow.dlq.error.status': '400',
       'iocflow.dlq.index': 'iocflow-2026.03.01',
       'iocflow.dlq.id': 'enriched-logs-2-10',
@@ -76,6 +78,15 @@ describe('DeadLetterSink', () => {
     expect((first?.value as Buffer).length).toBe(16);
     await expect(settlement.done).resolves.toBeUndefined();
     expect(await counted()).toEqual([['rejected', 2]]);
+  });
+
+  it('gives an unindexable record the envelope and its error, without status, index or id', async () => {
+    const { deadLetters, sent } = sink();
+    const { verdict: _verdict, document: _document, ...rejected } = letter('12');
+    await deadLetters.send([{ ...rejected, reason: 'unindexable', errorType: 'not_json', errorReason: 'Unexpected token } in JSON' }]);
+    const headers = sent[0]?.[0]?.headers ?? {};
+    expect(headers).toMatchObject({ 'iocflow.dlq.reason': 'unindexable', 'iocflow.dlq.message': 'Unexpected token } in JSON', 'iocflow.dlq.error.type': 'not_json', 'iocflow.source.offset': '12' });
+    expect(Object.keys(headers).filter((name) => ['iocflow.dlq.error.status', 'iocflow.dlq.error.cause', 'iocflow.dlq.index', 'iocflow.dlq.id'].includes(name))).toEqual([]);
   });
 
   it('does nothing for no letters, and warns once per 10 s however many sends', async () => {

@@ -1,10 +1,16 @@
-import type { BulkDocument, BulkItemVerdict, RecordCoordinates } from '@iocflow/core';
+import { DEAD_LETTER_HEADERS, deadLetterRecord, type BulkDocument, type BulkItemVerdict, type RecordCoordinates } from '@iocflow/core';
 import type { KafkaConsumedMessage } from '@iocflow/io';
 import { RateLimitedLog } from '@iocflow/nest';
 import type { BatchSettlement } from './batch-settlement';
-import { deadLetterRecord, type DeadLetterReason } from './dead-letter-record';
 import type { IndexerMetrics } from './indexer.metrics';
 import type { DeadLetterProducer, PipelineLogger } from './indexer-ports';
+
+/**
+ * Why the indexer dead-letters a record (`iocflow.dlq.reason`, the `reason` label of the counter):
+ * not indexable at all (not a JSON object, too deep, no usable `@timestamp` for a data stream),
+ * refused by Elasticsearch item by item, or refused as a whole request down to this one document.
+ */
+export type DeadLetterReason = 'unindexable' | 'rejected' | 'request_rejected';
 
 /** One record the indexer gives up on, why, and the batch it must settle. */
 export interface DeadLetter {
@@ -55,18 +61,14 @@ export class DeadLetterSink {
     const atMs = this.deps.now();
     const records = letters.map((letter) =>
       deadLetterRecord({
-        deadLetterTopic: this.options.topic,
-        reason: letter.reason,
-        errorType: letter.errorType,
-        errorReason: letter.errorReason,
-        status: letter.verdict?.status,
-        causeType: letter.verdict?.causeType,
-        index: letter.document?.index,
-        id: letter.document?.id,
+        topic: this.options.topic,
         source: letter.coordinates,
         key: letter.message.key,
         value: letter.message.value,
         headers: letter.message.headers,
+        reason: letter.reason,
+        message: letter.errorReason.slice(0, MESSAGE_MAX_CHARS),
+        details: errorDetails(letter),
         atMs,
         ...(this.options.maxValueBytes === undefined ? {} : { maxValueBytes: this.options.maxValueBytes }),
       }),
@@ -81,4 +83,23 @@ export class DeadLetterSink {
       this.deps.logger.warn('records dead-lettered', { count: letters.length, reason: first.reason, errorType: first.errorType, detail: first.errorReason.slice(0, 200), ...first.coordinates, suppressed }),
     );
   }
+}
+
+/** `iocflow.dlq.message` is the detail cut short; `iocflow.dlq.error.reason` keeps Elasticsearch's reason whole (it bounds it itself). */
+const MESSAGE_MAX_CHARS = 200;
+
+/**
+ * The indexer's own dead-letter headers: Elasticsearch's error (type, reason, HTTP status,
+ * innermost `caused_by` type) and where the document would have gone (index, id).
+ */
+function errorDetails(letter: DeadLetter): Record<string, string> {
+  const details: Record<string, string> = {
+    [DEAD_LETTER_HEADERS.errorType]: letter.errorType,
+    [DEAD_LETTER_HEADERS.errorReason]: letter.errorReason,
+  };
+  if (letter.verdict?.status !== undefined) details[DEAD_LETTER_HEADERS.errorStatus] = String(letter.verdict.status);
+  if (letter.verdict?.causeType !== undefined) details[DEAD_LETTER_HEADERS.errorCause] = letter.verdict.causeType;
+  if (letter.document?.index !== undefined) details[DEAD_LETTER_HEADERS.index] = letter.document.index;
+  if (letter.document?.id !== undefined) details[DEAD_LETTER_HEADERS.id] = letter.document.id;
+  return details;
 }

@@ -34,3 +34,4 @@ export * from './json-depth';
 export * from './read-indicator-record';
 export * from './strip-trailing';
 export * from './backoff-delay';
+export * from './dead-letter-record';
