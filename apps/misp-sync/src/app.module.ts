@@ -1,9 +1,8 @@
 import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
-import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
+import { FeedClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
 import { JsonLogger, RateLimitedLog, ReadinessRegistry, ServiceCoreModule, ServiceExit, kafkaConnection } from '@iocflow/nest';
 import { Registry } from 'prom-client';
 import { feedSourceName, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
-import { FeedClient } from './sync/feed.client';
 import { FeedSource } from './sync/feed.source';
 import { IndicatorChangesSink } from './sync/indicator-changes.sink';
 import { IndicatorStoreSink } from './sync/indicator-store.sink';

@@ -1,5 +1,5 @@
 import type { MispAttribute } from '@iocflow/core';
-import { FeedError } from './feed/feed-error';
+import { FeedError } from '@iocflow/io';
 import { FeedSource, type FeedSourceOptions } from './feed.source';
 import type { FeedRead } from './sync-ports';
 

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { backoffDelay, type MispAttribute } from '@iocflow/core';
-import type { FeedReadPort } from './feed.client';
+import { FeedError, type FeedReadPort } from '@iocflow/io';
 import { extractFreetextValues } from './feed/extract-freetext-values';
 import { feedEventAttributes } from './feed/feed-event-attributes';
-import { FeedError } from './feed/feed-error';
 import { feedValueAttributes } from './feed/feed-value-attributes';
 import { parseCsvFeed } from './feed/parse-csv-feed';
 import { parseFeedManifest, UNKNOWN_TIMESTAMP, type FeedManifest } from './feed/parse-feed-manifest';

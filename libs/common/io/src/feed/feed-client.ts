@@ -4,7 +4,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FeedError, feedErrorCodeForStatus } from './feed/feed-error';
+import { FeedError, feedErrorCodeForStatus } from './feed-error';
 
 export interface FeedClientOptions {
   /** http(s) URL, `file://` URL or a plain path: a directory (MISP feeds) or a file (CSV, freetext). */
