@@ -6,7 +6,7 @@ import { SyncMetrics } from './sync.metrics';
 import { SyncPipeline } from './sync.pipeline';
 import type { AttributePage, AttributeSource, IndicatorStorePort, PullWindow } from './sync-ports';
 import type { SyncCursor } from './sync-cursor';
-import { attribute } from './test-fixtures';
+import { attribute } from '../../test/test-fixtures';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const NOW_SEC = NOW / 1000;
