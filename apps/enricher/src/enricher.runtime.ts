@@ -1,3 +1,4 @@
+import { backoffDelay } from '@iocflow/core';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, type IoLogger } from '@iocflow/io';
 import { ConsumerHealth, RateLimitedLog, kafkaConnection, type ComponentLogger, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
 import type { EnricherConfig } from './enricher.config';
@@ -10,7 +11,6 @@ import { EnricherMetrics } from './metrics/enricher.metrics';
 import { SourceFreshnessGauges } from './metrics/source-freshness-gauges';
 import { DEFAULT_MAX_RECORD_BYTES, EnricherPipeline, type PipelineLog } from './pipeline/enricher.pipeline';
 import { compileRules } from './pipeline/extract-observables';
-import { holdDelay } from './pipeline/hold-delay';
 
 const CLIENT_ID = 'iocflow-enricher';
 
@@ -236,7 +236,7 @@ export class EnricherRuntime implements ServiceRuntime {
         if (attempt === 1 && ranges.state === 'unavailable') {
           this.log.error('cannot follow the indicator topic for IP ranges: addresses are looked up by exact key only until it can be read; misses are counted in iocflow_enricher_ip_ranges_unchecked_total', { topic: config.IOC_TOPIC, detail: ranges.detail });
         }
-        await new Promise((resolve) => setTimeout(resolve, holdDelay(attempt, 1000, 60_000, Math.random())).unref());
+        await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, 1000, 60_000, Math.random())).unref());
       }
     };
     this.metrics.ipRangesFollowed.set(0);
@@ -267,7 +267,7 @@ export class EnricherRuntime implements ServiceRuntime {
           await table.reload();
           return;
         } catch {
-          await new Promise((resolve) => setTimeout(resolve, holdDelay(attempt, 500, 30_000, Math.random())));
+          await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, 500, 30_000, Math.random())));
         }
       }
     };

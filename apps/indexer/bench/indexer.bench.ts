@@ -9,7 +9,8 @@
  *   Timed from the first request to the last response.
  * - indexer: the same documents as records on a topic with BENCH_PARTITIONS partitions, consumed
  *   by the real IndexerPipeline (KafkaBatchConsumer → prepare → bulk → classify → commit), with
- *   the same batch size and concurrency, BENCH_MEMBERS group members (INDEXER_GROUP_MEMBERS).
+ *   the same batch size and concurrency, BENCH_MEMBERS group members (bench-only GroupMembers;
+ *   the service runs one member per process).
  *   Timed from the moment the group is stable (every member joined and holds partitions; the
  *   first fetch and its decoding count) until every document was acknowledged by Elasticsearch;
  *   documents acknowledged before the group was stable are left out of the rate.
@@ -40,9 +41,9 @@ import { JsonLogger } from '@iocflow/nest';
 import { fixturePath, zeekLogAsEcs } from '@iocflow/testing';
 import { Registry } from 'prom-client';
 import { IndexerMetrics } from '../src/pipeline/indexer.metrics';
-import { GroupMembers } from '../src/pipeline/group-members';
 import { IndexerPipeline } from '../src/pipeline/indexer.pipeline';
 import type { BulkIndexer } from '../src/pipeline/indexer-ports';
+import { GroupMembers } from './group-members';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
 const DOCS = env('BENCH_DOCS', 100_000);
@@ -191,9 +192,10 @@ async function indexer(prefix: string, round: number): Promise<number> {
   const connection = { brokers: BROKERS, logger: logger.child('kafka') };
   let started = 0;
   let acknowledged = 0;
-  // INDEXER_GROUP_MEMBERS: several group members feeding the one pipeline, as the service runs
-  // them. The clock starts once the group is stable (every member joined, the partitions shared
-  // out), and documents acknowledged before that are not counted: a throughput, not a start-up time.
+  // BENCH_MEMBERS: several group members feeding the one pipeline (GroupMembers, bench-only; the
+  // service runs one member per process). The clock starts once the group is stable (every member
+  // joined, the partitions shared out), and documents acknowledged before that are not counted: a
+  // throughput, not a start-up time.
   const assigned = new Map<number, number>();
   let ackedAtStart = 0;
   const members = Array.from(

@@ -1,14 +1,14 @@
-import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
+import { FeedClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
 import { ConsumerHealth, RateLimitedLog, kafkaConnection, type JsonLogger, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
 import type { Registry } from 'prom-client';
 import { feedSourceName, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
-import { FeedClient } from './sync/feed.client';
 import { FeedSource } from './sync/feed.source';
 import { IndicatorChangesSink } from './sync/indicator-changes.sink';
 import { IndicatorStoreSink } from './sync/indicator-store.sink';
 import { MispNotificationsSource } from './sync/misp-notifications.source';
 import { MispSource } from './sync/misp.source';
-import { MISP_SOURCE, SyncPipeline, type PipelineLogger } from './sync/sync.pipeline';
+import { MISP_SOURCE, SyncPipeline } from './sync/sync.pipeline';
+import type { PipelineLogger } from './sync/sync-ports';
 import { SyncMetrics } from './sync/sync.metrics';
 import { SyncRunner, type RunnerTask, type SyncJob } from './sync/sync.runner';
 import { TtyProgressLine } from './sync/tty-progress-line';

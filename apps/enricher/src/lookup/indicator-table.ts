@@ -1,5 +1,5 @@
 import { CidrTable, DEFAULT_FEED_FALLBACK, isObservableKind, isPlainKeyValue, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
-import { candidateValues } from '../pipeline/candidate-values';
+import { candidateValues } from './candidate-values';
 import type { IndicatorMatch, IndicatorSource, LookupQuery } from './indicator-lookup';
 import { UuidSlab } from './uuid-slab';
 

@@ -1,6 +1,6 @@
 import { DEFAULT_FEED_FALLBACK, lookupKey, parseFeeds, SYNC_SENTINEL_KEY, type SourceFreshness } from '@iocflow/core';
 import { isIoError } from '@iocflow/io';
-import { candidateValues } from '../pipeline/candidate-values';
+import { candidateValues } from './candidate-values';
 import { FreshnessJudge } from './freshness-judge';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from './indicator-lookup';
 import type { IpRangeSet } from './ip-range-set';

@@ -1,12 +1,11 @@
 import { recordRefusedType, type KafkaConsumedBatch, type KafkaConsumedMessage, type KafkaProducedRecord, type KafkaProducerPort } from '@iocflow/io';
 import {
   DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS,
-  DEFAULT_DEAD_LETTER_MAX_BYTES,
   DEFAULT_MAX_JSON_DEPTH,
   ORIGIN_HEADER,
   SOURCE_HEADERS,
-  capDeadLetterEnvelope,
-  capDeadLetterValue,
+  backoffDelay,
+  deadLetterRecord,
   formatOrigin,
   originHeaders,
 } from '@iocflow/core';
@@ -17,7 +16,6 @@ import { applyEnrichment, applyEnrichmentWithin, outputConflict, type Enrichment
 import { BatchQueries } from './batch-queries';
 import type { Rejection } from './dead-letter-reason';
 import { extractObservables, type CompiledRule, type Observation } from './extract-observables';
-import { holdDelay } from './hold-delay';
 import { ObservableCoverage, type CoverageReport } from './observable-coverage';
 import { parseEvent, type EventLimits, type ParsedEvent } from './parse-event';
 import { PartitionSendOrder, type SendTurn } from './partition-send-order';
@@ -356,33 +354,30 @@ export class EnricherPipeline {
         if (this.stopping.signal.aborted) throw new PipelineStoppedError();
         // Give the batch back to the consumer before a rebalance would time out; it is fetched again, uncommitted.
         if (Date.now() - heldSince >= this.options.holdMaxMs) throw error;
-        await sleep(holdDelay(attempt, this.options.retryInitialMs, this.options.retryMaxMs, this.random()), this.stopping.signal);
+        await sleep(backoffDelay(attempt, this.options.retryInitialMs, this.options.retryMaxMs, this.random()), this.stopping.signal);
       }
     }
   }
 
   private deadLetter(batch: KafkaConsumedBatch, message: KafkaConsumedMessage, rejection: Rejection): KafkaProducedRecord {
     this.log.deadLettered(rejection, batch.topic, batch.partition, message.offset);
-    // Cut to what the dead-letter topic accepts: a refused dead letter would stop the consumer on this record.
-    const capped = capDeadLetterValue(message.value, this.options.deadLetterMaxBytes ?? DEFAULT_DEAD_LETTER_MAX_BYTES);
-    const envelope = capDeadLetterEnvelope(message.key, message.headers);
-    return {
+    // core's envelope, cut to what the dead-letter topic accepts (a refused dead letter would stop
+    // the consumer on this record); the origin is this record itself, as on an enriched record.
+    const source = { topic: batch.topic, partition: batch.partition, offset: message.offset };
+    return deadLetterRecord({
       topic: this.options.deadLetterTopic,
-      key: envelope.key,
-      value: capped.value,
-      headers: {
-        ...envelope.headers,
-        ...envelope.notes,
-        [DEAD_LETTER_HEADERS.reason]: rejection.reason,
-        [DEAD_LETTER_HEADERS.message]: rejection.message,
-        [DEAD_LETTER_HEADERS.topic]: batch.topic,
-        [DEAD_LETTER_HEADERS.partition]: String(batch.partition),
-        [DEAD_LETTER_HEADERS.offset]: message.offset,
-        ...originHeaders({ topic: batch.topic, partition: batch.partition, offset: message.offset }),
-        ...capped.headers,
-      },
-    };
+      source,
+      key: message.key,
+      value: message.value,
+      headers: message.headers,
+      reason: rejection.reason,
+      message: rejection.message,
+      details: originHeaders(source),
+      atMs: Date.now(),
+      ...(this.options.deadLetterMaxBytes === undefined ? {} : { maxValueBytes: this.options.deadLetterMaxBytes }),
+    });
   }
+
 }
 
 /**

@@ -1,48 +1,24 @@
 import type { BulkResponseItem } from '@iocflow/core';
-import type { DataStreamState } from '@iocflow/io';
+import type { DataStreamState, KafkaBatchConsumerPort, KafkaProducerPort } from '@iocflow/io';
 
 /**
- * What the pipeline needs from the outside, no more. The io owners (`KafkaBatchConsumer`,
- * `KafkaProducer`, `ElasticsearchClient`) satisfy these structurally; unit specs drive the
- * pipeline through them.
+ * What the pipeline needs from the outside, no more. Kafka is io's ports (KafkaConsumedBatch,
+ * KafkaConsumedMessage, KafkaProducedRecord), narrowed to the calls the pipeline makes;
+ * Elasticsearch and the logger are declared here. The io owners (`KafkaBatchConsumer`,
+ * `KafkaProducer`, `ElasticsearchClient`) satisfy them structurally; unit specs drive the
+ * pipeline through fakes of them.
  */
-export interface IndexerMessage {
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, Buffer>>;
-  readonly timestamp: string;
-}
 
-export interface IndexerBatch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly highWatermark: string;
-  readonly messages: readonly IndexerMessage[];
-}
+/**
+ * Hands whole batches to the handler; commits a batch's offsets only after its handler's promise
+ * resolved, and never past an earlier batch of the partition that has not. It may hand over the
+ * next batches before that promise settled (KafkaBatchConsumer commitMode `on-acknowledge`).
+ * `stop` stops fetching, waits for the in-flight handlers (and their commits), leaves the group.
+ */
+export type IndexerConsumer = Pick<KafkaBatchConsumerPort, 'run' | 'stop'>;
 
-export interface IndexerConsumer {
-  /**
-   * Hands whole batches to `handler`; commits a batch's offsets only after its handler's promise
-   * resolved, and never past an earlier batch of the partition that has not. It may hand over the
-   * next batches before that promise settled (KafkaBatchConsumer commitMode `on-acknowledge`).
-   */
-  run(handler: (batch: IndexerBatch) => Promise<void>): Promise<void>;
-  /** Stops fetching, waits for the in-flight handlers (and their commits), leaves the group. */
-  stop(): Promise<void>;
-}
-
-export interface IndexerProducedRecord {
-  readonly topic: string;
-  readonly key: Buffer | string | null;
-  readonly value: Buffer | string | null;
-  readonly headers?: Readonly<Record<string, Buffer | string>>;
-}
-
-export interface DeadLetterProducer {
-  /** Resolves once the brokers acknowledged every record. */
-  send(records: readonly IndexerProducedRecord[]): Promise<void>;
-}
+/** `send` resolves once the brokers acknowledged every record. */
+export type DeadLetterProducer = Pick<KafkaProducerPort, 'send'>;
 
 export interface BulkIndexer {
   ensureIndexTemplate(name: string, body: Record<string, unknown>): Promise<void>;

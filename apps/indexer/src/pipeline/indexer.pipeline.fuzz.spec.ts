@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { fuzzRuns, hostileRecordValue } from '@iocflow/testing';
 import { Registry } from 'prom-client';
+import type { KafkaConsumedBatch, KafkaProducedRecord } from '@iocflow/io';
 import { IndexerMetrics } from './indexer.metrics';
 import { IndexerPipeline } from './indexer.pipeline';
-import type { IndexerBatch, IndexerProducedRecord } from './indexer-ports';
 
 // Issue 11, deliverable 4: whatever the enriched records hold, a batch settles, and every record
 // is sent to Elasticsearch once (one line, its own id) or dead-lettered with a reason.
@@ -12,7 +12,7 @@ describe('IndexerPipeline.handleBatch on arbitrary records (fast-check)', () => 
     await fc.assert(
       fc.asyncProperty(fc.array(hostileRecordValue, { minLength: 1, maxLength: 10 }), fc.boolean(), async (values, dataStream) => {
         const indexed: string[] = [];
-        const dead: IndexerProducedRecord[] = [];
+        const dead: KafkaProducedRecord[] = [];
         const pipeline = new IndexerPipeline(
           {
             target: dataStream ? { kind: 'data-stream', name: 'logs-iocflow-default' } : { kind: 'daily', prefix: 'iocflow-logs' },
@@ -50,7 +50,7 @@ describe('IndexerPipeline.handleBatch on arbitrary records (fast-check)', () => 
             logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
           },
         );
-        const batch: IndexerBatch = { topic: 't', partition: 0, highWatermark: String(values.length), messages: values.map((value, i) => ({ offset: String(i), key: null, value, headers: {}, timestamp: '0' })) };
+        const batch: KafkaConsumedBatch = { topic: 't', partition: 0, highWatermark: String(values.length), messages: values.map((value, i) => ({ offset: String(i), key: null, value, headers: {}, timestamp: '0' })) };
         await pipeline.handleBatch(batch);
         const offsets = [...indexed.map((id) => id.split('-').at(-1)), ...dead.map((record) => String(record.headers?.['iocflow.source.offset']))];
         expect(offsets.sort()).toEqual(values.map((_, i) => String(i)).sort());

@@ -1,11 +1,12 @@
 import { Registry } from 'prom-client';
 import type { BulkResponseItem } from '@iocflow/core';
-import type { DataStreamState } from '@iocflow/io';
+import type { DataStreamState, KafkaConsumedBatch, KafkaProducedRecord } from '@iocflow/io';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { IndexerMetrics } from './indexer.metrics';
-import { IndexerPipeline, IndexerTargetError, type IndexerPipelineOptions } from './indexer.pipeline';
-import type { BulkIndexer, IndexerBatch, IndexerConsumer, IndexerProducedRecord } from './indexer-ports';
+import { IndexerPipeline, type IndexerPipelineOptions } from './indexer.pipeline';
+import { IndexerTargetError } from './indexer-target.error';
+import type { BulkIndexer, IndexerConsumer } from './indexer-ports';
 
 // Per-item replies recorded from a real Elasticsearch (libs/common/core/src/elasticsearch/__fixtures__).
 const recorded = (name: string): BulkResponseItem =>
@@ -55,7 +56,7 @@ function harness(
   const lookups: string[] = [];
   let consuming = false;
   const bodies: string[] = [];
-  const produced: IndexerProducedRecord[] = [];
+  const produced: KafkaProducedRecord[] = [];
   let failuresLeft = deadLetterFailures;
   const elasticsearch: BulkIndexer = {
     ensureIndexTemplate: async (name, body) => {
@@ -85,7 +86,7 @@ function harness(
     stop: async () => undefined,
   };
   const deadLetters = {
-    send: async (records: readonly IndexerProducedRecord[]) => {
+    send: async (records: readonly KafkaProducedRecord[]) => {
       if (failuresLeft-- > 0) throw Object.assign(new Error('broker down'), { retriable: true });
       produced.push(...records);
     },
@@ -96,7 +97,7 @@ function harness(
   return { pipeline, requests, bodies, produced, metric, templates, lookups, consuming: () => consuming };
 }
 
-function batch(values: (string | null)[]): IndexerBatch {
+function batch(values: (string | null)[]): KafkaConsumedBatch {
   return {
     topic: 'enriched-logs',
     partition: 1,
@@ -191,7 +192,7 @@ describe('IndexerPipeline.handleBatch', () => {
     const deep = `{"@timestamp":"2025-01-01T00:00:00Z",\n"deep":${'['.repeat(5000)}${']'.repeat(5000)}}`;
     const poisoned = batch([event(1), deep, event(3), event(4)]);
     // a timestamp that throws when read: stands for any bug a record's content could trigger while preparing it
-    const throwing = (message: IndexerBatch['messages'][number]) =>
+    const throwing = (message: KafkaConsumedBatch['messages'][number]) =>
       Object.defineProperty({ ...message }, 'timestamp', {
         get: () => {
           throw new TypeError('boom');

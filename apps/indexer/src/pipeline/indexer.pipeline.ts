@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  backoffDelay,
   bulkEntryBytes,
   classifyBulkItem,
   encodeBulk,
@@ -12,12 +13,14 @@ import {
   type PreparedRecord,
   type RecordCoordinates,
 } from '@iocflow/core';
-import { RateLimitedLog } from '@iocflow/nest';
-import { backoffDelay } from './backoff-delay';
+import type { KafkaConsumedBatch, KafkaConsumedMessage } from '@iocflow/io';
+import { BatchSettlement } from './batch-settlement';
 import { BulkBatcher } from './bulk-batcher';
-import { deadLetterRecord, type DeadLetterReason } from './dead-letter-record';
+import { DeadLetterSink, type DeadLetter } from './dead-letter.sink';
+import { IndexerHoldTimeoutError } from './indexer-hold-timeout.error';
+import { IndexerTargetError } from './indexer-target.error';
 import type { IndexerMetrics, RetryCause } from './indexer.metrics';
-import type { BulkIndexer, DeadLetterProducer, IndexerBatch, IndexerConsumer, IndexerMessage, PipelineLogger } from './indexer-ports';
+import type { BulkIndexer, DeadLetterProducer, IndexerConsumer, PipelineLogger } from './indexer-ports';
 
 export interface IndexerPipelineOptions {
   /**
@@ -66,20 +69,8 @@ interface PendingDocument {
   readonly document: BulkDocument;
   readonly bytes: number;
   readonly coordinates: RecordCoordinates;
-  readonly message: IndexerMessage;
+  readonly message: KafkaConsumedMessage;
   readonly settlement: BatchSettlement;
-}
-
-interface DeadLetter {
-  readonly reason: DeadLetterReason;
-  readonly coordinates: RecordCoordinates;
-  readonly message: IndexerMessage;
-  readonly errorType: string;
-  readonly errorReason: string;
-  readonly verdict?: BulkItemVerdict;
-  readonly document?: BulkDocument;
-  /** Absent for unindexable records: their batch waits on the dead-letter send directly. */
-  readonly settlement?: BatchSettlement;
 }
 
 /**
@@ -130,8 +121,7 @@ interface DeadLetter {
 export class IndexerPipeline {
   private readonly batcher: BulkBatcher<PendingDocument>;
   private readonly abort = new AbortController();
-  /** One warning per 10 s about dead letters, however many (hostile input must not flood the log). */
-  private readonly deadLetterLog: RateLimitedLog;
+  private readonly deadLetters: DeadLetterSink;
   private readonly now: () => number;
   private readonly random: () => number;
   private started = false;
@@ -143,7 +133,10 @@ export class IndexerPipeline {
   ) {
     this.now = deps.now ?? Date.now;
     this.random = deps.random ?? Math.random;
-    this.deadLetterLog = new RateLimitedLog(10_000, this.now);
+    this.deadLetters = new DeadLetterSink(
+      { topic: options.deadLetterTopic, ...(options.deadLetterMaxBytes === undefined ? {} : { maxValueBytes: options.deadLetterMaxBytes }) },
+      { producer: deps.deadLetters, metrics: deps.metrics, logger: deps.logger, now: this.now, untilDone: (what, action) => this.untilDone(what, action) },
+    );
     this.batcher = new BulkBatcher<PendingDocument>(
       {
         maxDocuments: options.bulkMaxDocuments,
@@ -210,7 +203,7 @@ export class IndexerPipeline {
   }
 
   // 1. consume: one partition's batch; resolving it lets the consumer commit its offsets (in order).
-  async handleBatch(batch: IndexerBatch): Promise<void> {
+  async handleBatch(batch: KafkaConsumedBatch): Promise<void> {
     const { metrics } = this.deps;
     metrics.received.inc({ topic: batch.topic }, batch.messages.length);
     const nowMs = this.now();
@@ -250,7 +243,7 @@ export class IndexerPipeline {
   // 2. prepare one record. Whatever its content, the answer is a document or a dead letter: an
   // unexpected failure on one record (a bug its bytes trigger) dead-letters that record alone
   // (`prepare_failed`) instead of failing the batch, which would stop the partition on it.
-  private prepare(message: IndexerMessage, coordinates: RecordCoordinates, nowMs: number): PreparedRecord {
+  private prepare(message: KafkaConsumedMessage, coordinates: RecordCoordinates, nowMs: number): PreparedRecord {
     try {
       const origin = readOrigin(message.headers);
       return prepareBulkDocument(
@@ -358,36 +351,8 @@ export class IndexerPipeline {
   }
 
   // 7. produce to the dead-letter topic until Kafka acknowledges; a record is settled only then.
-  private async deadLetter(letters: readonly DeadLetter[]): Promise<void> {
-    if (letters.length === 0) return;
-    const atMs = this.now();
-    const records = letters.map((letter) =>
-      deadLetterRecord({
-        deadLetterTopic: this.options.deadLetterTopic,
-        reason: letter.reason,
-        errorType: letter.errorType,
-        errorReason: letter.errorReason,
-        status: letter.verdict?.status,
-        causeType: letter.verdict?.causeType,
-        index: letter.document?.index,
-        id: letter.document?.id,
-        source: letter.coordinates,
-        key: letter.message.key,
-        value: letter.message.value,
-        headers: letter.message.headers,
-        atMs,
-        ...(this.options.deadLetterMaxBytes === undefined ? {} : { maxValueBytes: this.options.deadLetterMaxBytes }),
-      }),
-    );
-    await this.untilDone('produce to the dead-letter topic', () => this.deps.deadLetters.send(records));
-    for (const letter of letters) {
-      this.deps.metrics.deadLettered.inc({ reason: letter.reason });
-      letter.settlement?.settle(1);
-    }
-    const first = letters[0] as DeadLetter;
-    this.deadLetterLog.maybe((suppressed) =>
-      this.deps.logger.warn('records dead-lettered', { count: letters.length, reason: first.reason, errorType: first.errorType, detail: first.errorReason.slice(0, 200), ...first.coordinates, suppressed }),
-    );
+  private deadLetter(letters: readonly DeadLetter[]): Promise<void> {
+    return this.deadLetters.send(letters);
   }
 
   /** Runs `action` until it succeeds, backing off between attempts; only shutdown interrupts it. */
@@ -403,7 +368,8 @@ export class IndexerPipeline {
   }
 
   private async backoff(attempt: number): Promise<void> {
-    const delay = backoffDelay(attempt, { initialMs: this.options.retryInitialMs, maxMs: this.options.retryMaxMs }, this.random());
+    // `attempt` counts from 0 here (0 = the first retry)
+    const delay = backoffDelay(attempt + 1, this.options.retryInitialMs, this.options.retryMaxMs, this.random());
     await sleep(delay, undefined, { signal: this.abort.signal });
   }
 }
@@ -433,71 +399,4 @@ function isRetriable(error: unknown): boolean {
 function errorCode(error: unknown): string {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   return typeof code === 'string' ? code : 'unknown';
-}
-
-const TARGET_ERRORS = {
-  DATA_STREAMS_UNSUPPORTED: (name: string, detail?: string) =>
-    `ELASTICSEARCH_INDEX_MODE=data-stream, but this Elasticsearch cluster has no data-stream API (the data-streams module is missing; ${detail ?? 'no detail'}): refusing to start rather than write data stream ${JSON.stringify(name)} the cluster cannot manage. Use a cluster with data streams (any default distribution) or ELASTICSEARCH_INDEX_MODE=daily.`,
-  DATA_STREAM_NAME_TAKEN: (name: string) =>
-    `ELASTICSEARCH_INDEX_MODE=data-stream, but ${JSON.stringify(name)} is a plain index or alias on this cluster: refusing to start rather than write into it. Pick another ELASTICSEARCH_INDEX or remove that index.`,
-} as const;
-
-/** The configured target cannot work on this cluster; start() fails and nothing is consumed. Retrying cannot help. */
-export class IndexerTargetError extends Error {
-  readonly retriable = false;
-
-  constructor(
-    readonly code: keyof typeof TARGET_ERRORS,
-    name: string,
-    detail?: string,
-  ) {
-    super(`${code}: ${TARGET_ERRORS[code](name, detail)}`);
-    this.name = 'IndexerTargetError';
-  }
-}
-
-/** A batch waited longer than `holdMaxMs`; it is left uncommitted and will be fetched again. */
-export class IndexerHoldTimeoutError extends Error {
-  readonly code = 'INDEXER_HOLD_TIMEOUT';
-  readonly retriable = true;
-
-  constructor(batch: IndexerBatch, holdMaxMs: number) {
-    super(`batch ${batch.topic}[${batch.partition}] not acknowledged within ${holdMaxMs} ms; handed back uncommitted`);
-    this.name = 'IndexerHoldTimeoutError';
-  }
-}
-
-/**
- * Counts one Kafka batch's documents down to zero; `done` resolves then, or rejects on `fail`.
- * Created before its documents are prepared (each refers to it) and told their number with
- * `expect` before any of them can settle.
- */
-class BatchSettlement {
-  readonly done: Promise<void>;
-  failed = false;
-  private remaining = 0;
-  private resolve!: () => void;
-  private reject!: (error: unknown) => void;
-
-  constructor() {
-    this.done = new Promise<void>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-  }
-
-  expect(count: number): void {
-    this.remaining = count;
-    if (count === 0) this.resolve();
-  }
-
-  settle(count: number): void {
-    this.remaining -= count;
-    if (this.remaining === 0) this.resolve();
-  }
-
-  fail(error: unknown): void {
-    if (this.remaining > 0) this.failed = true;
-    this.reject(error);
-  }
 }

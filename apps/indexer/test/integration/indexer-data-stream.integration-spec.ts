@@ -1,5 +1,5 @@
 import { requireService } from '@iocflow/testing';
-import { IndexerTargetError } from '../../src/pipeline/indexer.pipeline';
+import { IndexerTargetError } from '../../src/pipeline/indexer-target.error';
 import { cleanUp, createTopics, elasticsearch, enrichedEvents, produce, runNames, startIndexer, type IndexerRun } from './indexer-harness';
 
 /**

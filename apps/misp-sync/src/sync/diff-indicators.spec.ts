@@ -1,7 +1,7 @@
 import { applyAttribute } from './apply-attribute';
 import { diffIndicators } from './diff-indicators';
 import { IndicatorState } from './indicator-state';
-import { attribute } from './test-fixtures';
+import { attribute } from '../../test/test-fixtures';
 import { toAttributeUpdate } from './to-attribute-update';
 
 const RULES = { feedTagPattern: 'Feed-*', defaultFeed: 'misp' };

@@ -1,7 +1,7 @@
 import type { MispAttribute } from '@iocflow/core';
-import { FeedError } from './feed/feed-error';
+import { FeedError } from '@iocflow/io';
 import { FeedSource, type FeedSourceOptions } from './feed.source';
-import type { FeedRead } from './sync.pipeline';
+import type { FeedRead } from './sync-ports';
 
 const A = 'aaaaaaaa-1111-4111-8111-111111111111';
 const B = 'bbbbbbbb-2222-4222-8222-222222222222';

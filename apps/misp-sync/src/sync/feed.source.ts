@@ -1,14 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { MispAttribute } from '@iocflow/core';
-import type { FeedReadPort } from './feed.client';
+import { backoffDelay, type MispAttribute } from '@iocflow/core';
+import { FeedError, type FeedReadPort } from '@iocflow/io';
 import { extractFreetextValues } from './feed/extract-freetext-values';
 import { feedEventAttributes } from './feed/feed-event-attributes';
-import { FeedError } from './feed/feed-error';
 import { feedValueAttributes } from './feed/feed-value-attributes';
 import { parseCsvFeed } from './feed/parse-csv-feed';
 import { parseFeedManifest, UNKNOWN_TIMESTAMP, type FeedManifest } from './feed/parse-feed-manifest';
-import { retryDelay } from './retry-delay';
-import type { AttributePage, FeedPort, FeedRead } from './sync.pipeline';
+import type { AttributePage, FeedPort, FeedRead } from './sync-ports';
 import type { FeedRules } from './to-attribute-update';
 
 export type FeedFormat = 'misp' | 'csv' | 'freetext';
@@ -184,7 +182,7 @@ export class FeedSource implements FeedPort {
         const willRetry = (!(error instanceof FeedError) || error.retriable) && attempt <= this.options.retries;
         this.hooks.onError(error, attempt, willRetry);
         if (!willRetry) throw error;
-        await this.hooks.sleep(retryDelay(attempt, this.options.retryBaseMs, this.options.retryMaxMs, this.hooks.random()));
+        await this.hooks.sleep(backoffDelay(attempt, this.options.retryBaseMs, this.options.retryMaxMs, this.hooks.random()));
       }
     }
   }

@@ -1,6 +1,6 @@
 import { SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
 import type { KafkaAdmin, KafkaProducerPort } from '@iocflow/io';
-import type { IndicatorChangesPort } from './sync.pipeline';
+import type { IndicatorChangesPort } from './sync-ports';
 
 /**
  * Bytes of record values per produce call. The broker refuses a record batch over

@@ -3,6 +3,7 @@ import type { MemcachedClient, MemcachedEntry } from '@iocflow/io';
 import type { IndicatorDiff } from './diff-indicators';
 import { judgeStoreStats, type StoreProblem, type StoreServerStats } from './judge-store-stats';
 import { storeEntries } from './store-entries';
+import type { IndicatorStorePort } from './sync-ports';
 
 /** Entries per setMany call while repopulating, so one call never holds the whole store in memory twice. */
 const REPOPULATE_CHUNK = 5000;
@@ -12,7 +13,7 @@ const REPOPULATE_CHUNK = 5000;
  * optional seed-compatible keys, and the sync sentinel. Keys never carry a TTL: they leave only when
  * a removal deletes them, so MISP being unreachable can never empty the store.
  */
-export class IndicatorStoreSink {
+export class IndicatorStoreSink implements IndicatorStorePort {
   private lastStats: StoreServerStats[] | undefined;
 
   constructor(

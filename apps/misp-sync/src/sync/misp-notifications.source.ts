@@ -1,6 +1,6 @@
 import type { KafkaBatchConsumerPort } from '@iocflow/io';
 import { parseMispNotification } from './parse-misp-notification';
-import type { PipelineLogger } from './sync.pipeline';
+import type { PipelineLogger } from './sync-ports';
 import type { RunnerTask } from './sync.runner';
 
 /**

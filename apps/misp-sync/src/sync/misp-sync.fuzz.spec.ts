@@ -7,10 +7,10 @@ import { feedEventAttributes } from './feed/feed-event-attributes';
 import { parseCsvFeed } from './feed/parse-csv-feed';
 import { parseFeedManifest } from './feed/parse-feed-manifest';
 import { MAX_EVENT_INFO_CHARS, MAX_FEEDS_PER_ATTRIBUTE, MAX_TAGS_PER_ATTRIBUTE } from './indicator-limits';
-import type { IndicatorStoreSink } from './indicator-store.sink';
 import { parseMispNotification } from './parse-misp-notification';
 import { SyncMetrics } from './sync.metrics';
-import { SyncPipeline, type AttributePage } from './sync.pipeline';
+import { SyncPipeline } from './sync.pipeline';
+import type { AttributePage, IndicatorStorePort } from './sync-ports';
 import { toAttributeUpdate } from './to-attribute-update';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -78,11 +78,11 @@ describe('misp-sync on arbitrary attributes and feed content (fast-check)', () =
         const published: IndicatorRecord[] = [];
         const freshness: string[] = [];
         const stored = new Map<string, string>();
-        const store = {
-          apply: async (diff: { sets: ReadonlyMap<string, string> }) => void diff.sets.forEach((value, key) => stored.set(key, value)),
+        const store: IndicatorStorePort = {
+          apply: async (diff) => void diff.sets.forEach((value, key) => stored.set(key, value)),
           writeSentinel: async () => undefined,
           checkAndRepair: async () => undefined,
-        } as unknown as IndicatorStoreSink;
+        };
         const pipeline = new SyncPipeline(
           {
             source: {

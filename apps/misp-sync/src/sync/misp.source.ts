@@ -1,7 +1,6 @@
-import { isMispError, SUPPORTED_MISP_TYPES } from '@iocflow/core';
+import { backoffDelay, isMispError, SUPPORTED_MISP_TYPES } from '@iocflow/core';
 import type { MispAttributeSearchFilter, MispAttributeSearchPage, MispClient } from '@iocflow/io';
-import { retryDelay } from './retry-delay';
-import type { AttributePage, AttributeSource, PullWindow } from './sync.pipeline';
+import type { AttributePage, AttributeSource, PullWindow } from './sync-ports';
 
 /** The MISP call this source needs. */
 export type MispSearchPort = Pick<MispClient, 'searchAttributes'>;
@@ -99,7 +98,7 @@ export class MispSource implements AttributeSource {
         const willRetry = retriable && attempt <= this.options.retries;
         this.hooks.onError(error, attempt, willRetry);
         if (!willRetry) throw error;
-        await this.hooks.sleep(retryDelay(attempt, this.options.retryBaseMs, this.options.retryMaxMs, this.hooks.random()));
+        await this.hooks.sleep(backoffDelay(attempt, this.options.retryBaseMs, this.options.retryMaxMs, this.hooks.random()));
       }
     }
   }

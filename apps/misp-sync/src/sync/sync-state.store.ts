@@ -2,7 +2,7 @@ import { parseSyncSentinel, SYNC_SENTINEL_KEY, type SyncSentinel } from '@iocflo
 import type { KafkaAdmin, KafkaProducerPort, KafkaTopicReaderPort } from '@iocflow/io';
 import type { IndicatorState } from './indicator-state';
 import { parseIndicatorRecord } from './parse-indicator-record';
-import type { PipelineLogger, RestoredSync, SyncStatePort } from './sync.pipeline';
+import type { PipelineLogger, RestoredSync, SyncStatePort } from './sync-ports';
 import { formatSyncCursor, parseSyncCursor, type SyncCursor } from './sync-cursor';
 
 /** The one key of the state topic. */

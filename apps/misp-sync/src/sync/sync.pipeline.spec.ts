@@ -1,12 +1,12 @@
 import { Registry } from 'prom-client';
 import type { IndicatorRecord, MispAttribute, SyncSentinel } from '@iocflow/core';
 import type { IndicatorDiff } from './diff-indicators';
-import type { IndicatorStoreSink } from './indicator-store.sink';
 import type { SourceSpec } from './source-freshness';
 import { SyncMetrics } from './sync.metrics';
-import { SyncPipeline, type AttributePage, type AttributeSource } from './sync.pipeline';
+import { SyncPipeline } from './sync.pipeline';
+import type { AttributePage, AttributeSource, IndicatorStorePort, PullWindow } from './sync-ports';
 import type { SyncCursor } from './sync-cursor';
-import { attribute } from './test-fixtures';
+import { attribute } from '../../test/test-fixtures';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const NOW_SEC = NOW / 1000;
@@ -14,30 +14,45 @@ const uuid = (n: number): string => `55555555-5555-4555-8555-${String(n).padStar
 const ordinary = (n: number): MispAttribute => attribute({ uuid: uuid(n), value: `ok-${n}.example`, timestamp: NOW_SEC - 3600 + n });
 
 /** The sinks as the pipeline sees them, recording what was written (the integration tier runs the real ones). */
-function harness(pages: readonly (readonly MispAttribute[])[], options: { restored?: SyncCursor; records?: readonly IndicatorRecord[]; freshness?: SyncSentinel; sources?: readonly SourceSpec[] } = {}) {
+interface HarnessOptions {
+  readonly restored?: SyncCursor;
+  readonly records?: readonly IndicatorRecord[];
+  readonly freshness?: SyncSentinel;
+  readonly sources?: readonly SourceSpec[];
+  /** The source throws this after its pages (MISP failing in the middle of a pull). */
+  readonly failure?: Error;
+}
+
+function harness(pages: readonly (readonly MispAttribute[])[] | ((window: PullWindow) => readonly (readonly MispAttribute[])[]), options: HarnessOptions = {}) {
   const published: { key: string; value: IndicatorRecord | null }[] = [];
   const freshness: string[] = [];
   const stored = new Map<string, string>();
+  const deleted: string[] = [];
+  const storeSentinels: string[] = [];
   const warnings: Record<string, unknown>[] = [];
   const cursors: SyncCursor[] = [];
   const windows: unknown[] = [];
   const source: AttributeSource = {
     async *pages(window): AsyncIterable<AttributePage> {
       windows.push(window);
-      for (const attributes of pages) yield { attributes };
+      for (const attributes of typeof pages === 'function' ? pages(window) : pages) yield { attributes };
+      if (options.failure !== undefined) throw options.failure;
     },
     async *pagesByUuid(): AsyncIterable<AttributePage> {
       yield* [];
     },
   };
-  const store = {
+  const store: IndicatorStorePort = {
     apply: async (diff: IndicatorDiff) => {
       for (const [key, value] of diff.sets) stored.set(key, value);
-      for (const key of diff.deletes) stored.delete(key);
+      for (const key of diff.deletes) {
+        stored.delete(key);
+        deleted.push(key);
+      }
     },
-    writeSentinel: async () => undefined,
+    writeSentinel: async (sentinel) => void storeSentinels.push(sentinel),
     checkAndRepair: async () => undefined,
-  } as unknown as IndicatorStoreSink;
+  };
   const registry = new Registry();
   const pipeline = new SyncPipeline(
     {
@@ -62,8 +77,113 @@ function harness(pages: readonly (readonly MispAttribute[])[], options: { restor
     const values = (metric?.values ?? []) as { value: number; labels: Record<string, string | number> }[];
     return Object.fromEntries(values.map((v) => [Object.values(v.labels).join(',') || 'total', v.value]));
   };
-  return { pipeline, published, freshness, stored, warnings, cursors, windows, counter };
+  return { pipeline, published, freshness, stored, deleted, storeSentinels, warnings, cursors, windows, counter };
 }
+
+/** An indicator the pipeline tracked before a restart, from attribute `n` (as `ordinary(n)` makes it). */
+const tracked = (n: number): IndicatorRecord => ({
+  key: `domain-ok-${n}.example`,
+  kind: 'domain',
+  value: `ok-${n}.example`,
+  feeds: ['Feed-RansomwareTracker'],
+  attributes: [{ attributeUuid: uuid(n), mispType: 'domain', eventUuid: '22222222-2222-4222-8222-222222222222', eventInfo: 'Test event', feeds: ['Feed-RansomwareTracker'], tags: [], toIds: true, timestamp: NOW_SEC - 7200 }],
+  updatedAt: '2025-12-31T00:00:00.000Z',
+});
+const iso = (ms: number): string => new Date(ms).toISOString();
+const tombstones = (published: readonly { key: string; value: IndicatorRecord | null }[]): string[] => published.filter((record) => record.value === null).map((record) => record.key);
+
+// The flow of sync.pipeline.ts on fakes of its ports: fetch → normalise → diff → store → publish →
+// commit → reconcile → advance (cursor, then the freshness record).
+describe('SyncPipeline flow', () => {
+  it('full sync: pulls every matchable attribute, stores and publishes each indicator, saves the cursor, then writes the freshness record', async () => {
+    const { pipeline, stored, published, cursors, windows, freshness, storeSentinels } = harness([[ordinary(1)], [ordinary(2)]]);
+    await pipeline.restore();
+    expect(await pipeline.sync()).toEqual({ ok: true, mode: 'full', attributes: 2, added: 2, updated: 0, removed: 0, cursor: NOW_SEC - 3600 + 2 });
+    expect(windows).toEqual([{ matchableTypesOnly: true }]);
+    expect([...stored]).toEqual([
+      ['domain-ok-1.example', 'Feed-RansomwareTracker'],
+      ['domain-ok-2.example', 'Feed-RansomwareTracker'],
+    ]);
+    expect(published.map((record) => [record.key, record.value?.feeds])).toEqual([
+      ['domain-ok-1.example', ['Feed-RansomwareTracker']],
+      ['domain-ok-2.example', ['Feed-RansomwareTracker']],
+    ]);
+    expect(cursors).toEqual([{ timestamp: NOW_SEC - 3600 + 2, eventTimestamp: NOW_SEC - 120, lastFullSyncAt: iso(NOW) }]);
+    // one freshness record, the same text to memcached and to the indicator topic
+    expect(freshness).toHaveLength(1);
+    expect(storeSentinels).toEqual(freshness);
+    expect(JSON.parse(freshness[0] ?? '{}')).toMatchObject({ lastSuccessAt: iso(NOW), indicatorCount: 2, sources: { misp: { lastSuccessAt: iso(NOW), intervalMs: 60_000 } } });
+  });
+
+  it('incremental: pulls from the cursor (attribute and event timestamps) and turns a soft delete into a removal', async () => {
+    const cursor = { timestamp: NOW_SEC - 600, eventTimestamp: NOW_SEC - 900, lastFullSyncAt: iso(NOW - 1_800_000) };
+    const softDeleted = attribute({ uuid: uuid(1), value: 'ok-1.example', timestamp: NOW_SEC - 300, deleted: true });
+    // the attribute-timestamp window returns the changes; the event-timestamp window nothing new
+    const { pipeline, stored, deleted, published, cursors, windows } = harness((window) => (window.timestamp === undefined ? [] : [[softDeleted, ordinary(3)]]), {
+      restored: cursor,
+      records: [tracked(1), tracked(2)],
+    });
+    await pipeline.restore();
+    expect(await pipeline.sync()).toMatchObject({ ok: true, mode: 'incremental', attributes: 2, added: 1, removed: 1 });
+    expect(windows).toEqual([{ timestamp: NOW_SEC - 600 }, { eventTimestamp: NOW_SEC - 900 }]);
+    expect(deleted).toEqual(['domain-ok-1.example']);
+    expect(stored.get('domain-ok-3.example')).toBe('Feed-RansomwareTracker');
+    expect(tombstones(published)).toEqual(['domain-ok-1.example']);
+    expect(pipeline.state.size).toBe(2);
+    // the cursor advances to the newest attribute seen; the last full sync is kept
+    expect(cursors).toEqual([{ timestamp: NOW_SEC - 300, eventTimestamp: NOW_SEC - 120, lastFullSyncAt: cursor.lastFullSyncAt }]);
+  });
+
+  it('full reconciliation: an attribute MISP no longer returns is removed, one that is returned stays', async () => {
+    const { pipeline, deleted, published } = harness([[ordinary(2)]], {
+      restored: { timestamp: NOW_SEC - 600, lastFullSyncAt: iso(NOW - 7_200_000) },
+      records: [tracked(1), tracked(2)],
+    });
+    await pipeline.restore();
+    expect(await pipeline.sync()).toMatchObject({ ok: true, mode: 'full', attributes: 1, removed: 1 });
+    expect(deleted).toEqual(['domain-ok-1.example']);
+    expect(tombstones(published)).toEqual(['domain-ok-1.example']);
+    expect([...pipeline.state.values()].map((record) => record.key)).toEqual(['domain-ok-2.example']);
+  });
+
+  it('a source failing mid-pull removes nothing and moves neither the cursor nor the last success; the next run does', async () => {
+    const lastSuccess: SyncSentinel = { lastSuccessAt: iso(NOW - 600_000), indicatorCount: 2, sources: { misp: { lastSuccessAt: iso(NOW - 600_000), intervalMs: 60_000 } }, extra: {} };
+    const failing = harness([[ordinary(2)]], {
+      restored: { timestamp: NOW_SEC - 600, lastFullSyncAt: iso(NOW - 7_200_000) },
+      records: [tracked(1), tracked(2)],
+      freshness: lastSuccess,
+      failure: new Error('MISP_UNAVAILABLE: 503'),
+    });
+    await failing.pipeline.restore();
+    const outcome = await failing.pipeline.sync();
+    expect(outcome).toMatchObject({ ok: false, mode: 'full' });
+    expect(outcome.ok === false && outcome.error).toEqual(new Error('MISP_UNAVAILABLE: 503'));
+    expect(failing.deleted).toEqual([]);
+    expect(tombstones(failing.published)).toEqual([]);
+    expect(failing.cursors).toEqual([]);
+    expect(failing.pipeline.state.size).toBe(2);
+    // no freshness record claims a success this run did not have (its single page wrote no heartbeat)
+    expect(failing.freshness).toEqual([]);
+
+    const recovered = harness([[ordinary(2)]], { restored: { timestamp: NOW_SEC - 600, lastFullSyncAt: iso(NOW - 7_200_000) }, records: [tracked(1), tracked(2)], freshness: lastSuccess });
+    await recovered.pipeline.restore();
+    expect(await recovered.pipeline.sync()).toMatchObject({ ok: true, removed: 1 });
+    expect(recovered.cursors).toHaveLength(1);
+    expect(JSON.parse(recovered.freshness.at(-1) ?? '{}')).toMatchObject({ sources: { misp: { lastSuccessAt: iso(NOW) } } });
+  });
+
+  it('writes no freshness record until every configured source has succeeded once', async () => {
+    const sources = [
+      { name: 'misp', intervalMs: 60_000 },
+      { name: 'feed:X', intervalMs: 3_600_000 },
+    ];
+    const { pipeline, freshness, storeSentinels } = harness([[ordinary(1)]], { sources });
+    await pipeline.restore();
+    expect(await pipeline.sync()).toMatchObject({ ok: true });
+    expect(freshness).toEqual([]);
+    expect(storeSentinels).toEqual([]);
+  });
+});
 
 // Issue 11: one attribute's content never stops a sync; the others are all synced.
 describe('SyncPipeline with hostile attributes', () => {

@@ -1,4 +1,5 @@
-import type { PipelineLogger, SyncOutcome, SyncPipeline } from './sync.pipeline';
+import type { SyncOutcome, SyncPipeline } from './sync.pipeline';
+import type { PipelineLogger } from './sync-ports';
 
 /** One source's periodic run: the MISP server's `sync`, or one feed's `syncFeed`. */
 export interface SyncJob {

@@ -1,4 +1,4 @@
-import { attribute, fixtureAttributes } from './test-fixtures';
+import { attribute, fixtureAttributes } from '../../test/test-fixtures';
 import { decayScoreOf, toAttributeUpdate } from './to-attribute-update';
 
 const RULES = { feedTagPattern: 'Feed-*', defaultFeed: 'misp' };

@@ -1,4 +1,4 @@
-import type { ProgressPort } from './sync.pipeline';
+import type { ProgressPort } from './sync-ports';
 
 /** The part of a TTY write stream the progress line uses (process.stdout). */
 export interface TtyStream {

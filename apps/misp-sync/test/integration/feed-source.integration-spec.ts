@@ -10,7 +10,7 @@ import { parseSyncSentinel, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { Registry } from 'prom-client';
 import { buildMispSync, closeMispSync, openMispSync, type MispSync } from '../../src/misp-sync.runtime';
 import { feedSourceName, loadMispSyncConfig } from '../../src/misp-sync.config';
-import { FIXTURES_DIR } from '../../src/sync/test-fixtures';
+import { FIXTURES_DIR } from '../test-fixtures';
 import { createHarness, rawGet, type Harness } from './misp-sync-harness';
 
 // A MISP feed of three PyMISP events, and the Sednit event as MISP's CSV export (test/fixtures/SOURCES.md, "Derived").

@@ -33,3 +33,5 @@ export * from './dead-letter-value';
 export * from './json-depth';
 export * from './read-indicator-record';
 export * from './strip-trailing';
+export * from './backoff-delay';
+export * from './dead-letter-record';

@@ -17,9 +17,12 @@
  * - `iocflow.dlq.key.truncated`, `iocflow.dlq.headers.dropped`: only on a dead letter whose
  *   original key or headers were too large to keep (see capDeadLetterEnvelope): the key's
  *   original length in bytes, and how many original headers were left out.
+ * - `iocflow.dlq.at`: on every dead letter, the ISO-8601 time it was dead-lettered.
  * - the indexer's details of an Elasticsearch rejection: `iocflow.dlq.error.*` (type, reason,
- *   HTTP status, innermost cause type), `iocflow.dlq.index` / `.id` (where the document would have
- *   gone) and `iocflow.dlq.at` (ISO-8601 time it was dead-lettered).
+ *   HTTP status, innermost cause type) and `iocflow.dlq.index` / `.id` (where the document would
+ *   have gone).
+ *
+ * deadLetterRecord (dead-letter-record.ts) writes the dead-letter envelope of both services.
  */
 export const ORIGIN_HEADER = 'iocflow.origin';
 

@@ -15,6 +15,8 @@ export * from './kafka/kafka-batch-consumer';
 export * from './kafka/ack-tracker';
 export * from './kafka/kafka-topic-reader';
 export * from './misp/misp-client';
+export * from './feed/feed-client';
+export * from './feed/feed-error';
 export * from './kafka/confluent/kafka-client';
 export * from './kafka/confluent/confluent-kafka-producer';
 export * from './kafka/confluent/confluent-kafka-batch-consumer';

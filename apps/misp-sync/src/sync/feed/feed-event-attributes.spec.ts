@@ -1,4 +1,4 @@
-import { readFixtureJson } from '../test-fixtures';
+import { readFixtureJson } from '../../../test/test-fixtures';
 import { toAttributeUpdate } from '../to-attribute-update';
 import { feedAttributeUuid } from './feed-attribute-uuid';
 import { feedEventAttributes } from './feed-event-attributes';

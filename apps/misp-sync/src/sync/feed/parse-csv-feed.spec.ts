@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FIXTURES_DIR } from '../test-fixtures';
+import { FIXTURES_DIR } from '../../../test/test-fixtures';
 import { csvRecords, parseCsvFeed } from './parse-csv-feed';
 
 const AUTO = { column: 0, valueType: 'auto' };

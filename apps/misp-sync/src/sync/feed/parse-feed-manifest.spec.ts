@@ -1,4 +1,4 @@
-import { readFixtureJson } from '../test-fixtures';
+import { readFixtureJson } from '../../../test/test-fixtures';
 import { parseFeedManifest, UNKNOWN_TIMESTAMP } from './parse-feed-manifest';
 
 describe('parseFeedManifest', () => {

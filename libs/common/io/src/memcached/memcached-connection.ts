@@ -1,4 +1,5 @@
 import { Socket } from 'node:net';
+import { backoffDelay } from '@iocflow/core';
 import { IoError } from '../io-error';
 import type { MemcachedServerAddress, ResolvedMemcachedOptions } from './memcached-options';
 import { type MemcachedReply, MemcachedReplyReader, type MemcachedReplyShape } from './memcached-reply-reader';
@@ -36,7 +37,8 @@ type ConnectionOptions = Pick<
  * - a SERVER_ERROR reply (out of memory, an object too large, a proxy such as mcrouter or
  *   twemproxy that lost its backend): MEMCACHED_REJECTED for that command, the stream stays in sync;
  * - after a failure, commands fail fast with MEMCACHED_UNAVAILABLE until the backoff delay
- *   (doubling from reconnectInitialDelayMs to reconnectMaxDelayMs) has passed; the first command
+ *   (core's backoffDelay: doubling from reconnectInitialDelayMs to reconnectMaxDelayMs, with
+ *   jitter so that replicas do not reconnect in step) has passed; the first command
  *   after it reconnects. No timer runs while the connection is idle.
  */
 export class MemcachedConnection {
@@ -190,10 +192,7 @@ export class MemcachedConnection {
     if (countAsFailure && socket) {
       this.failures++;
       this.lastFailure = error.message;
-      const delay = Math.min(
-        this.options.reconnectInitialDelayMs * 2 ** Math.min(this.failures - 1, 20),
-        this.options.reconnectMaxDelayMs,
-      );
+      const delay = backoffDelay(this.failures, this.options.reconnectInitialDelayMs, this.options.reconnectMaxDelayMs, Math.random());
       this.retryAt = Date.now() + delay;
     }
   }

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import {
   classifyMispResponse,
   MispError,
@@ -9,6 +8,7 @@ import {
   type MispAttribute,
   type MispExchange,
 } from '@iocflow/core';
+import { createHttpAgent, httpExchange } from '../http/http-exchange';
 
 export interface MispClientOptions {
   /** Base URL of the MISP server, e.g. https://misp.example.org (a path prefix is kept). */
@@ -69,8 +69,9 @@ function validate(options: MispClientOptions): URL {
 }
 
 /**
- * The owner of MISP's REST API. Uses node:http(s) directly (one code path for plain HTTP, a
- * private CA and keep-alive), not fetch, because a custom CA for fetch needs undici's Agent.
+ * The owner of MISP's REST API. Uses node:http(s) directly through io's httpExchange (one code
+ * path for plain HTTP, a private CA and keep-alive, shared with FeedClient), not fetch, because a
+ * custom CA for fetch needs undici's Agent.
  * Every failure is a MispError whose code says whether a retry can help.
  */
 export class MispClient {
@@ -80,19 +81,7 @@ export class MispClient {
 
   constructor(private readonly options: MispClientOptions) {
     this.base = validate(options);
-    if (this.base.protocol === 'https:') {
-      let ca: Buffer | undefined;
-      if (options.caFile) {
-        try {
-          ca = readFileSync(options.caFile);
-        } catch (error) {
-          throw new MispError('MISP_INVALID_CONFIG', `caFile ${options.caFile} cannot be read`, undefined, { cause: error });
-        }
-      }
-      this.agent = new HttpsAgent({ keepAlive: true, rejectUnauthorized: options.rejectUnauthorized ?? true, ...(ca ? { ca } : {}) });
-    } else {
-      this.agent = new HttpAgent({ keepAlive: true });
-    }
+    this.agent = createHttpAgent(this.base, options, (message, cause) => new MispError('MISP_INVALID_CONFIG', message, undefined, { cause }));
   }
 
   /**
@@ -136,51 +125,25 @@ export class MispClient {
     return { status: exchange.kind === 'reply' ? exchange.status : 0, body: classified.json };
   }
 
-  private exchange(method: string, apiPath: string, body: unknown): Promise<MispExchange> {
+  private async exchange(method: 'GET' | 'POST', apiPath: string, body: unknown): Promise<MispExchange> {
     const url = new URL(this.base.pathname.replace(/\/$/, '') + apiPath, this.base);
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), 'utf8');
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    return new Promise<MispExchange>((resolve) => {
-      let settled = false;
-      const finish = (exchange: MispExchange): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(exchange);
-      };
-      const request = send(url, {
-        method,
-        agent: this.agent,
-        headers: {
-          Authorization: this.options.apiKey,
-          Accept: 'application/json',
-          'User-Agent': USER_AGENT,
-          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
-        },
-      });
-      // One budget for the whole exchange, body included: a server that stalls mid-body is as
-      // unavailable as one that never answers.
-      const timer = setTimeout(() => {
-        finish({ kind: 'transport', errorCode: 'TIMEOUT', message: `no complete reply within ${this.options.timeoutMs} ms` });
-        request.destroy();
-      }, this.options.timeoutMs);
-      request.on('error', (error: NodeJS.ErrnoException) => finish({ kind: 'transport', errorCode: error.code ?? 'ERROR', message: error.message }));
-      request.on('response', (response: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > MAX_BODY_BYTES) {
-            finish({ kind: 'reply', status: response.statusCode ?? 0, body: '' });
-            request.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        response.on('end', () => finish({ kind: 'reply', status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        response.on('error', (error: NodeJS.ErrnoException) => finish({ kind: 'transport', errorCode: error.code ?? 'ERROR', message: error.message }));
-      });
-      request.end(payload);
+    const exchange = await httpExchange(url, {
+      method,
+      agent: this.agent,
+      headers: {
+        Authorization: this.options.apiKey,
+        Accept: 'application/json',
+        'User-Agent': USER_AGENT,
+        ...(payload ? { 'Content-Type': 'application/json' } : {}),
+      },
+      ...(payload ? { body: payload } : {}),
+      timeoutMs: this.options.timeoutMs,
+      maxBodyBytes: MAX_BODY_BYTES,
     });
+    if (exchange.kind === 'transport') return { kind: 'transport', errorCode: exchange.errorCode ?? 'ERROR', message: exchange.message };
+    // An over-long reply is no attribute envelope: classified as a bad response.
+    if (exchange.kind === 'too-large') return { kind: 'reply', status: exchange.status, body: '' };
+    return { kind: 'reply', status: exchange.status, body: exchange.body.toString('utf8') };
   }
 }

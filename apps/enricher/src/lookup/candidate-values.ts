@@ -1,5 +1,5 @@
 import { parentDomains } from '@iocflow/core';
-import type { LookupQuery } from '../lookup/indicator-lookup';
+import type { LookupQuery } from './indicator-lookup';
 
 /**
  * The indicator values that match a query, most specific first: the value itself, then for a

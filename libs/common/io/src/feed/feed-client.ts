@@ -1,10 +1,10 @@
 import { readFile, stat } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FeedError, feedErrorCodeForStatus } from './feed/feed-error';
+import { createHttpAgent, httpExchange } from '../http/http-exchange';
+import { FeedError, feedErrorCodeForStatus } from './feed-error';
 
 export interface FeedClientOptions {
   /** http(s) URL, `file://` URL or a plain path: a directory (MISP feeds) or a file (CSV, freetext). */
@@ -40,8 +40,9 @@ function parseLocation(location: string): Location {
 }
 
 /**
- * The owner of a feed's files: reads them over http(s) (TLS verified by default, a private CA,
- * keep-alive across the event files of one poll) or from the file system. Every failure is a
+ * The owner of a feed's files: reads them over http(s) through io's httpExchange (TLS verified by
+ * default, a private CA, keep-alive across the event files of one poll; shared with MispClient) or
+ * from the file system. Every failure is a
  * FeedError whose code says whether reading again can help. Credentials in the URL are sent
  * (basic auth) but never logged: errors name files, not the URL.
  */
@@ -52,19 +53,7 @@ export class FeedClient {
   constructor(private readonly options: FeedClientOptions) {
     this.location = parseLocation(options.location);
     if (this.location.kind !== 'http') return;
-    if (this.location.url.protocol === 'https:') {
-      let ca: Buffer | undefined;
-      if (options.caFile !== undefined) {
-        try {
-          ca = readFileSync(options.caFile);
-        } catch (error) {
-          throw new FeedError('FEED_INVALID_CONFIG', `CA file ${options.caFile} cannot be read`, { cause: error });
-        }
-      }
-      this.agent = new HttpsAgent({ keepAlive: true, rejectUnauthorized: options.rejectUnauthorized ?? true, ...(ca === undefined ? {} : { ca }) });
-    } else {
-      this.agent = new HttpAgent({ keepAlive: true });
-    }
+    this.agent = createHttpAgent(this.location.url, options, (message, cause) => new FeedError('FEED_INVALID_CONFIG', message, { cause }));
   }
 
   /**
@@ -95,52 +84,25 @@ export class FeedClient {
     }
   }
 
-  private get(url: URL, label: string): Promise<string> {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  private async get(url: URL, label: string): Promise<string> {
     const maxBytes = this.options.maxBytes ?? MAX_BYTES;
-    return new Promise<string>((resolve, reject) => {
-      let settled = false;
-      const finish = (error: FeedError | undefined, text?: string): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (error === undefined) resolve(text ?? '');
-        else reject(error);
-      };
-      const auth = url.username === '' ? undefined : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-      const target = new URL(url.href);
-      target.username = '';
-      target.password = '';
-      const request = send(target, { method: 'GET', agent: this.agent, headers: { 'User-Agent': USER_AGENT, Accept: '*/*' }, ...(auth === undefined ? {} : { auth }) });
-      // One budget for the whole exchange: a server that stalls mid-body is as unavailable as a silent one.
-      const timer = setTimeout(() => {
-        finish(new FeedError('FEED_UNAVAILABLE', `${label}: no complete reply within ${this.options.timeoutMs} ms`));
-        request.destroy();
-      }, this.options.timeoutMs);
-      request.on('error', (error: NodeJS.ErrnoException) => finish(new FeedError('FEED_UNAVAILABLE', `${label}: ${error.code ?? error.message}`, { cause: error })));
-      request.on('response', (response: IncomingMessage) => {
-        const status = response.statusCode ?? 0;
-        if (status < 200 || status >= 300) {
-          response.resume();
-          finish(new FeedError(feedErrorCodeForStatus(status), `${label}: HTTP ${status}`));
-          return;
-        }
-        const chunks: Buffer[] = [];
-        let size = 0;
-        response.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > maxBytes) {
-            finish(new FeedError('FEED_TOO_LARGE', `${label}: more than ${maxBytes} bytes`));
-            request.destroy();
-            return;
-          }
-          chunks.push(chunk);
-        });
-        response.on('end', () => finish(undefined, Buffer.concat(chunks).toString('utf8')));
-        response.on('error', (error: NodeJS.ErrnoException) => finish(new FeedError('FEED_UNAVAILABLE', `${label}: ${error.code ?? error.message}`, { cause: error })));
-      });
-      request.end();
+    const auth = url.username === '' ? undefined : `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    const target = new URL(url.href);
+    target.username = '';
+    target.password = '';
+    const exchange = await httpExchange(target, {
+      method: 'GET',
+      agent: this.agent,
+      headers: { 'User-Agent': USER_AGENT, Accept: '*/*' },
+      ...(auth === undefined ? {} : { auth }),
+      timeoutMs: this.options.timeoutMs,
+      maxBodyBytes: maxBytes,
     });
+    // the error code (ECONNREFUSED, CERT_HAS_EXPIRED…), or what the timeout says
+    if (exchange.kind === 'transport') throw new FeedError('FEED_UNAVAILABLE', `${label}: ${exchange.errorCode === 'TIMEOUT' || exchange.errorCode === undefined ? exchange.message : exchange.errorCode}`);
+    if (exchange.status < 200 || exchange.status >= 300) throw new FeedError(feedErrorCodeForStatus(exchange.status), `${label}: HTTP ${exchange.status}`);
+    if (exchange.kind === 'too-large') throw new FeedError('FEED_TOO_LARGE', `${label}: more than ${maxBytes} bytes`);
+    return exchange.body.toString('utf8');
   }
 }
 

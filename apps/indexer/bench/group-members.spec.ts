@@ -1,7 +1,8 @@
+import type { KafkaConsumedBatch } from '@iocflow/io';
 import { GroupMembers } from './group-members';
-import type { IndexerBatch, IndexerConsumer } from './indexer-ports';
+import type { IndexerConsumer } from '../src/pipeline/indexer-ports';
 
-const batch = (partition: number): IndexerBatch => ({ topic: 't', partition, highWatermark: '1', messages: [] });
+const batch = (partition: number): KafkaConsumedBatch => ({ topic: 't', partition, highWatermark: '1', messages: [] });
 
 function member(partition: number, fail?: Error) {
   const calls: string[] = [];

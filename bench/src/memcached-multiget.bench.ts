@@ -1,11 +1,9 @@
 /**
  * Quick measurement (not a test): one getMany of 500 keys vs 500 sequential gets against the local
  * memcached, plus 500 concurrent gets (pipelined on the one connection). Run:
- *   JITI_ALIAS="{\"@iocflow/core\":\"$PWD/libs/common/core/src/index.ts\"}" \
- *     npx jiti libs/common/io/test/integration/memcached-multiget.bench.ts
- * (jiti comes with the Nx toolchain; the alias stands in for the tsconfig path.)
+ *   npm run bench memcached-multiget
  */
-import { MemcachedClient } from '../../src/memcached/memcached-client';
+import { MemcachedClient } from '@iocflow/io';
 
 const servers = process.env['MEMCACHED_SERVERS'] || '127.0.0.1:11211';
 const ROUNDS = 20;

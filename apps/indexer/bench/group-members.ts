@@ -1,8 +1,11 @@
-import type { IndexerBatch, IndexerConsumer } from './indexer-ports';
+import type { KafkaConsumedBatch } from '@iocflow/io';
+import type { IndexerConsumer } from '../src/pipeline/indexer-ports';
 
 /**
  * Several members of the one consumer group, run by one process and seen by the pipeline as one
- * consumer (`INDEXER_GROUP_MEMBERS`).
+ * consumer. Bench-only: indexer.bench.ts runs `BENCH_MEMBERS` of them to test the idea below; the
+ * service itself runs one member per process (there is no setting for more, and the bench was not
+ * conclusive — docs/benchmarks.md, "Indexer").
  *
  * Why: a kafkajs member fetches, hands the batches to the handlers, and fetches again only when
  * every handler resolved — and ours resolve only once Elasticsearch acknowledged (the commit
@@ -18,7 +21,7 @@ export class GroupMembers implements IndexerConsumer {
   }
 
   /** Starts every member; if one fails to start, stops the others and rejects with its error. */
-  async run(handler: (batch: IndexerBatch) => Promise<void>): Promise<void> {
+  async run(handler: (batch: KafkaConsumedBatch) => Promise<void>): Promise<void> {
     const started = await Promise.allSettled(this.members.map((member) => member.run(handler)));
     const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (failed !== undefined) {
