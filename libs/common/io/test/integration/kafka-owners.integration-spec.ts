@@ -7,14 +7,16 @@ import {
   KafkaTopicReader,
   type KafkaTopicPartitions,
   isIoError,
+  KAFKA_CLIENT_KINDS,
 } from '../../src';
 import { freePort, pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
 import { useKafkaFixture } from './kafka-test-fixture';
 
 const brokers = stackEndpoints().kafkaBrokers;
-const base = { brokers, clientId: 'common-io-it', logLevel: 'error' as const };
+const clientBase = { brokers, clientId: 'common-io-it', logLevel: 'error' as const };
 
-describe('Kafka owners against the real Kafka 4', () => {
+describe.each(KAFKA_CLIENT_KINDS)('Kafka owners against the real Kafka 4 (client %s)', (client) => {
+  const base = { ...clientBase, client };
   const kafka = useKafkaFixture(base);
   const { topics, consumers } = kafka;
 

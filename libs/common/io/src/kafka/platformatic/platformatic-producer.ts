@@ -10,7 +10,7 @@ import { loadPlatformaticKafka, type PlatformaticConnection, platformaticConnect
  * One idempotent @platformatic/kafka producer (acks=all), the `platformatic` driver of
  * KafkaProducer (which cuts sends by size; each call here is one request's worth). Keyed records
  * go through the client's `compatibilityPartitioner` (murmur2, the partitions kafkajs and Java
- * pick). The client retries without limit (`retries: true`, `retryDelayMs`), so a broker outage
+ * pick); records without a key go round-robin. The client retries without limit (`retries: true`, `retryDelayMs`), so a broker outage
  * is waited out; the owner's own deadline (`sendTimeoutMs`) turns a long wait into a retriable
  * KAFKA_UNAVAILABLE, and the records may still be written later (at-least-once, as with kafkajs).
  * A record the broker refuses (MESSAGE_TOO_LARGE…) fails the send as KAFKA_REJECTED; the client
@@ -23,6 +23,7 @@ export class PlatformaticProducer {
   private producer: Promise<Producer> | undefined;
   private closed = false;
   private replaced = 0;
+  private readonly roundRobin = new Map<string, number>();
 
   constructor(private readonly options: KafkaProducerOptions) {
     this.connection = platformaticConnection(options);
@@ -46,17 +47,18 @@ export class PlatformaticProducer {
   async send(records: readonly KafkaProducedRecord[]): Promise<void> {
     if (this.closed) throw new IoError('CLOSED', 'kafka producer: closed');
     const producer = await this.current();
-    const messages: MessageToProduce<Buffer, Buffer, string, Buffer>[] = new Array(records.length);
+    const messages: MessageToProduce[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const record = records[i] as KafkaProducedRecord;
-      const message: MessageToProduce<Buffer, Buffer, string, Buffer> = { topic: record.topic };
+      const message: MessageToProduce = { topic: record.topic };
       if (record.key !== null) message.key = typeof record.key === 'string' ? Buffer.from(record.key) : record.key;
       if (record.value !== null) message.value = typeof record.value === 'string' ? Buffer.from(record.value) : record.value;
       if (record.headers !== undefined) {
-        const headers: Record<string, Buffer> = {};
+        // header names must be Buffers for the client's default serialisers (strings fail the send)
+        const headers = new Map<Buffer, Buffer>();
         for (const name in record.headers) {
           const value = record.headers[name] as Buffer | string;
-          headers[name] = typeof value === 'string' ? Buffer.from(value) : value;
+          headers.set(Buffer.from(name), typeof value === 'string' ? Buffer.from(value) : value);
         }
         message.headers = headers;
       }
@@ -68,7 +70,7 @@ export class PlatformaticProducer {
       timer = setTimeout(() => reject(new IoError('KAFKA_UNAVAILABLE', `kafka send: no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      await Promise.race([(producer as unknown as Producer<Buffer, Buffer, string, Buffer>).send({ messages }), timeout]);
+      await Promise.race([producer.send({ messages }), timeout]);
     } catch (error) {
       const lostState = producerStateErrorType(toPlatformaticIoError(error, 'kafka send').cause);
       if (lostState === undefined) throw toPlatformaticIoError(error, 'kafka send');
@@ -98,7 +100,7 @@ export class PlatformaticProducer {
       idempotent: true,
       acks: kafka.ProduceAcks.ALL,
       autocreateTopics: false,
-      partitioner: kafka.compatibilityPartitioner,
+      partitioner: (message, key) => (key === undefined ? this.nextRoundRobin(message.topic) : kafka.compatibilityPartitioner(message, key)),
       retries: true,
       retryDelay: this.options.retryDelayMs ?? 500,
       maxInflights: this.options.maxInflights ?? 5,
@@ -107,6 +109,13 @@ export class PlatformaticProducer {
     // An 'error' nobody listens to ends the process (seen when a connection closes during shutdown).
     producer.on('error', (error: unknown) => this.logger.warn('kafka producer client error', { error: String(error) }));
     return producer;
+  }
+
+  /** Records without a key spread over the partitions in turn, as kafkajs' default partitioner does. */
+  private nextRoundRobin(topic: string): number {
+    const next = this.roundRobin.get(topic) ?? 0;
+    this.roundRobin.set(topic, (next + 1) & 0x7fffffff);
+    return next;
   }
 
   private replace(failed: Producer, reason: string): void {
