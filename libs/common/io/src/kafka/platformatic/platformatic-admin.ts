@@ -1,8 +1,8 @@
-import type { Admin } from '@platformatic/kafka';
+import { Admin, ConfigResourceTypes } from '@platformatic/kafka';
 import type { KafkaAdminPort, KafkaPartitionLag, KafkaPartitionOffsets, KafkaTopicSpec } from '../kafka-admin';
 import type { KafkaConnectionOptions } from '../kafka-config';
 import { type IoLogger, stderrIoLogger } from '../kafka-logger';
-import { loadPlatformaticKafka, type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
+import { type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
 
 /** How long ensureTopics waits for the leaders of topics it created. */
 const LEADER_WAIT_MS = 10_000;
@@ -92,8 +92,7 @@ export class PlatformaticAdmin implements KafkaAdminPort {
 
   async describeTopicConfig(topic: string): Promise<Record<string, string>> {
     return this.run(`kafka describeTopicConfig ${topic}`, async (admin) => {
-      const kafka = await loadPlatformaticKafka();
-      const [description] = await admin.describeConfigs({ resources: [{ resourceType: kafka.ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: null }], includeSynonyms: false });
+      const [description] = await admin.describeConfigs({ resources: [{ resourceType: ConfigResourceTypes.TOPIC, resourceName: topic, configurationKeys: null }], includeSynonyms: false });
       return Object.fromEntries((description?.configs ?? []).filter((c) => c.value !== null).map((c) => [c.name, c.value as string]));
     });
   }
@@ -111,24 +110,35 @@ export class PlatformaticAdmin implements KafkaAdminPort {
   }
 
   private client(): Promise<Admin> {
-    this.admin ??= loadPlatformaticKafka().then((kafka) => {
-      const admin = new kafka.Admin({ ...this.connection, retries: 3, retryDelay: 500 });
+    if (this.admin === undefined) {
+      const admin = new Admin({ ...this.connection, retries: 3, retryDelay: 500 });
       admin.on('error', (error: unknown) => this.logger.warn('kafka admin client error', { error: String(error) }));
-      return admin;
-    });
+      this.admin = Promise.resolve(admin);
+    }
     return this.admin;
   }
 
+  /** Waits until every partition of the new topics has a leader that answers ListOffsets (at most LEADER_WAIT_MS). */
   private async waitForLeaders(admin: Admin, topics: readonly string[]): Promise<void> {
     const deadline = Date.now() + LEADER_WAIT_MS;
     for (;;) {
-      const metadata = await admin.metadata({ topics: [...topics], forceUpdate: true }).catch(() => undefined);
-      const ready = metadata !== undefined && topics.every((t) => {
-        const found = metadata.topics.get(t);
-        return found !== undefined && found.partitions.length > 0 && found.partitions.every((p) => p.leader >= 0);
-      });
+      const ready = await this.leadersAnswer(admin, topics).catch(() => false);
       if (ready || Date.now() > deadline) return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  private async leadersAnswer(admin: Admin, topics: readonly string[]): Promise<boolean> {
+    const metadata = await admin.metadata({ topics: [...topics], forceUpdate: true });
+    const request = topics.map((name) => {
+      const found = metadata.topics.get(name);
+      const partitions = found?.partitions ?? [];
+      return { name, ok: found !== undefined && partitions.length > 0 && partitions.every((p) => p.leader >= 0), count: found?.partitionsCount ?? 0 };
+    });
+    if (!request.every((t) => t.ok)) return false;
+    await admin.listOffsets({
+      topics: request.map(({ name, count }) => ({ name, partitions: Array.from({ length: count }, (_, partitionIndex) => ({ partitionIndex, timestamp: LATEST })) })),
+    });
+    return true;
   }
 }

@@ -1,11 +1,11 @@
-import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
+import { Consumer, type Message, type MessagesStream, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
 import { IoError } from '../../io-error';
 import type { TopicPartitionOffset } from '../ack-tracker';
 import { KafkaAckWindow } from '../kafka-ack-window';
 import type { KafkaBatchConsumerOptions } from '../kafka-batch-consumer';
 import { type IoLogger, stderrIoLogger } from '../kafka-logger';
 import type { KafkaBatchHandler, KafkaConsumedBatch, KafkaConsumedMessage, KafkaTopicPartitions } from '../kafka-types';
-import { loadPlatformaticKafka, type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
+import { type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
 
 type PlatformaticMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
@@ -165,9 +165,8 @@ export class PlatformaticBatchConsumer {
   }
 
   private async start(): Promise<void> {
-    const kafka = await loadPlatformaticKafka();
     const o = this.options;
-    const consumer = new kafka.Consumer<Buffer, Buffer, Buffer, Buffer>({
+    const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
       ...this.connection,
       groupId: o.groupId,
       ...(o.groupProtocol === 'classic'
@@ -188,8 +187,8 @@ export class PlatformaticBatchConsumer {
     consumer.on('consumer:group:join', () => this.followAssignment());
     const stream = await consumer.consume({
       topics: [...o.topics],
-      mode: kafka.MessagesStreamModes.COMMITTED,
-      fallbackMode: o.fromBeginning ? kafka.MessagesStreamFallbackModes.EARLIEST : kafka.MessagesStreamFallbackModes.LATEST,
+      mode: MessagesStreamModes.COMMITTED,
+      fallbackMode: o.fromBeginning ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
       autocommit: false,
       maxBytesPerPartition: o.maxBytesPerPartition ?? 512 * 1024,
       maxWaitTime: o.maxWaitTimeMs ?? 500,

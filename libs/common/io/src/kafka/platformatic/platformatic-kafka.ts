@@ -3,26 +3,6 @@ import { IoError } from '../../io-error';
 import { type KafkaConnectionOptions, validateKafkaConnection } from '../kafka-config';
 import { RECORD_REFUSED_ERROR_TYPES, producerStateErrorType } from '../kafka-errors';
 
-export type PlatformaticKafka = typeof import('@platformatic/kafka');
-
-/**
- * @platformatic/kafka is an ES module. The owners load it with a real dynamic import: TypeScript's
- * CommonJS output would turn `import()` into `require()`, which Node 24 accepts for ES modules but
- * Jest's module registry does not (the io and app integration targets run Jest with
- * --experimental-vm-modules for it).
- */
-// eslint-disable-next-line @typescript-eslint/no-implied-eval -- the one way to keep import() out of TypeScript's CommonJS rewrite
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-let loading: Promise<PlatformaticKafka> | undefined;
-
-export function loadPlatformaticKafka(): Promise<PlatformaticKafka> {
-  loading ??= (importModule('@platformatic/kafka') as Promise<PlatformaticKafka>).catch((error: unknown) => {
-    loading = undefined;
-    throw new IoError('INVALID_CONFIG', 'kafka: @platformatic/kafka cannot be loaded (KAFKA_CLIENT=platformatic)', { cause: error });
-  });
-  return loading;
-}
-
 /** The validated connection options in @platformatic/kafka's shape. */
 export type PlatformaticConnection = Pick<BaseOptions, 'clientId' | 'bootstrapBrokers' | 'connectTimeout' | 'requestTimeout' | 'tls' | 'sasl'>;
 

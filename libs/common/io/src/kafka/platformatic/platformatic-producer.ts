@@ -1,10 +1,10 @@
-import type { MessageToProduce, Producer } from '@platformatic/kafka';
+import { compatibilityPartitioner, type MessageToProduce, ProduceAcks, Producer } from '@platformatic/kafka';
 import { IoError } from '../../io-error';
 import { producerStateErrorType } from '../kafka-errors';
 import { type IoLogger, stderrIoLogger } from '../kafka-logger';
 import type { KafkaProducerOptions } from '../kafka-producer';
 import type { KafkaProducedRecord } from '../kafka-types';
-import { loadPlatformaticKafka, type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
+import { type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
 
 /**
  * One idempotent @platformatic/kafka producer (acks=all), the `platformatic` driver of
@@ -89,18 +89,17 @@ export class PlatformaticProducer {
   }
 
   private current(): Promise<Producer> {
-    this.producer ??= this.create();
+    this.producer ??= Promise.resolve(this.create());
     return this.producer;
   }
 
-  private async create(): Promise<Producer> {
-    const kafka = await loadPlatformaticKafka();
-    const producer = new kafka.Producer({
+  private create(): Producer {
+    const producer = new Producer({
       ...this.connection,
       idempotent: true,
-      acks: kafka.ProduceAcks.ALL,
+      acks: ProduceAcks.ALL,
       autocreateTopics: false,
-      partitioner: (message, key) => (key === undefined ? this.nextRoundRobin(message.topic) : kafka.compatibilityPartitioner(message, key)),
+      partitioner: (message, key) => (key === undefined ? this.nextRoundRobin(message.topic) : compatibilityPartitioner(message, key)),
       retries: true,
       retryDelay: this.options.retryDelayMs ?? 500,
       maxInflights: this.options.maxInflights ?? 5,
