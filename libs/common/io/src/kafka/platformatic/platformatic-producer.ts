@@ -20,7 +20,7 @@ import { type PlatformaticConnection, platformaticConnection, toPlatformaticIoEr
 export class PlatformaticProducer {
   private readonly connection: PlatformaticConnection;
   private readonly logger: IoLogger;
-  private producer: Promise<Producer> | undefined;
+  private producer: Promise<Producer<Buffer, Buffer, string, Buffer>> | undefined;
   private closed = false;
   private replaced = 0;
   private readonly roundRobin = new Map<string, number>();
@@ -47,18 +47,19 @@ export class PlatformaticProducer {
   async send(records: readonly KafkaProducedRecord[]): Promise<void> {
     if (this.closed) throw new IoError('CLOSED', 'kafka producer: closed');
     const producer = await this.current();
-    const messages: MessageToProduce[] = new Array(records.length);
+    const messages: MessageToProduce<Buffer, Buffer, string, Buffer>[] = new Array(records.length);
     for (let i = 0; i < records.length; i++) {
       const record = records[i] as KafkaProducedRecord;
-      const message: MessageToProduce = { topic: record.topic };
+      const message: MessageToProduce<Buffer, Buffer, string, Buffer> = { topic: record.topic };
       if (record.key !== null) message.key = typeof record.key === 'string' ? Buffer.from(record.key) : record.key;
       if (record.value !== null) message.value = typeof record.value === 'string' ? Buffer.from(record.value) : record.value;
       if (record.headers !== undefined) {
-        // header names must be Buffers for the client's default serialisers (strings fail the send)
-        const headers = new Map<Buffer, Buffer>();
+        // a plain object (header names serialised by headerKey below), not a Map: the client
+        // tells a Map with instanceof, which fails across realms (Jest's sandbox)
+        const headers: Record<string, Buffer> = {};
         for (const name in record.headers) {
           const value = record.headers[name] as Buffer | string;
-          headers.set(Buffer.from(name), typeof value === 'string' ? Buffer.from(value) : value);
+          headers[name] = typeof value === 'string' ? Buffer.from(value) : value;
         }
         message.headers = headers;
       }
@@ -88,18 +89,19 @@ export class PlatformaticProducer {
     if (producer) await (await producer).close();
   }
 
-  private current(): Promise<Producer> {
+  private current(): Promise<Producer<Buffer, Buffer, string, Buffer>> {
     this.producer ??= Promise.resolve(this.create());
     return this.producer;
   }
 
-  private create(): Producer {
-    const producer = new Producer({
+  private create(): Producer<Buffer, Buffer, string, Buffer> {
+    const producer = new Producer<Buffer, Buffer, string, Buffer>({
       ...this.connection,
       idempotent: true,
       acks: ProduceAcks.ALL,
       autocreateTopics: false,
       partitioner: (message, key) => (key === undefined ? this.nextRoundRobin(message.topic) : compatibilityPartitioner(message, key)),
+      serializers: { headerKey: (name?: string) => (name === undefined ? undefined : Buffer.from(name)) },
       retries: true,
       retryDelay: this.options.retryDelayMs ?? 500,
       maxInflights: this.options.maxInflights ?? 5,
@@ -117,7 +119,7 @@ export class PlatformaticProducer {
     return next;
   }
 
-  private replace(failed: Producer, reason: string): void {
+  private replace(failed: Producer<Buffer, Buffer, string, Buffer>, reason: string): void {
     if (this.closed) return;
     void this.producer?.then((current) => {
       if (current !== failed) return;
