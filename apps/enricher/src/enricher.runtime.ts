@@ -1,4 +1,4 @@
-import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, type IoLogger } from '@iocflow/io';
+import { DEFAULT_MAX_SEND_BYTES, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, type IoLogger } from '@iocflow/io';
 import { RateLimitedLog, kafkaConnection, type ComponentLogger } from '@iocflow/nest';
 import type { Registry } from 'prom-client';
 import type { EnricherConfig } from './enricher.config';
@@ -80,7 +80,8 @@ export class EnricherRuntime {
       await admin.disconnect().catch(() => undefined);
     }
 
-    this.producer = new KafkaProducer(connection);
+    // every send cut under the output topics' record limit as well as the default request size
+    this.producer = new KafkaProducer({ ...connection, maxSendBytes: Math.min(DEFAULT_MAX_SEND_BYTES, maxRecordBytes) });
     await this.producer.connect();
     this.pipeline = new EnricherPipeline(
       {

@@ -3,12 +3,6 @@ import type { KafkaAdmin, KafkaProducerPort } from '@iocflow/io';
 import type { IndicatorChangesPort } from './sync.pipeline';
 
 /**
- * Bytes of record values per produce call. The broker refuses a record batch over
- * `message.max.bytes` (1 MiB by default), and kafkajs sends one batch per partition per call.
- */
-const MAX_SEND_BYTES = 512 * 1024;
-
-/**
  * The compacted indicator topic (`IOC_TOPIC`): key = lookup key, value = the full IndicatorRecord
  * JSON (every contributing attribute), null = tombstone. Compaction keeps each key's last record,
  * so reading the topic from the start yields exactly the current set — for the enricher's local
@@ -29,20 +23,10 @@ export class IndicatorChangesSink implements IndicatorChangesPort {
     await admin.ensureTopics([{ topic, partitions, compacted: true }]);
   }
 
+  /** One send: the producer owner cuts it into requests under its maxSendBytes, in order. */
   async publish(records: readonly { readonly key: string; readonly value: IndicatorRecord | null }[]): Promise<void> {
-    let chunk: { topic: string; key: string; value: string | null }[] = [];
-    let bytes = 0;
-    for (const record of records) {
-      const value = record.value === null ? null : JSON.stringify(record.value);
-      chunk.push({ topic: this.topic, key: record.key, value });
-      bytes += record.key.length + (value?.length ?? 0);
-      if (bytes >= MAX_SEND_BYTES) {
-        await this.producer.send(chunk);
-        chunk = [];
-        bytes = 0;
-      }
-    }
-    if (chunk.length > 0) await this.producer.send(chunk);
+    if (records.length === 0) return;
+    await this.producer.send(records.map((record) => ({ topic: this.topic, key: record.key, value: record.value === null ? null : JSON.stringify(record.value) })));
   }
 
   async publishFreshness(sentinel: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
 import { IoError } from '../io-error';
-import { createKafkaClient, type KafkaConnectionOptions } from './kafka-config';
+import { createKafkaClient } from './kafka-config';
 import { producerStateErrorType, toKafkaIoError } from './kafka-errors';
 import { type IoLogger, stderrIoLogger } from './kafka-logger';
 import type { KafkaProducerOptions } from './kafka-producer';
