@@ -2,6 +2,9 @@ import { SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
 import type { KafkaAdmin, KafkaProducerPort } from '@iocflow/io';
 import type { IndicatorChangesPort } from './sync.pipeline';
 
+/** Records serialised per producer send: bounds the JSON held at once (~10 MB), not the request size. */
+const PUBLISH_SLICE_RECORDS = 20_000;
+
 /**
  * The compacted indicator topic (`IOC_TOPIC`): key = lookup key, value = the full IndicatorRecord
  * JSON (every contributing attribute), null = tombstone. Compaction keeps each key's last record,
@@ -23,10 +26,16 @@ export class IndicatorChangesSink implements IndicatorChangesPort {
     await admin.ensureTopics([{ topic, partitions, compacted: true }]);
   }
 
-  /** One send: the producer owner cuts it into requests under its maxSendBytes, in order. */
+  /**
+   * The records serialised and sent PUBLISH_SLICE_RECORDS at a time (so a full sync never holds
+   * every record's JSON at once); the producer owner cuts each send into requests under its
+   * maxSendBytes and keeps their order.
+   */
   async publish(records: readonly { readonly key: string; readonly value: IndicatorRecord | null }[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.producer.send(records.map((record) => ({ topic: this.topic, key: record.key, value: record.value === null ? null : JSON.stringify(record.value) })));
+    for (let from = 0; from < records.length; from += PUBLISH_SLICE_RECORDS) {
+      const slice = records.slice(from, from + PUBLISH_SLICE_RECORDS);
+      await this.producer.send(slice.map((record) => ({ topic: this.topic, key: record.key, value: record.value === null ? null : JSON.stringify(record.value) })));
+    }
   }
 
   async publishFreshness(sentinel: string): Promise<void> {

@@ -5,6 +5,9 @@ import { DEFAULT_MAX_SEND_BYTES, sendChunks } from './kafka-send-size';
 import type { KafkaProducedRecord, KafkaProducerPort } from './kafka-types';
 import { PlatformaticProducer } from './platformatic/platformatic-producer';
 
+/** Produce requests in flight with the idempotent producer: Kafka keeps each partition's order up to 5. */
+export const DEFAULT_MAX_INFLIGHTS = 5;
+
 export interface KafkaProducerOptions extends KafkaConnectionOptions {
   /**
    * 'none' (default), 'gzip', or with the platformatic client also 'snappy', 'lz4' and 'zstd'
@@ -29,7 +32,7 @@ export interface KafkaProducerOptions extends KafkaConnectionOptions {
   readonly maxSendBytes?: number;
   /** platformatic: pause between retries of a failed request (default 500 ms; the client retries without limit). */
   readonly retryDelayMs?: number;
-  /** platformatic: produce requests in flight per broker connection (default 5, the idempotence limit). */
+  /** platformatic: produce requests in flight per broker connection, and requests of one send pipelined (default 5, the idempotence limit). */
   readonly maxInflights?: number;
 }
 
@@ -42,10 +45,14 @@ export interface KafkaProducerOptions extends KafkaConnectionOptions {
 export class KafkaProducer implements KafkaProducerPort {
   private readonly driver: KafkajsProducer | PlatformaticProducer;
   private readonly maxSendBytes: number;
+  /** Requests of one send in flight at once. */
+  private readonly inFlight: number;
 
   constructor(options: KafkaProducerOptions) {
-    this.driver = (options.client ?? DEFAULT_KAFKA_CLIENT) === 'kafkajs' ? new KafkajsProducer(options) : new PlatformaticProducer(options);
+    const kafkajs = (options.client ?? DEFAULT_KAFKA_CLIENT) === 'kafkajs';
+    this.driver = kafkajs ? new KafkajsProducer(options) : new PlatformaticProducer(options);
     this.maxSendBytes = options.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES;
+    this.inFlight = kafkajs ? 1 : (options.maxInflights ?? DEFAULT_MAX_INFLIGHTS);
   }
 
   /** How many times the client's producer was replaced after its state was lost. */
@@ -57,9 +64,37 @@ export class KafkaProducer implements KafkaProducerPort {
     return this.driver.connect();
   }
 
+  /**
+   * Cuts the records into requests of at most `maxSendBytes`. kafkajs sends them one after another;
+   * platformatic pipelines up to `maxInflights` of them (its idempotent producer keeps each
+   * partition's order with up to 5 requests in flight per connection). Resolves when every record
+   * was acknowledged; the first failure rejects (other requests may have been written: the
+   * caller's retry of the whole send gives duplicates, never loss).
+   */
   async send(records: readonly KafkaProducedRecord[]): Promise<void> {
     if (records.length === 0) return;
-    for (const chunk of sendChunks(records, this.maxSendBytes)) await this.driver.send(chunk);
+    const chunks = sendChunks(records, this.maxSendBytes);
+    if (chunks.length === 1 || this.inFlight <= 1) {
+      for (const chunk of chunks) await this.driver.send(chunk);
+      return;
+    }
+    let next = 0;
+    let failed = false;
+    const lane = async (): Promise<void> => {
+      while (!failed && next < chunks.length) {
+        const chunk = chunks[next++] as KafkaProducedRecord[];
+        try {
+          await this.driver.send(chunk);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    const lanes = Array.from({ length: Math.min(this.inFlight, chunks.length) }, lane);
+    const results = await Promise.allSettled(lanes);
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
   }
 
   disconnect(): Promise<void> {

@@ -78,6 +78,25 @@ describe.each(KAFKA_CLIENT_KINDS)('Kafka owners against the real Kafka 4 (client
     await consumer.stop();
   });
 
+  it('cuts a send over maxSendBytes into several requests and keeps their order on the partition', async () => {
+    const topic = await newTopic(1);
+    const smallSends = new KafkaProducer({ ...base, maxSendBytes: 16 * 1024 });
+    const records = Array.from({ length: 600 }, (_, i) => ({ topic, key: `k${i % 7}`, value: `${i}:${'x'.repeat(500)}` }));
+    try {
+      await smallSends.send(records);
+    } finally {
+      await smallSends.disconnect();
+    }
+    const seen: string[] = [];
+    const consumer = newConsumer({ groupId: uniqueName('it-group'), topics: [topic], fromBeginning: true });
+    await consumer.run(async (batch) => {
+      for (const m of batch.messages) seen.push(String(m.value).split(':')[0] ?? '');
+    });
+    await pollUntil(() => seen.length >= 600, { description: 'all 600 records' });
+    expect(seen).toEqual(records.map((_, i) => String(i)));
+    await consumer.stop();
+  });
+
   it('commits after each handled batch: a new member of the group resumes without redelivery', async () => {
     const topic = await newTopic(2);
     const groupId = uniqueName('it-group');

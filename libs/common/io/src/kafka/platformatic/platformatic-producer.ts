@@ -2,7 +2,7 @@ import { compatibilityPartitioner, type MessageToProduce, ProduceAcks, Producer 
 import { IoError } from '../../io-error';
 import { producerStateErrorType } from '../kafka-errors';
 import { type IoLogger, stderrIoLogger } from '../kafka-logger';
-import type { KafkaProducerOptions } from '../kafka-producer';
+import { DEFAULT_MAX_INFLIGHTS, type KafkaProducerOptions } from '../kafka-producer';
 import type { KafkaProducedRecord } from '../kafka-types';
 import { type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
 
@@ -104,7 +104,7 @@ export class PlatformaticProducer {
       serializers: { headerKey: (name?: string) => (name === undefined ? undefined : Buffer.from(name)) },
       retries: true,
       retryDelay: this.options.retryDelayMs ?? 500,
-      maxInflights: this.options.maxInflights ?? 5,
+      maxInflights: this.options.maxInflights ?? DEFAULT_MAX_INFLIGHTS,
       ...(this.options.compression === undefined || this.options.compression === 'none' ? {} : { compression: this.options.compression }),
     });
     // An 'error' nobody listens to ends the process (seen when a connection closes during shutdown).
