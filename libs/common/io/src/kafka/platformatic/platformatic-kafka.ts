@@ -1,7 +1,7 @@
 import type { BaseOptions } from '@platformatic/kafka';
 import { IoError } from '../../io-error';
 import { type KafkaConnectionOptions, validateKafkaConnection } from '../kafka-config';
-import { RECORD_REFUSED_ERROR_TYPES, producerStateErrorType } from '../kafka-errors';
+import { PRODUCER_STATE_ERROR_TYPES, RECORD_REFUSED_ERROR_TYPES } from '../kafka-errors';
 
 /** The validated connection options in @platformatic/kafka's shape. */
 export type PlatformaticConnection = Pick<BaseOptions, 'clientId' | 'bootstrapBrokers' | 'connectTimeout' | 'requestTimeout' | 'tls' | 'sasl'>;
@@ -46,21 +46,26 @@ export function toPlatformaticIoError(error: unknown, action: string): IoError {
   if (error instanceof IoError) return error;
   let retriable = false;
   let refused = false;
+  let lostState = false;
+  /** The protocol error that decides (a refused record, lost producer state): the IoError's cause, so recordRefusedType and producerStateErrorType find it. */
+  let decisive: unknown;
   let details = '';
   for (const node of errorTree(error)) {
     const apiId = node['apiId'];
     if (typeof apiId === 'string') {
       node['type'] ??= apiId;
       if (RECORD_REFUSED_ERROR_TYPES.has(apiId)) refused = true;
+      if (PRODUCER_STATE_ERROR_TYPES.has(apiId)) lostState = true;
+      if ((RECORD_REFUSED_ERROR_TYPES.has(apiId) || PRODUCER_STATE_ERROR_TYPES.has(apiId)) && decisive === undefined) decisive = node;
       if (!details.includes(apiId)) details += ` ${apiId}`;
     }
     if (typeof node['code'] === 'string' && UNAVAILABLE_CODES.has(node['code'])) retriable = true;
     if (node['canRetry'] === true) retriable = true;
   }
-  if (producerStateErrorType(error) !== undefined) retriable = true;
+  if (lostState) retriable = true;
   if (refused || findCode(error, 'PLT_KFK_AUTHENTICATION')) retriable = false;
   const message = error instanceof Error ? error.message : String(error);
-  return new IoError(retriable ? 'KAFKA_UNAVAILABLE' : 'KAFKA_REJECTED', `${action}: ${message}${details}`, { cause: error });
+  return new IoError(retriable ? 'KAFKA_UNAVAILABLE' : 'KAFKA_REJECTED', `${action}: ${message}${details}`, { cause: decisive ?? error });
 }
 
 function findCode(error: unknown, code: string): boolean {

@@ -73,8 +73,9 @@ export class PlatformaticProducer {
     try {
       await Promise.race([producer.send({ messages }), timeout]);
     } catch (error) {
-      const lostState = producerStateErrorType(toPlatformaticIoError(error, 'kafka send').cause);
-      if (lostState === undefined) throw toPlatformaticIoError(error, 'kafka send');
+      const failure = toPlatformaticIoError(error, 'kafka send');
+      const lostState = producerStateErrorType(failure);
+      if (lostState === undefined) throw failure;
       this.replace(producer, lostState);
       throw new IoError('KAFKA_UNAVAILABLE', `kafka send: producer state lost (${lostState}); producer replaced, retry the send`, { cause: error });
     } finally {
