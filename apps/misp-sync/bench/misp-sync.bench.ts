@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   await pollUntil(async () => (await requireTcp('127.0.0.1', port, 500), true), { description: 'bench memcached' });
   const server = `127.0.0.1:${port}`;
   const kafkaClient = process.env['KAFKA_CLIENT'];
-  console.log(`Kafka client: ${kafkaClient ?? 'default'}`);
+  process.stdout.write(`Kafka client: ${kafkaClient ?? 'default'}\n`);
   const harness = await createHarness(standin, {
     MISP_PAGE_SIZE: PAGE_SIZE,
     MISP_TIMEOUT: '60s',
