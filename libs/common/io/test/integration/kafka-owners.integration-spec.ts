@@ -78,6 +78,30 @@ describe.each(KAFKA_CLIENT_KINDS)('Kafka owners against the real Kafka 4 (client
     await consumer.stop();
   });
 
+  it('platformatic: produces and consumes lz4, zstd and snappy; kafkajs refuses those codecs at construction', async () => {
+    if (client === 'kafkajs') {
+      expect(() => new KafkaProducer({ ...base, compression: 'zstd' })).toThrow(/INVALID_CONFIG/);
+      return;
+    }
+    const topic = await newTopic(1);
+    for (const compression of ['lz4', 'zstd', 'snappy'] as const) {
+      const producer = new KafkaProducer({ ...base, compression });
+      try {
+        await producer.send([{ topic, key: compression, value: `${compression}:${'y'.repeat(2000)}` }]);
+      } finally {
+        await producer.disconnect();
+      }
+    }
+    const seen: string[] = [];
+    const consumer = newConsumer({ groupId: uniqueName('it-group'), topics: [topic], fromBeginning: true });
+    await consumer.run(async (batch) => {
+      for (const m of batch.messages) seen.push(`${String(m.key)}/${String(m.value).length}`);
+    });
+    await pollUntil(() => seen.length >= 3, { description: 'the three compressed records' });
+    expect(seen).toEqual(['lz4/2004', 'zstd/2005', 'snappy/2007']);
+    await consumer.stop();
+  });
+
   it('cuts a send over maxSendBytes into several requests and keeps their order on the partition', async () => {
     const topic = await newTopic(1);
     const smallSends = new KafkaProducer({ ...base, maxSendBytes: 16 * 1024 });
