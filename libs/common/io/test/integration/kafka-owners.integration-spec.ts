@@ -102,6 +102,25 @@ describe.each(KAFKA_CLIENT_KINDS)('Kafka owners against the real Kafka 4 (client
     await consumer.stop();
   });
 
+  it('started before its topic exists: run() rejects retriable (KAFKA_UNAVAILABLE); started again once it exists, it joins and reads', async () => {
+    const topic = uniqueName('it-io-late');
+    const groupId = uniqueName('it-group');
+    const early = new KafkaBatchConsumer({ ...base, groupId, topics: [topic], fromBeginning: true });
+    const failure = await early.run(async () => undefined).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'KAFKA_UNAVAILABLE', retriable: true });
+    topics.push(topic);
+    await kafka.admin.ensureTopics([{ topic, partitions: 1 }]);
+    await kafka.producer.send([{ topic, key: 'k', value: 'late' }]);
+    const joins: number[] = [];
+    const seen: string[] = [];
+    const consumer = newConsumer({ groupId, topics: [topic], fromBeginning: true, listeners: { onGroupJoin: () => joins.push(Date.now()) } });
+    await consumer.run(async (batch) => {
+      for (const m of batch.messages) seen.push(String(m.value));
+    });
+    await pollUntil(() => seen.includes('late') && joins.length > 0, { description: 'the record of the late topic and a group join' });
+    await consumer.stop();
+  });
+
   it('cuts a send over maxSendBytes into several requests and keeps their order on the partition', async () => {
     const topic = await newTopic(1);
     const smallSends = new KafkaProducer({ ...base, maxSendBytes: 16 * 1024 });

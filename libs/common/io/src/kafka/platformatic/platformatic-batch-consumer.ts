@@ -113,6 +113,8 @@ export class PlatformaticBatchConsumer {
     try {
       await this.start();
     } catch (error) {
+      // as with kafkajs: a start that fails rejects (brokers unreachable or the topic missing:
+      // KAFKA_UNAVAILABLE), and the service decides whether to retry or exit
       this.state = 'stopped';
       await this.closeClient();
       throw toPlatformaticIoError(error, `kafka consumer ${this.options.groupId} start`);
@@ -197,6 +199,8 @@ export class PlatformaticBatchConsumer {
     stream.on('data', (message: PlatformaticMessage) => this.receive(message));
     stream.on('error', (error: unknown) => this.streamFailed(error));
     this.followAssignment();
+    // consume() resolved: the member is in its group (possibly with no partitions yet)
+    this.options.listeners?.onGroupJoin?.({ memberId: consumer.memberId ?? '', isLeader: false, assignment: this.assignment });
     if (this.options.topics.every((t) => this.pausedTopics.has(t))) stream.pause();
   }
 

@@ -61,6 +61,8 @@ export function toPlatformaticIoError(error: unknown, action: string): IoError {
     }
     if (typeof node['code'] === 'string' && UNAVAILABLE_CODES.has(node['code'])) retriable = true;
     if (node['canRetry'] === true) retriable = true;
+    // the client checks topics itself: a topic that does not exist (yet) may be created later
+    if (node['code'] === 'PLT_KFK_USER' && typeof node['message'] === 'string' && node['message'].startsWith('Unknown topic')) retriable = true;
   }
   if (lostState) retriable = true;
   if (refused || findCode(error, 'PLT_KFK_AUTHENTICATION')) retriable = false;
