@@ -18,6 +18,8 @@ FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts/patch-kafkajs.cjs scripts/
+# Production dependencies include the default Kafka client @platformatic/kafka (pure JavaScript, an ES
+# module the bundles load with Node 24's require(esm); nothing to build) and kafkajs (KAFKA_CLIENT=kafkajs).
 # --ignore-scripts skips the root postinstall too: apply our kafkajs patch explicitly.
 RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts && node scripts/patch-kafkajs.cjs && npm cache clean --force
 

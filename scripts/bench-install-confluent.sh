@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds @confluentinc/kafka-javascript (a native addon on librdkafka) into a bench-only folder
-# beside the repository, for `npm run bench kafka-passthrough` and `npm run bench kafka-client`.
+# beside the repository, for `npm run bench kafka-passthrough`.
 # It is NOT a project dependency: nothing in the services loads it (issue 14 measures it first).
 #
 #   bash scripts/bench-install-confluent.sh            # → /var/tmp/iocflow-bench-clients

@@ -36,9 +36,8 @@
 
 import { DEFAULT_MAX_JSON_DEPTH, lookupKey, originHeaders } from '@iocflow/core';
 import {
-  createKafkaBatchConsumer,
-  createKafkaProducer,
   KafkaAdmin,
+  KafkaBatchConsumer,
   KafkaProducer,
   MemcachedClient,
   parseKafkaClientKind,
@@ -71,7 +70,7 @@ const BASELINE_WORKERS = Number(process.env['BENCH_BASELINE_WORKERS'] ?? 1);
 /** Only the variants whose name contains this (e.g. `table` under `node --cpu-prof`). */
 const ONLY = process.env['BENCH_ONLY'];
 const connection = { brokers, clientId: 'bench-enricher', logLevel: 'nothing' as const };
-/** The client every variant's consumer and producer use: kafkajs (default) or confluent (NODE_PATH to a built @confluentinc/kafka-javascript). */
+/** The client every variant's consumer and producer use (BENCH_KAFKA_CLIENT): platformatic (default) or kafkajs. */
 const KAFKA_CLIENT = parseKafkaClientKind(process.env['BENCH_KAFKA_CLIENT']);
 /**
  * Delay (ms) added to every request towards memcached by a forwarder in front of it, for the
@@ -254,8 +253,7 @@ async function main(): Promise<void> {
   ];
 
   const ON_ACK = ['passthrough', 'enricher, memcached mode', 'enricher, table mode'];
-  // The confluent owner has no on-acknowledge mode.
-  for (const variant of allVariants.filter((v) => KAFKA_CLIENT === 'kafkajs' && ON_ACK.includes(v.name))) {
+  for (const variant of allVariants.filter((v) => ON_ACK.includes(v.name))) {
     allVariants.push({ ...variant, name: `${variant.name}, on-acknowledge`, commitMode: 'on-acknowledge' });
   }
   const variants = allVariants.filter((variant) => ONLY === undefined || variant.name.includes(ONLY));
@@ -337,7 +335,7 @@ const quietLog = { storeUnavailable: () => undefined, deadLettered: () => undefi
 async function phase(variant: Variant, topic: string): Promise<PhaseResult> {
   const { name, events: count, makeHandler } = variant;
   gc();
-  const out = createKafkaProducer(KAFKA_CLIENT, connection);
+  const out = new KafkaProducer({ ...connection, client: KAFKA_CLIENT });
   await out.connect();
   const handler = makeHandler(out);
   let seen = 0;
@@ -345,7 +343,7 @@ async function phase(variant: Variant, topic: string): Promise<PhaseResult> {
   let lastAt = 0;
   let cpuAtFirst: NodeJS.CpuUsage | undefined;
   let cpu: NodeJS.CpuUsage | undefined;
-  const consumer = createKafkaBatchConsumer(KAFKA_CLIENT, { ...connection, groupId: uniqueName('bench-enr'), topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS, commitMode: variant.commitMode ?? 'after-handler' });
+  const consumer = new KafkaBatchConsumer({ ...connection, client: KAFKA_CLIENT, groupId: uniqueName('bench-enr'), topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS, commitMode: variant.commitMode ?? 'after-handler' });
   await consumer.run(async (batch) => {
     if (seen >= count) return;
     if (firstAt === 0) {

@@ -37,7 +37,6 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, MemcachedClient, type KafkaProducedRecord } from '@iocflow/io';
 import { freePort, pollUntil, ServiceProcess, uniqueName } from '@iocflow/testing';
-import { MAX_SEND_BYTES, sendChunks } from '../src/pipeline/enricher.pipeline';
 import { generateEvents } from './load-generator';
 import { machineCpu, peakRssMb, pidFromFile, processCpuSeconds, type MachineCpu } from './scale-out-proc';
 import { benchFreshnessRecord, benchIndicatorRecord, gc, indicatorDomain, loadBenchIndicators, startBenchMemcached } from './bench-fixtures';
@@ -329,7 +328,7 @@ function passthroughPhase(raw: string, out: string): PhaseSpec {
       // Sent in the enricher's chunks: a 1 MiB fetch re-produced to one partition can exceed message.max.bytes.
       await consumer.run(async (batch) => {
         const records = batch.messages.map((m): KafkaProducedRecord => ({ topic: out, key: m.key, value: m.value, headers: m.headers }));
-        for (const chunk of sendChunks(records, MAX_SEND_BYTES)) await producer.send(chunk);
+        await producer.send(records);
       });
       return [
         {

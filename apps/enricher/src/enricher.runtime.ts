@@ -1,5 +1,5 @@
 import { backoffDelay } from '@iocflow/core';
-import { KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, type IoLogger } from '@iocflow/io';
+import { DEFAULT_MAX_SEND_BYTES, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, type IoLogger } from '@iocflow/io';
 import { ConsumerHealth, RateLimitedLog, kafkaConnection, type ComponentLogger, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
 import type { EnricherConfig } from './enricher.config';
 import type { IndicatorLookup, StoreStatus } from './lookup/indicator-lookup';
@@ -86,7 +86,8 @@ export class EnricherRuntime implements ServiceRuntime {
       await admin.disconnect().catch(() => undefined);
     }
 
-    this.producer = new KafkaProducer(connection);
+    // every send cut under the output topics' record limit as well as the default request size
+    this.producer = new KafkaProducer({ ...connection, maxSendBytes: Math.min(DEFAULT_MAX_SEND_BYTES, maxRecordBytes) });
     await this.producer.connect();
     this.pipeline = new EnricherPipeline(
       {

@@ -29,7 +29,16 @@ async function main(): Promise<void> {
   const memcached = spawn(binary, args, { stdio: 'ignore', env: { ...process.env, LD_LIBRARY_PATH: libDir } });
   await pollUntil(async () => (await requireTcp('127.0.0.1', port, 500), true), { description: 'bench memcached' });
   const server = `127.0.0.1:${port}`;
-  const harness = await createHarness(standin, { MISP_PAGE_SIZE: PAGE_SIZE, MISP_TIMEOUT: '60s', LOG_LEVEL: 'info', SYNC_PROGRESS_INTERVAL: '10s', MEMCACHED_SERVERS: server });
+  const kafkaClient = process.env['KAFKA_CLIENT'];
+  process.stdout.write(`Kafka client: ${kafkaClient ?? 'default'}\n`);
+  const harness = await createHarness(standin, {
+    MISP_PAGE_SIZE: PAGE_SIZE,
+    MISP_TIMEOUT: '60s',
+    LOG_LEVEL: 'info',
+    SYNC_PROGRESS_INTERVAL: '10s',
+    MEMCACHED_SERVERS: server,
+    ...(kafkaClient === undefined ? {} : { KAFKA_CLIENT: kafkaClient }),
+  });
   try {
     const instance = await harness.start();
     const heapBefore = process.memoryUsage().heapUsed;

@@ -6,8 +6,8 @@ const ERR_ASSIGN_PARTITIONS = -175;
 const ERR_REVOKE_PARTITIONS = -174;
 
 /**
- * @confluentinc/kafka-javascript through its KafkaJS-compatible API (what
- * libs/common/io/src/kafka/confluent uses): librdkafka underneath, eachBatch over
+ * @confluentinc/kafka-javascript through its KafkaJS-compatible API (what the removed
+ * libs/common/io/src/kafka/confluent owner used): librdkafka underneath, eachBatch over
  * `partitionsConsumedConcurrently` partitions, batches cut client-side
  * (`js.consumer.max.batch.size`, -1 = all that is prefetched for the partition).
  */

@@ -1,4 +1,4 @@
-import { recordRefusedType, type KafkaConsumedBatch, type KafkaConsumedMessage, type KafkaProducedRecord, type KafkaProducerPort } from '@iocflow/io';
+import { recordBytes, recordRefusedType, type KafkaConsumedBatch, type KafkaConsumedMessage, type KafkaProducedRecord, type KafkaProducerPort } from '@iocflow/io';
 import {
   DEAD_LETTER_HEADERS as CORE_DEAD_LETTER_HEADERS,
   DEFAULT_MAX_JSON_DEPTH,
@@ -168,8 +168,7 @@ export class EnricherPipeline {
   private async enrich(batch: KafkaConsumedBatch, turn: SendTurn): Promise<void> {
     const started = performance.now();
     const records: KafkaProducedRecord[] = [];
-    /** Per record: its size as sendChunks counts it (measured once), and the event's outcome (undefined for a dead letter). */
-    const sizes: number[] = [];
+    /** Per record: the event's outcome (undefined for a dead letter). */
     const outcomes: (EventOutcome | undefined)[] = [];
     const rejected: Rejection[] = [];
     const events: PreparedEvent[] = [];
@@ -178,7 +177,6 @@ export class EnricherPipeline {
       rejected.push(rejection);
       const record = this.deadLetter(batch, message, rejection);
       records.push(record);
-      sizes.push(recordBytes(record));
       outcomes.push(undefined);
     };
 
@@ -203,7 +201,6 @@ export class EnricherPipeline {
         continue;
       }
       records.push(enriched.record);
-      sizes.push(enriched.size);
       outcomes.push(enriched.outcome);
       unchecked += event.unchecked;
       if (enriched.matches !== undefined) countHits(hitCounts, event.observations, enriched.matches);
@@ -211,9 +208,8 @@ export class EnricherPipeline {
 
     // produce (resolves after the brokers acknowledged every record)
     await turn.earlierSent();
-    for (const chunk of sendChunks(records, Math.min(MAX_SEND_BYTES, this.maxRecordBytes), sizes)) {
-      for (const refused of await this.send(batch, chunk, rejected)) outcomes[records.indexOf(refused)] = undefined;
-    }
+    // the producer cuts the send into requests of at most its maxSendBytes (the runtime sets it under the topic's limit)
+    for (const refused of await this.send(batch, records, rejected)) outcomes[records.indexOf(refused)] = undefined;
 
     // Counted only once acknowledged, so that in = out + dead-lettered holds across retries.
     const metrics = this.metrics;
@@ -378,55 +374,6 @@ export class EnricherPipeline {
     });
   }
 
-}
-
-/**
- * Most record bytes one `send` carries. Enrichment makes records larger than they came in, so a
- * consumed batch of up to ENRICHER_MAX_BYTES_PER_PARTITION (1 MiB by default) can come out larger
- * than the broker's per-batch limit (`message.max.bytes`, 1 MiB by default) when its records share
- * an output partition (same key, or no spread), and the broker rejects it for good. 7/8 of that
- * limit leaves room for the record and batch overheads (tens of bytes per record), while a
- * typical batch (~1,250 events of ~700 bytes) still goes in one send, i.e. one round trip.
- */
-export const MAX_SEND_BYTES = 896 * 1024;
-
-/**
- * Records in order, cut into runs of at most `maxBytes` (recordBytes each; a bigger record goes
- * alone). `sizes`, when given, are the records' recordBytes, measured once by the caller.
- */
-export function sendChunks(records: readonly KafkaProducedRecord[], maxBytes: number, sizes?: readonly number[]): KafkaProducedRecord[][] {
-  const chunks: KafkaProducedRecord[][] = [];
-  let chunk: KafkaProducedRecord[] = [];
-  let bytes = 0;
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i] as KafkaProducedRecord;
-    const size = sizes?.[i] ?? recordBytes(record);
-    if (chunk.length > 0 && bytes + size > maxBytes) {
-      chunks.push(chunk);
-      chunk = [];
-      bytes = 0;
-    }
-    chunk.push(record);
-    bytes += size;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
-}
-
-/**
- * What a record costs in a record batch beyond its key, value and header bytes, at most: the
- * record's own framing (length, attributes, timestamp and offset deltas, key and value lengths,
- * header count: ≤ 36 bytes) plus the batch header (61 bytes) when it is sent alone, rounded up;
- * and per header its two length varints.
- */
-export const RECORD_OVERHEAD_BYTES = 128;
-const HEADER_OVERHEAD_BYTES = 10;
-
-/** A record's size on the wire, at most: key + value + headers + their framing (RECORD_OVERHEAD_BYTES). */
-export function recordBytes(record: KafkaProducedRecord): number {
-  let size = RECORD_OVERHEAD_BYTES + byteLength(record.key) + byteLength(record.value);
-  if (record.headers !== undefined) for (const name in record.headers) size += HEADER_OVERHEAD_BYTES + Buffer.byteLength(name, 'utf8') + byteLength(record.headers[name]);
-  return size;
 }
 
 function byteLength(data: Buffer | string | null | undefined): number {

@@ -2,11 +2,8 @@ import { SYNC_SENTINEL_KEY, type IndicatorRecord } from '@iocflow/core';
 import type { KafkaAdmin, KafkaProducerPort } from '@iocflow/io';
 import type { IndicatorChangesPort } from './sync-ports';
 
-/**
- * Bytes of record values per produce call. The broker refuses a record batch over
- * `message.max.bytes` (1 MiB by default), and kafkajs sends one batch per partition per call.
- */
-const MAX_SEND_BYTES = 512 * 1024;
+/** Records serialised per producer send: bounds the JSON held at once (~10 MB), not the request size. */
+const PUBLISH_SLICE_RECORDS = 20_000;
 
 /**
  * The compacted indicator topic (`IOC_TOPIC`): key = lookup key, value = the full IndicatorRecord
@@ -29,20 +26,16 @@ export class IndicatorChangesSink implements IndicatorChangesPort {
     await admin.ensureTopics([{ topic, partitions, compacted: true }]);
   }
 
+  /**
+   * The records serialised and sent PUBLISH_SLICE_RECORDS at a time (so a full sync never holds
+   * every record's JSON at once); the producer owner cuts each send into requests under its
+   * maxSendBytes and keeps their order.
+   */
   async publish(records: readonly { readonly key: string; readonly value: IndicatorRecord | null }[]): Promise<void> {
-    let chunk: { topic: string; key: string; value: string | null }[] = [];
-    let bytes = 0;
-    for (const record of records) {
-      const value = record.value === null ? null : JSON.stringify(record.value);
-      chunk.push({ topic: this.topic, key: record.key, value });
-      bytes += record.key.length + (value?.length ?? 0);
-      if (bytes >= MAX_SEND_BYTES) {
-        await this.producer.send(chunk);
-        chunk = [];
-        bytes = 0;
-      }
+    for (let from = 0; from < records.length; from += PUBLISH_SLICE_RECORDS) {
+      const slice = records.slice(from, from + PUBLISH_SLICE_RECORDS);
+      await this.producer.send(slice.map((record) => ({ topic: this.topic, key: record.key, value: record.value === null ? null : JSON.stringify(record.value) })));
     }
-    if (chunk.length > 0) await this.producer.send(chunk);
   }
 
   async publishFreshness(sentinel: string): Promise<void> {

@@ -116,6 +116,18 @@ export class AckTracker {
     return { topic: ticket.topic, partition: ticket.partition, offset: first.ticket.firstOffset };
   }
 
+  /**
+   * Forgets one partition (this member lost it): its batches commit nothing any more, and should
+   * the partition come back, its tracking starts afresh from the committed offset.
+   */
+  forget(topic: string, partition: number): void {
+    const key = `${topic}\u0000${partition}`;
+    const queue = this.partitions.get(key);
+    if (queue === undefined) return;
+    for (const entry of queue.entries) this.drop(entry);
+    this.partitions.delete(key);
+  }
+
   /** Forgets everything (a rebalance: the next generation starts from the committed offsets). */
   reset(): void {
     for (const entry of this.live.values()) this.drop(entry);

@@ -108,6 +108,15 @@ export class KafkaAckWindow {
     this.changed();
   }
 
+  /** Partitions this member lost: their in-flight batches commit nothing (KIP-848 / incremental rebalances). */
+  forget(partitions: readonly { readonly topic: string; readonly partition: number }[]): void {
+    for (const { topic, partition } of partitions) {
+      this.tracker.forget(topic, partition);
+      this.pending.delete(`${topic}\u0000${partition}`);
+    }
+    this.changed();
+  }
+
   /**
    * Shutdown: no more room for new batches; waits (at most `timeoutMs`) for in-flight batches to
    * be acknowledged or failed, then for the last commit. Resolves false on timeout.

@@ -1,7 +1,7 @@
-import { type Admin, ConfigResourceTypes } from 'kafkajs';
-import { createKafkaClient, type KafkaConnectionOptions } from './kafka-config';
-import { toKafkaIoError } from './kafka-errors';
-import { type IoLogger, stderrIoLogger } from './kafka-logger';
+import { DEFAULT_KAFKA_CLIENT } from './kafka-client';
+import type { KafkaConnectionOptions } from './kafka-config';
+import { KafkajsAdmin } from './kafkajs-admin';
+import { PlatformaticAdmin } from './platformatic/platformatic-admin';
 
 export interface KafkaTopicSpec {
   readonly topic: string;
@@ -30,125 +30,57 @@ export interface KafkaPartitionLag {
   /** high − committed (or high − low when nothing is committed). */
   readonly lag: number;
 }
-
-/** Owner of Kafka administration: topics, offsets, consumer-group lag. */
-export class KafkaAdmin {
-  private readonly admin: Admin;
-  private readonly logger: IoLogger;
-  private connected: Promise<void> | undefined;
-
-  constructor(options: KafkaConnectionOptions) {
-    this.admin = createKafkaClient(options).admin();
-    this.logger = options.logger ?? stderrIoLogger;
-  }
-
-  async connect(): Promise<void> {
-    this.connected ??= this.admin.connect().catch((error: unknown) => {
-      this.connected = undefined;
-      throw toKafkaIoError(error, 'kafka admin connect');
-    });
-    return this.connected;
-  }
-
-  async disconnect(): Promise<void> {
-    this.connected = undefined;
-    await this.admin.disconnect();
-  }
-
+/** What the services need of Kafka administration; both clients implement it. */
+export interface KafkaAdminPort {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
   /**
    * Creates the missing topics and leaves existing ones alone (idempotent; safe when several
    * replicas start at once). Returns the names it created. An existing topic with fewer
    * partitions than asked is logged, not changed: repartitioning moves keys between partitions.
    */
-  async ensureTopics(specs: readonly KafkaTopicSpec[]): Promise<string[]> {
-    await this.connect();
-    try {
-      const existing = new Set(await this.admin.listTopics());
-      const missing = specs.filter((s) => !existing.has(s.topic));
-      if (missing.length > 0) {
-        await this.admin.createTopics({
-          waitForLeaders: true,
-          topics: missing.map((s) => ({
-            topic: s.topic,
-            numPartitions: s.partitions,
-            replicationFactor: s.replicationFactor ?? -1,
-            configEntries: Object.entries({
-              ...(s.compacted ? { 'cleanup.policy': 'compact' } : {}),
-              ...s.configEntries,
-            }).map(([name, value]) => ({ name, value })),
-          })),
-        });
-      }
-      const present = specs.filter((s) => existing.has(s.topic));
-      if (present.length > 0) {
-        const metadata = await this.admin.fetchTopicMetadata({ topics: present.map((s) => s.topic) });
-        for (const spec of present) {
-          const found = metadata.topics.find((t) => t.name === spec.topic);
-          if (found && found.partitions.length < spec.partitions) {
-            this.logger.warn('kafka topic has fewer partitions than configured', {
-              topic: spec.topic,
-              partitions: found.partitions.length,
-              wanted: spec.partitions,
-            });
-          }
-        }
-      }
-      return missing.map((s) => s.topic);
-    } catch (error) {
-      throw toKafkaIoError(error, 'kafka ensureTopics');
-    }
-  }
-
-  async fetchTopicOffsets(topic: string): Promise<KafkaPartitionOffsets[]> {
-    await this.connect();
-    try {
-      const offsets = await this.admin.fetchTopicOffsets(topic);
-      return offsets
-        .map(({ partition, low, high }) => ({ partition, low, high }))
-        .sort((a, b) => a.partition - b.partition);
-    } catch (error) {
-      throw toKafkaIoError(error, `kafka fetchTopicOffsets ${topic}`);
-    }
-  }
-
+  ensureTopics(specs: readonly KafkaTopicSpec[]): Promise<string[]>;
+  fetchTopicOffsets(topic: string): Promise<KafkaPartitionOffsets[]>;
   /** Per-partition lag of a consumer group on one topic, for metrics and readiness. */
-  async consumerGroupLag(groupId: string, topic: string): Promise<KafkaPartitionLag[]> {
-    const ends = await this.fetchTopicOffsets(topic);
-    try {
-      const [committed] = await this.admin.fetchOffsets({ groupId, topics: [topic] });
-      const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, p.offset]));
-      return ends.map(({ partition, low, high }) => {
-        const offset = byPartition.get(partition);
-        const hasCommit = offset !== undefined && BigInt(offset) >= 0n;
-        const from = hasCommit ? BigInt(offset) : BigInt(low);
-        return { partition, committed: hasCommit ? offset : null, high, lag: Number(BigInt(high) - from) };
-      });
-    } catch (error) {
-      throw toKafkaIoError(error, `kafka consumerGroupLag ${groupId} ${topic}`);
-    }
-  }
-
+  consumerGroupLag(groupId: string, topic: string): Promise<KafkaPartitionLag[]>;
   /** The topic's explicitly set and default configs, name → value (e.g. cleanup.policy). */
-  async describeTopicConfig(topic: string): Promise<Record<string, string>> {
-    await this.connect();
-    try {
-      const { resources } = await this.admin.describeConfigs({
-        includeSynonyms: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
-      });
-      const entries = resources[0]?.configEntries ?? [];
-      return Object.fromEntries(entries.map((e) => [e.configName, e.configValue]));
-    } catch (error) {
-      throw toKafkaIoError(error, `kafka describeTopicConfig ${topic}`);
-    }
+  describeTopicConfig(topic: string): Promise<Record<string, string>>;
+  deleteTopics(topics: readonly string[]): Promise<void>;
+}
+
+/** Owner of Kafka administration (topics, offsets, consumer-group lag) on the client `options.client` picks. */
+export class KafkaAdmin implements KafkaAdminPort {
+  private readonly driver: KafkaAdminPort;
+
+  constructor(options: KafkaConnectionOptions) {
+    this.driver = (options.client ?? DEFAULT_KAFKA_CLIENT) === 'kafkajs' ? new KafkajsAdmin(options) : new PlatformaticAdmin(options);
   }
 
-  async deleteTopics(topics: readonly string[]): Promise<void> {
-    await this.connect();
-    try {
-      await this.admin.deleteTopics({ topics: [...topics] });
-    } catch (error) {
-      throw toKafkaIoError(error, 'kafka deleteTopics');
-    }
+  connect(): Promise<void> {
+    return this.driver.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.driver.disconnect();
+  }
+
+  ensureTopics(specs: readonly KafkaTopicSpec[]): Promise<string[]> {
+    return this.driver.ensureTopics(specs);
+  }
+
+  fetchTopicOffsets(topic: string): Promise<KafkaPartitionOffsets[]> {
+    return this.driver.fetchTopicOffsets(topic);
+  }
+
+  consumerGroupLag(groupId: string, topic: string): Promise<KafkaPartitionLag[]> {
+    return this.driver.consumerGroupLag(groupId, topic);
+  }
+
+  describeTopicConfig(topic: string): Promise<Record<string, string>> {
+    return this.driver.describeTopicConfig(topic);
+  }
+
+  deleteTopics(topics: readonly string[]): Promise<void> {
+    return this.driver.deleteTopics(topics);
   }
 }

@@ -32,7 +32,7 @@ describe('kafka config', () => {
 
   it('describes the connection for logs without secrets', () => {
     const text = describeKafkaConnection({ brokers: ['k1:9093'], clientId: 'enricher', sasl, tls: { rejectUnauthorized: false } });
-    expect(text).toBe('kafka brokers=k1:9093 clientId=enricher tls(rejectUnauthorized=false) sasl=scram-sha-512 user=iocflow');
+    expect(text).toBe('kafka client=platformatic brokers=k1:9093 clientId=enricher tls(rejectUnauthorized=false) sasl=scram-sha-512 user=iocflow');
     expect(text).not.toContain(sasl.password);
   });
 });

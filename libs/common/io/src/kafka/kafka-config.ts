@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import { z } from 'zod';
 import { IoError } from '../io-error';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_KINDS, type KafkaClientKind } from './kafka-client';
 import { KAFKAJS_LOG_LEVELS, type IoLogger, type KafkaLogLevel, kafkajsLogCreator, stderrIoLogger } from './kafka-logger';
 
 export interface KafkaSaslOptions {
@@ -23,6 +24,8 @@ export interface KafkaConnectionOptions {
   /** `host:port[,host:port…]` (the KAFKA_BROKERS format) or a list. */
   readonly brokers: string | readonly string[];
   readonly clientId: string;
+  /** Which client implements the owners (KAFKA_CLIENT): `platformatic` (default) or `kafkajs`. */
+  readonly client?: KafkaClientKind;
   readonly sasl?: KafkaSaslOptions;
   /** Present (even `{}`) = TLS on. */
   readonly tls?: KafkaTlsOptions;
@@ -40,6 +43,7 @@ const BROKER = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/;
 const schema = z.object({
   brokers: z.union([z.string(), z.array(z.string())]),
   clientId: z.string().min(1),
+  client: z.enum(KAFKA_CLIENT_KINDS).default(DEFAULT_KAFKA_CLIENT),
   sasl: z
     .object({
       mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
@@ -63,36 +67,43 @@ export function parseKafkaBrokers(brokers: string | readonly string[]): string[]
   return list;
 }
 
+export type ValidKafkaConnection = z.infer<typeof schema> & { readonly brokerList: string[]; readonly ca?: string[] };
+
 /**
- * Validates the options once and builds the kafkajs client. Problems are reported together in one
- * INVALID_CONFIG error, which never contains the SASL password (zod issues name paths, not values).
+ * Validates the connection options once (both clients): problems are reported together in one
+ * INVALID_CONFIG error, which never contains the SASL password (zod issues name paths, not values);
+ * the broker list is parsed and the CA file read.
  */
-export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
+export function validateKafkaConnection(options: KafkaConnectionOptions): ValidKafkaConnection {
   const parsed = schema.safeParse(options);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new IoError('INVALID_CONFIG', `kafka options: ${problems}`);
   }
   const o = parsed.data;
+  let ca: string[] | undefined;
+  if (o.tls?.caFile) {
+    try {
+      ca = [readFileSync(o.tls.caFile, 'utf8')];
+    } catch (error) {
+      throw new IoError('INVALID_CONFIG', `kafka options: cannot read tls.caFile ${o.tls.caFile}`, { cause: error });
+    }
+  }
+  return { ...o, brokerList: parseKafkaBrokers(o.brokers), ...(ca ? { ca } : {}) };
+}
+
+/** Validates the options (validateKafkaConnection) and builds the kafkajs client. */
+export function createKafkaClient(options: KafkaConnectionOptions): Kafka {
+  const o = validateKafkaConnection(options);
   const config: KafkaConfig = {
     clientId: o.clientId,
-    brokers: parseKafkaBrokers(o.brokers),
+    brokers: o.brokerList,
     connectionTimeout: o.connectionTimeoutMs,
     requestTimeout: o.requestTimeoutMs,
     logLevel: KAFKAJS_LOG_LEVELS[o.logLevel],
     logCreator: kafkajsLogCreator(options.logger ?? stderrIoLogger),
   };
-  if (o.tls) {
-    let ca: string[] | undefined;
-    if (o.tls.caFile) {
-      try {
-        ca = [readFileSync(o.tls.caFile, 'utf8')];
-      } catch (error) {
-        throw new IoError('INVALID_CONFIG', `kafka options: cannot read tls.caFile ${o.tls.caFile}`, { cause: error });
-      }
-    }
-    config.ssl = { rejectUnauthorized: o.tls.rejectUnauthorized, ...(ca ? { ca } : {}) };
-  }
+  if (o.tls) config.ssl = { rejectUnauthorized: o.tls.rejectUnauthorized, ...(o.ca ? { ca: o.ca } : {}) };
   if (o.sasl) config.sasl = { ...o.sasl } as SASLOptions;
   return new Kafka(config);
 }
@@ -102,5 +113,5 @@ export function describeKafkaConnection(options: KafkaConnectionOptions): string
   const brokers = typeof options.brokers === 'string' ? options.brokers : options.brokers.join(',');
   const tls = options.tls ? `tls(rejectUnauthorized=${options.tls.rejectUnauthorized ?? true})` : 'plaintext';
   const sasl = options.sasl ? `sasl=${options.sasl.mechanism} user=${options.sasl.username}` : 'no-sasl';
-  return `kafka brokers=${brokers} clientId=${options.clientId} ${tls} ${sasl}`;
+  return `kafka client=${options.client ?? DEFAULT_KAFKA_CLIENT} brokers=${brokers} clientId=${options.clientId} ${tls} ${sasl}`;
 }

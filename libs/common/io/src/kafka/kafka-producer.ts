@@ -1,135 +1,103 @@
-import { CompressionTypes, type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
-import { IoError } from '../io-error';
-import { createKafkaClient, type KafkaConnectionOptions } from './kafka-config';
-import { producerStateErrorType, toKafkaIoError } from './kafka-errors';
-import { type IoLogger, stderrIoLogger } from './kafka-logger';
+import { DEFAULT_KAFKA_CLIENT } from './kafka-client';
+import type { KafkaConnectionOptions } from './kafka-config';
+import { KafkajsProducer } from './kafkajs-producer';
+import { DEFAULT_MAX_SEND_BYTES, sendChunks } from './kafka-send-size';
 import type { KafkaProducedRecord, KafkaProducerPort } from './kafka-types';
+import { PlatformaticProducer } from './platformatic/platformatic-producer';
+
+/** Produce requests in flight with the idempotent producer: Kafka keeps each partition's order up to 5. */
+export const DEFAULT_MAX_INFLIGHTS = 5;
 
 export interface KafkaProducerOptions extends KafkaConnectionOptions {
-  /** 'none' (default) or 'gzip'; lz4/snappy/zstd need extra codecs in kafkajs and are not offered. */
-  readonly compression?: 'none' | 'gzip';
+  /**
+   * 'none' (default), 'gzip', or with the platformatic client also 'snappy', 'lz4' and 'zstd'
+   * (docs/benchmarks.md, "Kafka client settings").
+   */
+  readonly compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
   /**
    * Give up waiting for the acknowledgement after this long (default 60000 ms) and reject with
-   * KAFKA_UNAVAILABLE. kafkajs keeps retrying the same records in the background (the idempotent
-   * producer retries forever so that sequence numbers stay right), so a timed-out send may still be
-   * written: callers that retry get at-least-once, which is why every consumer tolerates replays.
+   * KAFKA_UNAVAILABLE. Both clients keep retrying the same records in the background (the
+   * idempotent producer retries so that sequence numbers stay right), so a timed-out send may still
+   * be written: callers that retry get at-least-once, which is why every consumer tolerates replays.
    */
   readonly sendTimeoutMs?: number;
-  /** Brokers' wait for in-sync replicas per request (default 30000 ms). */
+  /** Brokers' wait for in-sync replicas per request (default 30000 ms; kafkajs only). */
   readonly ackTimeoutMs?: number;
+  /**
+   * Most record bytes per produce request (default DEFAULT_MAX_SEND_BYTES, 896 KiB): every `send`
+   * is cut into requests of at most this many bytes, sent one after another (order kept), so a
+   * batch never exceeds the broker's `max.message.bytes` because of its size alone. The one send
+   * limit of every service, dead letters included.
+   */
+  readonly maxSendBytes?: number;
+  /** platformatic: pause between retries of a failed request (default 500 ms; the client retries without limit). */
+  readonly retryDelayMs?: number;
+  /** platformatic: produce requests in flight per broker connection, and requests of one send pipelined (default 5, the idempotence limit). */
+  readonly maxInflights?: number;
 }
 
 /**
- * Owner of one idempotent kafkajs producer (acks=all). `send` groups the records by topic into one
- * `sendBatch` and resolves only when every record was acknowledged; partitioning is kafkajs'
- * default (murmur2 of the key, Java-compatible), so a key always lands on the same partition.
- *
- * Producer state lost (see PRODUCER_STATE_ERROR_TYPES: e.g. OUT_OF_ORDER_SEQUENCE_NUMBER after a
- * broker restart or an outage mid-produce): the kafkajs producer is unusable for good, so the
- * owner replaces it — the old one is disconnected, a new one connects on the next send and gets a
- * new producer id — and the failed send rejects with KAFKA_UNAVAILABLE. The caller retries its
- * batch (nothing was committed), so delivery stays at-least-once; records the old producer did
- * write are duplicates downstream tolerates.
+ * Owner of one idempotent producer (acks=all) on the client `options.client` picks (KAFKA_CLIENT:
+ * platformatic by default, or kafkajs). `send` resolves only when every record was acknowledged;
+ * keyed records land on the partition murmur2 picks (Java-compatible) with either client. Sends
+ * larger than `maxSendBytes` go out as several requests in order.
  */
 export class KafkaProducer implements KafkaProducerPort {
-  private readonly kafka: Kafka;
-  private readonly logger: IoLogger;
-  private producer: Producer;
-  private readonly compression: CompressionTypes;
-  private readonly sendTimeoutMs: number;
-  private readonly ackTimeoutMs: number;
-  private connected: Promise<void> | undefined;
-  private closed = false;
-  private replaced = 0;
+  private readonly driver: KafkajsProducer | PlatformaticProducer;
+  private readonly maxSendBytes: number;
+  /** Requests of one send in flight at once. */
+  private readonly inFlight: number;
 
   constructor(options: KafkaProducerOptions) {
-    this.kafka = createKafkaClient(options);
-    this.logger = options.logger ?? stderrIoLogger;
-    this.compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
-    this.sendTimeoutMs = options.sendTimeoutMs ?? 60_000;
-    this.ackTimeoutMs = options.ackTimeoutMs ?? 30_000;
-    if (options.compression !== undefined && !['none', 'gzip'].includes(options.compression)) {
-      throw new IoError('INVALID_CONFIG', `kafka producer: unsupported compression ${String(options.compression)}`);
-    }
-    this.producer = this.createProducer();
+    const kafkajs = (options.client ?? DEFAULT_KAFKA_CLIENT) === 'kafkajs';
+    this.driver = kafkajs ? new KafkajsProducer(options) : new PlatformaticProducer(options);
+    this.maxSendBytes = options.maxSendBytes ?? DEFAULT_MAX_SEND_BYTES;
+    this.inFlight = kafkajs ? 1 : (options.maxInflights ?? DEFAULT_MAX_INFLIGHTS);
   }
 
-  /** How many times the kafkajs producer was replaced after its state was lost. */
+  /** How many times the client's producer was replaced after its state was lost. */
   get producersReplaced(): number {
-    return this.replaced;
+    return this.driver.producersReplaced;
   }
 
-  async connect(): Promise<void> {
-    if (this.closed) throw new IoError('CLOSED', 'kafka producer: closed');
-    this.connected ??= this.producer.connect().catch((error: unknown) => {
-      this.connected = undefined;
-      throw toKafkaIoError(error, 'kafka producer connect');
-    });
-    return this.connected;
-  }
-
-  async send(records: readonly KafkaProducedRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    await this.connect();
-    const producer = this.producer;
-    const byTopic = new Map<string, Message[]>();
-    for (const record of records) {
-      const message: Message = { key: record.key, value: record.value };
-      if (record.headers) message.headers = { ...record.headers };
-      const list = byTopic.get(record.topic);
-      if (list) list.push(message);
-      else byTopic.set(record.topic, [message]);
-    }
-    const topicMessages: TopicMessages[] = [...byTopic].map(([topic, messages]) => ({ topic, messages }));
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new IoError('KAFKA_UNAVAILABLE', `kafka send: no acknowledgement within ${this.sendTimeoutMs} ms`)),
-        this.sendTimeoutMs,
-      );
-    });
-    try {
-      await Promise.race([
-        producer.sendBatch({ topicMessages, acks: -1, timeout: this.ackTimeoutMs, compression: this.compression }),
-        timeout,
-      ]);
-    } catch (error) {
-      const lostState = producerStateErrorType(error);
-      if (lostState === undefined) throw toKafkaIoError(error, 'kafka send');
-      this.replace(producer, lostState);
-      throw new IoError('KAFKA_UNAVAILABLE', `kafka send: producer state lost (${lostState}); producer replaced, retry the send`, { cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  async disconnect(): Promise<void> {
-    this.closed = true;
-    this.connected = undefined;
-    await this.producer.disconnect();
-  }
-
-  private createProducer(): Producer {
-    // maxInFlightRequests stays at kafkajs' default: with idempotent on, kafkajs serialises
-    // produce requests per broker itself (a lock around sequence numbers).
-    return this.kafka.producer({
-      idempotent: true,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+  connect(): Promise<void> {
+    return this.driver.connect();
   }
 
   /**
-   * Swaps in a fresh producer, once per failed one: concurrent sends that failed on the same
-   * producer find it already replaced. The old producer is closed in the background (its own
-   * retries, if any, end there).
+   * Cuts the records into requests of at most `maxSendBytes`. kafkajs sends them one after another;
+   * platformatic pipelines up to `maxInflights` of them (its idempotent producer keeps each
+   * partition's order with up to 5 requests in flight per connection). Resolves when every record
+   * was acknowledged; the first failure rejects (other requests may have been written: the
+   * caller's retry of the whole send gives duplicates, never loss).
    */
-  private replace(failed: Producer, reason: string): void {
-    if (this.closed || failed !== this.producer) return;
-    this.producer = this.createProducer();
-    this.connected = undefined;
-    this.replaced++;
-    this.logger.warn('kafka producer state lost: replacing the producer (new producer id)', { reason, replaced: this.replaced });
-    failed.disconnect().catch((error: unknown) => this.logger.debug('disconnecting the replaced kafka producer failed', { error: String(error) }));
+  async send(records: readonly KafkaProducedRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const chunks = sendChunks(records, this.maxSendBytes);
+    if (chunks.length === 1 || this.inFlight <= 1) {
+      for (const chunk of chunks) await this.driver.send(chunk);
+      return;
+    }
+    let next = 0;
+    let failed = false;
+    const lane = async (): Promise<void> => {
+      while (!failed && next < chunks.length) {
+        const chunk = chunks[next++] as KafkaProducedRecord[];
+        try {
+          await this.driver.send(chunk);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    const lanes = Array.from({ length: Math.min(this.inFlight, chunks.length) }, lane);
+    const results = await Promise.allSettled(lanes);
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
+  }
+
+  disconnect(): Promise<void> {
+    return this.driver.disconnect();
   }
 }

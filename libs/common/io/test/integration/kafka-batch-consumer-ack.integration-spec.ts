@@ -1,10 +1,10 @@
-import { IoError, KafkaBatchConsumer, type KafkaConsumedBatch } from '../../src';
+import { IoError, KafkaBatchConsumer, type KafkaConsumedBatch, KAFKA_CLIENT_KINDS } from '../../src';
 import { pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
 import { useKafkaFixture } from './kafka-test-fixture';
 
 const brokers = stackEndpoints().kafkaBrokers;
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const base = { brokers, clientId: 'common-io-ack-it', logger: quiet };
+const clientBase = { brokers, clientId: 'common-io-ack-it', logger: quiet };
 
 /** A delivered batch whose acknowledgement the test settles by hand. */
 interface Delivery {
@@ -15,7 +15,8 @@ interface Delivery {
 }
 
 /** commitMode 'on-acknowledge' against the real Kafka 4: ordered commits, stop, failures. */
-describe('KafkaBatchConsumer on-acknowledge against the real Kafka 4', () => {
+describe.each(KAFKA_CLIENT_KINDS)('KafkaBatchConsumer on-acknowledge against the real Kafka 4 (client %s)', (client) => {
+  const base = { ...clientBase, client };
   const kafka = useKafkaFixture(base);
   const { topics, consumers } = kafka;
 

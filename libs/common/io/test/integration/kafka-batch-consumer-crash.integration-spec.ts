@@ -1,13 +1,14 @@
-import { IoError, KafkaBatchConsumer } from '../../src';
+import { IoError, KafkaBatchConsumer, KAFKA_CLIENT_KINDS } from '../../src';
 import { pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
 import { useKafkaFixture } from './kafka-test-fixture';
 
 const brokers = stackEndpoints().kafkaBrokers;
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
-const base = { brokers, clientId: 'common-io-crash-it', logger: quiet };
+const clientBase = { brokers, clientId: 'common-io-crash-it', logger: quiet };
 
 /** What happens to a batch whose handler fails, by the error's retriable flag (see KafkaBatchConsumer). */
-describe('KafkaBatchConsumer handler failures against the real Kafka 4', () => {
+describe.each(KAFKA_CLIENT_KINDS)('KafkaBatchConsumer handler failures against the real Kafka 4 (client %s)', (client) => {
+  const base = { ...clientBase, client };
   const kafka = useKafkaFixture(base);
   const { topics, consumers } = kafka;
 

@@ -7,14 +7,16 @@ import {
   KafkaTopicReader,
   type KafkaTopicPartitions,
   isIoError,
+  KAFKA_CLIENT_KINDS,
 } from '../../src';
 import { freePort, pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
 import { useKafkaFixture } from './kafka-test-fixture';
 
 const brokers = stackEndpoints().kafkaBrokers;
-const base = { brokers, clientId: 'common-io-it', logLevel: 'error' as const };
+const clientBase = { brokers, clientId: 'common-io-it', logLevel: 'error' as const };
 
-describe('Kafka owners against the real Kafka 4', () => {
+describe.each(KAFKA_CLIENT_KINDS)('Kafka owners against the real Kafka 4 (client %s)', (client) => {
+  const base = { ...clientBase, client };
   const kafka = useKafkaFixture(base);
   const { topics, consumers } = kafka;
 
@@ -73,6 +75,68 @@ describe('Kafka owners against the real Kafka 4', () => {
     expect(messages[0]!.headers['source']!.toString()).toBe('it');
     expect([...messages[0]!.headers['binary']!]).toEqual([0, 1, 2]);
     expect(Number(messages[0]!.timestamp)).toBeGreaterThan(Date.now() - 600_000);
+    await consumer.stop();
+  });
+
+  it('platformatic: produces and consumes lz4, zstd and snappy; kafkajs refuses those codecs at construction', async () => {
+    if (client === 'kafkajs') {
+      expect(() => new KafkaProducer({ ...base, compression: 'zstd' })).toThrow(/INVALID_CONFIG/);
+      return;
+    }
+    const topic = await newTopic(1);
+    for (const compression of ['lz4', 'zstd', 'snappy'] as const) {
+      const producer = new KafkaProducer({ ...base, compression });
+      try {
+        await producer.send([{ topic, key: compression, value: `${compression}:${'y'.repeat(2000)}` }]);
+      } finally {
+        await producer.disconnect();
+      }
+    }
+    const seen: string[] = [];
+    const consumer = newConsumer({ groupId: uniqueName('it-group'), topics: [topic], fromBeginning: true });
+    await consumer.run(async (batch) => {
+      for (const m of batch.messages) seen.push(`${String(m.key)}/${String(m.value).length}`);
+    });
+    await pollUntil(() => seen.length >= 3, { description: 'the three compressed records' });
+    expect(seen).toEqual(['lz4/2004', 'zstd/2005', 'snappy/2007']);
+    await consumer.stop();
+  });
+
+  it('started before its topic exists: run() rejects retriable (KAFKA_UNAVAILABLE); started again once it exists, it joins and reads', async () => {
+    const topic = uniqueName('it-io-late');
+    const groupId = uniqueName('it-group');
+    const early = new KafkaBatchConsumer({ ...base, groupId, topics: [topic], fromBeginning: true });
+    const failure = await early.run(async () => undefined).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'KAFKA_UNAVAILABLE', retriable: true });
+    topics.push(topic);
+    await kafka.admin.ensureTopics([{ topic, partitions: 1 }]);
+    await kafka.producer.send([{ topic, key: 'k', value: 'late' }]);
+    const joins: number[] = [];
+    const seen: string[] = [];
+    const consumer = newConsumer({ groupId, topics: [topic], fromBeginning: true, listeners: { onGroupJoin: () => joins.push(Date.now()) } });
+    await consumer.run(async (batch) => {
+      for (const m of batch.messages) seen.push(String(m.value));
+    });
+    await pollUntil(() => seen.includes('late') && joins.length > 0, { description: 'the record of the late topic and a group join' });
+    await consumer.stop();
+  });
+
+  it('cuts a send over maxSendBytes into several requests and keeps their order on the partition', async () => {
+    const topic = await newTopic(1);
+    const smallSends = new KafkaProducer({ ...base, maxSendBytes: 16 * 1024 });
+    const records = Array.from({ length: 600 }, (_, i) => ({ topic, key: `k${i % 7}`, value: `${i}:${'x'.repeat(500)}` }));
+    try {
+      await smallSends.send(records);
+    } finally {
+      await smallSends.disconnect();
+    }
+    const seen: string[] = [];
+    const consumer = newConsumer({ groupId: uniqueName('it-group'), topics: [topic], fromBeginning: true });
+    await consumer.run(async (batch) => {
+      for (const m of batch.messages) seen.push(String(m.value).split(':')[0] ?? '');
+    });
+    await pollUntil(() => seen.length >= 600, { description: 'all 600 records' });
+    expect(seen).toEqual(records.map((_, i) => String(i)));
     await consumer.stop();
   });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_KINDS } from '@iocflow/io';
 
 /**
  * Building blocks for each app's environment schema. Defaults live here, in one place.
@@ -76,6 +77,8 @@ export const logLevel = z.enum(['debug', 'info', 'warn', 'error']).default('info
 export const serviceEnvironment = {
   KAFKA_BROKERS: hostPortList('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).optional(),
+  /** The Kafka client behind the io owners: platformatic (@platformatic/kafka, default) or kafkajs. */
+  KAFKA_CLIENT: z.enum(KAFKA_CLIENT_KINDS).default(DEFAULT_KAFKA_CLIENT),
   KAFKA_SSL: boolean(false),
   KAFKA_SSL_CA_FILE: z.string().optional(),
   KAFKA_SSL_REJECT_UNAUTHORIZED: boolean(true),

@@ -1,10 +1,12 @@
-import type { IoLogger, KafkaConnectionOptions } from '@iocflow/io';
+import type { IoLogger, KafkaClientKind, KafkaConnectionOptions } from '@iocflow/io';
 import { ConfigError } from './config-error';
 
 /** The Kafka part of every service's validated environment (see `serviceEnvironment`). */
 export interface KafkaEnvironment {
   readonly KAFKA_BROKERS: readonly string[];
   readonly KAFKA_CLIENT_ID?: string | undefined;
+  /** Absent = the io default (platformatic). */
+  readonly KAFKA_CLIENT?: KafkaClientKind | undefined;
   readonly KAFKA_SSL: boolean;
   readonly KAFKA_SSL_CA_FILE?: string | undefined;
   readonly KAFKA_SSL_REJECT_UNAUTHORIZED: boolean;
@@ -27,6 +29,7 @@ export function kafkaConnection(env: KafkaEnvironment, clientId: string, logger?
   return {
     brokers: [...env.KAFKA_BROKERS],
     clientId: env.KAFKA_CLIENT_ID ?? clientId,
+    ...(env.KAFKA_CLIENT === undefined ? {} : { client: env.KAFKA_CLIENT }),
     ...(env.KAFKA_SSL
       ? { tls: { rejectUnauthorized: env.KAFKA_SSL_REJECT_UNAUTHORIZED, ...(env.KAFKA_SSL_CA_FILE === undefined ? {} : { caFile: env.KAFKA_SSL_CA_FILE }) } }
       : {}),

@@ -1,6 +1,6 @@
 import type { Producer, ProducerBatch } from 'kafkajs';
 import { IoError } from '../io-error';
-import { KafkaProducer } from './kafka-producer';
+import { KafkajsProducer as KafkaProducer } from './kafkajs-producer';
 
 const { createErrorFromCode } = jest.requireActual<{ createErrorFromCode(code: number): Error }>('kafkajs/src/protocol/error');
 
@@ -42,7 +42,7 @@ const quiet = { debug: () => undefined, info: () => undefined, warn: () => undef
 const options = { brokers: ['127.0.0.1:1'], clientId: 'producer-spec', logger: quiet };
 const record = { topic: 'enriched-logs', key: 'k', value: 'v' };
 
-describe('KafkaProducer', () => {
+describe('KafkajsProducer', () => {
   beforeEach(() => {
     producers.length = 0;
     scripts = [];
