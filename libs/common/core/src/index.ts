@@ -33,3 +33,4 @@ export * from './dead-letter-value';
 export * from './json-depth';
 export * from './read-indicator-record';
 export * from './strip-trailing';
+export * from './scan-json-fields';
