@@ -157,7 +157,7 @@ export function scanJsonFields(input: Uint8Array, plan: JsonFieldPlan): JsonFiel
 
   // Each turn reads one value at `i`, then the commas, keys and closing brackets after it.
   for (;;) {
-    i = skipSpace(bytes, i);
+    if ((bytes[i] as number) <= 0x20) i = skipSpace(bytes, i);
     if (i >= end) return undefined;
     const byte = bytes[i];
     const want = wanted;
@@ -187,7 +187,8 @@ export function scanJsonFields(input: Uint8Array, plan: JsonFieldPlan): JsonFiel
         target = {};
         assign(into, want.key, target);
       }
-      i = skipSpace(bytes, i + 1);
+      i += 1;
+      if ((bytes[i] as number) <= 0x20) i = skipSpace(bytes, i);
       if (bytes[i] === CLOSE_OBJECT) {
         i += 1;
       } else {
@@ -198,7 +199,8 @@ export function scanJsonFields(input: Uint8Array, plan: JsonFieldPlan): JsonFiel
         expectKey = true;
       }
     } else if (byte === OPEN_ARRAY) {
-      i = skipSpace(bytes, i + 1);
+      i += 1;
+      if ((bytes[i] as number) <= 0x20) i = skipSpace(bytes, i);
       if (bytes[i] === CLOSE_ARRAY) {
         i += 1;
       } else {
@@ -225,7 +227,7 @@ export function scanJsonFields(input: Uint8Array, plan: JsonFieldPlan): JsonFiel
         if (skipSpace(bytes, i) !== end) return undefined;
         return { fields, start, close, empty: topKeys === 0, watched };
       }
-      i = skipSpace(bytes, i);
+      if ((bytes[i] as number) <= 0x20) i = skipSpace(bytes, i);
       const container = kinds[depth - 1];
       const next = bytes[i];
       if (next === COMMA) {
@@ -242,7 +244,7 @@ export function scanJsonFields(input: Uint8Array, plan: JsonFieldPlan): JsonFiel
 
     if (expectKey) {
       // `"key" :`, then the loop reads its value
-      const keyStart = skipSpace(bytes, i);
+      const keyStart = (bytes[i] as number) <= 0x20 ? skipSpace(bytes, i) : i;
       if (bytes[keyStart] !== QUOTE) return undefined;
       i = skipString(bytes, keyStart);
       if (i < 0) return undefined;
@@ -258,18 +260,16 @@ export function scanJsonFields(input: Uint8Array, plan: JsonFieldPlan): JsonFiel
           }
         }
       }
-      i = skipSpace(bytes, i);
+      if ((bytes[i] as number) <= 0x20) i = skipSpace(bytes, i);
       if (bytes[i] !== COLON) return undefined;
       i += 1;
     }
   }
 }
 
-/** The plan's entry for the (valid) key string at [start, end), quotes included. */
+/** The plan's entry for the key string just skipped at [start, end), quotes included. */
 function findKey(bytes: Buffer, start: number, end: number, node: PlanNode): PlanKey | undefined {
-  for (let k = start + 1; k < end - 1; k++) {
-    if (bytes[k] === BACKSLASH) return node.byKey.get(JSON.parse(bytes.toString('utf8', start, end)) as string);
-  }
+  if (stringEscaped) return node.byKey.get(JSON.parse((bytes as unknown as SlicingBuffer).utf8Slice(start, end)) as string);
   const candidates = node.byLength[end - start - 2];
   if (candidates === undefined) return undefined;
   for (const candidate of candidates) {
@@ -281,19 +281,23 @@ function findKey(bytes: Buffer, start: number, end: number, node: PlanNode): Pla
   return undefined;
 }
 
-/** The (valid) JSON value at [start, end) as JSON.parse gives it. */
+/**
+ * Node's own slicing decoders (on every Buffer since Node 0.x; `toString(encoding, start, end)`
+ * calls them after checking its arguments, which costs more than decoding a short value).
+ */
+interface SlicingBuffer {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+/** The (valid) JSON value at [start, end) as JSON.parse gives it; a string must be the one just skipped. */
 function valueAt(bytes: Buffer, start: number, end: number): unknown {
-  if (bytes[start] === QUOTE) {
-    let plain = true;
-    for (let k = start + 1; k < end - 1; k++) {
-      if (bytes[k] === BACKSLASH) {
-        plain = false;
-        break;
-      }
-    }
-    if (plain) return bytes.toString('utf8', start + 1, end - 1);
+  const slicing = bytes as unknown as SlicingBuffer;
+  if (bytes[start] === QUOTE && !stringEscaped) {
+    // a string without escapes is its bytes; ASCII bytes are their Latin-1 characters
+    return stringAscii ? slicing.latin1Slice(start + 1, end - 1) : slicing.utf8Slice(start + 1, end - 1);
   }
-  return JSON.parse(bytes.toString('utf8', start, end)) as unknown;
+  return JSON.parse(slicing.utf8Slice(start, end)) as unknown;
 }
 
 /** An own, enumerable, writable property, as JSON.parse makes it (`__proto__` included). */
@@ -302,7 +306,7 @@ function assign(target: Record<string, unknown>, key: string, value: unknown): v
   else target[key] = value;
 }
 
-/** Past JSON white space (space, tab, LF, CR). */
+/** Past JSON white space (space, tab, LF, CR). Hot call sites test `<= 0x20` first: compact JSON has none. */
 function skipSpace(bytes: Buffer, i: number): number {
   for (;;) {
     const byte = bytes[i];
@@ -312,39 +316,56 @@ function skipSpace(bytes: Buffer, i: number): number {
 }
 
 /**
- * Byte classes inside a string: 0 = plain (most bytes, UTF-8 continuation bytes included),
- * 1 = closing quote, 2 = backslash, 3 = control character (invalid unescaped).
+ * Byte classes inside a string: 0 = plain ASCII, 1 = closing quote, 2 = backslash, 3 = control
+ * character (invalid unescaped), 4 = a byte of a multi-byte UTF-8 character (valid: checked first).
  */
 const STRING_BYTE = new Uint8Array(256);
 for (let byte = 0; byte < 0x20; byte += 1) STRING_BYTE[byte] = 3;
+for (let byte = 0x80; byte < 0x100; byte += 1) STRING_BYTE[byte] = 4;
 STRING_BYTE[QUOTE] = 1;
 STRING_BYTE[BACKSLASH] = 2;
+
+/** What the last skipString saw: an escape, and only ASCII (read by findKey and valueAt, no allocation). */
+let stringEscaped = false;
+let stringAscii = true;
 
 /** Past a string starting at the quote at `i`; -1 when it is not a valid JSON string. */
 function skipString(bytes: Buffer, i: number): number {
   const end = bytes.length;
+  let escaped = false;
+  let ascii = true;
   i += 1;
   while (i < end) {
     // the plain run is the hot loop: one table load per byte
     let kind = STRING_BYTE[bytes[i] as number] as number;
     while (kind === 0 && ++i < end) kind = STRING_BYTE[bytes[i] as number] as number;
     if (i >= end) return -1;
-    if (kind === 1) return i + 1;
+    if (kind === 1) {
+      stringEscaped = escaped;
+      stringAscii = ascii;
+      return i + 1;
+    }
+    if (kind === 4) {
+      ascii = false;
+      i += 1;
+      continue;
+    }
     if (kind === 3) return -1;
-    const escaped = bytes[i + 1];
-    if (escaped === 0x75) {
+    escaped = true;
+    const next = bytes[i + 1];
+    if (next === 0x75) {
       // \uXXXX (a lone surrogate is valid JSON: JSON.parse keeps it)
       for (let k = i + 2; k < i + 6; k += 1) if (!isHexDigit(bytes[k])) return -1;
       i += 6;
     } else if (
-      escaped === QUOTE ||
-      escaped === BACKSLASH ||
-      escaped === 0x2f || // /
-      escaped === 0x62 || // b
-      escaped === 0x66 || // f
-      escaped === 0x6e || // n
-      escaped === 0x72 || // r
-      escaped === 0x74 // t
+      next === QUOTE ||
+      next === BACKSLASH ||
+      next === 0x2f || // /
+      next === 0x62 || // b
+      next === 0x66 || // f
+      next === 0x6e || // n
+      next === 0x72 || // r
+      next === 0x74 // t
     ) {
       i += 2;
     } else {
