@@ -91,10 +91,17 @@ class ArrayTopicReader implements KafkaTopicReaderPort {
   }
 }
 
+/**
+ * The producer: counts the records, and encodes a value given as a string to UTF-8 as every Kafka
+ * client must before writing it (a Buffer value, the passthrough's and the scan path's, is written
+ * as it is).
+ */
 const collector = {
   records: 0,
+  bytes: 0,
   async send(records: readonly KafkaProducedRecord[]): Promise<void> {
     this.records += records.length;
+    for (const record of records) this.bytes += typeof record.value === 'string' ? Buffer.from(record.value, 'utf8').length : (record.value?.length ?? 0);
   },
 };
 
@@ -177,13 +184,16 @@ function stageVariants(label: string, batches: readonly KafkaConsumedBatch[], ru
         }
       }
     };
-    variants[`${label}: parse + extract + apply (all miss), ${way}`] = async () => {
+    variants[`${label}: parse + extract + apply (all miss) + encode, ${way}`] = async () => {
       for (const batch of batches) {
         for (const m of batch.messages) {
           const parsed = read(m.value);
           if (!parsed.ok) continue;
           const extracted = extractObservables(parsed.parsed.event, rules, 256);
-          if (extracted.ok) applyEnrichment(parsed.parsed, extracted.observations, { known: true, matches: [] });
+          if (!extracted.ok) continue;
+          const output = applyEnrichment(parsed.parsed, extracted.observations, { known: true, matches: [] });
+          // as the producer will write it: UTF-8 bytes
+          collector.bytes += typeof output === 'string' ? Buffer.from(output, 'utf8').length : output.length;
         }
       }
     };
