@@ -12,13 +12,22 @@
  *              No generated address falls in a bench range, so every check probes every prefix
  *              length present (the dearest case).
  *
- * Then the stages alone (parse, parse + extract, apply) to show where the time goes. Rounds
- * alternate the variants (ABAB…) and medians are reported; the fast loop for optimising the hot
- * path. `node --cpu-prof dist/bench/enricher-stages.js` gives a profile of the same work.
+ * Then the stages alone (parse, parse + extract, apply) to show where the time goes, each both
+ * ways: `JSON.parse` (parseEvent, the whole-event parse the enricher used before issue 14) and
+ * `scan` (readEvent, the validating scan the pipeline uses). `passthrough` is the floor the
+ * enrichment is measured against: the same records handed to the producer unchanged (key, value,
+ * headers), no parse, no lookup. Every variant runs on two loads: `generated` (the load
+ * generator's ECS events, ~300–800 bytes) and `fixtures` (real Suricata EVE, Zeek JSON and
+ * filebeat nginx ECS documents from test/fixtures, cycled to BENCH_EVENTS, with rules for their
+ * fields added to the defaults). Rounds alternate the variants (ABAB…); the fast loop for
+ * optimising the hot path. `node --cpu-prof dist/bench/enricher-stages.js` gives a profile of the
+ * same work.
  *
  *   npm run bench enricher-stages
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DEFAULT_MAX_JSON_DEPTH, SYNC_SENTINEL_KEY, formatSyncSentinel } from '@iocflow/core';
 import type { KafkaBatchHandler, KafkaConsumedBatch, KafkaProducedRecord, KafkaReadResult, KafkaTopicReaderPort } from '@iocflow/io';
 import { Registry } from 'prom-client';
@@ -30,9 +39,10 @@ import { MemcachedIndicatorLookup, type MemcachedReader } from '../src/lookup/me
 import { EnricherMetrics } from '../src/metrics/enricher.metrics';
 import { applyEnrichment } from '../src/pipeline/apply-enrichment';
 import { EnricherPipeline } from '../src/pipeline/enricher.pipeline';
-import { compileRules, extractObservables } from '../src/pipeline/extract-observables';
+import { compileRules, eventPlan, extractObservables, type CompiledRule } from '../src/pipeline/extract-observables';
 import { DEFAULT_LOOKUP_RULES } from '../src/pipeline/lookup-rules';
-import { parseEvent } from '../src/pipeline/parse-event';
+import { parseEvent, readEvent, type ParseResult } from '../src/pipeline/parse-event';
+import { zeekTsvToJson } from '../test/producers/zeek-tsv-to-json';
 import { generateEvents } from './load-generator';
 import { benchIndicatorRecord, benchRangeRecord, gc, indicatorDomain } from './bench-fixtures';
 
@@ -81,30 +91,60 @@ class ArrayTopicReader implements KafkaTopicReaderPort {
   }
 }
 
+/**
+ * The producer: counts the records, and encodes a value given as a string to UTF-8 as every Kafka
+ * client must before writing it (a Buffer value, the passthrough's and the scan path's, is written
+ * as it is).
+ */
 const collector = {
   records: 0,
+  bytes: 0,
   async send(records: readonly KafkaProducedRecord[]): Promise<void> {
     this.records += records.length;
+    for (const record of records) this.bytes += typeof record.value === 'string' ? Buffer.from(record.value, 'utf8').length : (record.value?.length ?? 0);
   },
 };
 
-const options = {
-  enrichedTopic: 'out',
-  deadLetterTopic: 'dlq',
-  rules: compileRules(DEFAULT_LOOKUP_RULES, true),
-  maxEventBytes: 1_048_576,
-  maxObservablesPerEvent: 256,
-  onStoreUnavailable: 'hold' as const,
-  retryInitialMs: 100,
-  retryMaxMs: 1000,
-  holdMaxMs: 25_000,
-};
-const limits = { maxBytes: options.maxEventBytes, maxDepth: DEFAULT_MAX_JSON_DEPTH };
+/** The defaults plus the fields the fixture events hold (Zeek and Suricata spell them as docs/producers.md says). */
+const FIXTURE_RULES = [
+  ...DEFAULT_LOOKUP_RULES,
+  { field: 'id.orig_h', kind: 'ip' },
+  { field: 'id.resp_h', kind: 'ip' },
+  { field: 'query', kind: 'domain' },
+  { field: 'host', kind: 'domain' },
+  { field: 'src_ip', kind: 'ip' },
+  { field: 'dest_ip', kind: 'ip' },
+  { field: 'dns.rrname', kind: 'domain' },
+  { field: 'http.hostname', kind: 'domain' },
+] as const;
+
+function optionsFor(rules: readonly CompiledRule[]) {
+  return {
+    enrichedTopic: 'out',
+    deadLetterTopic: 'dlq',
+    rules,
+    maxEventBytes: 1_048_576,
+    maxObservablesPerEvent: 256,
+    onStoreUnavailable: 'hold' as const,
+    retryInitialMs: 100,
+    retryMaxMs: 1000,
+    holdMaxMs: 25_000,
+  };
+}
+const limits = { maxBytes: 1_048_576, maxDepth: DEFAULT_MAX_JSON_DEPTH };
 const quietLog = { storeUnavailable: () => undefined, deadLettered: () => undefined };
 
-async function main(): Promise<void> {
-  const sample = Array.from({ length: 5000 }, (_, i) => indicatorDomain(i * Math.floor(INDICATORS / 5000)));
-  const values = generateEvents({ events: EVENTS, hitRate: 0.05, indicatorDomains: sample, benignDomains: 200_000, seed: 42 }).values;
+/** Real events from test/fixtures (origin and licence in test/fixtures/SOURCES.md), one JSON text each. */
+function fixtureEvents(): string[] {
+  const fixtures = path.join(process.cwd(), 'test', 'fixtures');
+  const read = (relative: string): string => readFileSync(path.join(fixtures, relative), 'utf8');
+  const suricata = read('tenzir/integration/data/suricata/eve.json').split('\n').filter((line) => line.trim() !== '');
+  const nginx = (JSON.parse(read('elastic-beats/filebeat/module/nginx/access/test/test.log-expected.json')) as unknown[]).map((document) => JSON.stringify(document));
+  const zeek = ['conn', 'dns', 'http'].flatMap((log) => zeekTsvToJson(read(`zeek/testing/btest/Baseline/opt.basic/${log}.log`), 1_300_475_167.096535).lines);
+  return [...suricata, ...nginx, ...zeek];
+}
+
+function batchesOf(values: readonly Buffer[]): KafkaConsumedBatch[] {
   const batches: KafkaConsumedBatch[] = [];
   for (let i = 0; i < values.length; i += BATCH) {
     batches.push({
@@ -114,6 +154,64 @@ async function main(): Promise<void> {
       messages: values.slice(i, i + BATCH).map((value, j) => ({ offset: String(i + j), key: Buffer.from(`e${i + j}`), value, headers: {}, timestamp: '0' })),
     });
   }
+  return batches;
+}
+
+/** The stage variants on one load, both ways (`JSON.parse` = parseEvent, `scan` = readEvent). */
+function stageVariants(label: string, batches: readonly KafkaConsumedBatch[], rules: readonly CompiledRule[]): Record<string, () => Promise<void>> {
+  const plan = eventPlan(rules);
+  const ways: Record<string, (value: Buffer | null) => ParseResult> = {
+    'JSON.parse': (value) => parseEvent(value, limits),
+    scan: (value) => readEvent(value, limits, plan),
+  };
+  const variants: Record<string, () => Promise<void>> = {
+    [`${label}: passthrough (records out unchanged)`]: async () => {
+      for (const batch of batches) {
+        const records: KafkaProducedRecord[] = batch.messages.map((m) => ({ topic: 'out', key: m.key, value: m.value, headers: m.headers }));
+        await collector.send(records);
+      }
+    },
+  };
+  for (const [way, read] of Object.entries(ways)) {
+    variants[`${label}: parse only, ${way}`] = async () => {
+      for (const batch of batches) for (const m of batch.messages) read(m.value);
+    };
+    variants[`${label}: parse + extract, ${way}`] = async () => {
+      for (const batch of batches) {
+        for (const m of batch.messages) {
+          const parsed = read(m.value);
+          if (parsed.ok) extractObservables(parsed.parsed.event, rules, 256);
+        }
+      }
+    };
+    variants[`${label}: parse + extract + apply (all miss) + encode, ${way}`] = async () => {
+      for (const batch of batches) {
+        for (const m of batch.messages) {
+          const parsed = read(m.value);
+          if (!parsed.ok) continue;
+          const extracted = extractObservables(parsed.parsed.event, rules, 256);
+          if (!extracted.ok) continue;
+          const output = applyEnrichment(parsed.parsed, extracted.observations, { known: true, matches: [] });
+          // as the producer will write it: UTF-8 bytes
+          collector.bytes += typeof output === 'string' ? Buffer.from(output, 'utf8').length : output.length;
+        }
+      }
+    };
+  }
+  return variants;
+}
+
+async function main(): Promise<void> {
+  const sample = Array.from({ length: 5000 }, (_, i) => indicatorDomain(i * Math.floor(INDICATORS / 5000)));
+  const values = generateEvents({ events: EVENTS, hitRate: 0.05, indicatorDomains: sample, benignDomains: 200_000, seed: 42 }).values;
+  const batches = batchesOf(values);
+  const real = fixtureEvents();
+  const realBatches = batchesOf(Array.from({ length: EVENTS }, (_, i) => Buffer.from(real[i % real.length] as string)));
+  const defaultRules = compileRules(DEFAULT_LOOKUP_RULES, true);
+  const fixtureRules = compileRules(FIXTURE_RULES, true);
+  const options = optionsFor(defaultRules);
+  const meanBytes = (list: readonly KafkaConsumedBatch[]): number => Math.round(list.reduce((sum, batch) => sum + batch.messages.reduce((bytes, m) => bytes + (m.value?.length ?? 0), 0), 0) / EVENTS);
+  console.log(`loads: generated ${EVENTS} events (mean ${meanBytes(batches)} bytes); fixtures ${real.length} real events cycled to ${EVENTS} (mean ${meanBytes(realBatches)} bytes)`);
 
   console.log(`building stores with ${INDICATORS} indicators…`);
   const table = new IndicatorTable();
@@ -139,36 +237,22 @@ async function main(): Promise<void> {
   const mcRangesLookup = new MemcachedIndicatorLookup(new MapReader(stored), { maxStalenessMs: 3_600_000, cacheTtlMs: 2000, cacheMaxEntries: 100_000, ranges });
   const mcRangesPipeline = new EnricherPipeline(options, mcRangesLookup, collector, new EnricherMetrics(new Registry()), quietLog);
 
+  const fixturePipeline = new EnricherPipeline(optionsFor(fixtureRules), new TableStore(table), collector, new EnricherMetrics(new Registry()), quietLog);
+
   const variants: Record<string, () => Promise<void>> = {
-    'parse only': async () => {
-      for (const batch of batches) for (const m of batch.messages) parseEvent(m.value, limits);
-    },
-    'parse + extract': async () => {
-      for (const batch of batches) {
-        for (const m of batch.messages) {
-          const parsed = parseEvent(m.value, limits);
-          if (parsed.ok) extractObservables(parsed.parsed.event, options.rules, options.maxObservablesPerEvent);
-        }
-      }
-    },
-    'parse + extract + apply (all miss)': async () => {
-      for (const batch of batches) {
-        for (const m of batch.messages) {
-          const parsed = parseEvent(m.value, limits);
-          if (!parsed.ok) continue;
-          const extracted = extractObservables(parsed.parsed.event, options.rules, options.maxObservablesPerEvent);
-          if (extracted.ok) applyEnrichment(parsed.parsed, extracted.observations, { known: true, matches: [] });
-        }
-      }
-    },
-    'pipeline, table mode': async () => {
+    ...stageVariants('generated', batches, defaultRules),
+    'generated: pipeline, table mode': async () => {
       for (const batch of batches) await tablePipeline.handleBatch(batch);
     },
-    'pipeline, memcached mode (Map reader)': async () => {
+    'generated: pipeline, memcached mode (Map reader)': async () => {
       for (const batch of batches) await mcPipeline.handleBatch(batch);
     },
-    [`pipeline, memcached mode + ${RANGES} IP ranges (Map reader)`]: async () => {
+    [`generated: pipeline, memcached mode + ${RANGES} IP ranges (Map reader)`]: async () => {
       for (const batch of batches) await mcRangesPipeline.handleBatch(batch);
+    },
+    ...stageVariants('fixtures', realBatches, fixtureRules),
+    'fixtures: pipeline, table mode': async () => {
+      for (const batch of realBatches) await fixturePipeline.handleBatch(batch);
     },
   };
   const names = Object.keys(variants).filter((name) => ONLY === undefined || name.includes(ONLY));

@@ -3,10 +3,10 @@ import { applyEnrichment, MATCHED_TYPE, outputConflict } from './apply-enrichmen
 import type { Observation } from './extract-observables';
 import { parseEvent, type ParsedEvent } from './parse-event';
 
-function parsed(text: string): ParsedEvent {
+function parsed(text: string): ParsedEvent & { readonly text: string } {
   const result = parseEvent(Buffer.from(text), { maxBytes: 1 << 20, maxDepth: 1000 });
-  if (!result.ok) throw new Error(result.rejection.message);
-  return result.parsed;
+  if (!result.ok || typeof result.parsed.text !== 'string') throw new Error('not parsed');
+  return { ...result.parsed, text: result.parsed.text };
 }
 
 const domainObservation: Observation = { field: 'destination.domain', kind: 'domain', value: 'a.evil.com', parents: true };

@@ -34,6 +34,9 @@ export const MAX_DESCRIPTION_CHARS = 1024;
 /** The field an event gets when a limit made its enrichment partial (absent otherwise). */
 export const PARTIAL_FIELD = 'misp_partial';
 
+/** The top-level fields the enricher writes: an event that already holds one is rebuilt (see applyEnrichment). */
+export const OUTPUT_FIELDS: readonly string[] = ['misp_src', 'threat', PARTIAL_FIELD];
+
 /** What `misp_partial` says: counts of what a limit left out. */
 export interface PartialEnrichment {
   /** Distinct observables beyond ENRICHER_MAX_OBSERVABLES_PER_EVENT, not looked up. */
@@ -74,14 +77,17 @@ export function outputConflict(event: Record<string, unknown>): Rejection | unde
  * A description (MISP event info) is cut to MAX_DESCRIPTION_CHARS.
  *
  * The common case — the event has none of `misp_src`, `threat`, `misp_partial` yet — appends the
- * fields to the original text instead of serialising the whole event again. Otherwise (a
+ * fields to the original text instead of serialising the whole event again (for a scanned event,
+ * `complete: false`, to its own bytes: the output is then a Buffer of UTF-8). Otherwise (a
  * replayed or pre-enriched event) the object is rebuilt: `misp_src` and `misp_partial` are
  * replaced and earlier enrichments from provider `misp` are dropped, so enriching twice gives the
  * same document. (The parse stage's depth limit keeps that serialisation safe.)
  *
  * The size of the output is bounded by `applyEnrichmentWithin`.
  */
-export function applyEnrichment(parsed: ParsedEvent, observations: readonly Observation[], outcome: LookupOutcome, options: EnrichmentOptions = {}, unchecked = 0): string {
+export function applyEnrichment(parsed: ParsedEvent & { readonly text: string }, observations: readonly Observation[], outcome: LookupOutcome, options?: EnrichmentOptions, unchecked?: number): string;
+export function applyEnrichment(parsed: ParsedEvent, observations: readonly Observation[], outcome: LookupOutcome, options?: EnrichmentOptions, unchecked?: number): string | Buffer;
+export function applyEnrichment(parsed: ParsedEvent, observations: readonly Observation[], outcome: LookupOutcome, options: EnrichmentOptions = {}, unchecked = 0): string | Buffer {
   const { mispSrc, enrichments, omitted } = enrichmentOf(observations, outcome, options, unchecked);
   return render(parsed, mispSrc, enrichments, omitted, unchecked);
 }
@@ -99,14 +105,14 @@ export function applyEnrichmentWithin(
   options: EnrichmentOptions,
   unchecked: number,
   maxBytes: number,
-): string | undefined {
+): string | Buffer | undefined {
   const { mispSrc, enrichments, omitted } = enrichmentOf(observations, outcome, options, unchecked);
-  const fits = (text: string): boolean => Buffer.byteLength(text, 'utf8') <= maxBytes;
+  const fits = (text: string | Buffer): boolean => (typeof text === 'string' ? Buffer.byteLength(text, 'utf8') : text.length) <= maxBytes;
   const whole = render(parsed, mispSrc, enrichments, omitted, unchecked);
   if (fits(whole)) return whole;
   let low = 0;
   let high = enrichments.length - 1;
-  let best: string | undefined;
+  let best: string | Buffer | undefined;
   while (low <= high) {
     const keep = (low + high) >>> 1;
     const candidate = render(parsed, mispSrc, enrichments.slice(0, keep), omitted + enrichments.length - keep, unchecked);
@@ -141,18 +147,30 @@ function enrichmentOf(observations: readonly Observation[], outcome: LookupOutco
   return { mispSrc, enrichments, omitted };
 }
 
-function render(parsed: ParsedEvent, mispSrc: string, enrichments: readonly ThreatEnrichment[], omitted: number, unchecked: number): string {
+function render(parsed: ParsedEvent, mispSrc: string, enrichments: readonly ThreatEnrichment[], omitted: number, unchecked: number): string | Buffer {
   const partial = omitted > 0 || unchecked > 0 ? partialOf(omitted, unchecked) : undefined;
-  const { event, text } = parsed;
-  if (!Object.hasOwn(event, 'misp_src') && !Object.hasOwn(event, 'threat') && !Object.hasOwn(event, PARTIAL_FIELD)) {
-    let suffix = `"misp_src":${JSON.stringify(mispSrc)}`;
+  const { event } = parsed;
+  if (!parsed.complete || (!Object.hasOwn(event, 'misp_src') && !Object.hasOwn(event, 'threat') && !Object.hasOwn(event, PARTIAL_FIELD))) {
+    let suffix = `${parsed.empty ? '' : ','}"misp_src":${JSON.stringify(mispSrc)}`;
     if (enrichments.length > 0) suffix += `,"threat":{"enrichments":${JSON.stringify(enrichments)}}`;
     if (partial !== undefined) suffix += `,"${PARTIAL_FIELD}":${JSON.stringify(partial)}`;
-    const end = text.lastIndexOf('}');
-    const empty = hasNoKeys(event);
-    return `${text.slice(0, end)}${empty ? '' : ','}${suffix}}`;
+    return splice(parsed, `${suffix}}`);
   }
   return rebuild(event, mispSrc, enrichments, partial);
+}
+
+/**
+ * The event's text up to (not including) its closing brace, then `tail`: a string for a decoded
+ * event, the record's own bytes copied once for a scanned one (no decoding, no re-encoding).
+ */
+function splice(parsed: ParsedEvent, tail: string): string | Buffer {
+  const { text, start, close } = parsed;
+  if (typeof text === 'string') return `${text.slice(start, close)}${tail}`;
+  const tailBytes = Buffer.byteLength(tail, 'utf8');
+  const output = Buffer.allocUnsafe(close - start + tailBytes);
+  text.copy(output, 0, start, close);
+  output.write(tail, close - start, tailBytes, 'utf8');
+  return output;
 }
 
 function partialOf(omitted: number, unchecked: number): PartialEnrichment {
@@ -241,11 +259,6 @@ function placeIndicatorValue(indicator: Record<string, unknown>, kind: Observabl
       indicator['file'] = { hash: { [kind]: value } };
       return;
   }
-}
-
-function hasNoKeys(event: Record<string, unknown>): boolean {
-  for (const key in event) if (Object.hasOwn(event, key)) return false;
-  return true;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

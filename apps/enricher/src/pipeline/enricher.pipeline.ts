@@ -8,6 +8,7 @@ import {
   deadLetterRecord,
   formatOrigin,
   originHeaders,
+  type JsonFieldPlan,
 } from '@iocflow/core';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery } from '../lookup/indicator-lookup';
 import { StoreUnavailableError } from '../lookup/store-unavailable.error';
@@ -15,9 +16,9 @@ import { EVENT_OUTCOMES, type EnricherMetrics, type EventOutcome } from '../metr
 import { applyEnrichment, applyEnrichmentWithin, outputConflict, type EnrichmentOptions, type LookupOutcome } from './apply-enrichment';
 import { BatchQueries } from './batch-queries';
 import type { Rejection } from './dead-letter-reason';
-import { extractObservables, type CompiledRule, type Observation } from './extract-observables';
+import { eventPlan, extractObservables, type CompiledRule, type Observation } from './extract-observables';
 import { ObservableCoverage, type CoverageReport } from './observable-coverage';
-import { parseEvent, type EventLimits, type ParsedEvent } from './parse-event';
+import { readEvent, type EventLimits, type ParsedEvent } from './parse-event';
 import { PartitionSendOrder, type SendTurn } from './partition-send-order';
 
 export interface EnricherPipelineOptions {
@@ -98,7 +99,8 @@ export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
  * The enricher, one consumed batch at a time. Stages, in order, each named as in logs and metrics:
  *
  *   parse    raw record → JSON object, or a dead letter (empty, too large, too deep, not
- *            UTF-8/JSON/object)
+ *            UTF-8/JSON/object); one validating scan of the bytes that keeps only the fields
+ *            the rules read (readEvent), no whole-event JSON.parse
  *   extract  lookup rules → normalised observations (at most the per-event cap looked up, the
  *            rest counted), or a dead letter (a lookup field of the wrong type)
  *   lookup   every distinct (kind, value, parents) query of the whole batch, resolved at once;
@@ -125,6 +127,8 @@ export class EnricherPipeline {
   private readonly stopping = new AbortController();
   private readonly enrichmentOptions: EnrichmentOptions;
   private readonly eventLimits: EventLimits;
+  /** What the parse stage's scan looks for in an event (the rules' fields). */
+  private readonly eventPlan: JsonFieldPlan;
   private readonly maxRecordBytes: number;
   private readonly sendOrder = new PartitionSendOrder();
   private readonly coverage = new ObservableCoverage();
@@ -143,6 +147,7 @@ export class EnricherPipeline {
       ...(options.mispUrl === undefined ? {} : { mispUrl: options.mispUrl }),
       ...(options.maxEnrichments === undefined ? {} : { maxEnrichments: options.maxEnrichments }),
     };
+    this.eventPlan = eventPlan(options.rules);
     this.eventLimits = { maxBytes: options.maxEventBytes, maxDepth: options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH };
     this.maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.lookedUpFields = [...new Set(options.rules.map((rule) => rule.field))];
@@ -309,7 +314,7 @@ export class EnricherPipeline {
 
   private prepare(message: KafkaConsumedMessage, events: PreparedEvent[], batchQueries: BatchQueries): Rejection | undefined {
     try {
-      const parsed = parseEvent(message.value, this.eventLimits);
+      const parsed = readEvent(message.value, this.eventLimits, this.eventPlan);
       if (!parsed.ok) return parsed.rejection;
       const conflict = outputConflict(parsed.parsed.event);
       if (conflict !== undefined) return conflict;

@@ -1,4 +1,5 @@
-import { compileFieldPath, getField, normaliseValue, type FieldPath, type ObservableKind } from '@iocflow/core';
+import { compileFieldPath, getField, normaliseValue, planJsonFields, type FieldPath, type JsonFieldPlan, type ObservableKind } from '@iocflow/core';
+import { OUTPUT_FIELDS } from './apply-enrichment';
 import type { Rejection } from './dead-letter-reason';
 import type { LookupRule } from './lookup-rules';
 
@@ -50,7 +51,7 @@ export function compileRules(rules: readonly LookupRule[], parentDomains: boolea
  * reads the event's top level only under the keys its path may start with (`destination`,
  * `destination.domain`), so one pass over the event's own keys tells which rules to skip — with
  * the 22 default rules and a typical event, most of them. The event is expected to come from
- * JSON.parse (every own property enumerable, as `for…in` lists them).
+ * JSON.parse or the scan of readEvent (every own property enumerable, as `for…in` lists them).
  */
 export function extractObservables(event: Record<string, unknown>, rules: readonly CompiledRule[], maxObservations: number): ExtractResult {
   const index = ruleIndex(rules);
@@ -78,6 +79,24 @@ export function extractObservables(event: Record<string, unknown>, rules: readon
   observations.length = maxObservations;
   return { ok: true, observations, unchecked };
 }
+
+/**
+ * What the hot path's scan of an event looks for (readEvent): every spelling of every rule's path,
+ * and the fields the enricher writes (an event holding one takes the parse path). Once per rules array.
+ */
+export function eventPlan(rules: readonly CompiledRule[]): JsonFieldPlan {
+  let plan = eventPlans.get(rules);
+  if (plan === undefined) {
+    plan = planJsonFields(
+      rules.map((rule) => rule.path),
+      OUTPUT_FIELDS,
+    );
+    eventPlans.set(rules, plan);
+  }
+  return plan;
+}
+
+const eventPlans = new WeakMap<readonly CompiledRule[], JsonFieldPlan>();
 
 /** Per rules array: which rules each possible top-level key can feed (`destination` → destination.domain, destination.ip). */
 interface RuleIndex {

@@ -6,7 +6,7 @@ const limits = { maxBytes: 1024, maxDepth: 32 };
 describe('parseEvent', () => {
   it('accepts a JSON object and keeps its text', () => {
     const result = parseEvent(bytes('{"destination":{"domain":"evil.com"}}'), limits);
-    expect(result).toEqual({ ok: true, parsed: { event: { destination: { domain: 'evil.com' } }, text: '{"destination":{"domain":"evil.com"}}' } });
+    expect(result).toEqual({ ok: true, parsed: { event: { destination: { domain: 'evil.com' } }, text: '{"destination":{"domain":"evil.com"}}', start: 0, close: 36, empty: false, complete: true } });
   });
 
   it.each([

@@ -1,10 +1,31 @@
-import { jsonDepthExceeds } from '@iocflow/core';
+import { jsonDepthExceeds, scanJsonFields, type JsonFieldPlan } from '@iocflow/core';
 import type { Rejection } from './dead-letter-reason';
 
-/** A raw-logs record value that is a JSON object, with its text kept for a cheap re-serialisation. */
+/**
+ * A raw-logs record value that is a JSON object: what the enricher reads of it, and its text for
+ * splicing the output in.
+ *
+ * Two shapes, one meaning. The scan path (`readEvent`, the hot path) leaves `text` as the record's
+ * own UTF-8 bytes and `event` holding only the fields the lookup rules can read (`complete:
+ * false`); the parse path (`parseEvent`) decodes and parses the whole value (`complete: true`).
+ * Either way `getField(event, rule.path)` gives the same answer for every rule.
+ */
 export interface ParsedEvent {
+  /** The whole event (`complete`), or only the fields the lookup rules can read. */
   readonly event: Record<string, unknown>;
-  readonly text: string;
+  /** The JSON text without a byte order mark: decoded (parse path) or the record's bytes (scan path). */
+  readonly text: string | Buffer;
+  /** Where the text starts in `text` (3 past a byte order mark on the scan path, else 0). */
+  readonly start: number;
+  /** Index of the object's closing brace in `text`. */
+  readonly close: number;
+  /** Whether the object has no member. */
+  readonly empty: boolean;
+  /**
+   * Whether `event` is the whole event. Only then may the event hold the fields the enricher
+   * writes (`misp_src`, `threat`, `misp_partial`): such an event takes the parse path.
+   */
+  readonly complete: boolean;
 }
 
 /** What an event may be: ENRICHER_MAX_EVENT_BYTES and ENRICHER_MAX_DEPTH. */
@@ -16,6 +37,22 @@ export interface EventLimits {
 export type ParseResult = { readonly ok: true; readonly parsed: ParsedEvent } | { readonly ok: false; readonly rejection: Rejection };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * Read one raw-logs record value on the hot path: the checks of `parseEvent` (same verdicts, same
+ * reasons), but one validating scan over the bytes (`scanJsonFields` with the rules' plan) instead
+ * of decoding and parsing the whole event. What the scan does not vouch for — anything that is not
+ * a JSON object, so a rejection whose message JSON.parse words — and an event that already holds a
+ * field the enricher writes (a replay: its output is rebuilt from the whole event) take
+ * `parseEvent`.
+ */
+export function readEvent(value: Uint8Array | null | undefined, limits: EventLimits, plan: JsonFieldPlan): ParseResult {
+  if (value === null || value === undefined || value.length === 0 || value.length > limits.maxBytes || jsonDepthExceeds(value, limits.maxDepth)) return parseEvent(value, limits);
+  const scan = scanJsonFields(value, plan);
+  if (scan === undefined || scan.watched) return parseEvent(value, limits);
+  const text = Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  return { ok: true, parsed: { event: scan.fields, text, start: scan.start, close: scan.close, empty: scan.empty, complete: false } };
+}
 
 /**
  * Parse one raw-logs record value. A log event must be a JSON object in UTF-8 of at most
@@ -47,7 +84,12 @@ export function parseEvent(value: Uint8Array | null | undefined, limits: EventLi
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     return reject('not_object', `value is JSON ${event === null ? 'null' : Array.isArray(event) ? 'array' : typeof event}, not an object`);
   }
-  return { ok: true, parsed: { event: event as Record<string, unknown>, text } };
+  return { ok: true, parsed: { event: event as Record<string, unknown>, text, start: 0, close: text.lastIndexOf('}'), empty: hasNoKeys(event), complete: true } };
+}
+
+function hasNoKeys(event: object): boolean {
+  for (const key in event) if (Object.hasOwn(event, key)) return false;
+  return true;
 }
 
 function reject(reason: Rejection['reason'], message: string): ParseResult {

@@ -35,3 +35,4 @@ export * from './read-indicator-record';
 export * from './strip-trailing';
 export * from './backoff-delay';
 export * from './dead-letter-record';
+export * from './scan-json-fields';

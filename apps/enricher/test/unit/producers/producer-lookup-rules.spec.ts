@@ -1,9 +1,9 @@
 import { DEFAULT_MAX_JSON_DEPTH, lookupKey, type IndicatorRecord } from '@iocflow/core';
 import { IndicatorTable } from '../../../src/lookup/indicator-table';
 import { applyEnrichment } from '../../../src/pipeline/apply-enrichment';
-import { compileRules, extractObservables } from '../../../src/pipeline/extract-observables';
+import { compileRules, eventPlan, extractObservables } from '../../../src/pipeline/extract-observables';
 import { parseLookupRules } from '../../../src/pipeline/lookup-rules';
-import { parseEvent } from '../../../src/pipeline/parse-event';
+import { readEvent } from '../../../src/pipeline/parse-event';
 import { actualHits, expectedHits, expectedMispSrc, pickIndicators, sortHits, type Indicator } from '../../producers/expected-enrichment';
 import { documentedLookupRules } from '../../producers/producer-doc';
 import { suricataEveEvents, zeekJsonEvents, type SourceEvent } from '../../producers/producer-fixtures';
@@ -65,13 +65,13 @@ describe.each(['zeek', 'suricata'] as const)('docs/producers.md lookup rules for
   });
 
   it.each(events.map((event) => [event.origin, event] as const))('%s comes out with exactly the enrichments its values call for', (_origin, event) => {
-    const parsed = parseEvent(Buffer.from(event.line), { maxBytes: 1_048_576, maxDepth: DEFAULT_MAX_JSON_DEPTH });
+    const parsed = readEvent(Buffer.from(event.line), { maxBytes: 1_048_576, maxDepth: DEFAULT_MAX_JSON_DEPTH }, eventPlan(compiled));
     if (!parsed.ok) throw new Error(`parse rejected it: ${parsed.rejection.reason}`);
     const extracted = extractObservables(parsed.parsed.event, compiled, 256);
     // The documented rules never dead-letter a real event of their source (no field of the wrong type).
     if (!extracted.ok) throw new Error(`extract rejected it: ${extracted.rejection.message}`);
     const matches = extracted.observations.map((observation) => table.lookup({ kind: observation.kind, value: observation.value, parents: observation.parents }));
-    const enriched = JSON.parse(applyEnrichment(parsed.parsed, extracted.observations, { known: true, matches })) as Record<string, unknown>;
+    const enriched = JSON.parse(String(applyEnrichment(parsed.parsed, extracted.observations, { known: true, matches }))) as Record<string, unknown>;
 
     const expected = expectedHits(JSON.parse(event.line) as Record<string, unknown>, rules, indicators);
     expect(sortHits(actualHits(enriched))).toEqual(sortHits(expected));

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { bulkEntryBytes, encodeBulk, encodeBulkAction } from './encode-bulk';
 
 const doc = { index: 'iocflow-logs-2024.01.01', id: 'enriched-logs-0-1', source: '{"msg":"héllo"}' };
@@ -42,5 +43,17 @@ describe('encodeBulk', () => {
 
   it('counts UTF-8 bytes of both lines and their newlines', () => {
     expect(bulkEntryBytes(doc)).toBe(encodeBulk([doc]).length);
+  });
+});
+
+describe('encodeBulkAction against JSON.stringify (fast-check, issue 14)', () => {
+  it('writes the action line JSON.stringify would, for any index and id', () => {
+    const text = fc.oneof(fc.string({ maxLength: 24 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('raw-logs-0-17', 'a"b', 'a\\b', '\u007f', '\u2028', '\ud800'));
+    fc.assert(
+      fc.property(text, text, fc.constantFrom('index', 'create') as fc.Arbitrary<'index' | 'create'>, (index, id, action) => {
+        expect(encodeBulkAction({ index, id, source: '{}', action })).toBe(JSON.stringify({ [action]: { _index: index, _id: id } }));
+      }),
+      { seed: 14_031, numRuns: 2000 },
+    );
   });
 });

@@ -7,7 +7,19 @@ const NEWLINE = 0x0a;
  * indices) or `create` (data streams, which accept nothing else).
  */
 export function encodeBulkAction(document: BulkDocument): string {
-  return `{"${document.action ?? 'index'}":{"_index":${JSON.stringify(document.index)},"_id":${JSON.stringify(document.id)}}}`;
+  return `{"${document.action ?? 'index'}":{"_index":${quoted(document.index)},"_id":${quoted(document.id)}}}`;
+}
+
+/**
+ * `JSON.stringify` of a string, without its call for the usual index name and id (printable
+ * ASCII without `"` or `\`, which JSON writes as they are).
+ */
+function quoted(text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 /**

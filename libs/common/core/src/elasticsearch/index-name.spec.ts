@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { dailyIndexName, indexNameFor, InvalidIndexPrefixError, parseEventTime, validateIndexPrefix } from './index-name';
 
 describe('validateIndexPrefix', () => {
@@ -92,5 +93,31 @@ describe('indexNameFor', () => {
       const name = indexNameFor('p', hostile, recordTime, now);
       expect(name).toMatch(/^p-\d{4}\.\d{2}\.\d{2}$/);
     }
+  });
+});
+
+describe('parseEventTime and dailyIndexName against their plain definitions (fast-check, issue 14)', () => {
+  // the definitions before the per-event Date was taken out and the last day's name kept
+  const plainTime = (value: unknown): number | undefined => {
+    const millis = typeof value === 'number' ? value : typeof value === 'string' ? (/^-?\d+$/.test(value) ? Number(value) : Date.parse(value)) : Number.NaN;
+    if (!Number.isFinite(millis)) return undefined;
+    const year = new Date(millis).getUTCFullYear();
+    return year >= 1970 && year <= 9999 ? millis : undefined;
+  };
+  const plainName = (prefix: string, millis: number): string => {
+    const day = new Date(millis);
+    return `${prefix}-${day.getUTCFullYear()}.${String(day.getUTCMonth() + 1).padStart(2, '0')}.${String(day.getUTCDate()).padStart(2, '0')}`;
+  };
+  const edges = [0, -1, -0.5, 0.5, 86_399_999.5, 86_400_000, Date.UTC(10_000, 0, 1), Date.UTC(10_000, 0, 1) - 0.5, 8.64e15, -8.64e15, Number.NaN, Number.POSITIVE_INFINITY];
+  const millis = fc.oneof(fc.constantFrom(...edges), fc.double({ min: -1e13, max: 3e14 }), fc.integer({ min: 0, max: 2e12 }));
+
+  it('gives the same time for any value', () => {
+    const value = fc.oneof(millis, millis.map(String), fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.string({ maxLength: 12 }), fc.constant(null));
+    fc.assert(fc.property(value, (input) => expect(parseEventTime(input)).toBe(plainTime(input))), { seed: 14_021, numRuns: 3000 });
+  });
+
+  it('gives the same name for any sequence of times and prefixes', () => {
+    const times = fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.oneof(millis.filter((m) => Number.isFinite(m) && Math.abs(m) <= 8.64e15), fc.constant(1_700_000_000_000))), { maxLength: 20 });
+    fc.assert(fc.property(times, (sequence) => sequence.forEach(([prefix, at]) => expect(dailyIndexName(prefix, at)).toBe(plainName(prefix, at)))), { seed: 14_022, numRuns: 500 });
   });
 });

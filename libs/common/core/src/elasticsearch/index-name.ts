@@ -57,18 +57,30 @@ export function parseEventTime(value: unknown): number | undefined {
   } else {
     return undefined;
   }
-  if (!Number.isFinite(millis)) return undefined;
-  const year = new Date(millis).getUTCFullYear();
-  return year >= MIN_YEAR && year <= MAX_YEAR ? millis : undefined;
+  // the years MIN_YEAR..MAX_YEAR, as a range of (whole, as Date keeps them) milliseconds: no Date built per event
+  const whole = Math.trunc(millis);
+  return whole >= MIN_MS && whole < END_MS ? millis : undefined;
 }
+
+/** First millisecond of MIN_YEAR and of the year after MAX_YEAR, UTC. */
+const MIN_MS = Date.UTC(MIN_YEAR, 0, 1);
+const END_MS = Date.UTC(MAX_YEAR + 1, 0, 1);
 
 /** `<prefix>-YYYY.MM.DD` for the UTC day of `millis`. The prefix must have passed `validateIndexPrefix`. */
 export function dailyIndexName(prefix: string, millis: number): string {
+  // consecutive events mostly share a day: the last name is kept (per UTC day and prefix)
+  const dayNumber = Math.floor(Math.trunc(millis) / DAY_MS);
+  if (dayNumber === lastDay.number && prefix === lastDay.prefix) return lastDay.name;
   const day = new Date(millis);
   const month = String(day.getUTCMonth() + 1).padStart(2, '0');
   const date = String(day.getUTCDate()).padStart(2, '0');
-  return `${prefix}-${day.getUTCFullYear()}.${month}.${date}`;
+  const name = `${prefix}-${day.getUTCFullYear()}.${month}.${date}`;
+  lastDay = { number: dayNumber, prefix, name };
+  return name;
 }
+
+const DAY_MS = 86_400_000;
+let lastDay = { number: Number.NaN, prefix: '', name: '' };
 
 /**
  * The daily index of one event: the day of its `@timestamp`, or of the Kafka record timestamp

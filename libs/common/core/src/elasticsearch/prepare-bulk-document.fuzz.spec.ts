@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import { documentId } from './document-id';
+import { targetIndexFor } from './index-target';
 import { prepareBulkDocument } from './prepare-bulk-document';
 
 // Issue 11, deliverable 4 (core may not use @iocflow/testing: the arbitraries are local).
@@ -15,7 +17,7 @@ const hostileJson = fc.letrec<{ value: unknown }>((tie) => ({
     fc.double(),
     hostileText,
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(hostileText, fc.constantFrom('@timestamp', 'event', '__proto__')), tie('value'), { maxKeys: 4 }),
+    fc.dictionary(fc.oneof(hostileText, fc.constantFrom('@timestamp', 'event', '__proto__', 'id', 'event.id')), tie('value'), { maxKeys: 4 }),
   ),
 })).value;
 const deep = fc.tuple(fc.integer({ min: 990, max: 3000 }), fc.boolean()).map(([depth, lines]) => `{"@timestamp":"2026-01-01T00:00:00Z",${lines ? '\n' : ''}"d":${'['.repeat(depth)}${']'.repeat(depth)}}`);
@@ -47,6 +49,43 @@ describe('prepareBulkDocument on arbitrary records (fast-check)', () => {
         expect(JSON.parse(source)).toEqual(JSON.parse(text));
       }),
       { seed: 11_003, numRuns: 400, endOnFailure: true },
+    );
+  });
+});
+
+describe('prepareBulkDocument with an id field, against JSON.parse (fast-check, issue 14)', () => {
+  const withIds = fc.oneof(
+    value,
+    fc.tuple(hostileJson, fc.oneof(fc.string({ maxLength: 12 }), fc.integer(), fc.constant(null)), fc.boolean()).map(([json, id, dotted]) => {
+      const event = typeof json === 'object' && json !== null && !Array.isArray(json) ? json : {};
+      return Buffer.from(JSON.stringify(dotted ? { ...event, 'event.id': id } : { ...event, event: { id } }));
+    }),
+  );
+
+  it('names and places the document as the whole-event parse would, or refuses what JSON.parse refuses', () => {
+    fc.assert(
+      fc.property(withIds, (input) => {
+        const coordinates = { topic: 't', partition: 0, offset: '1' };
+        const prepared = prepareBulkDocument({ coordinates, value: input, timestamp: '0' }, { ...options, idField: 'event.id' });
+        const text = input === null ? '' : Buffer.isBuffer(input) ? input.toString('utf8') : String(input);
+        let event: unknown;
+        try {
+          event = JSON.parse(text);
+        } catch {
+          event = undefined;
+        }
+        const isObject = typeof event === 'object' && event !== null && !Array.isArray(event);
+        if (prepared.kind === 'unindexable') {
+          if (prepared.reason !== 'too_deep') expect(isObject).toBe(false);
+          return;
+        }
+        expect(isObject).toBe(true);
+        expect(prepared.document.id).toBe(documentId(coordinates, event, 'event.id'));
+        expect(prepared.document.index).toBe(targetIndexFor(options.target, (event as Record<string, unknown>)['@timestamp'], '0', options.nowMs));
+        expect(JSON.parse(String(prepared.document.source))).toEqual(event);
+        expect(String(prepared.document.source)).not.toMatch(/[\r\n]/);
+      }),
+      { seed: 14_041, numRuns: 1500, endOnFailure: true },
     );
   });
 });

@@ -48,9 +48,17 @@ describe('prepareBulkDocument', () => {
     expect(prepareBulkDocument(record(bytes), options)).toMatchObject({ document: { source: '{"a":"\ufffd\ufffd"}' } });
   });
 
-  it('reads a configured id field from bytes too (parse path)', () => {
-    const prepared = prepareBulkDocument(record(Buffer.from('{"event":{"id":"e-7"}}')), { ...options, idField: 'event.id' });
-    expect(prepared).toMatchObject({ document: { id: 'e-7', source: '{"event":{"id":"e-7"}}' } });
+  it('reads a configured id field from bytes too, nested or dotted, forwarding the bytes (fast path)', () => {
+    const bytes = Buffer.from('{"@timestamp":"2026-03-04T05:06:07Z","event":{"id":"e-7"}}');
+    const prepared = prepareBulkDocument(record(bytes), { ...options, idField: 'event.id' });
+    expect(prepared).toMatchObject({ document: { id: 'e-7', index: 'iocflow-logs-2026.03.04' } });
+    expect(prepared.kind === 'document' && prepared.document.source).toBe(bytes);
+    expect(prepareBulkDocument(record(Buffer.from('{"event.id":"e-8"}')), { ...options, idField: 'event.id' })).toMatchObject({ document: { id: 'e-8' } });
+  });
+
+  it('takes the parse path with an id field for a text on several lines', () => {
+    const prepared = prepareBulkDocument(record(Buffer.from('{"event":\n{"id":"e-9"}}')), { ...options, idField: 'event.id' });
+    expect(prepared).toMatchObject({ document: { id: 'e-9', source: '{"event": {"id":"e-9"}}' } });
   });
 
   it('names the document after the origin (raw-logs coordinates) when the enricher gave one', () => {

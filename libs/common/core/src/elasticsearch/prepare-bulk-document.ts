@@ -2,6 +2,8 @@ import { isUtf8 } from 'node:buffer';
 import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../json-depth';
 import { documentId, type RecordCoordinates } from './document-id';
 import { bulkActionFor, targetIndexFor, type BulkAction, type IndexTarget } from './index-target';
+import { compileFieldPath } from '../ecs-field';
+import { planJsonFields, scanJsonFields, type JsonFieldPlan } from '../scan-json-fields';
 import { scanJsonObject } from './scan-json-object';
 
 /** One event ready for a bulk request. */
@@ -58,11 +60,11 @@ export interface PrepareOptions {
  * A data stream refuses documents without `@timestamp`, so there an event without a readable one
  * is unindexable (`missing_timestamp`): the event is dead-lettered as it came, not given a time.
  *
- * Fast path (no id field configured, the usual case): the bytes are checked to be valid UTF-8 and
- * scanned (`scanJsonObject`) to be one JSON object on one line, `@timestamp` is read on the way,
- * and the very same Buffer becomes the source: no string decoding, no object tree, nothing
- * re-serialised. Everything else (an id field to read, several lines, anything the scan does not
- * vouch for) takes the parse path: the value is decoded and parsed, refused with the parser's
+ * Fast path: the bytes are checked to be valid UTF-8 and scanned to be one JSON object on one
+ * line, `@timestamp` (and the id field, when one is configured: `scanJsonFields` builds only those
+ * two) is read on the way, and the very same Buffer becomes the source: no string decoding, no
+ * object tree, nothing re-serialised. Everything else (several lines, a byte order mark, anything
+ * the scan does not vouch for) takes the parse path: the value is decoded and parsed, refused with the parser's
  * message when it is not a JSON object, and sent as the producer's text, with any line breaks
  * turned into spaces (in valid JSON a raw CR or LF can only be white space between tokens, so
  * nothing is re-serialised: no recursion on a deep event, numbers kept as written). Both paths
@@ -77,11 +79,34 @@ export function prepareBulkDocument(record: EnrichedRecord, options: PrepareOpti
   if (value !== null && tooDeep(value, maxDepth)) {
     return { kind: 'unindexable', reason: 'too_deep', detail: `objects and arrays nested more than ${maxDepth} deep` };
   }
-  if (Buffer.isBuffer(value) && (options.idField === undefined || options.idField.length === 0) && isUtf8(value)) {
-    const scanned = scanJsonObject(value);
-    if (scanned !== undefined) return toDocument(options, scanned.timestamp, record, documentId(record.origin ?? record.coordinates), value);
+  if (Buffer.isBuffer(value) && isUtf8(value)) {
+    const idField = options.idField;
+    if (idField === undefined || idField.length === 0) {
+      const scanned = scanJsonObject(value);
+      if (scanned !== undefined) return toDocument(options, scanned.timestamp, record, documentId(record.origin ?? record.coordinates), value);
+    } else {
+      // the id field and `@timestamp` read by one scan that builds only them; one line and no byte order mark, as the source is sent as it is
+      const scanned = scanJsonFields(value, idFieldPlan(idField));
+      if (scanned !== undefined && scanned.start === 0 && value.indexOf(LF) < 0 && value.indexOf(CR) < 0) {
+        return toDocument(options, scanned.fields['@timestamp'], record, documentId(record.origin ?? record.coordinates, scanned.fields, idField), value);
+      }
+    }
   }
   return parseAndPrepare(record, options);
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+const idFieldPlans = new Map<string, JsonFieldPlan>();
+
+/** What the scan reads with an id field configured: the field (nested or dotted) and `@timestamp`. */
+function idFieldPlan(idField: string): JsonFieldPlan {
+  let plan = idFieldPlans.get(idField);
+  if (plan === undefined) {
+    plan = planJsonFields([compileFieldPath(idField), compileFieldPath('@timestamp')]);
+    idFieldPlans.set(idField, plan);
+  }
+  return plan;
 }
 
 /** Brackets are ASCII, so a string nests at most length / 2 deep: only a long one is encoded to be scanned. */
