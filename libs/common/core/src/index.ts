@@ -2,6 +2,8 @@ export * from './observable-kind';
 export * from './indicator-record';
 export * from './refang';
 export * from './normalise-domain';
+export * from './registrable-domain';
+export * from './registrable-parent-domains';
 export * from './normalise-ip';
 export * from './cidr-table';
 export * from './normalise-url';
