@@ -2,14 +2,16 @@ import { registrableParentDomains } from '@iocflow/core';
 import type { LookupQuery } from '../lookup/indicator-lookup';
 
 /**
- * Most domains whose candidate lists are remembered. Log domains repeat heavily (a few hot names,
- * a long tail), so a small memo saves the Public Suffix List walk for nearly every lookup; when it
- * is full it is emptied and refills with what is hot now, which bounds its memory (~2 MB) without
- * any bookkeeping per hit.
+ * Domains whose candidate lists are remembered, per generation. Log domains repeat heavily (a few
+ * hot names, a long tail), so a memo saves the Public Suffix List walk for most lookups. Two
+ * generations approximate least-recently-used without bookkeeping per hit: lookups fill the young
+ * one; when it is full it becomes the old one (the previous old one is dropped), and a name found
+ * only in the old one moves back to the young one. At most 2 × this many entries (~4 MB).
  */
 export const CANDIDATE_MEMO_ENTRIES = 16_384;
 
-const memo = new Map<string, readonly string[]>();
+let young = new Map<string, readonly string[]>();
+let old = new Map<string, readonly string[]>();
 
 /**
  * The indicator values that match a query, most specific first: the value itself, then for a
@@ -21,10 +23,21 @@ const memo = new Map<string, readonly string[]>();
  */
 export function candidateValues(query: LookupQuery): readonly string[] {
   if (query.kind !== 'domain' || !query.parents) return [query.value];
-  const known = memo.get(query.value);
-  if (known !== undefined) return known;
-  const candidates: readonly string[] = registrableParentDomains(query.value);
-  if (memo.size >= CANDIDATE_MEMO_ENTRIES) memo.clear();
-  memo.set(query.value, candidates);
+  const value = query.value;
+  if (!hasMoreThanTwoLabels(value)) return [value];
+  let candidates = young.get(value);
+  if (candidates !== undefined) return candidates;
+  candidates = old.get(value) ?? registrableParentDomains(value);
+  if (young.size >= CANDIDATE_MEMO_ENTRIES) {
+    old = young;
+    young = new Map();
+  }
+  young.set(value, candidates);
   return candidates;
+}
+
+/** A name of one or two labels is its own only candidate whatever the list says (`evil.com`, `co.uk`). */
+function hasMoreThanTwoLabels(domain: string): boolean {
+  const last = domain.lastIndexOf('.');
+  return last > 0 && domain.lastIndexOf('.', last - 1) !== -1;
 }
