@@ -4,6 +4,8 @@ export * from './refang';
 export * from './normalise-domain';
 export * from './registrable-domain';
 export * from './registrable-parent-domains';
+export * from './tlp-from-tags';
+export * from './indicator-confidence';
 export * from './normalise-ip';
 export * from './cidr-table';
 export * from './normalise-url';
