@@ -3,17 +3,16 @@
  * the candidate values of BENCH_QUERIES domain queries drawn as the enricher-stages load draws
  * `destination.domain` (Zipf s = 1.1 over 200,000 benign `www.siteN.example.org` names, 5% on
  * one of 10,000 indicator domains or a `cdnN.` subdomain of one), with a tenth of the benign
- * names under `co.uk` and `github.io` so the list's deeper rules run too. Three variants,
+ * names under `co.uk` and `github.io` so the list's deeper rules run too. Two variants,
  * interleaved for BENCH_ROUNDS rounds, in process CPU time (user + system, GC included):
  *
  * - before: `parentDomains(value, 2)`, the label walk the enricher used;
- * - list, no memo: `registrableParentDomains(value)` on every query;
- * - enricher: `candidateValues`, the list walk behind its bounded memo (what ships).
+ * - enricher: `candidateValues`, the walk bounded by the Public Suffix List (what ships).
  *
  *   npm run bench candidate-values      (node --expose-gc)
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
-import { parentDomains, registrableParentDomains } from '@iocflow/core';
+import { parentDomains } from '@iocflow/core';
 import { candidateValues } from '../src/pipeline/candidate-values';
 import { seededRandom, zipfSampler } from './load-generator';
 
@@ -46,7 +45,6 @@ function cpuMicros(): number {
 
 const variants: Record<string, (value: string) => number> = {
   before: (value) => parentDomains(value, 2).length,
-  'list, no memo': (value) => registrableParentDomains(value).length,
   enricher: (value) => candidateValues({ kind: 'domain', value, parents: true }).length,
 };
 
