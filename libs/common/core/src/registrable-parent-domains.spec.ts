@@ -1,3 +1,6 @@
+import fc from 'fast-check';
+import { normaliseDomain } from './normalise-domain';
+import { registrableDomain } from './registrable-domain';
 import { registrableParentDomains } from './registrable-parent-domains';
 
 // Issue 15: parent-domain matching never goes above a registrable domain, so an indicator that is
@@ -29,5 +32,26 @@ describe('registrableParentDomains', () => {
       expect(candidates).not.toContain('herokuapp.com');
       expect(candidates).not.toContain('com');
     }
+  });
+
+  it('walks label boundaries down to the registrable domain and never past it (fast-check)', () => {
+    const name = fc.oneof(
+      fc.domain(),
+      fc.tuple(fc.array(fc.constantFrom('a', 'www', 'cdn', 'x-1'), { maxLength: 3 }), fc.constantFrom('co.uk', 'github.io', 'com', 's3.amazonaws.com', 'blogspot.com', 'zzz', 'ck', 'kawasaki.jp')).map(([labels, suffix]) => [...labels, suffix].join('.')),
+    );
+    fc.assert(
+      fc.property(name, (raw) => {
+        const domain = normaliseDomain(raw);
+        if (domain === undefined) return;
+        const candidates = registrableParentDomains(domain);
+        expect(candidates[0]).toBe(domain);
+        for (const candidate of candidates.slice(1)) expect(domain.endsWith(`.${candidate}`)).toBe(true);
+        const registrable = registrableDomain(domain);
+        expect(candidates.at(-1)).toBe(registrable ?? domain);
+        // No candidate lies above the registrable domain: each one has a registrable domain of its own, the same.
+        for (const candidate of candidates) if (registrable !== undefined) expect(registrableDomain(candidate)).toBe(registrable);
+      }),
+      { seed: 15_003, numRuns: 2000, endOnFailure: true },
+    );
   });
 });
