@@ -1,10 +1,18 @@
 import { candidateValues } from './candidate-values';
 
 describe('candidateValues', () => {
-  it('walks parent domains on label boundaries, most specific first, down to two labels', () => {
+  it('walks parent domains on label boundaries, most specific first, down to the registrable domain', () => {
     expect(candidateValues({ kind: 'domain', value: 'a.b.evil.com', parents: true })).toEqual(['a.b.evil.com', 'b.evil.com', 'evil.com']);
     expect(candidateValues({ kind: 'domain', value: 'notevil.com', parents: true })).toEqual(['notevil.com']);
     expect(candidateValues({ kind: 'domain', value: 'michigan.org', parents: true })).not.toContain('higan.org');
+  });
+
+  // Issue 15: a public suffix (ICANN or private) is never a candidate for a name below it.
+  it('never tries a public suffix: a.b.example.co.uk stops at example.co.uk, x.github.io at itself', () => {
+    expect(candidateValues({ kind: 'domain', value: 'a.b.example.co.uk', parents: true })).toEqual(['a.b.example.co.uk', 'b.example.co.uk', 'example.co.uk']);
+    expect(candidateValues({ kind: 'domain', value: 'x.github.io', parents: true })).toEqual(['x.github.io']);
+    expect(candidateValues({ kind: 'domain', value: 'github.io', parents: true })).toEqual(['github.io']);
+    expect(candidateValues({ kind: 'domain', value: 'localhost', parents: true })).toEqual(['localhost']);
   });
 
   it('is exact when parent matching is off, and for every other kind', () => {

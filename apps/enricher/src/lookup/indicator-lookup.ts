@@ -13,8 +13,13 @@ export interface IndicatorSource {
   readonly eventUuid: string;
   readonly eventInfo: string;
   readonly attributeUuid: string;
+  /** MISP `first_seen`/`last_seen`, else the attribute timestamps (docs/enricher.md, Output). */
   readonly firstSeen?: string;
   readonly lastSeen?: string;
+  /** ECS `marking.tlp` from the attribute's and its event's tlp tags. */
+  readonly tlp?: string;
+  /** ECS `confidence` (`indicatorConfidence`: decay score, else threat level). */
+  readonly confidence?: string;
 }
 
 /** The indicator a query matched: the most specific one (longest parent domain, longest prefix). */

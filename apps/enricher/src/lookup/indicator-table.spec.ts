@@ -80,7 +80,47 @@ describe('IndicatorTable', () => {
 
   it('keeps the most recent attribute as the event reference', () => {
     const table = tableOf(record('sha256', 'ab'.repeat(32), ['F'], 'Ransomware'));
-    expect(table.lookup({ kind: 'sha256', value: 'ab'.repeat(32), parents: false })?.source).toEqual({ eventUuid: 'e-new', eventInfo: 'Ransomware', attributeUuid: 'new' });
+    expect(table.lookup({ kind: 'sha256', value: 'ab'.repeat(32), parents: false })?.source).toEqual({
+      eventUuid: 'e-new',
+      eventInfo: 'Ransomware',
+      attributeUuid: 'new',
+      // Neither attribute has MISP first/last seen: the earliest and the latest attribute timestamp.
+      firstSeen: '1970-01-01T00:00:01.000Z',
+      lastSeen: '1970-01-01T00:00:02.000Z',
+    });
+  });
+
+  // Issue 15: the ECS fields a record carries reach the match (docs/enricher.md, Output).
+  describe('ECS fields of the latest attribute', () => {
+    const one = (contribution: Partial<IndicatorRecord['attributes'][number]>): IndicatorRecord => ({
+      key: 'domain-evil.com',
+      kind: 'domain',
+      value: 'evil.com',
+      feeds: ['F'],
+      updatedAt: '2025-01-01T00:00:00.000Z',
+      attributes: [{ attributeUuid: '11111111-1111-4111-8111-111111111111', mispType: 'domain', eventUuid: 'e', eventInfo: 'i', feeds: ['F'], tags: [], toIds: true, timestamp: 1_735_689_600, ...contribution }],
+    });
+    const sourceOf = (record: IndicatorRecord): unknown => tableOf(record).lookup({ kind: 'domain', value: 'evil.com', parents: true })?.source;
+
+    it('carries the TLP marking and the confidence from the threat level, or from the decay score when MISP sent one', () => {
+      expect(sourceOf(one({ tlp: 'AMBER', threatLevel: 'High' }))).toMatchObject({ tlp: 'AMBER', confidence: 'High' });
+      expect(sourceOf(one({ tlp: 'RED', threatLevel: 'High', decayScore: 20 }))).toMatchObject({ tlp: 'RED', confidence: 'Low' });
+      expect(sourceOf(one({ threatLevel: 'Undefined' }))).toMatchObject({ confidence: 'Not Specified' });
+      expect(sourceOf(one({}))).not.toHaveProperty('tlp');
+      expect(sourceOf(one({}))).not.toHaveProperty('confidence');
+    });
+
+    it('takes first/last seen from MISP, else from the attribute timestamp, and leaves them out when that is unknown', () => {
+      expect(sourceOf(one({}))).toMatchObject({ attributeUuid: '11111111-1111-4111-8111-111111111111', firstSeen: '2025-01-01T00:00:00.000Z', lastSeen: '2025-01-01T00:00:00.000Z' });
+      expect(sourceOf(one({ firstSeen: '2024-06-01T00:00:00.000000+00:00', lastSeen: '2024-07-01T00:00:00.000000+00:00' }))).toMatchObject({
+        firstSeen: '2024-06-01T00:00:00.000000+00:00',
+        lastSeen: '2024-07-01T00:00:00.000000+00:00',
+      });
+      expect(sourceOf(one({ firstSeen: '2024-06-01T00:00:00Z' }))).toMatchObject({ firstSeen: '2024-06-01T00:00:00Z', lastSeen: '2025-01-01T00:00:00.000Z' });
+      const unknown = sourceOf(one({ timestamp: 0 }));
+      expect(unknown).not.toHaveProperty('firstSeen');
+      expect(unknown).not.toHaveProperty('lastSeen');
+    });
   });
 
   it('ignores records that are not indicator records', () => {

@@ -1,12 +1,13 @@
-import { CidrTable, DEFAULT_FEED_FALLBACK, isObservableKind, isPlainKeyValue, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
+import { CidrTable, DEFAULT_FEED_FALLBACK, indicatorConfidence, isObservableKind, isPlainKeyValue, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
 import { candidateValues } from './candidate-values';
 import type { IndicatorMatch, IndicatorSource, LookupQuery } from './indicator-lookup';
 import { UuidSlab } from './uuid-slab';
 
 /**
- * What many indicators have in common: kind, feed list, change time (one per sync run) and the
- * event of their latest attribute. Kept once per distinct combination (a million indicators
- * come from far fewer events, feed lists and sync runs).
+ * What many indicators have in common: kind, feed list, change time (one per sync run), the
+ * event of their latest attribute and that attribute's TLP marking and confidence (a handful of
+ * values each). Kept once per distinct combination (a million indicators come from far fewer
+ * events, feed lists and sync runs).
  */
 interface SharedPart {
   readonly kind: IndicatorMatch['kind'];
@@ -14,9 +15,15 @@ interface SharedPart {
   readonly modifiedAt: string;
   /** Undefined for a record without attributes. */
   readonly event: { readonly uuid: string; readonly info: string } | undefined;
+  readonly tlp: string | undefined;
+  readonly confidence: string | undefined;
 }
 
-/** An attribute with first/last-seen times (rare); a plain attribute is kept as its uuid string alone. */
+/**
+ * An attribute whose first/last-seen times are not both its MISP timestamp (rare: MISP
+ * `first_seen`/`last_seen` set, or several attributes behind the indicator); a plain attribute is
+ * kept as its uuid alone and its timestamp in `TableEntry.timestamp`.
+ */
 interface SeenAttribute {
   readonly attributeUuid: string;
   readonly firstSeen?: string;
@@ -35,16 +42,26 @@ class TableEntry {
     readonly shared: SharedPart,
     readonly indicator: string,
     readonly attribute: number | string | SeenAttribute | undefined,
+    /**
+     * The latest attribute's MISP timestamp (seconds; a small integer until 2038, so no heap
+     * number), its first and last seen unless `attribute` says otherwise; 0 when unknown.
+     */
+    readonly timestamp: number,
   ) {}
 
   toMatch(uuids: UuidSlab): IndicatorMatch {
-    const { kind, feeds, modifiedAt, event } = this.shared;
+    const { kind, feeds, modifiedAt, event, tlp, confidence } = this.shared;
     const attribute = this.attribute;
     if (event === undefined || attribute === undefined) return { kind, indicator: this.indicator, feeds, modifiedAt };
-    const source: IndicatorSource =
-      typeof attribute === 'object'
-        ? { eventUuid: event.uuid, eventInfo: event.info, ...attribute }
-        : { eventUuid: event.uuid, eventInfo: event.info, attributeUuid: typeof attribute === 'number' ? uuids.get(attribute) : attribute };
+    const marks = { ...(tlp === undefined ? {} : { tlp }), ...(confidence === undefined ? {} : { confidence }) };
+    let source: IndicatorSource;
+    if (typeof attribute === 'object') {
+      source = { eventUuid: event.uuid, eventInfo: event.info, ...attribute, ...marks };
+    } else {
+      const attributeUuid = typeof attribute === 'number' ? uuids.get(attribute) : attribute;
+      const seen = this.timestamp > 0 ? isoSeconds(this.timestamp) : undefined;
+      source = { eventUuid: event.uuid, eventInfo: event.info, attributeUuid, ...(seen === undefined ? {} : { firstSeen: seen, lastSeen: seen }), ...marks };
+    }
     return { kind, indicator: this.indicator, feeds, modifiedAt, source };
   }
 }
@@ -109,23 +126,26 @@ export class IndicatorTable {
     const latest = latestAttribute(record);
     const shared = this.sharedPart(record.kind, this.sharedFeeds(record.feeds), this.shared(record.updatedAt), latest);
     let attribute: string | SeenAttribute | undefined;
+    let timestamp = 0;
     if (latest !== undefined) {
-      attribute =
-        latest.firstSeen === undefined && latest.lastSeen === undefined
-          ? latest.attributeUuid
-          : {
-              attributeUuid: latest.attributeUuid,
-              ...(latest.firstSeen === undefined ? {} : { firstSeen: latest.firstSeen }),
-              ...(latest.lastSeen === undefined ? {} : { lastSeen: latest.lastSeen }),
-            };
+      timestamp = validTimestamp(latest.timestamp);
+      const earliest = earliestTimestamp(record);
+      if (latest.firstSeen === undefined && latest.lastSeen === undefined && earliest === timestamp) {
+        attribute = latest.attributeUuid;
+      } else {
+        // first_seen/last_seen as MISP has them, else the earliest and the latest attribute timestamp (docs/enricher.md).
+        const firstSeen = latest.firstSeen ?? (earliest > 0 ? isoSeconds(earliest) : undefined);
+        const lastSeen = latest.lastSeen ?? (timestamp > 0 ? isoSeconds(timestamp) : undefined);
+        attribute = { attributeUuid: latest.attributeUuid, ...(firstSeen === undefined ? {} : { firstSeen }), ...(lastSeen === undefined ? {} : { lastSeen }) };
+      }
     }
     if (record.kind === 'ip' && record.value.includes('/')) {
       const range = normaliseIp(record.value);
-      if (range === undefined || !this.ranges.set(range, new TableEntry(shared, range, attribute))) return false;
+      if (range === undefined || !this.ranges.set(range, new TableEntry(shared, range, attribute, timestamp))) return false;
       this.rangeKeys.set(key, range);
     } else {
       const packed = typeof attribute === 'string' && UuidSlab.fits(attribute) ? this.uuids.add(attribute) : attribute;
-      this.setExact(key, new TableEntry(shared, record.value, packed));
+      this.setExact(key, new TableEntry(shared, record.value, packed, timestamp));
     }
     return true;
   }
@@ -152,11 +172,13 @@ export class IndicatorTable {
   private sharedPart(kind: SharedPart['kind'], feeds: readonly string[], modifiedAt: string, latest: IndicatorRecord['attributes'][number] | undefined): SharedPart {
     const eventUuid = latest === undefined ? undefined : this.shared(latest.eventUuid);
     const eventInfo = latest === undefined ? undefined : this.shared(latest.eventInfo);
+    const tlp = typeof latest?.tlp === 'string' ? this.shared(latest.tlp) : undefined;
+    const confidence = latest === undefined ? undefined : indicatorConfidence(latest);
     // JSON text: no value can make two different combinations look alike.
-    const id = JSON.stringify([kind, feeds, modifiedAt, eventUuid ?? null, eventInfo ?? null]);
+    const id = JSON.stringify([kind, feeds, modifiedAt, eventUuid ?? null, eventInfo ?? null, tlp ?? null, confidence ?? null]);
     let part = this.sharedParts.get(id);
     if (part === undefined) {
-      part = { kind, feeds, modifiedAt, event: eventUuid === undefined || eventInfo === undefined ? undefined : { uuid: eventUuid, info: eventInfo } };
+      part = { kind, feeds, modifiedAt, event: eventUuid === undefined || eventInfo === undefined ? undefined : { uuid: eventUuid, info: eventInfo }, tlp, confidence };
       this.sharedParts.set(id, part);
     }
     return part;
@@ -234,6 +256,26 @@ function isUsableRecord(record: IndicatorRecord): boolean {
     Array.isArray(record.feeds) &&
     record.feeds.every((feed) => typeof feed === 'string')
   );
+}
+
+/** Seconds since the epoch as ISO-8601 (what ECS dates take), e.g. `2025-01-01T00:00:00.000Z`. */
+function isoSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString();
+}
+
+/** A usable MISP timestamp (whole seconds after the epoch, before year 10000), else 0 ("unknown": a feed line has 0). */
+function validTimestamp(seconds: number): number {
+  return Number.isSafeInteger(seconds) && seconds > 0 && seconds < 253_402_300_800 ? seconds : 0;
+}
+
+/** The earliest usable timestamp of the record's attributes; 0 when none is usable. */
+function earliestTimestamp(record: IndicatorRecord): number {
+  let earliest = 0;
+  for (const attribute of record.attributes) {
+    const seconds = validTimestamp(attribute.timestamp);
+    if (seconds > 0 && (earliest === 0 || seconds < earliest)) earliest = seconds;
+  }
+  return earliest;
 }
 
 function latestAttribute(record: IndicatorRecord): IndicatorRecord['attributes'][number] | undefined {

@@ -59,6 +59,29 @@ describe('applyEnrichment', () => {
     });
   });
 
+  // Issue 15: TLP, confidence, first/last seen and the MISP event reference, as ECS names them.
+  it('writes the marking, confidence, first/last seen and reference the store knows', () => {
+    const match: IndicatorMatch = {
+      kind: 'ip',
+      indicator: '10.1.2.3',
+      feeds: ['Feed-C'],
+      source: { eventUuid: 'e-1', eventInfo: 'Botnet C2', attributeUuid: 'a-1', firstSeen: '2024-06-01T00:00:00Z', lastSeen: '2025-01-01T00:00:00.000Z', tlp: 'AMBER+STRICT', confidence: 'Medium' },
+    };
+    const output = JSON.parse(applyEnrichment(parsed('{}'), [ipObservation], { known: true, matches: [match] }, { mispUrl: 'https://misp.example' }));
+    expect(output.threat.enrichments[0].indicator).toEqual({
+      type: 'ipv4-addr',
+      provider: 'misp',
+      name: '10.1.2.3',
+      ip: '10.1.2.3',
+      description: 'Botnet C2',
+      reference: 'https://misp.example/events/view/e-1',
+      first_seen: '2024-06-01T00:00:00Z',
+      last_seen: '2025-01-01T00:00:00.000Z',
+      confidence: 'Medium',
+      marking: { tlp: 'AMBER+STRICT' },
+    });
+  });
+
   it.each([
     ['ip', '2001:db8::1', { type: 'ipv6-addr', ip: '2001:db8::1' }],
     ['ip', '1.2.3.4', { type: 'ipv4-addr', ip: '1.2.3.4' }],

@@ -204,6 +204,8 @@ function buildEnrichment(observation: Observation, match: IndicatorMatch, option
     if (options.mispUrl !== undefined) indicator['reference'] = `${stripTrailing(options.mispUrl, '/')}/events/view/${source.eventUuid}`;
     if (source.firstSeen !== undefined) indicator['first_seen'] = source.firstSeen;
     if (source.lastSeen !== undefined) indicator['last_seen'] = source.lastSeen;
+    if (source.confidence !== undefined) indicator['confidence'] = source.confidence;
+    if (source.tlp !== undefined) indicator['marking'] = { tlp: source.tlp };
   }
   if (match.modifiedAt !== undefined) indicator['modified_at'] = match.modifiedAt;
   const feedName = match.feeds.length === 1 ? (match.feeds[0] as string) : [...match.feeds];

@@ -44,6 +44,16 @@ describe('enricher, table mode: indicators materialised from the compacted IOC t
         replaced,
         indicator('domain', 'replaced-table.example', ['Feed-New']),
         indicator('sha256', 'ab'.repeat(32), ['Feed-Hash']),
+        // Issue 15: an attribute with everything MISP can say about it, as misp-sync records it.
+        indicator('url', 'http://ecs-table.example/gate.php', ['Feed-Ecs'], 'C2 panel', {
+          tags: ['Feed-Ecs', 'tlp:amber'],
+          tlp: 'AMBER',
+          threatLevel: 'High',
+          decayScore: 55,
+          firstSeen: '2024-06-01T08:00:00.000000+00:00',
+          lastSeen: '2025-04-30T17:30:00.000000+00:00',
+        }),
+        indicator('domain', 'ecs-level.example', ['Feed-Ecs'], 'Spam', { tlp: 'CLEAR', threatLevel: 'Low' }),
         // Polled every 10 minutes: fresh for the whole suite until the last test says otherwise.
         freshness(10 * 60_000),
       ].map((r) => ({ topic: names.ioc, key: r.key, value: r.value })),
@@ -102,6 +112,9 @@ describe('enricher, table mode: indicators materialised from the compacted IOC t
         url: { domain: 'evil-table.example' },
         description: 'Phishing kit',
         reference: 'https://misp.example/events/view/event-uuid-1',
+        // No MISP first/last seen: the attribute timestamp (1,700,000,000 s).
+        first_seen: '2023-11-14T22:13:20.000Z',
+        last_seen: '2023-11-14T22:13:20.000Z',
         modified_at: '2025-05-01T00:00:00.000Z',
       },
       feed: { name: 'Feed-T' },
@@ -109,6 +122,35 @@ describe('enricher, table mode: indicators materialised from the compacted IOC t
     });
     const narrow = JSON.parse(String(collector.of(names.enriched).find((m) => String(m.key) === 'narrow')?.value));
     expect(narrow.threat.enrichments[0].indicator).toMatchObject({ type: 'ipv4-addr', name: '10.77.5.0/24' });
+  });
+
+  // Issue 15: what the IOC topic record holds about the attribute reaches the enriched event as ECS fields.
+  it('writes TLP, confidence, first/last seen and the MISP event reference from the record into threat.enrichments', async () => {
+    await pollUntil(() => runtime.status().usable, { description: 'table loaded' });
+    await produce([
+      // With credentials and unreserved escapes: the URL rules of docs/matching.md still match.
+      record(names.raw, 'ecs-url', JSON.stringify({ url: { full: 'http://user:pass@ECS-table.example./%67ate.php' } })),
+      record(names.raw, 'ecs-level', JSON.stringify({ destination: { domain: 'www.ecs-level.example' } })),
+    ]);
+    const byKey = async (key: string): Promise<{ threat: { enrichments: { indicator: Record<string, unknown> }[] } }> => {
+      await pollUntil(() => collector.of(names.enriched).some((m) => String(m.key) === key), { description: `${key} enriched` });
+      return JSON.parse(String(collector.of(names.enriched).find((m) => String(m.key) === key)?.value));
+    };
+    expect((await byKey('ecs-url')).threat.enrichments[0]?.indicator).toEqual({
+      type: 'url',
+      provider: 'misp',
+      name: 'http://ecs-table.example/gate.php',
+      url: { full: 'http://ecs-table.example/gate.php' },
+      description: 'C2 panel',
+      reference: 'https://misp.example/events/view/event-uuid-1',
+      first_seen: '2024-06-01T08:00:00.000000+00:00',
+      last_seen: '2025-04-30T17:30:00.000000+00:00',
+      // The decay score (55) wins over the threat level (High).
+      confidence: 'Medium',
+      marking: { tlp: 'AMBER' },
+      modified_at: '2025-05-01T00:00:00.000Z',
+    });
+    expect((await byKey('ecs-level')).threat.enrichments[0]?.indicator).toMatchObject({ name: 'ecs-level.example', confidence: 'Low', marking: { tlp: 'CLEAR' }, first_seen: '2023-11-14T22:13:20.000Z' });
   });
 
   it('follows the topic live: a new indicator hits, a tombstone removes it', async () => {

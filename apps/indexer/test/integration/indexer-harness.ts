@@ -22,7 +22,15 @@ export function enrichedEvents(count: number, timestamp?: string): string[] {
             threat: {
               enrichments: [
                 {
-                  indicator: { type: 'domain-name', provider: 'Feed-RansomwareTracker', url: { domain: 'wikimedia.org' } },
+                  indicator: {
+                    type: 'domain-name',
+                    provider: 'Feed-RansomwareTracker',
+                    url: { domain: 'wikimedia.org' },
+                    marking: { tlp: 'AMBER' },
+                    confidence: 'High',
+                    first_seen: '2024-06-01T08:00:00.000000+00:00',
+                    last_seen: '2025-04-30T17:30:00.000Z',
+                  },
                   matched: { atomic: 'upload.wikimedia.org', field: 'dns.question.name', type: 'indicator_match_rule' },
                 },
               ],

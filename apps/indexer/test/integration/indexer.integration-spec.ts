@@ -92,6 +92,15 @@ describe('indexer against real Kafka and Elasticsearch', () => {
       { aggs: { feeds: { terms: { field: 'iocflow.matched.atomic' } } } },
     );
     expect(hits.aggregations.feeds.buckets).toEqual([{ key: 'upload.wikimedia.org', doc_count: 2 }]);
+    // Issue 15: TLP and confidence (table mode's ECS fields) are filterable at the root, first/last seen are dates.
+    const marks = await es.request<{ aggregations: Record<'tlp' | 'confidence', { buckets: { key: string; doc_count: number }[] }> }>('POST', `/${run.prefix}-*/_search?size=0`, {
+      aggs: { tlp: { terms: { field: 'iocflow.tlp' } }, confidence: { terms: { field: 'iocflow.confidence' } } },
+    });
+    expect(marks.aggregations.tlp.buckets).toEqual([{ key: 'AMBER', doc_count: 2 }]);
+    expect(marks.aggregations.confidence.buckets).toEqual([{ key: 'High', doc_count: 2 }]);
+    const indicator = (properties['threat']?.properties?.['enrichments'] as { properties?: Record<string, { properties?: Record<string, { type?: string }> }> } | undefined)?.properties?.['indicator']?.properties;
+    expect(indicator?.['first_seen']?.type).toBe('date');
+    expect(indicator?.['last_seen']?.type).toBe('date');
   });
 
   it('dead-letters a mapping conflict and a non-JSON record with the reason and source coordinates, indexes the rest', async () => {

@@ -54,6 +54,18 @@ describe('toAttributeUpdate', () => {
     expect(toAttributeUpdate(base, RULES).entries[0]?.contribution).not.toHaveProperty('decayScore');
   });
 
+  // Issue 15: the ECS marking comes from the attribute's and its event's tlp tags, the most restrictive.
+  it('records the TLP marking of the attribute and its event, the most restrictive, even past the tag limit', () => {
+    const tagged = (names: string[]): ReturnType<typeof attribute> => attribute({ tags: names.map((name, i) => ({ name, inherited: i % 2 === 0 })) });
+    expect(toAttributeUpdate(tagged(['Feed-A', 'tlp:green']), RULES).entries[0]?.contribution.tlp).toBe('GREEN');
+    expect(toAttributeUpdate(tagged(['tlp:green', 'TLP:RED']), RULES).entries[0]?.contribution.tlp).toBe('RED');
+    expect(toAttributeUpdate(tagged(['Feed-A']), RULES).entries[0]?.contribution).not.toHaveProperty('tlp');
+    const many = [...Array.from({ length: 100 }, (_, i) => `Feed-${String(i).padStart(3, '0')}`), 'tlp:amber+strict'];
+    const contribution = toAttributeUpdate(tagged(many), RULES).entries[0]?.contribution;
+    expect(contribution?.tags).not.toContain('tlp:amber+strict');
+    expect(contribution?.tlp).toBe('AMBER+STRICT');
+  });
+
   it.each([
     [undefined, undefined],
     [[], undefined],

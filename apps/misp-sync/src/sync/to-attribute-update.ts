@@ -1,4 +1,4 @@
-import { feedsFromTags, lookupKey, mispAttributeObservables, sanitiseFeedName, type AttributeContribution, type MispAttribute, type MispDecayScore } from '@iocflow/core';
+import { feedsFromTags, lookupKey, mispAttributeObservables, sanitiseFeedName, tlpFromTags, type AttributeContribution, type MispAttribute, type MispDecayScore } from '@iocflow/core';
 import type { AttributeEntry, AttributeUpdate } from './apply-attribute';
 import { MAX_EVENT_INFO_CHARS, MAX_FEEDS_PER_ATTRIBUTE, MAX_TAG_CHARS, MAX_TAGS_PER_ATTRIBUTE, type IndicatorLimit } from './indicator-limits';
 
@@ -35,7 +35,7 @@ export function decayScoreOf(scores: readonly MispDecayScore[] | undefined): num
  * A contribution is bounded (indicator-limits.ts): tag names over MAX_TAG_CHARS are ignored, the
  * feeds are read from the remaining tags and at most MAX_FEEDS_PER_ATTRIBUTE kept, at most
  * MAX_TAGS_PER_ATTRIBUTE tags are kept, the event info is cut at MAX_EVENT_INFO_CHARS; `limits`
- * names those that applied.
+ * names those that applied. The TLP marking (`tlp`) is read from every tag, before that cut.
  */
 export function toAttributeUpdate(attribute: MispAttribute, rules: FeedRules): AttributeUpdate {
   const uuid = attribute.uuid.toLowerCase();
@@ -62,6 +62,8 @@ export function toAttributeUpdate(attribute: MispAttribute, rules: FeedRules): A
   const threatLevelId = attribute.event?.threatLevelId;
   const threatLevel = threatLevelId === undefined ? undefined : THREAT_LEVELS[threatLevelId];
   const decayScore = decayScoreOf(attribute.decayScores);
+  // From every tag (before the tag list is cut): the marking must never be lost to a limit.
+  const tlp = tlpFromTags(names);
   const contribution: AttributeContribution = {
     attributeUuid: uuid,
     ...(rules.source === undefined ? {} : { source: rules.source }),
@@ -75,6 +77,7 @@ export function toAttributeUpdate(attribute: MispAttribute, rules: FeedRules): A
     ...(attribute.firstSeen === null ? {} : { firstSeen: attribute.firstSeen }),
     ...(attribute.lastSeen === null ? {} : { lastSeen: attribute.lastSeen }),
     ...(threatLevel === undefined ? {} : { threatLevel }),
+    ...(tlp === undefined ? {} : { tlp }),
     ...(decayScore === undefined ? {} : { decayScore }),
   };
   const entries: AttributeEntry[] = observables.map((observable) => ({

@@ -121,7 +121,8 @@ describe('misp-sync feed source (no MISP server)', () => {
     expect(instance.runner.lastSync).toMatchObject({ ok: true, mode: 'feed', added: FEED_KEYS });
     for (const key of [MD5, IP, OBJECT_IP]) expect(await rawGet(memcached.server, key)).toEqual({ flags: 0, value: 'Feed-OSINT' });
     const record = JSON.parse((await lastValues(topic)).get(MD5) ?? '{}') as { attributes: Record<string, unknown>[] };
-    expect(record.attributes[0]).toMatchObject({ source: 'feed:Feed-OSINT', eventUuid: EVENT, feeds: ['Feed-OSINT'], threatLevel: 'Low', mispType: 'md5' });
+    // Issue 15: the event's tlp:white tag becomes the record's TLP marking (ECS marking.tlp in table mode).
+    expect(record.attributes[0]).toMatchObject({ source: 'feed:Feed-OSINT', eventUuid: EVENT, feeds: ['Feed-OSINT'], threatLevel: 'Low', tlp: 'WHITE', mispType: 'md5' });
     const sentinel = parseSyncSentinel((await rawGet(memcached.server, SYNC_SENTINEL_KEY))?.value);
     expect(sentinel?.extra).toMatchObject({ source: 'feed:Feed-OSINT', mode: 'feed' });
 

@@ -17,12 +17,21 @@ export interface AttributeContribution {
   readonly eventInfo: string;
   readonly feeds: readonly string[];
   readonly tags: readonly string[];
+  /** MISP's event threat level by name (`High`, `Medium`, `Low`, `Undefined`). */
   readonly threatLevel?: string;
+  /**
+   * The TLP marking from the attribute's and its event's `tlp:` tags, the most restrictive
+   * (`tlpFromTags`: `WHITE`, `CLEAR`, `GREEN`, `AMBER`, `AMBER+STRICT`, `RED`); absent without one.
+   * Read from every tag, also when `tags` was cut to its limit.
+   */
+  readonly tlp?: string;
   readonly toIds: boolean;
   /** MISP attribute timestamp, seconds since the epoch. */
   readonly timestamp: number;
+  /** MISP attribute `first_seen`/`last_seen` (ISO-8601), when the attribute has them. */
   readonly firstSeen?: string;
   readonly lastSeen?: string;
+  /** MISP's decay score (0–100) when the instance sent one (the best of its models, `decayScoreOf`). */
   readonly decayScore?: number;
 }
 

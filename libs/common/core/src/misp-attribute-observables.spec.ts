@@ -33,6 +33,8 @@ describe('mispAttributeObservables', () => {
     ['ip-dst|port', '[::1]|80', [{ kind: 'ip', value: '::1' }]],
     ['ip-dst|port', '1.2.3.4', [{ kind: 'ip', value: '1.2.3.4' }]],
     ['url', 'hTTp://Evil.com/x#frag', [{ kind: 'url', value: 'http://evil.com/x' }]],
+    ['url', 'http://user:pass@Evil.com./%7Ex?', [{ kind: 'url', value: 'http://evil.com/~x' }]],
+    ['url', 'http:\\\\[::ffff:1.2.3.4]\\x', [{ kind: 'url', value: 'http://1.2.3.4/x' }]],
     ['uri', '/gate.php?id=1', [{ kind: 'uri', value: '/gate.php?id=1' }]],
     ['md5', MD5.toUpperCase(), [{ kind: 'md5', value: MD5 }]],
     ['sha256', SHA256, [{ kind: 'sha256', value: SHA256 }]],

@@ -7,7 +7,7 @@ const record: IndicatorRecord = {
   kind: 'domain',
   value: 'evil.example',
   feeds: ['Feed-A'],
-  attributes: [{ attributeUuid: 'u', source: 'feed:x', mispType: 'domain', eventUuid: 'e', eventInfo: 'i', feeds: ['Feed-A'], tags: [], toIds: true, timestamp: 1, firstSeen: '2025-01-01', decayScore: 80 }],
+  attributes: [{ attributeUuid: 'u', source: 'feed:x', mispType: 'domain', eventUuid: 'e', eventInfo: 'i', feeds: ['Feed-A'], tags: [], toIds: true, timestamp: 1, firstSeen: '2025-01-01', decayScore: 80, threatLevel: 'High', tlp: 'AMBER' }],
   updatedAt: '2025-01-01T00:00:00.000Z',
 };
 const text = (value: unknown): string => JSON.stringify(value);
@@ -33,6 +33,7 @@ describe('readIndicatorRecord', () => {
     ['an attribute without uuid', text({ ...record, attributes: [{ ...record.attributes[0], attributeUuid: undefined }] }), 'not_record'],
     ['an attribute with a string timestamp', text({ ...record, attributes: [{ ...record.attributes[0], timestamp: '1' }] }), 'not_record'],
     ['an attribute with a non-string mispType', text({ ...record, attributes: [{ ...record.attributes[0], mispType: 7 }] }), 'not_record'],
+    ['an attribute with a non-string tlp', text({ ...record, attributes: [{ ...record.attributes[0], tlp: 3 }] }), 'not_record'],
     ['a negative attributesOmitted', text({ ...record, attributesOmitted: -1 }), 'not_record'],
   ])('refuses %s', (_name, value, reason) => {
     expect(readIndicatorRecord(record.key, value)).toMatchObject({ ok: false, reason });

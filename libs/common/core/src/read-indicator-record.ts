@@ -48,7 +48,7 @@ function contributionProblem(value: unknown): string | undefined {
   for (const field of ['attributeUuid', 'mispType', 'eventUuid', 'eventInfo'] as const satisfies readonly (keyof AttributeContribution)[]) {
     if (typeof value[field] !== 'string') return `${field} is not a string`;
   }
-  for (const field of ['source', 'threatLevel', 'firstSeen', 'lastSeen'] as const satisfies readonly (keyof AttributeContribution)[]) {
+  for (const field of ['source', 'threatLevel', 'tlp', 'firstSeen', 'lastSeen'] as const satisfies readonly (keyof AttributeContribution)[]) {
     if (value[field] !== undefined && typeof value[field] !== 'string') return `${field} is not a string`;
   }
   if (!isStringList(value['feeds'])) return 'feeds is not a list of strings';

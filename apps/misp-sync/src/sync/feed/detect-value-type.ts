@@ -7,6 +7,8 @@ const HASH_TYPES: Readonly<Record<number, DetectedType>> = { 32: 'md5', 40: 'sha
 const HEX = /^[0-9a-f]+$/i;
 /** A top-level label: letters (or punycode), so that `1.2.3` or `v2.10` are not taken for domains. */
 const TLD = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/i;
+/** A supported scheme followed by `:` and a slash or backslash: `http:\\evil.com` is a URL as browsers read it (docs/matching.md). */
+const SCHEME_SLASHES = /^(?:https?|ftp|wss?):[/\\]/i;
 
 /**
  * The MISP type of one (already refanged) feed value, decided by the core normalisers so that a
@@ -22,7 +24,7 @@ export function detectValueType(value: string): DetectedType | undefined {
   const hashType = HEX.test(text) ? HASH_TYPES[text.length] : undefined;
   if (hashType !== undefined) return hashType;
   if (normaliseIp(text) !== undefined) return 'ip-dst';
-  if (text.includes('://')) return normaliseUrl(text) === undefined ? undefined : 'url';
+  if (text.includes('://') || SCHEME_SLASHES.test(text)) return normaliseUrl(text) === undefined ? undefined : 'url';
   const at = text.indexOf('@');
   if (at !== -1) return normaliseEmail(text) !== undefined && isDomain(text.slice(at + 1)) ? 'email' : undefined;
   const slash = text.indexOf('/');

@@ -39,6 +39,19 @@ describe('indexTemplate', () => {
     expect(at(properties, 'iocflow.properties.matched.properties.atomic.type')).toBe('keyword');
   });
 
+  // Issue 15: the TLP marking and the confidence are what a SOC filters on, and Lens cannot reach nested fields.
+  it('maps the TLP marking, confidence and first/last seen, and copies TLP and confidence into root keywords', () => {
+    const indicator = at(properties, 'threat.properties.enrichments.properties.indicator.properties');
+    expect(at(indicator, 'marking.properties.tlp.type')).toBe('keyword');
+    expect(at(indicator, 'marking.properties.tlp.copy_to')).toBe('iocflow.tlp');
+    expect(at(indicator, 'confidence.type')).toBe('keyword');
+    expect(at(indicator, 'confidence.copy_to')).toBe('iocflow.confidence');
+    expect(at(indicator, 'first_seen.type')).toBe('date');
+    expect(at(indicator, 'last_seen.type')).toBe('date');
+    expect(at(properties, 'iocflow.properties.tlp.type')).toBe('keyword');
+    expect(at(properties, 'iocflow.properties.confidence.type')).toBe('keyword');
+  });
+
   it('maps other strings dynamically to keyword with ignore_above', () => {
     const dynamic = at(template, 'template.mappings.dynamic_templates') as Json[];
     expect(dynamic.at(-1)).toEqual({ strings_as_keyword: { match_mapping_type: 'string', mapping: { type: 'keyword', ignore_above: 1024 } } });

@@ -9,9 +9,10 @@
  *   or `"none"`).
  * - `threat.enrichments` as ECS defines it: `nested`, one entry per matched indicator, with
  *   `indicator.*` and `matched.*` keywords and `indicator.ip` an ip. Kibana Lens cannot aggregate
- *   nested fields, so `matched.atomic`, `matched.field` and `indicator.provider` are also copied
- *   (`copy_to`, index-only: _source is unchanged) into root keywords under `iocflow.*`, which the
- *   shipped dashboard uses.
+ *   nested fields, so `matched.atomic`, `matched.field`, `indicator.provider`,
+ *   `indicator.marking.tlp` and `indicator.confidence` are also copied (`copy_to`, index-only:
+ *   _source is unchanged) into root keywords under `iocflow.*`, which the shipped dashboard uses
+ *   and a SOC filters on (`iocflow.tlp:RED`).
  * - Common ECS host/network fields the dashboard uses.
  * Everything else is mapped dynamically: strings become `keyword` (ignore_above 1024, so a huge
  * value is kept in _source but not indexed instead of rejecting the document), and string
@@ -75,6 +76,8 @@ export function indexTemplate(options: IndexTemplateOptions): Record<string, unk
             properties: {
               matched: { properties: { atomic: keyword, field: keyword } },
               provider: keyword,
+              tlp: keyword,
+              confidence: keyword,
             },
           },
           threat: {
@@ -92,11 +95,11 @@ export function indexTemplate(options: IndexTemplateOptions): Record<string, unk
                       email: { properties: { address: keyword } },
                       description: keyword,
                       reference: keyword,
-                      confidence: keyword,
+                      confidence: { ...keyword, copy_to: 'iocflow.confidence' },
                       first_seen: { type: 'date' },
                       last_seen: { type: 'date' },
                       modified_at: { type: 'date' },
-                      marking: { properties: { tlp: keyword } },
+                      marking: { properties: { tlp: { ...keyword, copy_to: 'iocflow.tlp' } } },
                     },
                   },
                   matched: {
