@@ -97,7 +97,7 @@ export class AttributeSelection {
     return {
       ...(this.options.publishedOnly ? { published: true } : {}),
       ...(tags.length > 0 ? { tags } : {}),
-      ...(orgs.length === 0 ? {} : { org: orgs.length === 1 ? orgs[0]! : orgs }),
+      ...(orgs.length === 0 ? {} : { org: orgs }),
       ...(this.options.excludeDecayed ? { excludeDecayed: true } : {}),
       ...(this.options.excludeDecayed && this.options.decayScoreThreshold !== undefined ? { score: String(this.options.decayScoreThreshold) } : {}),
     };
