@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { readIndicatorRecord } from '@iocflow/core';
-import { pollUntil } from '@iocflow/testing';
+import { fixturesDir, pollUntil } from '@iocflow/testing';
 // The enricher's own extraction and table (what table mode matches with), to show that an enriched
 // event never matches what misp-sync filtered. Test-only cross-app import, like the stand-in's.
 // eslint-disable-next-line @nx/enforce-module-boundaries
@@ -141,7 +144,7 @@ describe('misp-sync selection, expiry and false-positive control (issue 15)', ()
     expect(await present(gone)).toEqual(gone.map((key) => [key, false]));
     const topic = await readTopic(harness.iocTopic);
     expect(gone.filter((key) => topic.has(key))).toEqual([]);
-    expect(await present([FRESH_DOMAIN, OLD_HASH])).toEqual([FRESH_DOMAIN, OLD_HASH].map((key) => [key, true]));
+    expect(await present([FRESH_DOMAIN, FRESH_IP, OLD_HASH])).toEqual([FRESH_DOMAIN, FRESH_IP, OLD_HASH].map((key) => [key, true]));
   });
 
   it('expiry while running: an incremental run removes an ip once past its (here 2 s) maximum age', async () => {
@@ -167,6 +170,33 @@ describe('misp-sync selection, expiry and false-positive control (issue 15)', ()
     expect(await get(FRESH_DOMAIN)).toBeDefined();
     const search = harness.standin.requests().filter((request) => request.path === '/attributes/restSearch').at(-1);
     expect(search?.body).toMatchObject({ excludeDecayed: true, includeDecayScore: true });
+  });
+
+  it('feeds alike: a freetext feed’s over-broad, warninglisted and public-suffix values are refused; a MISP feed’s unpublished event is not taken', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'iocflow-i15-'));
+    try {
+      const file = path.join(dir, 'report.txt');
+      await writeFile(file, '# a defanged report\nevil-feed[.]example[.]org\n10.1.1.1\n0.0.0.0/0\ngithub[.]io\n');
+      const freetext = await harness.start({ FEED_URL: file, FEED_FORMAT: 'freetext', FEED_NAME: 'Feed-Report' });
+      await freetext.pipeline.restore();
+      expect(await freetext.runner.runOnce()).toBe(true);
+      expect(await present(['domain-evil-feed.example.org', 'ip-10.1.1.1', 'ip-0.0.0.0/0', 'domain-github.io'])).toEqual([
+        ['domain-evil-feed.example.org', true],
+        ['ip-10.1.1.1', false],
+        ['ip-0.0.0.0/0', false],
+        ['domain-github.io', false],
+      ]);
+      expect(await freetext.registry.metrics()).toContain('iocflow_misp_sync_indicators_refused_total{source="feed:Feed-Report",reason="public_suffix"} 1');
+      // PyMISP's events as a MISP feed (test/fixtures/derived/misp-feed): Xorist is published, Qakbot/Emotet is not.
+      const mispFeed = await harness.start({ FEED_URL: path.join(fixturesDir(), 'derived', 'misp-feed'), FEED_NAME: 'Feed-OSINT', IOC_EXPIRY: 'false' });
+      await mispFeed.pipeline.restore();
+      expect(await mispFeed.runner.runOnce()).toBe(true);
+      expect(await get('md5-0749bae92ca336a02c83d126e04ec628')).toEqual({ flags: 0, value: 'Feed-OSINT' });
+      expect(await get('sha256-da00823090dae3dae452ddc8a4c2a3c087389b4aacf1f0c12d13c83c9fcaef9c')).toBeUndefined();
+      expect(await mispFeed.registry.metrics()).toMatch(/iocflow_misp_sync_attributes_deselected_total\{source="feed:Feed-OSINT",reason="unpublished"\} [1-9]/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('sent only OpenAPI-valid restSearch requests', async () => {
