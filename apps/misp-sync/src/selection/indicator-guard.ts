@@ -1,5 +1,5 @@
 import { parseIp, type ObservableKind } from '@iocflow/core';
-import { parse as parseDomain } from 'tldts';
+import { getPublicSuffix } from 'tldts';
 import { WarninglistIndex, type Warninglist } from './warninglist-index';
 
 /**
@@ -56,14 +56,18 @@ export class IndicatorGuard {
   /** Why the observable is refused, or undefined when it may be stored. */
   refuse(kind: ObservableKind, value: string): Refusal | undefined {
     if (kind === 'ip') {
-      const slash = value.indexOf('/');
-      if (slash !== -1) {
-        const ip = parseIp(value);
-        if (ip !== undefined && ip.prefix < (ip.family === 4 ? this.options.minIpv4Prefix : this.options.minIpv6Prefix)) return { reason: 'broad_ip_range' };
-      }
-    } else if (kind === 'domain' && isPublicSuffix(value)) {
-      return { reason: 'public_suffix' };
+      // Parsed once, and only when a range or a list needs it (a bare address with no cidr list costs nothing).
+      const ranged = value.indexOf('/') !== -1;
+      if (!ranged && !this.allowlist.hasRanges && !this.warninglists.hasRanges) return undefined;
+      const ip = parseIp(value);
+      if (ip === undefined) return undefined;
+      if (ranged && ip.prefix < (ip.family === 4 ? this.options.minIpv4Prefix : this.options.minIpv6Prefix)) return { reason: 'broad_ip_range' };
+      const allowedIp = this.allowlist.matchIp(ip);
+      if (allowedIp !== undefined) return { reason: 'allowlist', list: allowedIp };
+      const listedIp = this.warninglists.matchIp(ip);
+      return listedIp === undefined ? undefined : { reason: 'warninglist', list: listedIp };
     }
+    if (kind === 'domain' && isPublicSuffix(value)) return { reason: 'public_suffix' };
     const allowed = this.allowlist.match(kind, value);
     if (allowed !== undefined) return { reason: 'allowlist', list: allowed };
     const listed = this.warninglists.match(kind, value);
@@ -78,9 +82,11 @@ export class IndicatorGuard {
  * the suffix by the list's default rule, its second-level names (`evil.zz`) are not.
  */
 export function isPublicSuffix(domain: string): boolean {
-  const parsed = parseDomain(domain, { allowPrivateDomains: true, extractHostname: false, validateHostname: false });
-  return parsed.publicSuffix !== null && parsed.publicSuffix === domain;
+  return getPublicSuffix(domain, TLDTS_OPTIONS) === domain;
 }
+
+/** The input is a normalised domain already: no URL parsing, no validation, no IP detection (the cheapest tldts path). */
+const TLDTS_OPTIONS = { allowPrivateDomains: true, extractHostname: false, validateHostname: false, detectIp: false, mixedInputs: false } as const;
 
 /** The allowlist as two lists: IPs and ranges (cidr), everything else as hosts and exact values. */
 export function allowlistAsWarninglists(entries: readonly string[]): Warninglist[] {

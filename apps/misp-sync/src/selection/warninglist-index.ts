@@ -1,4 +1,4 @@
-import { CidrTable, OBSERVABLE_KINDS, parentDomains, parseIp, type ObservableKind } from '@iocflow/core';
+import { CidrTable, OBSERVABLE_KINDS, parseIp, type ObservableKind, type ParsedIp } from '@iocflow/core';
 
 /** One list in MISP's warninglist format (misp-warninglists `lists/<name>/list.json`). */
 export interface Warninglist {
@@ -122,6 +122,16 @@ export class WarninglistIndex {
     return this.listNames.length;
   }
 
+  /** Whether any cidr list is loaded (callers skip parsing the address otherwise). */
+  get hasRanges(): boolean {
+    return this.cidrs.size > 0;
+  }
+
+  /** The cidr list an address or range (parsed once by the caller) is inside, or undefined. */
+  matchIp(ip: ParsedIp): string | undefined {
+    return this.cidrs.size === 0 ? undefined : this.cidrs.lookup(ip);
+  }
+
   /** The name of a list the normalised observable is on, or undefined. */
   match(kind: ObservableKind, value: string): string | undefined {
     if (kind === 'ip') {
@@ -131,7 +141,8 @@ export class WarninglistIndex {
     }
     const index = this.byKind.get(kind);
     if (index === undefined) return undefined;
-    const lower = value.toLowerCase();
+    // Domains and hashes are held lower-case already (the core normalisers); urls keep their case.
+    const lower = kind === 'url' || kind === 'uri' || kind === 'email' ? value.toLowerCase() : value;
     const exact = index.strings.get(lower);
     if (exact !== undefined) return exact;
     const host = kind === 'domain' ? lower : kind === 'url' ? hostOfUrl(lower) : undefined;
@@ -141,9 +152,12 @@ export class WarninglistIndex {
         if (byHost !== undefined) return byHost;
       }
       if (index.hostnames.size > 0) {
-        for (const name of parentDomains(host, 1)) {
-          const hit = index.hostnames.get(name);
+        // The host, then each parent on a label boundary (a.b.c → b.c → c).
+        for (let start = 0; start !== -1; ) {
+          const hit = index.hostnames.get(start === 0 ? host : host.slice(start));
           if (hit !== undefined) return hit;
+          const dot = host.indexOf('.', start);
+          start = dot === -1 ? -1 : dot + 1;
         }
       }
     }
