@@ -1,11 +1,12 @@
 import { formatSyncSentinel, isSupportedMispType, type AttributeContribution, type MispAttribute, type SyncSentinel } from '@iocflow/core';
 import { RateLimitedLog } from '@iocflow/nest';
 import type { ExpiryPolicy } from '../selection/expiry-policy';
+import { expiredUpdates } from '../selection/expired-updates';
 import type { FilteredUpdate, IndicatorFilter } from '../selection/indicator-filter';
 import { OncePerValue } from '../selection/once-per-value';
 import type { DeselectReason } from '../selection/attribute-selection';
 import type { RefuseReason } from '../selection/indicator-guard';
-import { applyAttribute, type AttributeEntry, type AttributeUpdate } from './apply-attribute';
+import { applyAttribute, type AttributeUpdate } from './apply-attribute';
 import { diffIndicators, type IndicatorDiff } from './diff-indicators';
 import { formatProgress } from './format-progress';
 import type { IndicatorStoreSink } from './indicator-store.sink';
@@ -518,40 +519,16 @@ export class SyncPipeline {
     const nowMs = this.deps.now();
     if (expiry === undefined || !expiry.enabled || nowMs - this.lastExpirySweep < (this.options.expiryCheckIntervalMs ?? DEFAULT_EXPIRY_CHECK_MS)) return;
     this.lastExpirySweep = nowMs;
-    const nowSec = Math.floor(nowMs / 1000);
-    const expiredKeys = new Map<string, Set<string>>();
-    for (const record of this.state.values()) {
-      for (const attribute of record.attributes) {
-        if (!expiry.isExpired(record.kind, attribute.timestamp, nowSec)) continue;
-        let keys = expiredKeys.get(attribute.attributeUuid);
-        if (keys === undefined) expiredKeys.set(attribute.attributeUuid, (keys = new Set()));
-        keys.add(record.key);
-      }
-    }
-    if (expiredKeys.size === 0) return;
-    const updates: AttributeUpdate[] = [];
-    const byKind = new Map<string, number>();
-    for (const [uuid, expired] of expiredKeys) {
-      const entries: AttributeEntry[] = [];
-      let timestamp = 0;
-      for (const key of this.state.keysOfAttribute(uuid)) {
-        const record = this.state.get(key);
-        const contribution = record?.attributes.find((attribute) => attribute.attributeUuid === uuid);
-        if (record === undefined || contribution === undefined) continue;
-        timestamp = Math.max(timestamp, contribution.timestamp);
-        if (expired.has(key)) byKind.set(record.kind, (byKind.get(record.kind) ?? 0) + 1);
-        else entries.push({ key, kind: record.kind, value: record.value, contribution });
-      }
-      updates.push({ uuid, timestamp, entries });
-    }
+    const { updates, byKind } = expiredUpdates(this.state.values(), this.state, expiry, Math.floor(nowMs / 1000));
+    if (updates.length === 0) return;
     const totals = { updated: 0, removed: 0 };
     for (let i = 0; i < updates.length; i += REMOVAL_BATCH) {
       const diff = await this.applyUpdates(updates.slice(i, i + REMOVAL_BATCH));
       totals.updated += diff.updated;
       totals.removed += diff.removed;
     }
-    for (const [kind, count] of byKind) this.deps.metrics.indicatorsExpired(kind as AttributeEntry['kind'], count);
-    this.deps.logger.info('expired indicators removed', { attributes: expiredKeys.size, ...totals });
+    for (const [kind, count] of byKind) this.deps.metrics.indicatorsExpired(kind, count);
+    this.deps.logger.info('expired indicators removed', { attributes: updates.length, ...totals });
   }
 
   /** Count one skipped attribute and (rate-limited) say which, where it came from and why. */
