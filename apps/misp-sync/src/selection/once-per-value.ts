@@ -6,7 +6,7 @@
 export class OncePerValue {
   private seen = new Set<string>();
 
-  constructor(private readonly capacity = 100_000) {}
+  constructor(private readonly capacity = 20_000) {}
 
   /** True the first time a value is offered (since the last reset). */
   first(value: string): boolean {

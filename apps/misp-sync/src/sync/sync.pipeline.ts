@@ -475,7 +475,9 @@ export class SyncPipeline {
     if (result.deselected !== undefined) tally.add(tally.deselected, result.deselected);
     for (const refused of result.refused) {
       tally.add(tally.refused, refused.refusal.reason);
-      if (this.refusalLog.first(`${refused.refusal.reason}\u0000${refused.kind}\u0000${refused.value}`)) {
+      // The remembered key is bounded (a url may be 32 KiB): a long value is known by its head and length.
+      const value = refused.value.length > 256 ? `${refused.value.slice(0, 256)}\u0000${refused.value.length}` : refused.value;
+      if (this.refusalLog.first(`${refused.refusal.reason}\u0000${refused.kind}\u0000${value}`)) {
         this.deps.logger.warn('indicator refused', {
           source: rules.source ?? MISP_SOURCE,
           reason: refused.refusal.reason,
