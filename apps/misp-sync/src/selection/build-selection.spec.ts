@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ConfigError } from '@iocflow/nest';
 import { loadMispSyncConfig } from '../misp-sync.config';
 import { FIXTURES_DIR } from '../sync/test-fixtures';
 import { buildSelection, loadAllowlist, loadWarninglists, maxAgesOf, SelectionConfigError } from './build-selection';
@@ -41,8 +42,13 @@ describe('buildSelection', () => {
   });
 
   it('refuses invalid selection settings with every problem named', () => {
-    expect(() => loadMispSyncConfig({ ...base, MISP_MAX_TLP: 'purple', MISP_DISTRIBUTIONS: '1,5', MISP_DECAY_SCORE_THRESHOLD: '101', IOC_MIN_IPV4_PREFIX: '33' })).toThrow(
-      /IOC_MIN_IPV4_PREFIX[\s\S]*MISP_DECAY_SCORE_THRESHOLD[\s\S]*MISP_DISTRIBUTIONS[\s\S]*MISP_MAX_TLP|MISP_/,
-    );
+    let error: unknown;
+    try {
+      loadMispSyncConfig({ ...base, MISP_MAX_TLP: 'purple', MISP_DISTRIBUTIONS: '1,5', MISP_DECAY_SCORE_THRESHOLD: '101', IOC_MIN_IPV4_PREFIX: '33', IOC_MAX_AGE_IP: 'soon' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['IOC_MAX_AGE_IP', 'IOC_MIN_IPV4_PREFIX', 'MISP_DECAY_SCORE_THRESHOLD', 'MISP_DISTRIBUTIONS', 'MISP_MAX_TLP']);
   });
 });
