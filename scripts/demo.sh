@@ -58,6 +58,7 @@ done
 feed_dir="$repo/test/fixtures/derived/misp-feed"
 echo "==> misp-sync --once: the MISP stand-in and the MISP feed file://$feed_dir"
 MISP_URL="http://127.0.0.1:$standin_port" MISP_API_KEY="$MISP_STANDIN_API_KEY" MISP_INITIAL_LOOKBACK="${MISP_INITIAL_LOOKBACK:-36500d}" \
+  IOC_EXPIRY="${IOC_EXPIRY:-false}" MISP_PUBLISHED_ONLY="${MISP_PUBLISHED_ONLY:-false}" \
   MISP_FULL_SYNC_INTERVAL=0 FEED_URL="file://$feed_dir" FEED_NAME="${FEED_NAME:-Feed-Ransomware-IOCs}" \
   node dist/apps/misp-sync/main.js --once >"$run_dir/misp-sync.log" 2>&1 || { tail -20 "$run_dir/misp-sync.log" >&2; exit 1; }
 grep -h '"message"' "$run_dir/misp-sync.log" | tail -3

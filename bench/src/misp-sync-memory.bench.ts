@@ -102,6 +102,8 @@ async function main(): Promise<void> {
     MISP_TIMEOUT: '300s',
     // The generator's attributes are dated from 2023-11-14 on: look back far enough to pull them all.
     MISP_INITIAL_LOOKBACK: '7300d',
+    // …and keep them: no expiry by age (issue 15).
+    IOC_EXPIRY: 'false',
     LOG_LEVEL: 'warn',
   };
   try {

@@ -13,7 +13,7 @@
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 import { parentDomains } from '@iocflow/core';
-import { candidateValues } from '../src/pipeline/candidate-values';
+import { candidateValues } from '../src/lookup/candidate-values';
 import { seededRandom, zipfSampler } from './load-generator';
 
 const QUERIES = Number(process.env['BENCH_QUERIES'] ?? 1_000_000);

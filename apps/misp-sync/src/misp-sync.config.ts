@@ -1,8 +1,22 @@
 import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import { isSupportedMispType } from '@iocflow/core';
 import { z } from 'zod';
+import { TLP_LEVELS } from './selection/tlp-rank';
 import { redactFeedLocation } from './sync/feed/redact-feed-location';
 import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_VALUE_BYTES } from './sync/indicator-limits';
+
+/** A comma-separated list; empty entries dropped. */
+function commaList(defaultValue = '') {
+  return z
+    .string()
+    .default(defaultValue)
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    );
+}
 
 /**
  * misp-sync's environment, validated once at boot (one error lists every bad variable; values are
@@ -67,6 +81,58 @@ export const mispSyncEnvironment = z
     FEED_CONCURRENCY: integer(4, 1, 64),
     FEED_CA_FILE: z.string().min(1).optional(),
     FEED_TLS_REJECT_UNAUTHORIZED: boolean(true),
+    // Selection (issue 15): what misp-sync takes from MISP (server-side where restSearch can, and
+    // locally) and from feeds (locally, where their data carries it). Changes apply at the next
+    // reconciliation; what no longer qualifies is removed like a deletion.
+    /** Only attributes of published events. */
+    MISP_PUBLISHED_ONLY: boolean(true),
+    /** Tag globs (`Feed-*`): an attribute needs one of its or its event's tags to match one; empty = any. */
+    MISP_TAGS_INCLUDE: commaList(),
+    /** Tag globs: an attribute with a matching tag is not taken. */
+    MISP_TAGS_EXCLUDE: commaList(),
+    /** Creator organisations (ids or names); empty = all. Names are checked by MISP only. */
+    MISP_ORGS: commaList(),
+    /** The most restricted TLP taken (clear, green, amber, amber+strict, red); untagged attributes are taken. */
+    MISP_MAX_TLP: z.enum(TLP_LEVELS).default('amber+strict'),
+    /** MISP distribution levels taken: 0 organisation, 1 community, 2 connected, 3 all, 4 sharing group. */
+    MISP_DISTRIBUTIONS: commaList('0,1,2,3,4').refine((levels) => levels.every((level) => /^[0-4]$/.test(level)), 'must be distribution levels 0-4, comma-separated'),
+    /** Only attributes with to_ids set (the IDS flag). */
+    MISP_TO_IDS_ONLY: boolean(true),
+    /** Attributes unchanged for longer are dropped, whatever their kind (also caps the IOC_MAX_AGE_* ages); 0 = no limit. */
+    MISP_MAX_ATTRIBUTE_AGE: duration('0'),
+    /** Drop attributes every enabled decaying model has decayed (restSearch `excludeDecayed`, and locally from decay_score). */
+    MISP_EXCLUDE_DECAYED: boolean(false),
+    /** Drop attributes whose decay score is below this (0-100); needs MISP_INCLUDE_DECAY_SCORE or MISP_EXCLUDE_DECAYED. Unset = none. */
+    MISP_DECAY_SCORE_THRESHOLD: z
+      .string()
+      .optional()
+      .transform((raw) => (raw === undefined || raw.trim() === '' ? undefined : Number(raw)))
+      .refine((value) => value === undefined || (Number.isFinite(value) && value >= 0 && value <= 100), 'must be a number in [0, 100]'),
+    // Expiry: an indicator leaves the store this long after its last change in its source.
+    /** false = indicators live until their source removes them (as before issue 15). */
+    IOC_EXPIRY: boolean(true),
+    IOC_MAX_AGE_IP: duration('30d'),
+    IOC_MAX_AGE_DOMAIN: duration('90d'),
+    /** url and uri. */
+    IOC_MAX_AGE_URL: duration('90d'),
+    IOC_MAX_AGE_EMAIL: duration('180d'),
+    /** md5, sha1, sha256, sha512; 0 = never. */
+    IOC_MAX_AGE_HASH: duration('0'),
+    /** How often the held indicators are checked for expiry (after a source's run). */
+    IOC_EXPIRY_CHECK_INTERVAL: duration('10m'),
+    // False-positive control, for MISP and feed indicators alike.
+    /** A folder of MISP warninglists (`<name>/list.json`: a misp-warninglists checkout, or its lists/); unset = the shipped set. */
+    MISP_WARNINGLISTS_DIR: z.string().min(1).optional(),
+    /** Which lists of that set (folder names, comma-separated), `all` or `none`. */
+    MISP_WARNINGLISTS: commaList('all'),
+    /** Allowlisted values: IPs or ranges, domains (with their subdomains), or exact values, comma-separated. */
+    IOC_ALLOWLIST: commaList(),
+    /** A file of allowlisted values, one per line, `#` comments. */
+    IOC_ALLOWLIST_FILE: z.string().min(1).optional(),
+    /** Shortest IPv4 range accepted as an indicator (IPv4-mapped IPv6 ranges count as IPv4). */
+    IOC_MIN_IPV4_PREFIX: integer(8, 0, 32),
+    /** Shortest IPv6 range accepted as an indicator. */
+    IOC_MIN_IPV6_PREFIX: integer(32, 0, 128),
     SYNC_PROGRESS_INTERVAL: duration('10s'),
     /**
      * While a run applies pages, the sync sentinel is rewritten at most this often with the run's

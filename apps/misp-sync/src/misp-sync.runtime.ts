@@ -2,6 +2,7 @@ import { FeedClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicRe
 import { ConsumerHealth, RateLimitedLog, kafkaConnection, type JsonLogger, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
 import type { Registry } from 'prom-client';
 import { feedSourceName, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
+import { buildSelection, type BuiltSelection } from './selection/build-selection';
 import { FeedSource } from './sync/feed.source';
 import { IndicatorChangesSink } from './sync/indicator-changes.sink';
 import { IndicatorStoreSink } from './sync/indicator-store.sink';
@@ -71,7 +72,9 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
         }),
   };
   const metrics = new SyncMetrics(registry);
-  const source = clients.misp === undefined ? undefined : mispSource(config, clients.misp, metrics, log);
+  const selection = buildSelection(config);
+  if (selection.guard.unusable.length > 0) log.warn('warninglist or allowlist entries that cannot be used; left out', { count: selection.guard.unusable.length, first: selection.guard.unusable[0] });
+  const source = clients.misp === undefined ? undefined : mispSource(config, clients.misp, metrics, log, selection);
   const feed = clients.feed === undefined ? undefined : feedSource(config, clients.feed, metrics, logger.child('feed'));
   const pipeline = new SyncPipeline(
     {
@@ -86,7 +89,7 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
       now: Date.now,
     },
     {
-      feedRules: { feedTagPattern: config.MISP_FEED_TAG_PATTERN, defaultFeed: config.MISP_DEFAULT_FEED },
+      feedRules: { feedTagPattern: config.MISP_FEED_TAG_PATTERN, defaultFeed: config.MISP_DEFAULT_FEED, toIdsOnly: config.MISP_TO_IDS_ONLY },
       lookbackMs: config.MISP_INITIAL_LOOKBACK,
       fullSyncIntervalMs: config.MISP_FULL_SYNC_INTERVAL,
       clockSkewMarginSec: Math.round(config.MISP_CLOCK_SKEW_MARGIN / 1000),
@@ -97,6 +100,9 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
       // Each source's poll interval goes into the sentinel: readers judge it against its own schedule.
       sources: [...(source === undefined ? [] : [{ name: MISP_SOURCE, intervalMs: config.MISP_POLL_INTERVAL }]), ...(feed === undefined ? [] : [{ name: feed.name, intervalMs: config.FEED_POLL_INTERVAL }])],
       heartbeatMs: config.SYNC_HEARTBEAT_INTERVAL,
+      filter: selection.filter,
+      expiry: selection.expiry,
+      expiryCheckIntervalMs: config.IOC_EXPIRY_CHECK_INTERVAL,
     },
   );
   const jobs: SyncJob[] = [];
@@ -131,14 +137,15 @@ function errorCode(error: unknown): string {
   return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'UNKNOWN';
 }
 
-function mispSource(config: MispSyncConfig, client: MispClient, metrics: SyncMetrics, log: PipelineLogger): MispSource {
+function mispSource(config: MispSyncConfig, client: MispClient, metrics: SyncMetrics, log: PipelineLogger, selection: BuiltSelection): MispSource {
   const invalidLog = new RateLimitedLog(10_000);
   return new MispSource(
     client,
     {
       pageSize: config.MISP_PAGE_SIZE,
       enforceWarninglist: config.MISP_ENFORCE_WARNINGLIST,
-      includeDecayScore: config.MISP_INCLUDE_DECAY_SCORE,
+      includeDecayScore: config.MISP_INCLUDE_DECAY_SCORE || config.MISP_EXCLUDE_DECAYED || config.MISP_DECAY_SCORE_THRESHOLD !== undefined,
+      selection: selection.selection.searchFilter(),
       retries: config.MISP_RETRIES,
       retryBaseMs: config.MISP_RETRY_BASE,
       retryMaxMs: config.MISP_RETRY_MAX,
@@ -165,7 +172,7 @@ function feedSource(config: MispSyncConfig, client: FeedClient, metrics: SyncMet
     client,
     {
       format: config.FEED_FORMAT,
-      rules: { feedTagPattern: config.MISP_FEED_TAG_PATTERN, defaultFeed: config.MISP_DEFAULT_FEED, source, ...(config.FEED_NAME === undefined ? {} : { fixedFeed: config.FEED_NAME }) },
+      rules: { feedTagPattern: config.MISP_FEED_TAG_PATTERN, defaultFeed: config.MISP_DEFAULT_FEED, toIdsOnly: config.MISP_TO_IDS_ONLY, source, ...(config.FEED_NAME === undefined ? {} : { fixedFeed: config.FEED_NAME }) },
       feedName: config.FEED_NAME ?? source,
       csvColumn: config.FEED_CSV_COLUMN,
       valueType: config.FEED_VALUE_TYPE,

@@ -155,7 +155,9 @@ describe('freshness end to end: each source judged by its own schedule, nothing 
       { topic: names.tableOut, partitions: 2 },
     ]);
     await admin.disconnect();
-    const base = { KAFKA_BROKERS: endpoints.kafkaBrokers, MEMCACHED_SERVERS: memcached.server, IOC_TOPIC: names.iocs, LOG_LEVEL: 'warn' };
+    // The test events are dated 2023 and use documentation ranges (198.51.100.0/24): no expiry by age
+    // and no warninglists here (issue 15; misp-sync's selection suite covers both).
+    const base = { KAFKA_BROKERS: endpoints.kafkaBrokers, MEMCACHED_SERVERS: memcached.server, IOC_TOPIC: names.iocs, LOG_LEVEL: 'warn', IOC_EXPIRY: 'false', MISP_WARNINGLISTS: 'none' };
     return { names, base };
   }
 

@@ -46,6 +46,9 @@ describe('iocflow end to end', () => {
       MISP_URL: url,
       MISP_API_KEY: API_KEY,
       MISP_INITIAL_LOOKBACK: '36500d',
+      // The fixture events are from 2016–2018: no expiry by age (issue 15); the derived feed's Qakbot event is unpublished.
+      IOC_EXPIRY: 'false',
+      MISP_PUBLISHED_ONLY: 'false',
       RAW_LOGS_TOPIC: topics.raw,
       ENRICHED_LOGS_TOPIC: topics.enriched,
       IOC_TOPIC: topics.iocs,

@@ -6,3 +6,4 @@ export * from './generated-attributes';
 export * from './render-attribute-notification';
 export * from './openapi-validator';
 export * from './hostile-content';
+export * from './decay-model';

@@ -6,6 +6,7 @@ import { FaultPlan, type FaultKind } from './fault-plan';
 import { buildModel, DEFAULT_EVENT_FIXTURES, defaultFixturesRoot, extractEvents, readEventFixtures, TagRegistry, withEventTags } from './fixture-events';
 import { GeneratedAttributeSequence, type GeneratedAttributesOptions } from './generated-attributes';
 import { MispModel, MispModelError, type AttributeChanges, type NewAttribute, type RecordedNotification } from './misp-model';
+import { decayScoreOf } from './decay-model';
 import { renderAttributeRow, renderSearchAttribute, renderTag } from './render-attribute';
 import { parseRestSearchFilter } from './rest-search-filter';
 import type { StoredAttribute, StoredEvent } from './stored-types';
@@ -29,6 +30,12 @@ export interface MispStandinOptions {
   readonly warninglists?: readonly string[] | false;
   /** Seconds since the epoch; tests may freeze or step it. */
   readonly now?: () => number;
+  /**
+   * Serve each fixture event's own `published` flag (PyMISP's to_delete2, to_delete3 and the
+   * Sednit event are unpublished). Default false: every loaded event is published, which is what
+   * the suites written before misp-sync's MISP_PUBLISHED_ONLY assume.
+   */
+  readonly recordedPublishedFlags?: boolean;
 }
 
 export interface LoggedRequest {
@@ -77,7 +84,8 @@ export class MispStandin {
     } else {
       const events = [...readEventFixtures(options.fixtures ?? DEFAULT_EVENT_FIXTURES, root), ...(options.documents ?? []).flatMap(extractEvents)];
       const loaded = buildModel(withEventTags(events, options.eventTags ?? {}), tags);
-      this.model = new MispModel(loaded.events, new ArrayAttributeSequence(loaded.attributes), loaded.nextAttributeId, tags, warninglists, now);
+      const served = options.recordedPublishedFlags === true ? loaded.events : loaded.events.map((event) => ({ ...event, published: true }));
+      this.model = new MispModel(served, new ArrayAttributeSequence(loaded.attributes), loaded.nextAttributeId, tags, warninglists, now);
     }
   }
 
@@ -237,7 +245,12 @@ export class MispStandin {
       if (!parsed.ok) return [400, mispError(parsed.message, path)];
       const page = this.model.search.search(parsed.filter);
       const attributes = page.attributes.map((attribute) =>
-        renderSearchAttribute(attribute, this.model.event(attribute.eventId)!, parsed.filter.includeEventTags),
+        renderSearchAttribute(
+          attribute,
+          this.model.event(attribute.eventId)!,
+          parsed.filter.includeEventTags,
+          parsed.filter.includeDecayScore === true ? decayScoreOf(attribute, this.now(), parsed.filter.decayThreshold) : undefined,
+        ),
       );
       return [200, { response: { Attribute: attributes } }, { 'X-Result-Count': String(attributes.length) }];
     }

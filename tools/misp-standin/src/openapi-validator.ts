@@ -47,6 +47,11 @@ export const KNOWN_SPEC_DEVIATIONS: Readonly<Record<string, unknown>> = {
   [`${FILTER}/includeEventTags`]: FLAG,
   [`${FILTER}/enforceWarninglist`]: NULLABLE_FLAG,
   [`${FILTER}/includeDecayScore`]: FLAG,
+  [`${FILTER}/excludeDecayed`]: FLAG,
+  [`${FILTER}/published`]: FLAG,
+  // Spec: oneOf OrganisationId / OrganisationName, which an id such as "1" matches twice (oneOf
+  // then fails). MISP takes an id or a name, or a list of them (OR), as for tags.
+  [`${FILTER}/org`]: { anyOf: [{ type: 'string', maxLength: 255 }, { type: 'array', items: { type: 'string', maxLength: 255 } }] },
 };
 
 /** OpenAPI 3.0 `nullable: true` → JSON Schema's null type, recursively. */

@@ -1,3 +1,4 @@
+import type { DecayScore } from './decay-model';
 import type { StoredAttribute, StoredEvent, StoredTag } from './stored-types';
 
 /** MISP's JSON for a tag attached directly to an attribute in a restSearch reply. */
@@ -61,7 +62,7 @@ export function renderAttributeRow(attribute: StoredAttribute): Record<string, u
 }
 
 /** One element of `response.Attribute` in a `/attributes/restSearch` reply. */
-export function renderSearchAttribute(attribute: StoredAttribute, event: StoredEvent, includeEventTags: boolean): Record<string, unknown> {
+export function renderSearchAttribute(attribute: StoredAttribute, event: StoredEvent, includeEventTags: boolean, decayScore?: DecayScore): Record<string, unknown> {
   const tags = attribute.tags.map(renderTag);
   if (includeEventTags) {
     const own = new Set(attribute.tags.map((tag) => tag.id));
@@ -71,5 +72,6 @@ export function renderSearchAttribute(attribute: StoredAttribute, event: StoredE
     ...renderAttributeRow(attribute),
     Event: renderEventStub(event),
     ...(tags.length > 0 ? { Tag: tags } : {}),
+    ...(decayScore === undefined ? {} : { decay_score: [decayScore] }),
   };
 }

@@ -22,6 +22,19 @@ export interface RestSearchFilter {
   readonly eventIds?: ReadonlySet<number>;
   /** Matches the attribute uuid or its event's uuid, as MISP's `uuid` filter does. */
   readonly uuids?: ReadonlySet<string>;
+  /** Only attributes of events with this `published` flag. */
+  readonly published?: boolean;
+  /** `tags`: names (`%` wildcard, case-insensitive) an attribute or its event must carry one of; `!name` ones it must carry none of. */
+  readonly tagsAny?: readonly RegExp[];
+  readonly tagsNone?: readonly RegExp[];
+  /** `org`: creator organisation ids or names. */
+  readonly orgs?: ReadonlySet<string>;
+  readonly includeDecayScore?: boolean;
+  readonly excludeDecayed?: boolean;
+  /** `score`: the decaying model's threshold overridden. */
+  readonly decayThreshold?: number;
+  /** The request's time (seconds), for decay scores. */
+  readonly now?: number;
 }
 
 export type ParsedFilter = { readonly ok: true; readonly filter: RestSearchFilter } | { readonly ok: false; readonly message: string };
@@ -76,6 +89,11 @@ function deletedStates(value: unknown): Set<boolean> | 'invalid' {
   return states;
 }
 
+/** A MISP tag filter entry as a matcher: `%` is any run of characters, the rest literal, case-insensitive (SQL LIKE). */
+export function tagPattern(entry: string): RegExp {
+  return new RegExp(`^${entry.split('%').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+}
+
 export function parseRestSearchFilter(body: unknown, nowSeconds: number): ParsedFilter {
   // MISP also accepts the filter wrapped as {"request": {...}}.
   const source = isObject(body) && isObject(body['request']) ? body['request'] : body;
@@ -124,9 +142,21 @@ export function parseRestSearchFilter(body: unknown, nowSeconds: number): Parsed
   const toIds = flag(source['to_ids']);
   const includeEventTags = flag(source['includeEventTags']);
   const enforceWarninglist = flag(source['enforceWarninglist']);
-  if (toIds === 'invalid' || includeEventTags === 'invalid' || enforceWarninglist === 'invalid') {
-    return { ok: false, message: 'to_ids, includeEventTags and enforceWarninglist take 0/1 or a boolean.' };
+  const published = flag(source['published']);
+  const includeDecayScore = flag(source['includeDecayScore']);
+  const excludeDecayed = flag(source['excludeDecayed']);
+  if (toIds === 'invalid' || includeEventTags === 'invalid' || enforceWarninglist === 'invalid' || published === 'invalid' || includeDecayScore === 'invalid' || excludeDecayed === 'invalid') {
+    return { ok: false, message: 'to_ids, includeEventTags, enforceWarninglist, published, includeDecayScore and excludeDecayed take 0/1 or a boolean.' };
   }
+  const tags = stringSet(source['tags']);
+  const orgs = stringSet(source['org']);
+  if (tags === 'invalid' || orgs === 'invalid') return { ok: false, message: 'tags and org take a string or a list of strings.' };
+  const tagList = [...(tags ?? [])];
+  const tagsAny = tagList.filter((tag) => !tag.startsWith('!')).map(tagPattern);
+  const tagsNone = tagList.filter((tag) => tag.startsWith('!')).map((tag) => tagPattern(tag.slice(1)));
+  const rawScore = source['score'];
+  const decayThreshold = rawScore === undefined || rawScore === null || rawScore === '' ? undefined : Number(rawScore);
+  if (decayThreshold !== undefined && !Number.isFinite(decayThreshold)) return { ok: false, message: 'score takes a number.' };
 
   return {
     ok: true,
@@ -134,6 +164,13 @@ export function parseRestSearchFilter(body: unknown, nowSeconds: number): Parsed
       deleted,
       includeEventTags: includeEventTags ?? false,
       enforceWarninglist: enforceWarninglist ?? false,
+      ...(includeDecayScore === true ? { includeDecayScore } : {}),
+      ...(excludeDecayed === true ? { excludeDecayed, now: nowSeconds } : {}),
+      ...(published === undefined ? {} : { published }),
+      ...(tagsAny.length > 0 ? { tagsAny } : {}),
+      ...(tagsNone.length > 0 ? { tagsNone } : {}),
+      ...(orgs ? { orgs } : {}),
+      ...(decayThreshold === undefined ? {} : { decayThreshold }),
       ...(page === undefined ? {} : { page }),
       ...(limit === undefined || limit === 0 ? {} : { limit }),
       ...(timestampFrom === undefined ? {} : { timestampFrom }),

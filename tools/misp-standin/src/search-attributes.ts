@@ -1,4 +1,5 @@
 import type { AttributeStore, ScanPosition } from './attribute-store';
+import { decayScoreOf } from './decay-model';
 import type { RestSearchFilter } from './rest-search-filter';
 import type { StoredAttribute, StoredEvent } from './stored-types';
 import type { Warninglists } from './warninglists';
@@ -18,6 +19,15 @@ function matches(attribute: StoredAttribute, filter: RestSearchFilter, event: St
   if (filter.toIds !== undefined && attribute.toIds !== filter.toIds) return false;
   if (filter.eventIds && !filter.eventIds.has(attribute.eventId)) return false;
   if (filter.uuids && !filter.uuids.has(attribute.uuid) && !(event && filter.uuids.has(event.uuid))) return false;
+  if (filter.published !== undefined && event?.published !== filter.published) return false;
+  if (filter.orgs && !(event && (filter.orgs.has(String(event.orgcId)) || filter.orgs.has(event.orgcName)))) return false;
+  if (filter.tagsAny || filter.tagsNone) {
+    // MISP matches the attribute's own tags and its event's tags.
+    const names = [...attribute.tags, ...(event?.tags ?? [])].map((tag) => tag.name);
+    if (filter.tagsAny && !names.some((name) => filter.tagsAny?.some((pattern) => pattern.test(name)))) return false;
+    if (filter.tagsNone && names.some((name) => filter.tagsNone?.some((pattern) => pattern.test(name)))) return false;
+  }
+  if (filter.excludeDecayed === true && decayScoreOf(attribute, filter.now ?? 0, filter.decayThreshold).decayed) return false;
   return true;
 }
 
@@ -35,6 +45,14 @@ function searchKey(filter: RestSearchFilter): string {
     filter.toIds,
     sets(filter.eventIds),
     sets(filter.uuids),
+    filter.published,
+    filter.tagsAny?.map(String),
+    filter.tagsNone?.map(String),
+    sets(filter.orgs),
+    filter.excludeDecayed,
+    filter.decayThreshold,
+    // Decay moves with the clock: a decay-filtered search is the same search only within a second.
+    filter.excludeDecayed === true ? filter.now : null,
   ]);
 }
 

@@ -1,5 +1,6 @@
 import { backoffDelay, isMispError, SUPPORTED_MISP_TYPES } from '@iocflow/core';
 import type { MispAttributeSearchFilter, MispAttributeSearchPage, MispClient } from '@iocflow/io';
+import type { SelectionSearchFilter } from '../selection/attribute-selection';
 import type { AttributePage, AttributeSource, PullWindow } from './sync-ports';
 
 /** The MISP call this source needs. */
@@ -10,6 +11,8 @@ export interface MispSourceOptions {
   readonly enforceWarninglist: boolean;
   /** Ask MISP for `decay_score` per attribute (its decaying models must be enabled). */
   readonly includeDecayScore?: boolean;
+  /** The selection's restSearch parameters (published, tags, org, excludeDecayed), sent with every pull. */
+  readonly selection?: SelectionSearchFilter;
   /** Retries of one page after the first failure (retriable errors only). */
   readonly retries: number;
   readonly retryBaseMs: number;
@@ -30,8 +33,9 @@ export interface MispSourceHooks {
  * bumps the timestamp, so it shows up incrementally); `to_ids` is not filtered server-side because
  * turning it off is an edit we must see; types are filtered only when the window says so.
  */
-export function mispSearchFilter(window: PullWindow, enforceWarninglist: boolean, includeDecayScore = false): MispAttributeSearchFilter {
+export function mispSearchFilter(window: PullWindow, enforceWarninglist: boolean, includeDecayScore = false, selection: SelectionSearchFilter = {}): MispAttributeSearchFilter {
   return {
+    ...selection,
     ...(window.matchableTypesOnly === true ? { type: [...SUPPORTED_MISP_TYPES] } : {}),
     deleted: [0, 1],
     includeEventTags: true,
@@ -58,12 +62,13 @@ export class MispSource implements AttributeSource {
   ) {}
 
   async *pages(window: PullWindow): AsyncIterable<AttributePage> {
-    yield* this.paged(mispSearchFilter(window, this.options.enforceWarninglist, this.options.includeDecayScore));
+    yield* this.paged(mispSearchFilter(window, this.options.enforceWarninglist, this.options.includeDecayScore, this.options.selection));
   }
 
   /** The current state of the given attributes (live notifications ask MISP before applying). */
   async *pagesByUuid(uuids: readonly string[]): AsyncIterable<AttributePage> {
-    yield* this.paged({ ...mispSearchFilter({}, this.options.enforceWarninglist, this.options.includeDecayScore), uuid: uuids });
+    // With the selection: an attribute that no longer qualifies is not returned, and is removed as a hard delete would be.
+    yield* this.paged({ ...mispSearchFilter({}, this.options.enforceWarninglist, this.options.includeDecayScore, this.options.selection), uuid: uuids });
   }
 
   /**

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { IndicatorRecord } from '@iocflow/core';
+import type { IndicatorRecord, ObservableKind } from '@iocflow/core';
+import type { DeselectReason } from '../selection/attribute-selection';
+import type { RefuseReason } from '../selection/indicator-guard';
 import type { IndicatorLimit } from './indicator-limits';
 import type { IndicatorChange } from './indicator-state';
 
@@ -33,6 +35,9 @@ export class SyncMetrics {
   private readonly repairs: Counter<'reason'>;
   private readonly skipped: Counter<'source' | 'reason'>;
   private readonly limits: Counter<'limit'>;
+  private readonly deselected: Counter<'source' | 'reason'>;
+  private readonly refused: Counter<'source' | 'reason'>;
+  private readonly expired: Counter<'kind'>;
   private readonly counts = new Map<string, number>();
 
   constructor(registry: Registry) {
@@ -56,6 +61,19 @@ export class SyncMetrics {
       registers: [registry],
     });
     this.limits = new Counter({ name: 'iocflow_misp_sync_limits_applied_total', help: 'Attributes or indicators a size limit cut, by limit', labelNames: ['limit'], registers: [registry] });
+    this.deselected = new Counter({
+      name: 'iocflow_misp_sync_attributes_deselected_total',
+      help: 'Attributes the selection did not take (each time a source returned them), by source and reason',
+      labelNames: ['source', 'reason'],
+      registers: [registry],
+    });
+    this.refused = new Counter({
+      name: 'iocflow_misp_sync_indicators_refused_total',
+      help: 'Observables refused as over-broad, warninglisted, allowlisted or already expired (each time a source returned them), by source and reason',
+      labelNames: ['source', 'reason'],
+      registers: [registry],
+    });
+    this.expired = new Counter({ name: 'iocflow_misp_sync_indicators_expired_total', help: 'Contributions removed or left out past their kind\'s maximum age, by kind', labelNames: ['kind'], registers: [registry] });
   }
 
   /** Recount from scratch (after restoring the state). */
@@ -96,6 +114,19 @@ export class SyncMetrics {
 
   attributeSkipped(source: string, reason: SkipReason, count = 1): void {
     this.skipped.inc({ source, reason }, count);
+  }
+
+  attributesDeselected(source: string, reason: DeselectReason, count = 1): void {
+    this.deselected.inc({ source, reason }, count);
+  }
+
+  /** `expired`: an observable already past its kind's maximum age when its source returned it. */
+  indicatorsRefused(source: string, reason: RefuseReason | 'expired', count = 1): void {
+    this.refused.inc({ source, reason }, count);
+  }
+
+  indicatorsExpired(kind: ObservableKind, count = 1): void {
+    this.expired.inc({ kind }, count);
   }
 
   limitApplied(limit: IndicatorLimit, count = 1): void {

@@ -1,5 +1,11 @@
 import { formatSyncSentinel, isSupportedMispType, type AttributeContribution, type MispAttribute } from '@iocflow/core';
 import { RateLimitedLog } from '@iocflow/nest';
+import type { ExpiryPolicy } from '../selection/expiry-policy';
+import { expiredUpdates } from '../selection/expired-updates';
+import type { FilteredUpdate, IndicatorFilter } from '../selection/indicator-filter';
+import { OncePerValue } from '../selection/once-per-value';
+import type { DeselectReason } from '../selection/attribute-selection';
+import type { RefuseReason } from '../selection/indicator-guard';
 import { applyAttribute, type AttributeUpdate } from './apply-attribute';
 import { diffIndicators, type IndicatorDiff } from './diff-indicators';
 import { formatProgress } from './format-progress';
@@ -31,6 +37,15 @@ export interface SyncPipelineOptions {
   readonly sources?: readonly SourceSpec[];
   /** Longest pause between two sentinel writes while a run makes progress (the heartbeat). Default 30 s. */
   readonly heartbeatMs?: number;
+  /**
+   * Selection, false-positive control and expiry of each attribute (issue 15), the same for MISP
+   * and feeds; absent = every attribute as toAttributeUpdate makes it.
+   */
+  readonly filter?: IndicatorFilter;
+  /** Maximum age per kind: held contributions past it are removed (the sweep), records carry `expiresAt`. */
+  readonly expiry?: ExpiryPolicy;
+  /** How often the sweep looks at the held indicators (IOC_EXPIRY_CHECK_INTERVAL); default 10 min. */
+  readonly expiryCheckIntervalMs?: number;
 }
 
 /** The MISP server's name among the sources. */
@@ -39,6 +54,8 @@ export const MISP_SOURCE = 'misp';
 const DEFAULT_MISP_INTERVAL_MS = 60_000;
 /** SYNC_HEARTBEAT_INTERVAL's default. */
 const DEFAULT_HEARTBEAT_MS = 30_000;
+/** IOC_EXPIRY_CHECK_INTERVAL's default. */
+const DEFAULT_EXPIRY_CHECK_MS = 600_000;
 /** How often a TTY progress line is redrawn (pages are checked, never single attributes). */
 const TTY_PROGRESS_MS = 250;
 
@@ -101,6 +118,10 @@ export class SyncPipeline {
   private sentinelWrites: Promise<void> = Promise.resolve();
   /** One warning per 10 s about skipped attributes, however many (hostile content must not flood the log). */
   private readonly skipLog: RateLimitedLog;
+  /** Refused observables are logged once per value and reason (a full sync would repeat them all). */
+  private readonly refusalLog = new OncePerValue();
+  /** When the expiry sweep last looked at the held indicators (ms). */
+  private lastExpirySweep = 0;
 
   constructor(
     private readonly deps: SyncPipelineDeps,
@@ -157,6 +178,7 @@ export class SyncPipeline {
       const mispSource = this.options.feedRules.source;
       const reconciled =
         mode === 'full' ? await this.reconcile((attribute) => attribute.source === mispSource && !pulled.seen.has(attribute.attributeUuid) && attribute.timestamp < pullStartSec) : { updated: 0, removed: 0 };
+      await this.expireDue();
       const cursor: SyncCursor = {
         timestamp: advanceCursor(this.cursor?.timestamp, pulled.maxTimestamp, pullStartSec),
         eventTimestamp: Math.max(pullStartSec, this.cursor?.eventTimestamp ?? 0),
@@ -228,6 +250,7 @@ export class SyncPipeline {
           (skipped === undefined || !skipped.has(attribute.eventUuid)),
       );
       read.commit();
+      await this.expireDue();
       await this.repairStore();
       const finishedMs = this.deps.now();
       this.freshness.succeeded(feed.name, finishedMs, { mode: 'feed', durationMs: finishedMs - startedMs });
@@ -274,7 +297,7 @@ export class SyncPipeline {
     }
     if (diff.records.length === 0) return diff;
     // Both writes are idempotent, so they run together; the state moves only when both succeeded.
-    await Promise.all([this.deps.store.apply(diff), this.deps.changes.publish(diff.records)]);
+    await Promise.all([this.deps.store.apply(diff), this.deps.changes.publish(this.withExpiry(diff.records))]);
     this.state.commit(staged);
     this.deps.metrics.recordChanges(changes, diff.added, diff.updated, diff.removed);
     return diff;
@@ -338,25 +361,93 @@ export class SyncPipeline {
    * Limits that cut an attribute (event info, tags, feeds) are counted.
    */
   private updatesOf(attributes: readonly MispAttribute[], rules: FeedRules): AttributeUpdate[] {
-    const horizon = Math.floor(this.deps.now() / 1000) + this.options.clockSkewMarginSec;
+    const nowSec = Math.floor(this.deps.now() / 1000);
+    const horizon = nowSec + this.options.clockSkewMarginSec;
     const updates: AttributeUpdate[] = [];
+    const filter = this.options.filter;
+    const tally = filter === undefined ? undefined : new FilterTally();
     for (const attribute of attributes) {
       try {
         if (attribute.timestamp > horizon) {
           this.skipped('future_timestamp', attribute, rules, `timestamp ${attribute.timestamp} is after now plus the clock-skew margin (${horizon})`);
           continue;
         }
-        const update = toAttributeUpdate(attribute, rules);
-        if (update.entries.length === 0 && !attribute.deleted && attribute.toIds && isSupportedMispType(attribute.type)) {
+        const converted = toAttributeUpdate(attribute, rules);
+        if (converted.entries.length === 0 && !attribute.deleted && (attribute.toIds || rules.toIdsOnly === false) && isSupportedMispType(attribute.type)) {
           this.skipped('invalid_value', attribute, rules, `a ${attribute.type} value of ${attribute.value.length} characters that is no observable`);
         }
-        for (const limit of update.limits ?? []) this.deps.metrics.limitApplied(limit);
+        for (const limit of converted.limits ?? []) this.deps.metrics.limitApplied(limit);
+        const update = filter === undefined || tally === undefined ? converted : this.filtered(filter.apply(attribute, converted, nowSec), attribute, rules, tally);
         updates.push(update);
       } catch (error) {
         this.skipped('error', attribute, rules, error instanceof Error ? error.message : String(error));
       }
     }
+    if (tally !== undefined) this.countFiltered(rules.source ?? MISP_SOURCE, tally);
     return updates;
+  }
+
+  /** Tally what the filter left out of one attribute; log each refused value once, with its reason. */
+  private filtered(result: FilteredUpdate, attribute: MispAttribute, rules: FeedRules, tally: FilterTally): AttributeUpdate {
+    if (result.deselected !== undefined) tally.add(tally.deselected, result.deselected);
+    for (const refused of result.refused) {
+      tally.add(tally.refused, refused.refusal.reason);
+      // The remembered key is bounded (a url may be 32 KiB): a long value is known by its head and length.
+      const value = refused.value.length > 256 ? `${refused.value.slice(0, 256)}\u0000${refused.value.length}` : refused.value;
+      if (this.refusalLog.first(`${refused.refusal.reason}\u0000${refused.kind}\u0000${value}`)) {
+        this.deps.logger.warn('indicator refused', {
+          source: rules.source ?? MISP_SOURCE,
+          reason: refused.refusal.reason,
+          ...(refused.refusal.list === undefined ? {} : { list: refused.refusal.list }),
+          kind: refused.kind,
+          value: refused.value.slice(0, 200),
+          ...coordinatesOf(attribute),
+        });
+      }
+    }
+    tally.expired += result.expired;
+    return result.update;
+  }
+
+  private countFiltered(source: string, tally: FilterTally): void {
+    for (const [reason, count] of tally.deselected) this.deps.metrics.attributesDeselected(source, reason, count);
+    for (const [reason, count] of tally.refused) this.deps.metrics.indicatorsRefused(source, reason, count);
+    if (tally.expired > 0) this.deps.metrics.indicatorsRefused(source, 'expired', tally.expired);
+  }
+
+  /** The topic records with their `expiresAt` (the state keeps records without it: it is derived). */
+  private withExpiry(records: IndicatorDiff['records']): IndicatorDiff['records'] {
+    const expiry = this.options.expiry;
+    if (expiry === undefined || !expiry.enabled) return records;
+    return records.map((record) => {
+      if (record.value === null) return record;
+      const at = expiry.recordExpiresAtSec(record.value);
+      const { expiresAt: _held, ...value } = record.value;
+      return { key: record.key, value: at === undefined ? value : { ...value, expiresAt: new Date(at * 1000).toISOString() } };
+    });
+  }
+
+  /**
+   * The expiry sweep, at most every `expiryCheckIntervalMs`, after a source's run: every held
+   * contribution past its kind's maximum age leaves the keys of that kind, as a deletion would
+   * (memcached delete and a tombstone, or a shorter feed list when others still hold the key).
+   * An attribute keeps the keys of kinds that have not expired (`domain|ip`: the ip ages first).
+   */
+  private async expireDue(): Promise<void> {
+    const expiry = this.options.expiry;
+    const nowMs = this.deps.now();
+    if (expiry === undefined || !expiry.enabled || nowMs - this.lastExpirySweep < (this.options.expiryCheckIntervalMs ?? DEFAULT_EXPIRY_CHECK_MS)) return;
+    this.lastExpirySweep = nowMs;
+    const { updates, byKind } = expiredUpdates(this.state.values(), this.state, expiry, Math.floor(nowMs / 1000));
+    if (updates.length === 0) return;
+    const totals = { updated: 0, removed: 0 };
+    for (let i = 0; i < updates.length; i += REMOVAL_BATCH) {
+      const diff = await this.applyUpdates(updates.slice(i, i + REMOVAL_BATCH));
+      totals.updated += diff.updated;
+      totals.removed += diff.removed;
+    }
+    for (const [kind, count] of byKind) this.deps.metrics.indicatorsExpired(kind, count);
+    this.deps.logger.info('expired indicators removed', { attributes: updates.length, ...totals });
   }
 
   /** Count one skipped attribute and (rate-limited) say which, where it came from and why. */
@@ -427,6 +518,17 @@ export class SyncPipeline {
     if (problem === undefined) return;
     this.deps.metrics.storeRepaired(problem.reason);
     this.deps.logger.warn('memcached lost keys; repopulated from state', { problem, indicators: this.state.size });
+  }
+}
+
+/** What the filter left out of one page, counted once per page (never a metric call per attribute). */
+class FilterTally {
+  readonly deselected = new Map<DeselectReason, number>();
+  readonly refused = new Map<RefuseReason, number>();
+  expired = 0;
+
+  add<R>(counts: Map<R, number>, reason: R): void {
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
   }
 }
 

@@ -11,6 +11,8 @@ export interface FeedRules {
   readonly source?: string;
   /** Every contribution names this feed, whatever its tags say (FEED_NAME of a directly read feed). */
   readonly fixedFeed?: string;
+  /** false: attributes with to_ids off contribute too (MISP_TO_IDS_ONLY=false). Default true. */
+  readonly toIdsOnly?: boolean;
 }
 
 /** MISP's threat levels (`threat_level_id` 1–4), by the names MISP shows. */
@@ -39,7 +41,7 @@ export function decayScoreOf(scores: readonly MispDecayScore[] | undefined): num
  */
 export function toAttributeUpdate(attribute: MispAttribute, rules: FeedRules): AttributeUpdate {
   const uuid = attribute.uuid.toLowerCase();
-  if (attribute.deleted || !attribute.toIds) return { uuid, timestamp: attribute.timestamp, entries: [] };
+  if (attribute.deleted || (!attribute.toIds && rules.toIdsOnly !== false)) return { uuid, timestamp: attribute.timestamp, entries: [] };
   const observables = mispAttributeObservables(attribute.type, attribute.value);
   if (observables.length === 0) return { uuid, timestamp: attribute.timestamp, entries: [] };
   // Limits (indicator-limits.ts): what one attribute carries is bounded, whatever MISP or a feed sent.

@@ -41,6 +41,8 @@ export async function createHarness(standin = new MispStandin(), env: Record<str
     MISP_RETRY_BASE: '10ms',
     MISP_RETRY_MAX: '50ms',
     MISP_TIMEOUT: '2s',
+    // The fixture events are from 2016–2018: expiry by age (issue 15) would remove them all.
+    IOC_EXPIRY: 'false',
     LOG_LEVEL: 'error',
     ...env,
   };

@@ -56,4 +56,9 @@ export interface IndicatorRecord {
   readonly attributesOmitted?: number;
   /** ISO-8601 time of the change that produced this record. */
   readonly updatedAt: string;
+  /**
+   * ISO-8601 time at which misp-sync removes the indicator unless a source changes it again (its
+   * latest contribution's last change plus the kind's maximum age). Absent: it never expires.
+   */
+  readonly expiresAt?: string;
 }

@@ -30,6 +30,7 @@ function recordProblem(key: string, value: unknown): string | undefined {
   if (typeof value['value'] !== 'string' || value['value'].length === 0) return 'value is not a non-empty string';
   if (!isStringList(value['feeds'])) return 'feeds is not a list of strings';
   if (typeof value['updatedAt'] !== 'string') return 'updatedAt is not a string';
+  if (value['expiresAt'] !== undefined && typeof value['expiresAt'] !== 'string') return 'expiresAt is not a string';
   const omitted = value['attributesOmitted'];
   if (omitted !== undefined && !(typeof omitted === 'number' && Number.isSafeInteger(omitted) && omitted >= 0)) return 'attributesOmitted is not a count';
   const attributes = value['attributes'];

@@ -99,6 +99,9 @@ export class FaultStack {
       MISP_URL: this.standin.url,
       MISP_API_KEY: API_KEY,
       MISP_INITIAL_LOOKBACK: '36500d',
+      // The fixture events are from 2016–2018: no expiry by age (issue 15).
+      IOC_EXPIRY: 'false',
+      MISP_PUBLISHED_ONLY: 'false',
       RAW_LOGS_TOPIC: this.topics.raw,
       ENRICHED_LOGS_TOPIC: this.topics.enriched,
       IOC_TOPIC: this.topics.iocs,

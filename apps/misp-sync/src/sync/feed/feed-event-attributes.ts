@@ -44,7 +44,9 @@ export function feedEventAttributes(json: unknown, source: string): FeedEventRes
   const eventTags = list(event['Tag'])
     .filter(isObject)
     .map((tag) => ({ name: tag['name'], inherited: 1 }));
-  const stub: Json = { id: '0', uuid: eventUuid, info, ...(event['threat_level_id'] === undefined ? {} : { threat_level_id: event['threat_level_id'] }) };
+  // The stub carries what selection can judge in a feed too (published, distribution; issue 15).
+  const stub: Json = { id: '0', uuid: eventUuid, info };
+  for (const field of ['threat_level_id', 'published', 'distribution'] as const) if (event[field] !== undefined) stub[field] = event[field];
 
   const raw: { attribute: unknown; objectDeleted: boolean }[] = list(event['Attribute']).map((attribute) => ({ attribute, objectDeleted: false }));
   for (const object of list(event['Object'])) {

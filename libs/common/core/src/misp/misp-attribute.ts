@@ -22,6 +22,8 @@ export interface MispEventStub {
   readonly distribution?: string;
   /** 1 High, 2 Medium, 3 Low, 4 Undefined; in the stub only when MISP sends it (not every version does). */
   readonly threatLevelId?: string;
+  /** The event's `published` flag, when the stub carries it (feeds, notifications; restSearch stubs usually do not). */
+  readonly published?: boolean;
 }
 
 /** One element of `decay_score`, sent per attribute when the search asked for `includeDecayScore`. */
@@ -119,12 +121,14 @@ function parseEventStub(value: unknown): MispEventStub | undefined | string {
   const orgcId = readId(value, 'orgc_id');
   const distribution = readId(value, 'distribution');
   const threatLevelId = readId(value, 'threat_level_id');
+  const published = value['published'] === undefined ? undefined : readFlag(value, 'published', false);
   return {
     ...stub,
     ...(orgId === undefined ? {} : { orgId }),
     ...(orgcId === undefined ? {} : { orgcId }),
     ...(distribution === undefined ? {} : { distribution }),
     ...(threatLevelId === undefined ? {} : { threatLevelId }),
+    ...(published === undefined ? {} : { published }),
   };
 }
 

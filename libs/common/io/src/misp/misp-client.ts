@@ -40,6 +40,15 @@ export interface MispAttributeSearchFilter {
   readonly to_ids?: boolean;
   readonly eventid?: string | readonly string[];
   readonly uuid?: string | readonly string[];
+  /** Only attributes of published events. */
+  readonly published?: boolean;
+  /** Tag names, `%` wildcards; `!name` excludes. Positive ones are ORed, negations ANDed. */
+  readonly tags?: readonly string[];
+  /** Creator organisation id or name, or a list. */
+  readonly org?: string | readonly string[];
+  /** Leave out attributes the decaying models decayed; `score` overrides the models' threshold. */
+  readonly excludeDecayed?: boolean;
+  readonly score?: string;
 }
 
 export interface MispAttributeSearchPage {
