@@ -1,5 +1,5 @@
 import type { MispAttribute } from '@iocflow/core';
-import { attribute, fixtureAttributes } from '../sync/test-fixtures';
+import { attribute, fixtureAttributes } from '../../test/test-fixtures';
 import { AttributeSelection, type SelectionOptions } from './attribute-selection';
 
 const DEFAULTS: SelectionOptions = { publishedOnly: true, includeTags: [], excludeTags: [], orgs: [], maxTlp: 'amber+strict', distributions: [0, 1, 2, 3, 4], excludeDecayed: false };

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ConfigError } from '@iocflow/nest';
 import { loadMispSyncConfig } from '../misp-sync.config';
-import { FIXTURES_DIR } from '../sync/test-fixtures';
+import { FIXTURES_DIR } from '../../test/test-fixtures';
 import { buildSelection, loadAllowlist, loadWarninglists, maxAgesOf, SelectionConfigError } from './build-selection';
 
 const DAY_MS = 86_400_000;

@@ -1,6 +1,6 @@
 import { IndicatorState } from '../sync/indicator-state';
 import { applyAttribute } from '../sync/apply-attribute';
-import { attribute } from '../sync/test-fixtures';
+import { attribute } from '../../test/test-fixtures';
 import { toAttributeUpdate } from '../sync/to-attribute-update';
 import { ExpiryPolicy } from './expiry-policy';
 import { expiredUpdates } from './expired-updates';

@@ -1,4 +1,4 @@
-import { attribute } from '../sync/test-fixtures';
+import { attribute } from '../../test/test-fixtures';
 import { toAttributeUpdate } from '../sync/to-attribute-update';
 import { AttributeSelection } from './attribute-selection';
 import { ExpiryPolicy } from './expiry-policy';

@@ -1,5 +1,5 @@
 import { normaliseIp } from '@iocflow/core';
-import { readFixtureJson } from '../sync/test-fixtures';
+import { readFixtureJson } from '../../test/test-fixtures';
 import { DEFAULT_WARNINGLISTS } from './default-warninglists';
 import { compilePhpRegex, hostOfUrl, kindsOfMatchingAttributes, parseWarninglist, WarninglistIndex, type Warninglist } from './warninglist-index';
 

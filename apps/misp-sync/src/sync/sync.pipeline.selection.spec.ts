@@ -7,8 +7,9 @@ import { IndicatorGuard } from '../selection/indicator-guard';
 import type { IndicatorDiff } from './diff-indicators';
 import type { IndicatorStoreSink } from './indicator-store.sink';
 import { SyncMetrics } from './sync.metrics';
-import { SyncPipeline, type AttributePage, type AttributeSource } from './sync.pipeline';
-import { attribute } from './test-fixtures';
+import { SyncPipeline } from './sync.pipeline';
+import type { AttributePage, AttributeSource } from './sync-ports';
+import { attribute } from '../../test/test-fixtures';
 
 const DAY = 86_400;
 const START = Date.parse('2026-01-01T00:00:00Z');
