@@ -25,8 +25,8 @@ export interface RestSearchFilter {
   /** Only attributes of events with this `published` flag. */
   readonly published?: boolean;
   /** `tags`: names (`%` wildcard, case-insensitive) an attribute or its event must carry one of; `!name` ones it must carry none of. */
-  readonly tagsAny?: readonly RegExp[];
-  readonly tagsNone?: readonly RegExp[];
+  readonly tagsAny?: readonly TagMatcher[];
+  readonly tagsNone?: readonly TagMatcher[];
   /** `org`: creator organisation ids or names. */
   readonly orgs?: ReadonlySet<string>;
   readonly includeDecayScore?: boolean;
@@ -89,9 +89,35 @@ function deletedStates(value: unknown): Set<boolean> | 'invalid' {
   return states;
 }
 
-/** A MISP tag filter entry as a matcher: `%` is any run of characters, the rest literal, case-insensitive (SQL LIKE). */
-export function tagPattern(entry: string): RegExp {
-  return new RegExp(`^${entry.split('%').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+/** A tag filter's matcher: `test(tag)` says whether the tag matches. */
+export interface TagMatcher {
+  test(tag: string): boolean;
+}
+
+/**
+ * A MISP tag filter entry as a matcher: `%` is any run of characters, the rest literal,
+ * case-insensitive (SQL LIKE). Matched without a regular expression: the literal parts in order,
+ * the first anchored at the start and the last at the end, each found leftmost (linear in the tag).
+ */
+export function tagPattern(entry: string): TagMatcher {
+  const parts = entry.toLowerCase().split('%');
+  return {
+    test(tag: string): boolean {
+      const value = tag.toLowerCase();
+      if (parts.length === 1) return value === parts[0];
+      const first = parts[0]!;
+      const last = parts[parts.length - 1]!;
+      if (value.length < first.length + last.length || !value.startsWith(first) || !value.endsWith(last)) return false;
+      let at = first.length;
+      const end = value.length - last.length;
+      for (const middle of parts.slice(1, -1)) {
+        const found = value.indexOf(middle, at);
+        if (found < 0 || found + middle.length > end) return false;
+        at = found + middle.length;
+      }
+      return true;
+    },
+  };
 }
 
 export function parseRestSearchFilter(body: unknown, nowSeconds: number): ParsedFilter {

@@ -52,6 +52,13 @@ describe('selection filters of the stand-in', () => {
 
   it('tagPattern reads % as any run and everything else literally, case-insensitively', () => {
     expect(tagPattern('Feed-%').test('feed-x')).toBe(true);
+    expect(tagPattern('Feed-%').test('xfeed-x')).toBe(false);
+    expect(tagPattern('%osint%').test('Feed-OSINT-x')).toBe(true);
+    expect(tagPattern('a%b%c').test('aXbYc')).toBe(true);
+    expect(tagPattern('a%b%c').test('abc')).toBe(true);
+    expect(tagPattern('ab%bc').test('abc')).toBe(false);
+    expect(tagPattern('a%b%c').test('acb')).toBe(false);
+    expect(tagPattern('%').test('')).toBe(true);
     expect(tagPattern('a.b').test('axb')).toBe(false);
     expect(tagPattern('tlp:amber+strict').test('TLP:AMBER+STRICT')).toBe(true);
   });

@@ -122,7 +122,7 @@ describe('MispClient against the MISP stand-in', () => {
     expect(() => new MispClient({ url: 'ftp://misp', apiKey: 'k', timeoutMs: 1 })).toThrow(/MISP_INVALID_CONFIG/);
     expect(() => new MispClient({ url: 'http://misp', apiKey: ' ', timeoutMs: 1 })).toThrow(/apiKey is empty/);
     expect(() => new MispClient({ url: 'http://misp', apiKey: 'k', timeoutMs: 0 })).toThrow(/timeoutMs/);
-    expect(() => new MispClient({ url: 'https://misp', apiKey: 'k', timeoutMs: 1, caFile: '/nonexistent/ca.pem' })).toThrow(/caFile/);
+    expect(() => new MispClient({ url: 'https://misp', apiKey: 'k', timeoutMs: 1, caFile: '/nonexistent/ca.pem' })).toThrow(/CA file \/nonexistent\/ca\.pem cannot be read/);
   });
 
   it('pages 100,000 generated attributes with limit 10,000', async () => {

@@ -7,6 +7,16 @@ const ROOT = path.resolve(__dirname, '..', '..', '..', '..', '..');
 const sites = findRegexes(ROOT, sourceFiles(ROOT, ['apps', 'libs', 'tools']));
 
 /**
+ * Patterns the code compiles from the operator's own configuration, which no audit of the source can
+ * probe: each named here with why, and documented for the operator. Nothing built from event or
+ * MISP content may be added.
+ */
+const OPERATOR_PATTERN_FILES = new Map([
+  ['apps/misp-sync/src/selection/warninglist-index.ts', "the `regex` entries of the warninglists the operator configures (docs/misp-sync.md); the shipped lists have none"],
+]);
+const operatorPattern = (where: string): boolean => OPERATOR_PATTERN_FILES.has(where.slice(0, where.lastIndexOf(':')));
+
+/**
  * Issue 11: every regular expression in the services, libraries and tools runs in linear time on
  * untrusted input. Each one found in the source (by the TypeScript parser, not by a list someone
  * keeps) is fed 100,000-character adversarial inputs both ways it can be used — `test` (scans every
@@ -17,8 +27,10 @@ const sites = findRegexes(ROOT, sourceFiles(ROOT, ['apps', 'libs', 'tools']));
 describe('regular expressions run in linear time', () => {
   it('finds the regexes of the source tree, and every one is a literal pattern it can probe', () => {
     expect(sites.length).toBeGreaterThan(40);
+    // every exempted file still holds a run-time pattern (an exemption never outlives its reason)
+    for (const file of OPERATOR_PATTERN_FILES.keys()) expect(sites.some((site) => site.pattern === undefined && site.where.startsWith(`${file}:`))).toBe(true);
     // A pattern built at run time from a variable cannot be probed here: make it a literal, or prove it by hand.
-    expect(sites.filter((site) => site.pattern === undefined).map((site) => `${site.where} ${site.text}`)).toEqual([]);
+    expect(sites.filter((site) => site.pattern === undefined && !operatorPattern(site.where)).map((site) => `${site.where} ${site.text}`)).toEqual([]);
   });
 
   it.each(sites.filter((site) => site.pattern !== undefined).map((site) => [site.where, site.text, site.pattern!] as const))(
