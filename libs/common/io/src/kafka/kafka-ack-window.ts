@@ -1,6 +1,9 @@
 import { AckTracker, type AckTicket, type TopicPartitionOffset } from './ack-tracker';
 import type { IoLogger } from './kafka-logger';
 
+/** Pause before a failed commit of acknowledged offsets is sent again. */
+const COMMIT_RETRY_MS = 1000;
+
 export interface KafkaAckWindowLimits {
   /** Unacknowledged batches per consumer before new ones wait for room. */
   readonly maxBatches: number;
@@ -188,8 +191,13 @@ export class KafkaAckWindow {
       })
       .finally(() => {
         this.committing = undefined;
-        // a failed commit is retried with the next acknowledgement or the final flush, not in a loop
-        if (this.pending.size > 0 && !failed && !this.closed) this.startCommitting();
+        if (this.pending.size === 0 || this.closed) return;
+        if (!failed) return this.startCommitting();
+        // a failed commit is retried once a second (or sooner, by the next acknowledgement or the
+        // final flush): a partition gone quiet must not keep its acknowledged offsets uncommitted
+        setTimeout(() => {
+          if (this.committing === undefined && this.pending.size > 0 && !this.closed) this.startCommitting();
+        }, COMMIT_RETRY_MS).unref();
       });
   }
 

@@ -155,4 +155,48 @@ describe.each(KAFKA_CLIENT_KINDS)('KafkaBatchConsumer on-acknowledge against the
     await pollUntil(async () => (await committed(groupId, topic)) === '4', { timeoutMs: 20_000, description: 'committed by the next member' });
     await next.consumer.stop();
   }, 120_000);
+
+  it('repeated failures with a full read-ahead: the partition keeps flowing and everything commits', async () => {
+    // 30 batches of 2 records; at most 2 batches in flight and 6 records read ahead, so each
+    // failure finds records waiting behind it. Those go stale when the partition is sought back:
+    // they must leave the read-ahead count (or it creeps up to its limit and fetching stops) and
+    // be dropped without waiting out the backoff again.
+    const topic = await topicWith(30, 2);
+    const groupId = uniqueName('it-group');
+    let failuresLeft = 5;
+    const handled = new Set<string>();
+    const consumer = new KafkaBatchConsumer({
+      ...base,
+      groupId,
+      topics: [topic],
+      fromBeginning: true,
+      commitMode: 'on-acknowledge',
+      maxInFlightBatches: 2,
+      maxReadAheadRecords: 6,
+      maxBytesPerPartition: 16,
+      maxWaitTimeMs: 100,
+      heartbeatIntervalMs: 500,
+      sessionTimeoutMs: 10_000,
+      stopTimeoutMs: 10_000,
+    });
+    consumers.push(consumer);
+    await consumer.run(async (batch) => {
+      // slow enough for the read-ahead to fill behind the batches in flight
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      if (failuresLeft > 0) {
+        failuresLeft -= 1;
+        throw new IoError('ELASTICSEARCH_UNAVAILABLE', 'downstream down for a while');
+      }
+      for (const m of batch.messages) handled.add(m.offset);
+    });
+    // The consumer backs off 0.5 + 1 + 2 + 4 + 8 s after the five failures: once each, not once per
+    // turn of records read ahead behind them (which took over 30 s here), so 30 s is ample.
+    const started = Date.now();
+    await pollUntil(async () => (await committed(groupId, topic)) === '60', { timeoutMs: 30_000, description: 'all 60 records committed after 5 failures' });
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(failuresLeft).toBe(0);
+    expect(handled.size).toBe(60);
+    expect(consumer.crashed).toBeUndefined();
+    await consumer.stop();
+  }, 120_000);
 });

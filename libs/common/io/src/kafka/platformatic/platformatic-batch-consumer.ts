@@ -76,6 +76,8 @@ export class PlatformaticBatchConsumer {
   private scheduled = false;
   private chain: Promise<void> = Promise.resolve();
   private backoffMs = 0;
+  /** No batch is handed over before this time (ms since the epoch): the backoff after a failure. */
+  private backoffUntil = 0;
   private failure: unknown;
   private watch: NodeJS.Timeout | undefined;
   private restarting: Promise<void> | undefined;
@@ -222,6 +224,7 @@ export class PlatformaticBatchConsumer {
     const epoch = this.epochs.get(key) ?? 0;
     let batch = this.pending.get(key);
     if (batch === undefined || batch.epoch !== epoch) {
+      this.dropPending(key);
       batch = { topic: message.topic, partition: message.partition, epoch, messages: [] };
       this.pending.set(key, batch);
     }
@@ -231,12 +234,25 @@ export class PlatformaticBatchConsumer {
     this.schedule();
   }
 
+  /** A held batch goes back in front of its partition's read-ahead, unless it went stale meanwhile (sought back or lost). */
   private requeue(batch: PendingBatch): void {
     const key = `${batch.topic}:${batch.partition}`;
+    if (!this.owned.has(key) || (this.epochs.get(key) ?? 0) !== batch.epoch) return;
     const current = this.pending.get(key);
     if (current === undefined) this.pending.set(key, batch);
-    else if (current.epoch === batch.epoch) current.messages.unshift(...batch.messages);
+    else current.messages.unshift(...batch.messages);
     this.pendingRecords += batch.messages.length;
+  }
+
+  /**
+   * Forgets a partition's read-ahead (it went stale: sought back or lost). Every record leaves the
+   * count it entered, or the count creeps up to `readAhead` and the stream stays paused for good.
+   */
+  private dropPending(key: string): void {
+    const dropped = this.pending.get(key);
+    if (dropped === undefined) return;
+    this.pending.delete(key);
+    this.pendingRecords -= dropped.messages.length;
   }
 
   private schedule(): void {
@@ -251,9 +267,14 @@ export class PlatformaticBatchConsumer {
   }
 
   /** One turn's batches, one per partition, in arrival order per partition. */
-  private async handOver(batches: PendingBatch[]): Promise<void> {
-    for (const batch of batches) this.pendingRecords -= batch.messages.length;
-    if (this.backoffMs > 0 && this.state === 'running') await sleep(this.backoffMs, this.stopping.signal);
+  private async handOver(turn: PendingBatch[]): Promise<void> {
+    for (const batch of turn) this.pendingRecords -= batch.messages.length;
+    // batches gone stale (sought back, lost) are dropped without waiting: they are fetched again
+    const batches = turn.filter((batch) => this.isCurrent(batch));
+    if (batches.length === 0) return this.resumeIfRoom();
+    // after a failed acknowledgement, wait out the backoff once (not once per turn read ahead)
+    const wait = this.backoffUntil - Date.now();
+    if (wait > 0 && this.state === 'running') await sleep(wait, this.stopping.signal);
     if (this.onAcknowledge) {
       for (const batch of batches) await this.handOne(batch);
     } else {
@@ -261,11 +282,21 @@ export class PlatformaticBatchConsumer {
         await Promise.all(batches.slice(i, i + this.concurrency).map((batch) => this.handOne(batch)));
       }
     }
+    this.resumeIfRoom();
+  }
+
+  /** The batch's partition is still owned and was not sought back since its records arrived. */
+  private isCurrent(batch: PendingBatch): boolean {
+    const key = `${batch.topic}:${batch.partition}`;
+    return this.owned.has(key) && (this.epochs.get(key) ?? 0) === batch.epoch;
+  }
+
+  /** The stream fetches on while the read-ahead has room and some topic is not paused. */
+  private resumeIfRoom(): void {
     if (this.state === 'running' && this.pendingRecords < this.readAhead && !this.options.topics.every((t) => this.pausedTopics.has(t))) this.stream?.resume();
   }
 
   private async handOne(batch: PendingBatch): Promise<void> {
-    const key = `${batch.topic}:${batch.partition}`;
     if (this.state !== 'running' || batch.messages.length === 0) return;
     if (this.pausedTopics.has(batch.topic)) {
       this.held.push(batch);
@@ -273,7 +304,7 @@ export class PlatformaticBatchConsumer {
     }
     if (!(await this.window.room(this.stopping.signal))) return;
     // Lost, sought back or stopping meanwhile: the records are fetched again (rules 1 and 2).
-    if (this.state !== 'running' || !this.owned.has(key) || (this.epochs.get(key) ?? 0) !== batch.epoch) return;
+    if (this.state !== 'running' || !this.isCurrent(batch)) return;
     if (this.failure !== undefined) return this.crash(this.failure);
     const consumed = toConsumedBatch(batch);
     let bytes = 0;
@@ -309,6 +340,7 @@ export class PlatformaticBatchConsumer {
       error: String(error),
     });
     this.backoffMs = Math.min(BACKOFF_MS[1], Math.max(BACKOFF_MS[0], this.backoffMs * 2));
+    this.backoffUntil = Date.now() + this.backoffMs;
     if (!retriable) this.crash(error);
   }
 
@@ -328,10 +360,11 @@ export class PlatformaticBatchConsumer {
   private seekBack(position: TopicPartitionOffset): void {
     const key = `${position.topic}:${position.partition}`;
     this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
-    this.pending.delete(key);
+    this.dropPending(key);
     const to = BigInt(position.offset);
     this.rewinding.set(key, { to, beyond: this.lastSeen.get(key) ?? to - 1n });
     this.stream?.offsetsToFetch.set(key, to);
+    this.resumeIfRoom();
   }
 
   private async commit(offsets: readonly TopicPartitionOffset[]): Promise<void> {
@@ -362,9 +395,7 @@ export class PlatformaticBatchConsumer {
     // rule 2: a lost partition's read-ahead, tracking and fetch position go; rule 3: the others stay
     for (const key of lost) {
       this.epochs.set(key, (this.epochs.get(key) ?? 0) + 1);
-      const dropped = this.pending.get(key);
-      if (dropped) this.pendingRecords -= dropped.messages.length;
-      this.pending.delete(key);
+      this.dropPending(key);
       this.rewinding.delete(key);
       this.lastSeen.delete(key);
       this.stream?.offsetsToFetch.delete(key);
