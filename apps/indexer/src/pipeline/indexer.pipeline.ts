@@ -94,17 +94,17 @@ interface PendingDocument {
  *               stream also no readable `@timestamp`) and goes straight to the dead-letter topic.
  *  3. batch     Documents from all partitions are grouped into `_bulk` chunks bounded by count,
  *               bytes and linger time; at most `bulkConcurrency` chunks are in flight.
- *  4. bulk      One `_bulk` request per chunk (`indexChunk`).
+ *  4. bulk      One `_bulk` request per chunk (`indexChunk`). A request that failed as a whole
+ *               is retried when retriable (connection loss, timeout, 429, 5xx), and bisected down
+ *               to the single refused document otherwise (dead-lettered at this stage).
  *  5. classify  Every item is ok, duplicate, retry or dead-letter (`classifyBulkItem`); duplicate
  *               is a `create` that found its `_id` already there (a replay into a data stream):
- *               done, counted apart. A request that failed as a whole is retried when
- *               retriable (connection loss, timeout, 429, 5xx), and bisected down to the single
- *               refused document otherwise.
+ *               done, counted apart.
  *  6. retry     Retriable items are sent again, with exponential backoff, in the same chunk slot,
  *               for as long as it takes. The handler keeps waiting meanwhile, so consumption
  *               pauses and memory stays bounded: after-handler, the partition is not fetched
  *               further; on-acknowledge, the consumer's in-flight window fills and fetching waits.
- *  7. dead-letter  Refused documents are produced to the dead-letter topic (with the error and
+ *  7. dead_letter  Refused documents are produced to the dead-letter topic (with the error and
  *               their source coordinates) and count as settled once Kafka acknowledged them.
  *  8. commit    When every document of the batch is settled, the handler resolves and the
  *               consumer commits. A crash before that replays the batch; the deterministic ids
