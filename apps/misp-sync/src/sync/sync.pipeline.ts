@@ -97,6 +97,8 @@ const REMOVAL_BATCH = 5000;
  *   reconcile  after a complete full pull: tracked attributes MISP no longer returned are removed
  *   heartbeat  while pages are applied, at most every `heartbeatMs`: the sentinel with the run's
  *              start and last progress, so a long full sync is never taken for a stale source
+ *   expire     at most every `expiryCheckIntervalMs`: contributions past their kind's maximum
+ *              age removed, as deletions (expireDue)
  *   advance    the durable cursor, then repair memcached if it lost keys, then the sentinel (to
  *              memcached and as the topic's freshness record) with the source's new last success
  *
