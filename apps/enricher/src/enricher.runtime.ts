@@ -322,6 +322,7 @@ export class EnricherRuntime implements ServiceRuntime {
       noObservables: (report, fields) =>
         uncovered.maybe((suppressed) =>
           this.log.warn('most events of a partition have none of the looked-up fields: counted as no_observable, not as misses (check ENRICHER_LOOKUP_RULES)', {
+            stage: 'extract',
             topic: report.topic,
             partition: report.partition,
             events: report.events,
@@ -332,9 +333,9 @@ export class EnricherRuntime implements ServiceRuntime {
           }),
         ),
       storeUnavailable: (error, held) =>
-        unavailable.maybe((suppressed) => this.log.warn(held ? 'lookup store unusable: holding the batch' : 'lookup store unusable: passing events as unknown', { code: error.code, reason: error.message, suppressed })),
+        unavailable.maybe((suppressed) => this.log.warn(held ? 'lookup store unusable: holding the batch' : 'lookup store unusable: passing events as unknown', { stage: 'lookup', code: error.code, reason: error.message, suppressed })),
       deadLettered: (rejection, topic, partition, offset) =>
-        dead.maybe((suppressed) => this.log.warn('record dead-lettered', { reason: rejection.reason, detail: rejection.message, topic, partition, offset, suppressed })),
+        dead.maybe((suppressed) => this.log.warn('record dead-lettered', { stage: rejection.stage, reason: rejection.reason, detail: rejection.message, topic, partition, offset, suppressed })),
     };
   }
 

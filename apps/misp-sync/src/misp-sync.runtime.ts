@@ -153,11 +153,11 @@ function mispSource(config: MispSyncConfig, client: MispClient, metrics: SyncMet
     {
       onError: (error, attempt, willRetry) => {
         metrics.mispError(errorCode(error));
-        log.warn(willRetry ? 'MISP request failed; retrying' : 'MISP request failed', { error, attempt });
+        log.warn(willRetry ? 'MISP request failed; retrying' : 'MISP request failed', { stage: 'fetch', error, attempt });
       },
       onInvalid: (page, invalid) => {
-        metrics.attributeSkipped(MISP_SOURCE, 'invalid', invalid.length);
-        invalidLog.maybe((suppressed) => log.warn('MISP returned attributes that cannot be used; skipped', { page, count: invalid.length, first: invalid[0], suppressed }));
+        metrics.attributeSkipped(MISP_SOURCE, 'fetch', 'invalid', invalid.length);
+        invalidLog.maybe((suppressed) => log.warn('MISP returned attributes that cannot be used; skipped', { stage: 'fetch', reason: 'invalid', page, count: invalid.length, first: invalid[0], suppressed }));
       },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,
@@ -186,15 +186,15 @@ function feedSource(config: MispSyncConfig, client: FeedClient, metrics: SyncMet
     {
       onError: (error, attempt, willRetry) => {
         metrics.feedError(errorCode(error));
-        log.warn(willRetry ? 'feed read failed; retrying' : 'feed read failed', { feed: source, error, attempt });
+        log.warn(willRetry ? 'feed read failed; retrying' : 'feed read failed', { stage: 'fetch', feed: source, error, attempt });
       },
       onSkipped: (file, count, first) => {
-        metrics.attributeSkipped(source, 'invalid', count);
-        skippedLog.maybe((suppressed) => log.warn('feed entries that are no usable indicator; skipped', { feed: source, file, count, first, suppressed }));
+        metrics.attributeSkipped(source, 'fetch', 'invalid', count);
+        skippedLog.maybe((suppressed) => log.warn('feed entries that are no usable indicator; skipped', { stage: 'fetch', reason: 'invalid', feed: source, file, count, first, suppressed }));
       },
       onEventSkipped: (file, error) => {
-        metrics.attributeSkipped(source, 'event_file');
-        skippedLog.maybe((suppressed) => log.warn('feed event file skipped; its attributes stay as they were and it is read again next poll', { feed: source, file, error, suppressed }));
+        metrics.attributeSkipped(source, 'fetch', 'event_file');
+        skippedLog.maybe((suppressed) => log.warn('feed event file skipped; its attributes stay as they were and it is read again next poll', { stage: 'fetch', reason: 'event_file', feed: source, file, error, suppressed }));
       },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       random: Math.random,

@@ -29,6 +29,34 @@ export function readMetricNamesOf(repoRoot: string, app: string): Set<string> {
   return names;
 }
 
+/**
+ * The label names each metric (and each histogram series) is registered with, from `labelNames: […]`
+ * in its options; a histogram's `_bucket` series also has `le`. Read as text, like the names.
+ */
+export function readAppMetricLabels(repoRoot: string): Map<string, Set<string>> {
+  const labels = new Map<string, Set<string>>();
+  for (const app of readdirSync(path.join(repoRoot, 'apps'))) {
+    for (const file of sourceFiles(path.join(repoRoot, 'apps', app))) {
+      const source = readFileSync(file, 'utf8');
+      for (const match of source.matchAll(/new (Counter|Gauge|Histogram|Summary)\(\{\s*name:\s*'([a-z_:][a-z0-9_:]*)'([\s\S]*?)\bregisters\b/g)) {
+        const [, type = '', name = '', options = ''] = match;
+        const declared = [...(/labelNames:\s*\[([^\]]*)\]/.exec(options)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((label) => label[1] ?? '');
+        labels.set(name, new Set(declared));
+        if (type === 'Histogram' || type === 'Summary') {
+          labels.set(`${name}_bucket`, new Set([...declared, 'le']));
+          for (const suffix of ['_sum', '_count']) labels.set(`${name}${suffix}`, new Set(declared));
+        }
+      }
+    }
+  }
+  return labels;
+}
+
+/** The label names a PromQL expression groups by (`by (a, b)`, `without` is not used here). */
+export function groupingLabels(expression: string): string[] {
+  return [...expression.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((match) => (match[1] ?? '').split(',').map((label) => label.trim()).filter((label) => label !== ''));
+}
+
 /** Our metric names referenced by a PromQL expression (the iocflow_ prefix every service metric carries). */
 export function referencedMetrics(expression: string): string[] {
   return [...expression.matchAll(/\b(iocflow_[a-z0-9_]+)\b/g)].map((match) => match[1] ?? '');

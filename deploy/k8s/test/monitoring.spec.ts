@@ -1,16 +1,26 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { readAppMetricNames, readMetricNamesOf, referencedMetrics } from './app-metric-names';
+import { groupingLabels, readAppMetricLabels, readAppMetricNames, readMetricNamesOf, referencedMetrics } from './app-metric-names';
 import { arr, dig, num, obj, str, type Json } from './k8s-objects';
 import { K8S_DIR, REPO_ROOT } from './k8s-tools';
 
 /**
  * Alerts and the dashboard may only query metrics the services really expose (a renamed metric
- * would otherwise leave an alert that can never fire), and every alert's runbook link must land on
- * a section of docs/operations.md.
+ * would otherwise leave an alert that can never fire) and group only by labels those metrics or the
+ * scrape target carry (a dropped label would fold every series into one), and every alert's
+ * runbook link must land on a section of docs/operations.md.
  */
 const metrics = readAppMetricNames(REPO_ROOT);
+const labels = readAppMetricLabels(REPO_ROOT);
+/** Labels Prometheus adds from the scrape target (the Kubernetes service discovery). */
+const TARGET_LABELS = new Set(['namespace', 'pod', 'service', 'job', 'instance', 'container']);
+
+/** Labels an expression groups by that neither its metrics nor the scrape target carry (a typo, or a label the code dropped). */
+function unknownGroupingLabels(expression: string): string[] {
+  const carried = new Set([...TARGET_LABELS, ...referencedMetrics(expression).flatMap((metric) => [...(labels.get(metric) ?? [])])]);
+  return groupingLabels(expression).filter((label) => !carried.has(label));
+}
 const rule = parse(readFileSync(path.join(K8S_DIR, 'components', 'prometheus-operator', 'prometheus-rule.yaml'), 'utf8')) as Json;
 const alerts = arr(dig(rule, 'spec', 'groups')).flatMap((group) => arr(dig(group, 'rules')));
 const operations = readFileSync(path.join(REPO_ROOT, 'docs', 'operations.md'), 'utf8');
@@ -24,6 +34,13 @@ describe('the services expose metrics', () => {
     expect(metrics.has('iocflow_enricher_events_in_total')).toBe(true);
     expect(metrics.has('iocflow_indexer_bulk_duration_seconds_bucket')).toBe(true);
     expect(metrics.has('iocflow_misp_sync_last_success_timestamp_seconds')).toBe(true);
+    expect(labels.get('iocflow_indexer_bulk_duration_seconds_bucket')).toEqual(new Set(['outcome', 'le']));
+    expect(labels.get('iocflow_enricher_events_in_total')).toEqual(new Set());
+  });
+
+  // Issue 13: a counter of records given up says which stage gave them up (docs/architecture.md, "Stage names").
+  it.each(['iocflow_enricher_dead_letters_total', 'iocflow_indexer_dead_lettered_documents_total', 'iocflow_misp_sync_attributes_skipped_total'])('%s is labelled by stage and reason', (metric) => {
+    expect([...(labels.get(metric) ?? [])]).toEqual(expect.arrayContaining(['stage', 'reason']));
   });
 
   // Issue 13: misp-sync's were misp_sync_*, the others iocflow_*.
@@ -46,6 +63,14 @@ describe('PrometheusRule iocflow', () => {
     expect(['warning', 'critical']).toContain(str(dig(alert, 'labels', 'severity')));
     expect(str(dig(alert, 'annotations', 'runbook'))).toBe(`docs/operations.md#${name.toLowerCase()}`);
     expect(anchors.has(name.toLowerCase())).toBe(true);
+    expect(unknownGroupingLabels(expression)).toEqual([]);
+  });
+
+  it('groups dead letters by the stage that gave them up and the reason', () => {
+    for (const name of ['IocflowEnricherDeadLetters', 'IocflowIndexerDeadLetters']) {
+      const alert = alerts.find((candidate) => str(dig(candidate, 'alert')) === name);
+      expect(groupingLabels(str(dig(alert, 'expr')) ?? '')).toEqual(expect.arrayContaining(['stage', 'reason']));
+    }
   });
 });
 
@@ -58,6 +83,7 @@ describe('Grafana dashboard deploy/grafana/iocflow.json', () => {
         ...unknown.map((metric) => `${panel}: ${metric} is not exposed by any service`),
         ...(str(dig(target, 'datasource', 'uid')) === '${datasource}' ? [] : [`${panel}: target datasource is not \${datasource}`]),
         ...(referencedMetrics(expression).length === 0 ? [`${panel}: queries none of our metrics`] : []),
+        ...unknownGroupingLabels(expression).map((label) => `${panel}: groups by ${label}, a label its metrics do not carry`),
       ];
     });
     expect(problems).toEqual([]);

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { DeadLetterReason } from '../pipeline/dead-letter-reason';
+import type { EnricherStage } from '../pipeline/enricher-stage';
 
 /**
  * What an enriched event says: `hit`; `miss` (`none`); `unknown` (the store could not answer,
@@ -14,7 +15,7 @@ export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 
 /**
  * The enricher's Prometheus metrics, fixed label names only. Label values are bounded: outcome
- * and reason are closed sets, `field` is a configured rule field, `feed` a feed name (a handful
+ * reason and stage are closed sets, `field` is a configured rule field, `feed` a feed name (a handful
  * of MISP tags), `partition` a partition number, `source` a misp-sync source name (`misp`,
  * `feed:<name>`: a handful, capped by SourceFreshnessGauges). Never an observable value.
  *
@@ -24,7 +25,7 @@ export type EventOutcome = (typeof EVENT_OUTCOMES)[number];
 export class EnricherMetrics {
   readonly eventsIn: Counter;
   readonly eventsOut: Counter<'outcome'>;
-  readonly deadLetters: Counter<'reason'>;
+  readonly deadLetters: Counter<'stage' | 'reason'>;
   readonly hits: Counter<'feed' | 'field'>;
   readonly observablesUnchecked: Counter;
   readonly tableRecordsIgnored: Counter<'reason'>;
@@ -52,7 +53,7 @@ export class EnricherMetrics {
       registers,
     });
     this.tableRecordsIgnored = new Counter({ name: 'iocflow_enricher_table_records_ignored_total', help: 'Indicator-topic records the in-process table skipped, by reason (table mode: every record; memcached mode: the IP-range records)', labelNames: ['reason'], registers });
-    this.deadLetters = new Counter({ name: 'iocflow_enricher_dead_letters_total', help: 'Records sent to the dead-letter topic, by reason', labelNames: ['reason'], registers });
+    this.deadLetters = new Counter({ name: 'iocflow_enricher_dead_letters_total', help: 'Records sent to the dead-letter topic, by the stage that rejected them (parse, extract, apply, produce) and reason', labelNames: ['stage', 'reason'], registers });
     this.hits = new Counter({ name: 'iocflow_enricher_hits_total', help: 'Matched field values, by feed and event field', labelNames: ['feed', 'field'], registers });
     this.batchSize = new Histogram({ name: 'iocflow_enricher_batch_size', help: 'Records per consumed batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000], registers });
     this.lookupSeconds = new Histogram({
@@ -74,7 +75,7 @@ export class EnricherMetrics {
     this.ipRangesUnchecked = new Counter({ name: 'iocflow_enricher_ip_ranges_unchecked_total', help: 'Memcached mode: addresses that missed their exact key and could not be checked against IP ranges (not followed)', registers });
   }
 
-  deadLettered(reason: DeadLetterReason): void {
-    this.deadLetters.inc({ reason });
+  deadLettered(stage: EnricherStage, reason: DeadLetterReason): void {
+    this.deadLetters.inc({ stage, reason });
   }
 }

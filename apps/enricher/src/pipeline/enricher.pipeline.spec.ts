@@ -5,7 +5,9 @@ import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from '
 import { StoreUnavailableError } from '../lookup/store-unavailable.error';
 import { EnricherMetrics } from '../metrics/enricher.metrics';
 import { DEAD_LETTER_HEADERS, EnricherPipeline, PipelineStoppedError, type EnricherPipelineOptions } from './enricher.pipeline';
+import * as extract from './extract-observables';
 import { compileRules } from './extract-observables';
+import * as parse from './parse-event';
 import { DEFAULT_LOOKUP_RULES } from './lookup-rules';
 
 /** A scripted store: answers from a map, or fails the next `failures` calls. */
@@ -77,7 +79,7 @@ function setup(indicators: Record<string, string[]> = {}, overrides: Partial<Enr
   const logged: string[] = [];
   const pipeline = new EnricherPipeline({ ...options, ...overrides }, lookup, producer, metrics, {
     storeUnavailable: (error) => logged.push(error.code),
-    deadLettered: (rejection) => logged.push(rejection.reason),
+    deadLettered: (rejection, topic, partition, offset) => logged.push(`${rejection.stage} ${rejection.reason} ${topic}/${partition}/${offset}`),
   });
   const counter = async (name: string): Promise<Record<string, number>> => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
@@ -110,6 +112,7 @@ describe('EnricherPipeline', () => {
     expect(enriched.map((r) => JSON.parse(String(r.value)).misp_src)).toEqual(['none', 'none', 'none']);
     expect(dead).toHaveLength(4);
     expect(dead.map((r) => String(r.headers?.[DEAD_LETTER_HEADERS.reason]))).toEqual(['not_json', 'not_object', 'field_type', 'empty_value']);
+    expect(dead.map((r) => String(r.headers?.[DEAD_LETTER_HEADERS.stage]))).toEqual(['parse', 'parse', 'extract', 'parse']);
     expect(dead[0]?.headers).toMatchObject({ trace: Buffer.from('t2'), [DEAD_LETTER_HEADERS.topic]: 'in', [DEAD_LETTER_HEADERS.partition]: '3', [DEAD_LETTER_HEADERS.offset]: '102' });
     expect(String(dead[0]?.value)).toBe('not json');
     expect(enriched[0]?.key).toEqual(Buffer.from('k0'));
@@ -119,6 +122,28 @@ describe('EnricherPipeline', () => {
     // The last event has none of the looked-up fields: nothing was checked, so it is no miss.
     expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 2, no_observable: 1 });
     expect(await counter('iocflow_enricher_consumer_lag')).toEqual({ 'in,3': 0 });
+  });
+
+  it('names the stage that rejected each record, the same in the dead letter, the counter and the log line', async () => {
+    const { producer, pipeline, counter, logged } = setup({}, { maxEventBytes: 64 });
+    await pipeline.handleBatch(
+      batchOf([
+        `{"message":"${'x'.repeat(100)}"}`, // parse: over maxEventBytes
+        '{"a":', // parse: not JSON
+        '{"destination":{"domain":["a.org",7]}}', // extract: a lookup field of the wrong type
+        '{"threat":"x","source":{"ip":"10.0.0.1"}}', // extract: `threat` must be an object to be enriched
+        '{"source":{"ip":"10.0.0.2"}}',
+      ]),
+    );
+    const dead = (producer.sent[0] ?? []).filter((r) => r.topic === 'in-dlq');
+    expect(dead.map((r) => [String(r.headers?.[DEAD_LETTER_HEADERS.stage]), String(r.headers?.[DEAD_LETTER_HEADERS.reason])])).toEqual([
+      ['parse', 'too_large'],
+      ['parse', 'not_json'],
+      ['extract', 'field_type'],
+      ['extract', 'field_type'],
+    ]);
+    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ 'parse,too_large': 1, 'parse,not_json': 1, 'extract,field_type': 2 });
+    expect(logged).toEqual(['parse too_large in/3/100', 'parse not_json in/3/101', 'extract field_type in/3/102', 'extract field_type in/3/103']);
   });
 
   it('cuts an oversized dead letter to deadLetterMaxBytes and says how long it was and its hash (the dead-letter topic must accept it)', async () => {
@@ -217,7 +242,7 @@ describe('EnricherPipeline', () => {
     await expect(pipeline.handleBatch(batch)).rejects.toThrow('KAFKA_UNAVAILABLE');
     await pipeline.handleBatch(batch);
     expect(await counter('iocflow_enricher_events_in_total')).toEqual({ total: 2 });
-    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ not_json: 1 });
+    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ 'parse,not_json': 1 });
   });
 });
 
@@ -265,8 +290,8 @@ describe('EnricherPipeline with hostile records', () => {
     await pipeline.handleBatch(batchOf(values));
     expect(out()).toHaveLength(40);
     expect(out().map((r) => JSON.parse(String(r.value)).misp_src)).toEqual(Array.from({ length: 40 }, (_, i) => (i === 7 ? 'Feed-A' : 'none')));
-    expect(dead().map((r) => [String(r.headers?.[DEAD_LETTER_HEADERS.reason]), String(r.headers?.[DEAD_LETTER_HEADERS.offset])])).toEqual([['too_deep', '120']]);
-    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ too_deep: 1 });
+    expect(dead().map((r) => [String(r.headers?.[DEAD_LETTER_HEADERS.stage]), String(r.headers?.[DEAD_LETTER_HEADERS.reason]), String(r.headers?.[DEAD_LETTER_HEADERS.offset])])).toEqual([['parse', 'too_deep', '120']]);
+    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ 'parse,too_deep': 1 });
   });
 
   it('contains a failure while enriching one event (here V8 recursing past its stack with the depth limit lifted) to that event: enrich_failed', async () => {
@@ -274,8 +299,31 @@ describe('EnricherPipeline with hostile records', () => {
     const hostile = `{"threat":{},"deep":${'['.repeat(20_000)}${']'.repeat(20_000)}}`;
     await pipeline.handleBatch(batchOf([ordinary(1), hostile, ordinary(2)]));
     expect(out()).toHaveLength(2);
-    expect(dead().map((r) => String(r.headers?.[DEAD_LETTER_HEADERS.reason]))).toEqual(['enrich_failed']);
+    expect(dead().map((r) => [String(r.headers?.[DEAD_LETTER_HEADERS.stage]), String(r.headers?.[DEAD_LETTER_HEADERS.reason])])).toEqual([['apply', 'enrich_failed']]);
     expect(String(dead()[0]?.headers?.[DEAD_LETTER_HEADERS.message])).toContain('RangeError');
+  });
+
+  it('names the stage of an unexpected failure before the lookup: parse or extract, as enrich_failed', async () => {
+    const { pipeline, out, dead, counter } = hostileSetup(() => undefined);
+    const readEvent = jest.spyOn(parse, 'readEvent').mockImplementationOnce(() => {
+      throw new TypeError('scan broke');
+    });
+    const extractObservables = jest.spyOn(extract, 'extractObservables');
+    extractObservables.mockImplementationOnce(() => ({ ok: true, observations: [], unchecked: 0 })).mockImplementationOnce(() => {
+      throw new TypeError('rule broke');
+    });
+    try {
+      await pipeline.handleBatch(batchOf([ordinary(1), ordinary(2), ordinary(3)]));
+    } finally {
+      readEvent.mockRestore();
+      extractObservables.mockRestore();
+    }
+    expect(out()).toHaveLength(1);
+    expect(dead().map((r) => [String(r.headers?.[DEAD_LETTER_HEADERS.stage]), String(r.headers?.[DEAD_LETTER_HEADERS.message])])).toEqual([
+      ['parse', 'TypeError: scan broke'],
+      ['extract', 'TypeError: rule broke'],
+    ]);
+    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ 'parse,enrich_failed': 1, 'extract,enrich_failed': 1 });
   });
 
   it('contains a match that breaks the output (a store answering garbage for one value) to the events holding that value', async () => {
@@ -283,7 +331,8 @@ describe('EnricherPipeline with hostile records', () => {
     const { pipeline, out, dead, counter } = hostileSetup((query) => (query.value === '10.0.0.2' ? broken : undefined));
     await pipeline.handleBatch(batchOf([ordinary(1), ordinary(2), ordinary(3)]));
     expect(out().map((r) => JSON.parse(String(r.value)).event.id)).toEqual(['e1', 'e3']);
-    expect(dead().map((r) => String(r.headers?.[DEAD_LETTER_HEADERS.reason]))).toEqual(['enrich_failed']);
+    expect(dead().map((r) => [String(r.headers?.[DEAD_LETTER_HEADERS.stage]), String(r.headers?.[DEAD_LETTER_HEADERS.reason])])).toEqual([['apply', 'enrich_failed']]);
+    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ 'apply,enrich_failed': 1 });
     expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 2 });
     expect(await counter('iocflow_enricher_hits_total')).toEqual({});
   });
@@ -304,10 +353,11 @@ describe('EnricherPipeline with hostile records', () => {
   });
 
   it('dead-letters an event whose enriched record is over maxRecordBytes even without enrichment entries (output_too_large)', async () => {
-    const { pipeline, out, dead } = hostileSetup(ipHit(() => 'Feed-A'), { maxRecordBytes: 8192 });
+    const { pipeline, out, dead, counter } = hostileSetup(ipHit(() => 'Feed-A'), { maxRecordBytes: 8192 });
     await pipeline.handleBatch(batchOf([ordinary(1), JSON.stringify({ source: { ip: '10.1.1.1' }, message: 'm'.repeat(8100) }), ordinary(2)]));
     expect(out()).toHaveLength(2);
-    expect(dead().map((r) => String(r.headers?.[DEAD_LETTER_HEADERS.reason]))).toEqual(['output_too_large']);
+    expect(dead().map((r) => [String(r.headers?.[DEAD_LETTER_HEADERS.stage]), String(r.headers?.[DEAD_LETTER_HEADERS.reason])])).toEqual([['apply', 'output_too_large']]);
+    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ 'apply,output_too_large': 1 });
   });
 
   it('writes at most maxEnrichments entries and cuts a long MISP event info (description) to 1,024 characters', async () => {
@@ -355,8 +405,9 @@ describe('EnricherPipeline with hostile records', () => {
     await pipeline.handleBatch(batchOf([ordinary(1), ordinary(2), JSON.stringify({ message: 'x'.repeat(2000) }), ordinary(3)]));
     expect(out().map((r) => JSON.parse(String(r.value)).event.id)).toEqual(['e1', 'e2', 'e3']);
     expect(dead().map((r) => [String(r.headers?.[DEAD_LETTER_HEADERS.reason]), String(r.headers?.[DEAD_LETTER_HEADERS.offset])])).toEqual([['output_refused', '102']]);
+    expect(String(dead()[0]?.headers?.[DEAD_LETTER_HEADERS.stage])).toBe('produce');
     expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 3 });
-    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ output_refused: 1 });
+    expect(await counter('iocflow_enricher_dead_letters_total')).toEqual({ 'produce,output_refused': 1 });
   });
 
   it('keeps a dead letter within its topic whatever the record carries: a huge key and headers are cut and said so', async () => {

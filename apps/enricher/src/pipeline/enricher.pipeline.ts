@@ -15,7 +15,8 @@ import { StoreUnavailableError } from '../lookup/store-unavailable.error';
 import { EVENT_OUTCOMES, type EnricherMetrics, type EventOutcome } from '../metrics/enricher.metrics';
 import { applyEnrichment, applyEnrichmentWithin, outputConflict, type EnrichmentOptions, type LookupOutcome } from './apply-enrichment';
 import { BatchQueries } from './batch-queries';
-import type { Rejection } from './dead-letter-reason';
+import type { Rejection, StagedRejection } from './dead-letter-reason';
+import type { EnricherStage } from './enricher-stage';
 import { eventPlan, extractObservables, type CompiledRule, type Observation } from './extract-observables';
 import { ObservableCoverage, type CoverageReport } from './observable-coverage';
 import { readEvent, type EventLimits, type ParsedEvent } from './parse-event';
@@ -51,7 +52,7 @@ export interface EnricherPipelineOptions {
 /** The pipeline's log: warnings only, rate-limited by the caller (never per event). */
 export interface PipelineLog {
   storeUnavailable(error: StoreUnavailableError, held: boolean): void;
-  deadLettered(rejection: Rejection, topic: string, partition: number, offset: string): void;
+  deadLettered(rejection: StagedRejection, topic: string, partition: number, offset: string): void;
   /** Most events of a partition had none of the looked-up fields (`fields`) over a window. */
   noObservables?(report: CoverageReport, fields: readonly string[]): void;
 }
@@ -96,7 +97,8 @@ interface EnrichedEvent {
 export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
 
 /**
- * The enricher, one consumed batch at a time. Stages, in order, each named as in logs and metrics:
+ * The enricher, one consumed batch at a time. Stages, in order, each named as in logs, metrics and
+ * dead letters (ENRICHER_STAGES, enricher-stage.ts):
  *
  *   parse    raw record → JSON object, or a dead letter (empty, too large, too deep, not
  *            UTF-8/JSON/object); one validating scan of the bytes that keeps only the fields
@@ -175,10 +177,10 @@ export class EnricherPipeline {
     const records: KafkaProducedRecord[] = [];
     /** Per record: the event's outcome (undefined for a dead letter). */
     const outcomes: (EventOutcome | undefined)[] = [];
-    const rejected: Rejection[] = [];
+    const rejected: StagedRejection[] = [];
     const events: PreparedEvent[] = [];
     const batchQueries = new BatchQueries();
-    const deadLetter = (message: KafkaConsumedMessage, rejection: Rejection): void => {
+    const deadLetter = (message: KafkaConsumedMessage, rejection: StagedRejection): void => {
       rejected.push(rejection);
       const record = this.deadLetter(batch, message, rejection);
       records.push(record);
@@ -230,7 +232,7 @@ export class EnricherPipeline {
       const separator = label.lastIndexOf('\u0000');
       metrics.hits.inc({ feed: label.slice(0, separator), field: label.slice(separator + 1) }, count);
     }
-    for (const rejection of rejected) metrics.deadLettered(rejection.reason);
+    for (const rejection of rejected) metrics.deadLettered(rejection.stage, rejection.reason);
     metrics.batchSize.observe(batch.messages.length);
     const last = batch.messages[batch.messages.length - 1];
     if (last !== undefined) {
@@ -246,7 +248,7 @@ export class EnricherPipeline {
    * until it fits (`output_too_large` when even none fits), and anything that throws while
    * enriching this one event (`enrich_failed`) is contained to it.
    */
-  private apply(event: PreparedEvent, matches: readonly (IndicatorMatch | undefined)[] | undefined, topic: string, partition: string): EnrichedEvent | Rejection {
+  private apply(event: PreparedEvent, matches: readonly (IndicatorMatch | undefined)[] | undefined, topic: string, partition: string): EnrichedEvent | StagedRejection {
     let outcome: LookupOutcome;
     let eventMatches: (IndicatorMatch | undefined)[] | undefined;
     if (event.observations.length === 0) {
@@ -274,14 +276,14 @@ export class EnricherPipeline {
       if (size > this.maxRecordBytes) {
         // Rare: leave enrichment entries out until the record fits (misp_src keeps every feed).
         const trimmed = applyEnrichmentWithin(event.parsed, event.observations, outcome, this.enrichmentOptions, event.unchecked, this.maxRecordBytes - (size - byteLength(value)));
-        if (trimmed === undefined) return { reason: 'output_too_large', message: `the enriched record is ${size} bytes, over ENRICHER_MAX_RECORD_BYTES ${this.maxRecordBytes} even without enrichment entries` };
+        if (trimmed === undefined) return { stage: 'apply', reason: 'output_too_large', message: `the enriched record is ${size} bytes, over ENRICHER_MAX_RECORD_BYTES ${this.maxRecordBytes} even without enrichment entries` };
         record = { ...record, value: trimmed };
         size = recordBytes(record);
       }
       const kind: EventOutcome = eventMatches !== undefined ? 'hit' : outcome === UNKNOWN ? 'unknown' : event.unchecked > 0 ? 'unchecked' : outcome === NO_OBSERVATIONS ? 'no_observable' : 'miss';
       return { record, size, outcome: kind, matches: eventMatches };
     } catch (error) {
-      return enrichFailed(error);
+      return enrichFailed('apply', error);
     }
   }
 
@@ -291,7 +293,7 @@ export class EnricherPipeline {
    * an enriched record refused alone is dead-lettered instead (`output_refused`). Anything else
    * — and a refused dead letter, which has nothing smaller to become — fails the batch.
    */
-  private async send(batch: KafkaConsumedBatch, chunk: KafkaProducedRecord[], rejected: Rejection[]): Promise<KafkaProducedRecord[]> {
+  private async send(batch: KafkaConsumedBatch, chunk: KafkaProducedRecord[], rejected: StagedRejection[]): Promise<KafkaProducedRecord[]> {
     try {
       await this.producer.send(chunk);
       return [];
@@ -305,21 +307,24 @@ export class EnricherPipeline {
       const [record] = chunk as [KafkaProducedRecord];
       const message = record.topic === this.options.enrichedTopic ? batch.messages.find((candidate) => candidate.offset === originOffset(record)) : undefined;
       if (message === undefined) throw error;
-      const rejection: Rejection = { reason: 'output_refused', message: `the broker refused the enriched record (${refusal})` };
+      const rejection: StagedRejection = { stage: 'produce', reason: 'output_refused', message: `the broker refused the enriched record (${refusal})` };
       await this.producer.send([this.deadLetter(batch, message, rejection)]);
       rejected.push(rejection);
       return [record];
     }
   }
 
-  private prepare(message: KafkaConsumedMessage, events: PreparedEvent[], batchQueries: BatchQueries): Rejection | undefined {
+  /** The parse and extract stages of one event: the event is added to `events`, or its rejection returned. */
+  private prepare(message: KafkaConsumedMessage, events: PreparedEvent[], batchQueries: BatchQueries): StagedRejection | undefined {
+    let stage: EnricherStage = 'parse';
     try {
       const parsed = readEvent(message.value, this.eventLimits, this.eventPlan);
-      if (!parsed.ok) return parsed.rejection;
+      if (!parsed.ok) return at(stage, parsed.rejection);
+      stage = 'extract';
       const conflict = outputConflict(parsed.parsed.event);
-      if (conflict !== undefined) return conflict;
+      if (conflict !== undefined) return at(stage, conflict);
       const extracted = extractObservables(parsed.parsed.event, this.options.rules, this.options.maxObservablesPerEvent);
-      if (!extracted.ok) return extracted.rejection;
+      if (!extracted.ok) return at(stage, extracted.rejection);
       const observations = extracted.observations;
       const queryIndexes = new Array<number>(observations.length);
       for (let i = 0; i < observations.length; i++) {
@@ -329,7 +334,7 @@ export class EnricherPipeline {
       events.push({ message, parsed: parsed.parsed, observations, unchecked: extracted.unchecked, queryIndexes });
       return undefined;
     } catch (error) {
-      return enrichFailed(error);
+      return enrichFailed(stage, error);
     }
   }
 
@@ -360,7 +365,7 @@ export class EnricherPipeline {
     }
   }
 
-  private deadLetter(batch: KafkaConsumedBatch, message: KafkaConsumedMessage, rejection: Rejection): KafkaProducedRecord {
+  private deadLetter(batch: KafkaConsumedBatch, message: KafkaConsumedMessage, rejection: StagedRejection): KafkaProducedRecord {
     this.log.deadLettered(rejection, batch.topic, batch.partition, message.offset);
     // core's envelope, cut to what the dead-letter topic accepts (a refused dead letter would stop
     // the consumer on this record); the origin is this record itself, as on an enriched record.
@@ -372,6 +377,7 @@ export class EnricherPipeline {
       value: message.value,
       headers: message.headers,
       reason: rejection.reason,
+      stage: rejection.stage,
       message: rejection.message,
       details: originHeaders(source),
       atMs: Date.now(),
@@ -399,8 +405,13 @@ function countHits(hitCounts: Map<string, number>, observations: readonly Observ
   }
 }
 
-function enrichFailed(error: unknown): Rejection {
-  return { reason: 'enrich_failed', message: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : 'unknown error' };
+/** A stage function's rejection, named with the stage that made it. */
+function at(stage: EnricherStage, rejection: Rejection): StagedRejection {
+  return { stage, reason: rejection.reason, message: rejection.message };
+}
+
+function enrichFailed(stage: EnricherStage, error: unknown): StagedRejection {
+  return { stage, reason: 'enrich_failed', message: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : 'unknown error' };
 }
 
 /** The raw-logs offset an enriched record came from (its origin header). */

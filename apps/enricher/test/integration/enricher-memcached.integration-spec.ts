@@ -115,7 +115,7 @@ describe('enricher, memcached mode, against real Kafka and memcached', () => {
     expect(src('long-url')).toBe('Feed-Long');
   });
 
-  it('dead-letters bad input with reason and source headers, and the counters reconcile', async () => {
+  it('dead-letters bad input with stage, reason and source headers, and the counters reconcile', async () => {
     await produce([
       record(names.raw, 'bad-text', 'GET / HTTP/1.1', { trace: 'abc' }),
       record(names.raw, 'bad-array', '[1,2]'),
@@ -128,6 +128,8 @@ describe('enricher, memcached mode, against real Kafka and memcached', () => {
     const dead = new Map(collector.of(names.dlq).map((m) => [String(m.key), m]));
     const reasons = Object.fromEntries([...dead].map(([key, m]) => [key, m.headers[DEAD_LETTER_HEADERS.reason]?.toString()]));
     expect(reasons).toEqual({ 'bad-text': 'not_json', 'bad-array': 'not_object', 'bad-type': 'field_type', 'bad-size': 'too_large', 'bad-null': 'empty_value', 'bad-threat': 'field_type' });
+    const stages = Object.fromEntries([...dead].map(([key, m]) => [key, m.headers[DEAD_LETTER_HEADERS.stage]?.toString()]));
+    expect(stages).toEqual({ 'bad-text': 'parse', 'bad-array': 'parse', 'bad-type': 'extract', 'bad-size': 'parse', 'bad-null': 'parse', 'bad-threat': 'extract' });
     const text = dead.get('bad-text');
     expect(String(text?.value)).toBe('GET / HTTP/1.1');
     expect(text?.headers['trace']?.toString()).toBe('abc');
@@ -144,6 +146,8 @@ describe('enricher, memcached mode, against real Kafka and memcached', () => {
     expect(eventsIn).toBe(out + dlq);
     expect(out).toBe(enriched);
     expect(dlq).toBe(deadLettered);
+    // the counter's stage,reason pairs are the headers' (other tests of this file dead-letter nothing)
+    expect(await counterValues(registry, 'iocflow_enricher_dead_letters_total')).toEqual({ 'parse,not_json': 1, 'parse,not_object': 1, 'parse,too_large': 1, 'parse,empty_value': 1, 'extract,field_type': 2 });
   });
 
   it('never lets a field value reach memcached as a command: x\\r\\nflush_all leaves the canary in place', async () => {

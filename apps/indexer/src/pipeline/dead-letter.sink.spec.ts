@@ -25,9 +25,9 @@ function sink(failures = 0) {
       logger: { debug: () => undefined, info: () => undefined, warn: (_message, fields) => void warnings.push(fields ?? {}), error: () => undefined },
       now: () => NOW,
       // the pipeline's retry loop, without the backoff
-      untilDone: async (what, action) => {
+      untilDone: async (stage, what, action) => {
         for (;;) {
-          attempts.push(what);
+          attempts.push(`${stage}: ${what}`);
           try {
             return await action();
           } catch {
@@ -37,11 +37,12 @@ function sink(failures = 0) {
       },
     },
   );
-  const counted = async () => (await registry.getSingleMetric('iocflow_indexer_dead_lettered_documents_total')?.get())?.values.map((v) => [v.labels['reason'], v.value]);
+  const counted = async () => (await registry.getSingleMetric('iocflow_indexer_dead_lettered_documents_total')?.get())?.values.map((v) => [v.labels['stage'], v.labels['reason'], v.value]);
   return { deadLetters, sent, warnings, attempts, counted };
 }
 
 const letter = (offset: string, settlement?: BatchSettlement): DeadLetter => ({
+  stage: 'classify',
   reason: 'rejected',
   coordinates: { topic: 'enriched-logs', partition: 2, offset },
   message: { offset, key: Buffer.from('k'), value: Buffer.from('{"message":"a value longer than sixteen bytes"}'), headers: { 'iocflow.origin': Buffer.from('raw-logs/0/7') }, timestamp: String(NOW) },
@@ -58,12 +59,13 @@ describe('DeadLetterSink', () => {
     const settlement = new BatchSettlement();
     settlement.expect(2);
     await deadLetters.send([letter('10', settlement), letter('11', settlement)]);
-    expect(attempts).toEqual(['produce to the dead-letter topic', 'produce to the dead-letter topic', 'produce to the dead-letter topic']);
+    expect(attempts).toEqual(Array.from({ length: 3 }, () => 'dead_letter: produce to the dead-letter topic'));
     expect(sent).toHaveLength(1);
     const [first] = sent[0] ?? [];
     expect(first).toMatchObject({ topic: 'enriched-logs-dlq', key: Buffer.from('k') });
     expect(first?.headers).toMatchObject({
       'iocflow.dlq.reason': 'rejected',
+      'iocflow.dlq.stage': 'classify',
       'iocflow.dlq.message': 'failed to parse field [source.ip]',
       'iocflow.dlq.error.type': 'document_parsing_exception',
       'iocflow.dlq.error.reason': 'failed to parse field [source.ip]',
@@ -77,15 +79,16 @@ describe('DeadLetterSink', () => {
     });
     expect((first?.value as Buffer).length).toBe(16);
     await expect(settlement.done).resolves.toBeUndefined();
-    expect(await counted()).toEqual([['rejected', 2]]);
+    expect(await counted()).toEqual([['classify', 'rejected', 2]]);
   });
 
   it('gives an unindexable record the envelope and its error, without status, index or id', async () => {
-    const { deadLetters, sent } = sink();
+    const { deadLetters, sent, counted } = sink();
     const { verdict: _verdict, document: _document, ...rejected } = letter('12');
-    await deadLetters.send([{ ...rejected, reason: 'unindexable', errorType: 'not_json', errorReason: 'Unexpected token } in JSON' }]);
+    await deadLetters.send([{ ...rejected, stage: 'prepare', reason: 'unindexable', errorType: 'not_json', errorReason: 'Unexpected token } in JSON' }]);
     const headers = sent[0]?.[0]?.headers ?? {};
-    expect(headers).toMatchObject({ 'iocflow.dlq.reason': 'unindexable', 'iocflow.dlq.message': 'Unexpected token } in JSON', 'iocflow.dlq.error.type': 'not_json', 'iocflow.source.offset': '12' });
+    expect(await counted()).toEqual([['prepare', 'unindexable', 1]]);
+    expect(headers).toMatchObject({ 'iocflow.dlq.reason': 'unindexable', 'iocflow.dlq.stage': 'prepare', 'iocflow.dlq.message': 'Unexpected token } in JSON', 'iocflow.dlq.error.type': 'not_json', 'iocflow.source.offset': '12' });
     expect(Object.keys(headers).filter((name) => ['iocflow.dlq.error.status', 'iocflow.dlq.error.cause', 'iocflow.dlq.index', 'iocflow.dlq.id'].includes(name))).toEqual([]);
   });
 
@@ -95,6 +98,6 @@ describe('DeadLetterSink', () => {
     expect(sent).toEqual([]);
     await deadLetters.send([letter('1')]);
     await deadLetters.send([letter('2')]);
-    expect(warnings).toEqual([expect.objectContaining({ count: 1, reason: 'rejected', topic: 'enriched-logs', partition: 2, offset: '1' })]);
+    expect(warnings).toEqual([expect.objectContaining({ count: 1, stage: 'classify', reason: 'rejected', topic: 'enriched-logs', partition: 2, offset: '1' })]);
   });
 });

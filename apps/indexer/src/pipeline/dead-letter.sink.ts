@@ -2,18 +2,22 @@ import { DEAD_LETTER_HEADERS, deadLetterRecord, type BulkDocument, type BulkItem
 import type { KafkaConsumedMessage } from '@iocflow/io';
 import { RateLimitedLog } from '@iocflow/nest';
 import type { BatchSettlement } from './batch-settlement';
+import type { DeadLetterStage, IndexerStage } from './indexer-stage';
 import type { IndexerMetrics } from './indexer.metrics';
 import type { DeadLetterProducer, PipelineLogger } from './indexer-ports';
 
 /**
  * Why the indexer dead-letters a record (`iocflow.dlq.reason`, the `reason` label of the counter):
- * not indexable at all (not a JSON object, too deep, no usable `@timestamp` for a data stream),
- * refused by Elasticsearch item by item, or refused as a whole request down to this one document.
+ * not indexable at all (not a JSON object, too deep, no usable `@timestamp` for a data stream;
+ * stage `prepare`), refused by Elasticsearch item by item (`classify`), or refused as a whole
+ * request down to this one document (`bulk`).
  */
 export type DeadLetterReason = 'unindexable' | 'rejected' | 'request_rejected';
 
 /** One record the indexer gives up on, why, and the batch it must settle. */
 export interface DeadLetter {
+  /** The stage that gave the record up (`iocflow.dlq.stage`, the counter's `stage` label, the warning's `stage`). */
+  readonly stage: DeadLetterStage;
   readonly reason: DeadLetterReason;
   readonly coordinates: RecordCoordinates;
   readonly message: KafkaConsumedMessage;
@@ -37,7 +41,7 @@ export interface DeadLetterSinkDependencies {
   readonly logger: PipelineLogger;
   readonly now: () => number;
   /** Runs the send until the brokers acknowledge it, backing off between attempts (the pipeline's; only shutdown interrupts it). */
-  readonly untilDone: <T>(what: string, action: () => Promise<T>) => Promise<T>;
+  readonly untilDone: <T>(stage: IndexerStage, what: string, action: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -67,20 +71,21 @@ export class DeadLetterSink {
         value: letter.message.value,
         headers: letter.message.headers,
         reason: letter.reason,
+        stage: letter.stage,
         message: letter.errorReason.slice(0, MESSAGE_MAX_CHARS),
         details: errorDetails(letter),
         atMs,
         ...(this.options.maxValueBytes === undefined ? {} : { maxValueBytes: this.options.maxValueBytes }),
       }),
     );
-    await this.deps.untilDone('produce to the dead-letter topic', () => this.deps.producer.send(records));
+    await this.deps.untilDone('dead_letter', 'produce to the dead-letter topic', () => this.deps.producer.send(records));
     for (const letter of letters) {
-      this.deps.metrics.deadLettered.inc({ reason: letter.reason });
+      this.deps.metrics.deadLettered.inc({ stage: letter.stage, reason: letter.reason });
       letter.settlement?.settle(1);
     }
     const first = letters[0] as DeadLetter;
     this.log.maybe((suppressed) =>
-      this.deps.logger.warn('records dead-lettered', { count: letters.length, reason: first.reason, errorType: first.errorType, detail: first.errorReason.slice(0, 200), ...first.coordinates, suppressed }),
+      this.deps.logger.warn('records dead-lettered', { count: letters.length, stage: first.stage, reason: first.reason, errorType: first.errorType, detail: first.errorReason.slice(0, 200), ...first.coordinates, suppressed }),
     );
   }
 }

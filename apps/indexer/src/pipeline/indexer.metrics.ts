@@ -12,7 +12,7 @@ export class IndexerMetrics {
   readonly indexed: Counter;
   readonly duplicates: Counter;
   readonly retried: Counter<'cause'>;
-  readonly deadLettered: Counter<'reason'>;
+  readonly deadLettered: Counter<'stage' | 'reason'>;
   readonly bulkLatency: Histogram<'outcome'>;
   readonly bulkDocuments: Histogram;
   readonly bulkBytes: Histogram;
@@ -36,8 +36,8 @@ export class IndexerMetrics {
     });
     this.deadLettered = new Counter({
       name: 'iocflow_indexer_dead_lettered_documents_total',
-      help: 'Records written to the dead-letter topic, by reason (unindexable, rejected, request_rejected).',
-      labelNames: ['reason'],
+      help: 'Records written to the dead-letter topic, by the stage that gave them up and reason (prepare: unindexable, bulk: request_rejected, classify: rejected).',
+      labelNames: ['stage', 'reason'],
       registers,
     });
     this.bulkLatency = new Histogram({

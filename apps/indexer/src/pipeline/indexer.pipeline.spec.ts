@@ -167,6 +167,7 @@ describe('IndexerPipeline.handleBatch', () => {
       value: Buffer.from('{"n":"not a number"}'),
       headers: {
         'iocflow.dlq.reason': 'rejected',
+        'iocflow.dlq.stage': 'classify',
         'iocflow.dlq.error.type': 'document_parsing_exception',
         'iocflow.dlq.error.status': '400',
         'iocflow.dlq.error.cause': 'illegal_argument_exception',
@@ -176,7 +177,7 @@ describe('IndexerPipeline.handleBatch', () => {
         'iocflow.dlq.id': 'enriched-logs-1-11',
       },
     });
-    expect(await metric('iocflow_indexer_dead_lettered_documents_total')).toEqual([expect.objectContaining({ value: 1, labels: { reason: 'rejected' } })]);
+    expect(await metric('iocflow_indexer_dead_lettered_documents_total')).toEqual([expect.objectContaining({ value: 1, labels: { stage: 'classify', reason: 'rejected' } })]);
   });
 
   it('dead-letters records that are not JSON objects without sending them to Elasticsearch', async () => {
@@ -201,12 +202,12 @@ describe('IndexerPipeline.handleBatch', () => {
     const messages = poisoned.messages.map((message, i) => (i === 2 ? throwing(message) : message));
     await pipeline.handleBatch({ ...poisoned, messages });
     expect(requests.flat()).toEqual(['enriched-logs-1-10', 'enriched-logs-1-13']);
-    expect(produced.map((r) => [r.headers?.['iocflow.dlq.error.type'], r.headers?.['iocflow.source.offset']])).toEqual([
-      ['too_deep', '11'],
-      ['prepare_failed', '12'],
+    expect(produced.map((r) => [r.headers?.['iocflow.dlq.stage'], r.headers?.['iocflow.dlq.error.type'], r.headers?.['iocflow.source.offset']])).toEqual([
+      ['prepare', 'too_deep', '11'],
+      ['prepare', 'prepare_failed', '12'],
     ]);
     expect(String(produced[1]?.headers?.['iocflow.dlq.error.reason'])).toContain('TypeError: boom');
-    expect(await metric('iocflow_indexer_dead_lettered_documents_total')).toEqual([expect.objectContaining({ value: 2, labels: { reason: 'unindexable' } })]);
+    expect(await metric('iocflow_indexer_dead_lettered_documents_total')).toEqual([expect.objectContaining({ value: 2, labels: { stage: 'prepare', reason: 'unindexable' } })]);
   });
 
   it('retries a whole request that failed retriably (connection lost)', async () => {
@@ -222,17 +223,18 @@ describe('IndexerPipeline.handleBatch', () => {
     expect(requests).toHaveLength(3);
   });
 
-  it('bisects a request refused as a whole down to the refused document', async () => {
-    const { pipeline, produced } = harness([
+  it('bisects a request refused as a whole down to the refused document, dead-lettered at the bulk stage', async () => {
+    const { pipeline, produced, metric } = harness([
       (ids) => {
         if (ids.includes('enriched-logs-1-12')) throw Object.assign(new Error('HTTP 400'), { code: 'ELASTICSEARCH_REJECTED', retriable: false });
         return ids.map(() => OK);
       },
     ]);
     await pipeline.handleBatch(batch([event(1), event(2), event(3), event(4)]));
-    expect(produced.map((r) => [r.headers?.['iocflow.source.offset'], r.headers?.['iocflow.dlq.reason'], r.headers?.['iocflow.dlq.error.type']])).toEqual([
-      ['12', 'request_rejected', 'ELASTICSEARCH_REJECTED'],
+    expect(produced.map((r) => [r.headers?.['iocflow.source.offset'], r.headers?.['iocflow.dlq.stage'], r.headers?.['iocflow.dlq.reason'], r.headers?.['iocflow.dlq.error.type']])).toEqual([
+      ['12', 'bulk', 'request_rejected', 'ELASTICSEARCH_REJECTED'],
     ]);
+    expect(await metric('iocflow_indexer_dead_lettered_documents_total')).toEqual([expect.objectContaining({ value: 1, labels: { stage: 'bulk', reason: 'request_rejected' } })]);
   });
 
   it('keeps producing to the dead-letter topic until Kafka acknowledges', async () => {
@@ -331,6 +333,6 @@ describe('IndexerPipeline in data-stream mode', () => {
     expect(requests.flat()).toEqual(['enriched-logs-1-11']);
     expect(produced).toHaveLength(1);
     expect(produced[0]?.headers).toMatchObject({ 'iocflow.dlq.reason': 'unindexable', 'iocflow.dlq.error.type': 'missing_timestamp', 'iocflow.source.offset': '10' });
-    expect(await metric('iocflow_indexer_dead_lettered_documents_total')).toEqual([expect.objectContaining({ value: 1, labels: { reason: 'unindexable' } })]);
+    expect(await metric('iocflow_indexer_dead_lettered_documents_total')).toEqual([expect.objectContaining({ value: 1, labels: { stage: 'prepare', reason: 'unindexable' } })]);
   });
 });

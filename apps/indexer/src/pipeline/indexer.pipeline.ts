@@ -18,6 +18,7 @@ import { BatchSettlement } from './batch-settlement';
 import { BulkBatcher } from './bulk-batcher';
 import { DeadLetterSink, type DeadLetter } from './dead-letter.sink';
 import { IndexerHoldTimeoutError } from './indexer-hold-timeout.error';
+import type { IndexerStage } from './indexer-stage';
 import { IndexerTargetError } from './indexer-target.error';
 import type { IndexerMetrics, RetryCause } from './indexer.metrics';
 import type { BulkIndexer, DeadLetterProducer, IndexerConsumer, PipelineLogger } from './indexer-ports';
@@ -75,6 +76,7 @@ interface PendingDocument {
 
 /**
  * enriched-logs → prepare → batch → bulk → classify → (retry | dead-letter) → commit.
+ * The stages' stable names, used in logs, metrics and dead letters: INDEXER_STAGES (indexer-stage.ts).
  *
  *  1. consume   A Kafka batch of one partition arrives (`handleBatch`). Its offsets are committed
  *               by the consumer only when this handler's promise resolves, so everything below
@@ -92,17 +94,17 @@ interface PendingDocument {
  *               stream also no readable `@timestamp`) and goes straight to the dead-letter topic.
  *  3. batch     Documents from all partitions are grouped into `_bulk` chunks bounded by count,
  *               bytes and linger time; at most `bulkConcurrency` chunks are in flight.
- *  4. bulk      One `_bulk` request per chunk (`indexChunk`).
+ *  4. bulk      One `_bulk` request per chunk (`indexChunk`). A request that failed as a whole
+ *               is retried when retriable (connection loss, timeout, 429, 5xx), and bisected down
+ *               to the single refused document otherwise (dead-lettered at this stage).
  *  5. classify  Every item is ok, duplicate, retry or dead-letter (`classifyBulkItem`); duplicate
  *               is a `create` that found its `_id` already there (a replay into a data stream):
- *               done, counted apart. A request that failed as a whole is retried when
- *               retriable (connection loss, timeout, 429, 5xx), and bisected down to the single
- *               refused document otherwise.
+ *               done, counted apart.
  *  6. retry     Retriable items are sent again, with exponential backoff, in the same chunk slot,
  *               for as long as it takes. The handler keeps waiting meanwhile, so consumption
  *               pauses and memory stays bounded: after-handler, the partition is not fetched
  *               further; on-acknowledge, the consumer's in-flight window fills and fetching waits.
- *  7. dead-letter  Refused documents are produced to the dead-letter topic (with the error and
+ *  7. dead_letter  Refused documents are produced to the dead-letter topic (with the error and
  *               their source coordinates) and count as settled once Kafka acknowledged them.
  *  8. commit    When every document of the batch is settled, the handler resolves and the
  *               consumer commits. A crash before that replays the batch; the deterministic ids
@@ -135,7 +137,7 @@ export class IndexerPipeline {
     this.random = deps.random ?? Math.random;
     this.deadLetters = new DeadLetterSink(
       { topic: options.deadLetterTopic, ...(options.deadLetterMaxBytes === undefined ? {} : { maxValueBytes: options.deadLetterMaxBytes }) },
-      { producer: deps.deadLetters, metrics: deps.metrics, logger: deps.logger, now: this.now, untilDone: (what, action) => this.untilDone(what, action) },
+      { producer: deps.deadLetters, metrics: deps.metrics, logger: deps.logger, now: this.now, untilDone: (stage, what, action) => this.untilDone(stage, what, action) },
     );
     this.batcher = new BulkBatcher<PendingDocument>(
       {
@@ -165,7 +167,7 @@ export class IndexerPipeline {
       numberOfShards: this.options.numberOfShards,
       numberOfReplicas: this.options.numberOfReplicas,
     });
-    await this.untilDone('install index template', () => this.deps.elasticsearch.ensureIndexTemplate(name, body));
+    await this.untilDone('start', 'install index template', () => this.deps.elasticsearch.ensureIndexTemplate(name, body));
     await this.deps.consumer.run((batch) => this.handleBatch(batch));
     this.started = true;
     this.deps.logger.info('indexer started', { target: this.options.target, indexTemplate: name, deadLetterTopic: this.options.deadLetterTopic });
@@ -177,7 +179,7 @@ export class IndexerPipeline {
   private async checkTarget(): Promise<void> {
     const { target } = this.options;
     if (target.kind !== 'data-stream') return;
-    const found = await this.untilDone('look up the data stream', () => this.deps.elasticsearch.dataStream(target.name));
+    const found = await this.untilDone('start', 'look up the data stream', () => this.deps.elasticsearch.dataStream(target.name));
     if (found.state === 'unsupported') throw new IndexerTargetError('DATA_STREAMS_UNSUPPORTED', target.name, found.detail);
     if (found.state === 'name-taken') throw new IndexerTargetError('DATA_STREAM_NAME_TAKEN', target.name);
   }
@@ -218,7 +220,7 @@ export class IndexerPipeline {
       if (prepared.kind === 'document') {
         documents.push({ document: prepared.document, bytes: bulkEntryBytes(prepared.document), coordinates, message, settlement });
       } else {
-        unindexable.push({ reason: 'unindexable', coordinates, message, errorType: prepared.reason, errorReason: prepared.detail });
+        unindexable.push({ stage: 'prepare', reason: 'unindexable', coordinates, message, errorType: prepared.reason, errorReason: prepared.detail });
       }
     }
 
@@ -277,7 +279,7 @@ export class IndexerPipeline {
           endTimer({ outcome: 'failed' });
           if (isRetriable(error)) {
             metrics.retried.inc({ cause: 'request_failed' }, pending.length);
-            logger.warn('bulk request failed; retrying', { documents: pending.length, attempt, error });
+            logger.warn('bulk request failed; retrying', { stage: 'bulk', documents: pending.length, attempt, error });
             await this.backoff(attempt++);
             continue;
           }
@@ -290,7 +292,7 @@ export class IndexerPipeline {
           }
           const [only] = pending as [PendingDocument];
           const message = error instanceof Error ? error.message : String(error);
-          await this.deadLetter([{ ...toDeadLetter(only), reason: 'request_rejected', errorType: errorCode(error), errorReason: message }]);
+          await this.deadLetter([{ ...toDeadLetter(only), stage: 'bulk', reason: 'request_rejected', errorType: errorCode(error), errorReason: message }]);
           return;
         }
 
@@ -320,6 +322,7 @@ export class IndexerPipeline {
             } else {
               rejected.push({
                 ...toDeadLetter(entry),
+                stage: 'classify',
                 reason: 'rejected',
                 errorType: verdict.errorType ?? 'unknown',
                 errorReason: verdict.errorReason ?? '',
@@ -337,7 +340,7 @@ export class IndexerPipeline {
         // 6. retry the rest after a backoff, in this same slot
         if (retry.length > 0) {
           for (const [cause, count] of retryCauses) metrics.retried.inc({ cause }, count);
-          logger.warn('documents not accepted yet; retrying', { documents: retry.length, attempt, causes: Object.fromEntries(retryCauses) });
+          logger.warn('documents not accepted yet; retrying', { stage: 'retry', documents: retry.length, attempt, causes: Object.fromEntries(retryCauses) });
           await this.backoff(attempt++);
         }
         pending = retry.filter((entry) => !entry.settlement.failed);
@@ -355,13 +358,13 @@ export class IndexerPipeline {
     return this.deadLetters.send(letters);
   }
 
-  /** Runs `action` until it succeeds, backing off between attempts; only shutdown interrupts it. */
-  private async untilDone<T>(what: string, action: () => Promise<T>): Promise<T> {
+  /** Runs `action` until it succeeds, backing off between attempts (each failure a warning naming its stage); only shutdown interrupts it. */
+  private async untilDone<T>(stage: IndexerStage, what: string, action: () => Promise<T>): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       try {
         return await action();
       } catch (error) {
-        this.deps.logger.warn(`${what} failed; retrying`, { attempt, error });
+        this.deps.logger.warn(`${what} failed; retrying`, { stage, attempt, error });
         await this.backoff(attempt);
       }
     }
@@ -376,6 +379,7 @@ export class IndexerPipeline {
 
 function toDeadLetter(entry: PendingDocument): DeadLetter {
   return {
+    stage: 'classify',
     reason: 'rejected',
     coordinates: entry.coordinates,
     message: entry.message,

@@ -119,6 +119,7 @@ describe('indexer against real Kafka and Elasticsearch', () => {
     const headers = dead.map((m) => Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, v.toString()])));
     const rejected = headers.find((h) => h['iocflow.dlq.reason'] === 'rejected')!;
     expect(rejected).toMatchObject({
+      'iocflow.dlq.stage': 'classify',
       'iocflow.dlq.error.type': 'document_parsing_exception',
       'iocflow.dlq.error.status': '400',
       'iocflow.source.topic': run.topic,
@@ -129,6 +130,7 @@ describe('indexer against real Kafka and Elasticsearch', () => {
     expect(rejected['iocflow.dlq.error.reason']).toContain('source.ip');
     expect(dead.find((m) => m.headers['iocflow.dlq.reason']?.toString() === 'rejected')!.value!.toString()).toBe(conflicting);
     expect(headers.find((h) => h['iocflow.dlq.reason'] === 'unindexable')).toMatchObject({
+      'iocflow.dlq.stage': 'prepare',
       'iocflow.dlq.error.type': 'not_json',
       'iocflow.source.offset': '11',
     });

@@ -1,6 +1,7 @@
 /** A long pull's progress at one moment. `total` is unknown when MISP did not report a count. */
 export interface SyncProgress {
-  readonly stage: string;
+  /** The run, as a person reads it: `full sync`, `incremental sync`, `feed <name> (<mode>)`. */
+  readonly run: string;
   readonly done: number;
   readonly total: number | undefined;
   readonly elapsedMs: number;
@@ -11,8 +12,8 @@ export interface SyncProgress {
  * Rate and ETA are omitted until they mean something (nothing done yet, or no total).
  */
 export function formatProgress(progress: SyncProgress): string {
-  const { stage, done, total, elapsedMs } = progress;
-  const parts = [total === undefined ? `${stage}: ${done} attributes` : `${stage}: ${done}/${total} attributes (${percent(done, total)})`];
+  const { run, done, total, elapsedMs } = progress;
+  const parts = [total === undefined ? `${run}: ${done} attributes` : `${run}: ${done}/${total} attributes (${percent(done, total)})`];
   if (done > 0 && elapsedMs > 0) {
     const rate = (done * 1000) / elapsedMs;
     parts.push(`${Math.round(rate)}/s`);

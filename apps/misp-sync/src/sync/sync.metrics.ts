@@ -3,13 +3,15 @@ import type { IndicatorRecord, ObservableKind } from '@iocflow/core';
 import type { DeselectReason } from '../selection/attribute-selection';
 import type { RefuseReason } from '../selection/indicator-guard';
 import type { IndicatorLimit } from './indicator-limits';
+import type { SkipStage } from './sync-stage';
 import type { IndicatorChange } from './indicator-state';
 
 export type SyncMode = 'full' | 'incremental' | 'notification' | 'feed';
 
 /**
  * Why an attribute (or a feed entry, or a feed's event file) was not applied — a closed set, the
- * `reason` label of iocflow_misp_sync_attributes_skipped_total:
+ * `reason` label of iocflow_misp_sync_attributes_skipped_total (beside `stage`, sync-stage.ts:
+ * `invalid` and `event_file` at fetch, the others at normalise, `error` also at filter):
  *   invalid           not a usable attribute (no uuid, a timestamp out of range…) or feed line
  *   invalid_value     a supported type whose value is no observable (malformed, over its length
  *                     limit): applied as contributing nothing, reported
@@ -33,7 +35,7 @@ export class SyncMetrics {
   private readonly feedErrors: Counter<'code'>;
   private readonly lastSuccess: Gauge;
   private readonly repairs: Counter<'reason'>;
-  private readonly skipped: Counter<'source' | 'reason'>;
+  private readonly skipped: Counter<'source' | 'stage' | 'reason'>;
   private readonly limits: Counter<'limit'>;
   private readonly deselected: Counter<'source' | 'reason'>;
   private readonly refused: Counter<'source' | 'reason'>;
@@ -56,8 +58,8 @@ export class SyncMetrics {
     this.repairs = new Counter({ name: 'iocflow_misp_sync_store_repairs_total', help: 'memcached repopulations, by the reason detected', labelNames: ['reason'], registers: [registry] });
     this.skipped = new Counter({
       name: 'iocflow_misp_sync_attributes_skipped_total',
-      help: 'Attributes (and feed entries or event files) not applied or not usable, by source (misp, feed:<name>) and reason',
-      labelNames: ['source', 'reason'],
+      help: 'Attributes (and feed entries or event files) not applied or not usable, by source (misp, feed:<name>), the stage that skipped them (fetch, normalise, filter) and reason',
+      labelNames: ['source', 'stage', 'reason'],
       registers: [registry],
     });
     this.limits = new Counter({ name: 'iocflow_misp_sync_limits_applied_total', help: 'Attributes or indicators a size limit cut, by limit', labelNames: ['limit'], registers: [registry] });
@@ -112,8 +114,8 @@ export class SyncMetrics {
     this.repairs.inc({ reason });
   }
 
-  attributeSkipped(source: string, reason: SkipReason, count = 1): void {
-    this.skipped.inc({ source, reason }, count);
+  attributeSkipped(source: string, stage: SkipStage, reason: SkipReason, count = 1): void {
+    this.skipped.inc({ source, stage, reason }, count);
   }
 
   attributesDeselected(source: string, reason: DeselectReason, count = 1): void {

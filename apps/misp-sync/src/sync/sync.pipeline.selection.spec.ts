@@ -82,15 +82,31 @@ describe('SyncPipeline with selection, false-positive control and expiry (issue 
     expect(await h.counter('iocflow_misp_sync_attributes_deselected_total')).toEqual({ 'misp,tlp': 1 });
     expect(await h.counter('iocflow_misp_sync_indicators_refused_total')).toEqual({ 'misp,broad_ip_range': 1, 'misp,warninglist': 1, 'misp,public_suffix': 1 });
     const refusals = h.warnings.filter((warning) => warning.message === 'indicator refused');
-    expect(refusals.map((warning) => [warning.fields['reason'], warning.fields['value']])).toEqual([
-      ['broad_ip_range', '0.0.0.0/0'],
-      ['warninglist', '10.1.2.3'],
-      ['public_suffix', 'github.io'],
+    expect(refusals.map((warning) => [warning.fields['stage'], warning.fields['reason'], warning.fields['value']])).toEqual([
+      ['filter', 'broad_ip_range', '0.0.0.0/0'],
+      ['filter', 'warninglist', '10.1.2.3'],
+      ['filter', 'public_suffix', 'github.io'],
     ]);
     // A second run returns the same attributes: counted again, logged no more.
     h.advance(61_000);
     await h.pipeline.sync();
     expect(h.warnings.filter((warning) => warning.message === 'indicator refused')).toHaveLength(3);
+  });
+
+  it('skips an attribute the filter throws on at the filter stage (error), and applies the others', async () => {
+    const h = harness(() => [good, hash]);
+    const apply = jest.spyOn(IndicatorFilter.prototype, 'apply').mockImplementationOnce(() => {
+      throw new TypeError('boom');
+    });
+    try {
+      await h.pipeline.restore();
+      expect(await h.pipeline.sync()).toMatchObject({ ok: true });
+    } finally {
+      apply.mockRestore();
+    }
+    expect([...h.stored.keys()]).toEqual([`sha256-${'a'.repeat(64)}`]);
+    expect(await h.counter('iocflow_misp_sync_attributes_skipped_total')).toEqual({ 'misp,filter,error': 1 });
+    expect(h.warnings.find((warning) => warning.message === 'attribute skipped')?.fields).toMatchObject({ stage: 'filter', reason: 'error', detail: 'boom' });
   });
 
   it('writes expiresAt into the topic record: the kind’s maximum age after the last change', async () => {

@@ -212,11 +212,11 @@ describe('SyncPipeline with hostile attributes', () => {
     expect(stored.has('domain-future.example')).toBe(false);
     expect(stored.get('domain-popular.example')?.split(',')).toHaveLength(17);
     for (const record of published) expect(Buffer.byteLength(JSON.stringify(record.value))).toBeLessThanOrEqual(900 * 1024);
-    expect(await counter('iocflow_misp_sync_attributes_skipped_total')).toEqual({ 'misp,future_timestamp': 1, 'misp,invalid_value': 2, 'misp,error': 1 });
+    expect(await counter('iocflow_misp_sync_attributes_skipped_total')).toEqual({ 'misp,normalise,future_timestamp': 1, 'misp,normalise,invalid_value': 2, 'misp,normalise,error': 1 });
     expect(await counter('iocflow_misp_sync_limits_applied_total')).toEqual({ event_info: 17 });
     // the cursor never passes the pull's start, so the future attribute is pulled again later
     expect(cursors.at(-1)?.timestamp).toBeLessThanOrEqual(NOW_SEC - 120);
-    expect(warnings[0]).toMatchObject({ source: 'misp', reason: 'future_timestamp', attributeUuid: uuid(100) });
+    expect(warnings[0]).toMatchObject({ source: 'misp', stage: 'normalise', reason: 'future_timestamp', attributeUuid: uuid(100) });
     // the log line of the attribute that threw is built safely too (here: it threw on `type`)
     expect(warnings).toHaveLength(1);
   });

@@ -12,6 +12,7 @@ import { formatProgress } from './format-progress';
 import { IndicatorState } from './indicator-state';
 import { SourceFreshness, type SourceSpec } from './source-freshness';
 import type { SkipReason, SyncMetrics, SyncMode } from './sync.metrics';
+import type { SkipStage } from './sync-stage';
 import { advanceCursor, fullSyncFrom, isFullSyncDue, trustedCursor, type SyncCursor } from './sync-cursor';
 import type { AttributePage, AttributeSource, FeedPort, IndicatorChangesPort, IndicatorStorePort, PipelineLogger, ProgressPort, PullWindow, SyncStatePort } from './sync-ports';
 import { toAttributeUpdate, type FeedRules } from './to-attribute-update';
@@ -81,11 +82,13 @@ export type SyncOutcome =
 const REMOVAL_BATCH = 5000;
 
 /**
- * misp-sync, top to bottom. One run (`sync`):
+ * misp-sync, top to bottom. One run (`sync`), stage by stage, each named as in logs and metrics
+ * (SYNC_STAGES, sync-stage.ts):
  *
  *   fetch      page by page from MISP (`timestamp >= cursor`, or the full window when a
  *              reconciliation is due), deleted attributes included
  *   normalise  each attribute → the lookup keys it contributes to now (toAttributeUpdate)
+ *   filter     selection, false-positive control and expiry, per attribute (IndicatorFilter)
  *   diff       stage the page over the state: per attribute uuid, the key's value = union
  *              of its contributions (applyAttribute), → memcached ops + topic records
  *   store      memcached sets/deletes
@@ -94,6 +97,8 @@ const REMOVAL_BATCH = 5000;
  *   reconcile  after a complete full pull: tracked attributes MISP no longer returned are removed
  *   heartbeat  while pages are applied, at most every `heartbeatMs`: the sentinel with the run's
  *              start and last progress, so a long full sync is never taken for a stale source
+ *   expire     at most every `expiryCheckIntervalMs`: contributions past their kind's maximum
+ *              age removed, as deletions (expireDue)
  *   advance    the durable cursor, then repair memcached if it lost keys, then the sentinel (to
  *              memcached and as the topic's freshness record) with the source's new last success
  *
@@ -104,7 +109,7 @@ const REMOVAL_BATCH = 5000;
  * from a reconciliation whose every page was read.
  *
  * Feeds read directly (`syncFeed`) run the same stages from their own poll: fetch the feed's
- * files, normalise, diff, store, publish, commit, then reconcile their own source only.
+ * files, normalise, filter, diff, store, publish, commit, then reconcile their own source only.
  * Live notifications (`refresh`) and feeds go through `applyUpdates`, which shares the batch lock
  * with pages.
  */
@@ -293,7 +298,7 @@ export class SyncPipeline {
     if (diff.capped > 0) this.deps.metrics.limitApplied('record_attributes', diff.capped);
     if (diff.oversizedValues > 0) {
       this.deps.metrics.limitApplied('store_value', diff.oversizedValues);
-      this.deps.logger.warn('memcached values over MEMCACHED_MAX_VALUE_BYTES not written; those keys keep their previous value', { count: diff.oversizedValues });
+      this.deps.logger.warn('memcached values over MEMCACHED_MAX_VALUE_BYTES not written; those keys keep their previous value', { stage: 'store', count: diff.oversizedValues });
     }
     if (diff.records.length === 0) return diff;
     // Both writes are idempotent, so they run together; the state moves only when both succeeded.
@@ -304,7 +309,7 @@ export class SyncPipeline {
   }
 
   /** Apply pages in order (normalise → diff → store → publish → commit), with progress and the source's heartbeat. */
-  private async pull(source: string, stage: string, pages: AsyncIterable<AttributePage>, rules: FeedRules, estimatedTotal?: number) {
+  private async pull(source: string, run: string, pages: AsyncIterable<AttributePage>, rules: FeedRules, estimatedTotal?: number) {
     const started = this.deps.now();
     let lastLog = started;
     let lastTty = started;
@@ -314,7 +319,7 @@ export class SyncPipeline {
     let added = 0;
     let updated = 0;
     let removed = 0;
-    this.deps.logger.info('sync started', { stage });
+    this.deps.logger.info('sync started', { run });
     try {
       for await (const page of pages) {
         const updates = this.updatesOf(page.attributes, rules);
@@ -334,14 +339,14 @@ export class SyncPipeline {
         const ttyDue = this.deps.progress !== undefined && now - lastTty >= TTY_PROGRESS_MS;
         if (!logDue && !ttyDue) continue;
         const total = page.total ?? estimatedTotal;
-        const line = formatProgress({ stage, done: count, total, elapsedMs: now - started });
+        const line = formatProgress({ run, done: count, total, elapsedMs: now - started });
         if (ttyDue) {
           lastTty = now;
           this.deps.progress?.update(line);
         }
         if (logDue) {
           lastLog = now;
-          this.deps.logger.info(line, { stage, done: count, total });
+          this.deps.logger.info(line, { run, done: count, total });
         }
       }
     } finally {
@@ -357,7 +362,8 @@ export class SyncPipeline {
    *     time has come — the cursor never passes the pull's start, so it is pulled again;
    *   - a supported type whose value is no observable (malformed, over its length limit): applied
    *     as contributing nothing, and reported (`invalid_value`);
-   *   - converting it throws (a bug its content triggers): skipped (`error`).
+   *   - converting or filtering it throws (a bug its content triggers): skipped (`error`, at the
+   *     stage that threw).
    * Limits that cut an attribute (event info, tags, feeds) are counted.
    */
   private updatesOf(attributes: readonly MispAttribute[], rules: FeedRules): AttributeUpdate[] {
@@ -367,20 +373,22 @@ export class SyncPipeline {
     const filter = this.options.filter;
     const tally = filter === undefined ? undefined : new FilterTally();
     for (const attribute of attributes) {
+      let stage: SkipStage = 'normalise';
       try {
         if (attribute.timestamp > horizon) {
-          this.skipped('future_timestamp', attribute, rules, `timestamp ${attribute.timestamp} is after now plus the clock-skew margin (${horizon})`);
+          this.skipped(stage, 'future_timestamp', attribute, rules, `timestamp ${attribute.timestamp} is after now plus the clock-skew margin (${horizon})`);
           continue;
         }
         const converted = toAttributeUpdate(attribute, rules);
         if (converted.entries.length === 0 && !attribute.deleted && (attribute.toIds || rules.toIdsOnly === false) && isSupportedMispType(attribute.type)) {
-          this.skipped('invalid_value', attribute, rules, `a ${attribute.type} value of ${attribute.value.length} characters that is no observable`);
+          this.skipped(stage, 'invalid_value', attribute, rules, `a ${attribute.type} value of ${attribute.value.length} characters that is no observable`);
         }
         for (const limit of converted.limits ?? []) this.deps.metrics.limitApplied(limit);
+        stage = 'filter';
         const update = filter === undefined || tally === undefined ? converted : this.filtered(filter.apply(attribute, converted, nowSec), attribute, rules, tally);
         updates.push(update);
       } catch (error) {
-        this.skipped('error', attribute, rules, error instanceof Error ? error.message : String(error));
+        this.skipped(stage, 'error', attribute, rules, error instanceof Error ? error.message : String(error));
       }
     }
     if (tally !== undefined) this.countFiltered(rules.source ?? MISP_SOURCE, tally);
@@ -396,6 +404,7 @@ export class SyncPipeline {
       const value = refused.value.length > 256 ? `${refused.value.slice(0, 256)}\u0000${refused.value.length}` : refused.value;
       if (this.refusalLog.first(`${refused.refusal.reason}\u0000${refused.kind}\u0000${value}`)) {
         this.deps.logger.warn('indicator refused', {
+          stage: 'filter',
           source: rules.source ?? MISP_SOURCE,
           reason: refused.refusal.reason,
           ...(refused.refusal.list === undefined ? {} : { list: refused.refusal.list }),
@@ -451,10 +460,10 @@ export class SyncPipeline {
   }
 
   /** Count one skipped attribute and (rate-limited) say which, where it came from and why. */
-  private skipped(reason: SkipReason, attribute: MispAttribute, rules: FeedRules, detail: string): void {
+  private skipped(stage: SkipStage, reason: SkipReason, attribute: MispAttribute, rules: FeedRules, detail: string): void {
     const source = rules.source ?? MISP_SOURCE;
-    this.deps.metrics.attributeSkipped(source, reason);
-    this.skipLog.maybe((suppressed) => this.deps.logger.warn('attribute skipped', { source, reason, detail: detail.slice(0, 200), ...coordinatesOf(attribute), suppressed }));
+    this.deps.metrics.attributeSkipped(source, stage, reason);
+    this.skipLog.maybe((suppressed) => this.deps.logger.warn('attribute skipped', { source, stage, reason, detail: detail.slice(0, 200), ...coordinatesOf(attribute), suppressed }));
   }
 
   /**
@@ -503,14 +512,14 @@ export class SyncPipeline {
       await this.writeSentinel(source);
       this.freshness.heartbeatWritten(source, nowMs);
     } catch (error) {
-      this.deps.logger.warn('sync sentinel heartbeat failed; retried after the next page', { source, error });
+      this.deps.logger.warn('sync sentinel heartbeat failed; retried after the next page', { stage: 'heartbeat', source, error });
     }
   }
 
   /** A failed run must not leave a heartbeat behind that keeps its source looking alive. */
   private async runFailed(source: string): Promise<void> {
     if (!this.freshness.failed(source)) return;
-    await this.writeSentinel().catch((error: unknown) => this.deps.logger.warn('sync sentinel rewrite after a failed run failed', { source, error }));
+    await this.writeSentinel().catch((error: unknown) => this.deps.logger.warn('sync sentinel rewrite after a failed run failed', { stage: 'advance', source, error }));
   }
 
   private async repairStore(): Promise<void> {

@@ -7,11 +7,12 @@ describe('deadLetterRecord', () => {
     source: { topic: 'enriched-logs', partition: 2, offset: '41' },
     key: Buffer.from('k'),
     value: Buffer.from('{"n":"x"}'),
-    headers: { traceparent: Buffer.from('00-abc'), 'iocflow.dlq.reason': Buffer.from('forged'), 'iocflow.source.offset': Buffer.from('0') },
+    headers: { traceparent: Buffer.from('00-abc'), 'iocflow.dlq.reason': Buffer.from('forged'), 'iocflow.dlq.stage': Buffer.from('forged'), 'iocflow.source.offset': Buffer.from('0') },
+    stage: 'classify',
     atMs: Date.UTC(2025, 0, 1),
   };
 
-  it('keeps key, value and headers, and says why, from where and when, with the stage details', () => {
+  it('keeps key, value and headers, and says why, at which stage, from where and when, with the stage details', () => {
     const record = deadLetterRecord({
       ...base,
       reason: 'rejected',
@@ -26,6 +27,7 @@ describe('deadLetterRecord', () => {
         traceparent: Buffer.from('00-abc'),
         // iocflow's own headers replace a producer's of the same name
         'iocflow.dlq.reason': 'rejected',
+        'iocflow.dlq.stage': 'classify',
         'iocflow.dlq.message': 'failed to parse field [n] of type [long]',
         'iocflow.dlq.error.type': 'document_parsing_exception',
         'iocflow.dlq.error.status': '400',

@@ -9,8 +9,10 @@ export interface DeadLetterInput {
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly headers: Readonly<Record<string, Buffer | string>>;
-  /** A code from the stage's closed set (the enricher's DEAD_LETTER_REASONS, the indexer's). */
+  /** A code from the service's closed set (the enricher's DEAD_LETTER_REASONS, the indexer's). */
   readonly reason: string;
+  /** The pipeline stage that rejected the record, from the service's closed set of stage names (ENRICHER_STAGES, INDEXER_STAGES). */
+  readonly stage: string;
   /** A short human-readable detail; never the record's content. */
   readonly message: string;
   /** The stage's own headers (the indexer's `iocflow.dlq.error.*`, index and id; the enricher's origin). */
@@ -35,6 +37,7 @@ export interface DeadLetterRecord {
  * plus the envelope headers (names: DEAD_LETTER_HEADERS, SOURCE_HEADERS):
  *
  *   iocflow.dlq.reason                     the reason code
+ *   iocflow.dlq.stage                      the stage that rejected it (parse, prepare, bulk…)
  *   iocflow.dlq.message                    the human-readable detail
  *   iocflow.source.topic/.partition/.offset where the record was read
  *   iocflow.dlq.at                         ISO-8601 time it was dead-lettered
@@ -55,6 +58,7 @@ export function deadLetterRecord(input: DeadLetterInput): DeadLetterRecord {
       ...envelope.headers,
       ...envelope.notes,
       [DEAD_LETTER_HEADERS.reason]: input.reason,
+      [DEAD_LETTER_HEADERS.stage]: input.stage,
       [DEAD_LETTER_HEADERS.message]: input.message,
       ...input.details,
       ...sourceHeaders(input.source),

@@ -10,7 +10,11 @@
  * - `iocflow.source.*`: on a dead letter, the coordinates of the record the stage that rejected
  *   it was reading (raw-logs for the enricher, enriched-logs for the indexer).
  * - `iocflow.dlq.reason`, `iocflow.dlq.message`: why it was rejected (a reason code from the
- *   stage's closed set, and a human-readable detail).
+ *   service's closed set, and a human-readable detail).
+ * - `iocflow.dlq.stage`: where it was rejected, the pipeline stage's stable name (the service's
+ *   closed set, declared beside its pipeline: the enricher's ENRICHER_STAGES, the indexer's
+ *   INDEXER_STAGES); the same value as the `stage` label of the dead-letter counter and the
+ *   `stage` field of the log line.
  * - `iocflow.dlq.truncated`, `iocflow.dlq.sha256`: only on a dead letter whose value was cut to
  *   fit the dead-letter topic (see capDeadLetterValue): the original value's length in bytes
  *   (decimal) and the SHA-256 of the whole original value (lowercase hex).
@@ -34,6 +38,7 @@ export const SOURCE_HEADERS = {
 
 export const DEAD_LETTER_HEADERS = {
   reason: 'iocflow.dlq.reason',
+  stage: 'iocflow.dlq.stage',
   message: 'iocflow.dlq.message',
   truncated: 'iocflow.dlq.truncated',
   sha256: 'iocflow.dlq.sha256',
