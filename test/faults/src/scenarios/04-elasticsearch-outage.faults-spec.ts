@@ -25,7 +25,8 @@ describe('scenario 4: Elasticsearch unreachable mid-run', () => {
     forwarder = await TcpForwarder.start(es.hostname, Number(es.port || 9200));
     await stack.syncOnce();
     const total = scale(2000, 20_000);
-    const outageMs = scale(20_000, 60_000);
+    // longer than INDEXER_HOLD_MAX (25 s): batches are handed back and the partitions sought back mid-outage
+    const outageMs = scale(30_000, 60_000);
     const planned = generateEvents(stack.id, total, stack.indicators);
     await stack.start('enricher');
     await stack.start('indexer', { ELASTICSEARCH_URL: forwarder.url });
