@@ -17,3 +17,28 @@ export function parseKafkaClientKind(value: string | undefined): KafkaClientKind
   if ((KAFKA_CLIENT_KINDS as readonly string[]).includes(kind)) return kind as KafkaClientKind;
   throw new IoError('INVALID_CONFIG', `KAFKA_CLIENT must be one of ${KAFKA_CLIENT_KINDS.join(', ')}, not ${JSON.stringify(value)}`);
 }
+
+/**
+ * The consumer-group protocol of the platformatic driver (KAFKA_GROUP_PROTOCOL). `classic` is the
+ * default: with static membership (KAFKA_GROUP_INSTANCE_ID) a replica restarted after a SIGKILL
+ * takes its partitions back at once, and without it a dead member is dropped after the client's
+ * session timeout; under `consumer` (KIP-848) the broker's 45 s session timeout must pass first,
+ * and a static member that did not leave cannot rejoin before then (docs/benchmarks.md, "Recovery
+ * after a SIGKILL"). kafkajs only speaks classic.
+ */
+export type KafkaGroupProtocol = 'consumer' | 'classic';
+
+export const KAFKA_GROUP_PROTOCOLS = ['classic', 'consumer'] as const satisfies readonly KafkaGroupProtocol[];
+
+export const DEFAULT_KAFKA_GROUP_PROTOCOL: KafkaGroupProtocol = 'classic';
+
+/** Producer compression codecs (KAFKA_COMPRESSION); kafkajs offers none and gzip only. */
+export type KafkaCompression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+
+export const KAFKA_COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const satisfies readonly KafkaCompression[];
+
+/** The codecs kafkajs can write (and read) here. */
+export const KAFKAJS_COMPRESSIONS: readonly KafkaCompression[] = ['none', 'gzip'];
+
+/** The producers' compression when KAFKA_COMPRESSION is not set, per client (docs/benchmarks.md, "Compression"). */
+export const DEFAULT_KAFKA_COMPRESSION: Readonly<Record<KafkaClientKind, KafkaCompression>> = { platformatic: 'none', kafkajs: 'none' };

@@ -2,6 +2,7 @@ import { Consumer, type Message, type MessagesStream, MessagesStreamFallbackMode
 import { IoError } from '../../io-error';
 import type { TopicPartitionOffset } from '../ack-tracker';
 import { KafkaAckWindow } from '../kafka-ack-window';
+import { DEFAULT_KAFKA_GROUP_PROTOCOL } from '../kafka-client';
 import type { KafkaBatchConsumerOptions } from '../kafka-batch-consumer';
 import { type IoLogger, stderrIoLogger } from '../kafka-logger';
 import type { KafkaBatchHandler, KafkaConsumedBatch, KafkaConsumedMessage, KafkaTopicPartitions } from '../kafka-types';
@@ -171,11 +172,12 @@ export class PlatformaticBatchConsumer {
     const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
       ...this.connection,
       groupId: o.groupId,
-      ...(o.groupProtocol === 'classic'
+      ...((o.groupProtocol ?? DEFAULT_KAFKA_GROUP_PROTOCOL) === 'classic'
         ? {
             sessionTimeout: o.sessionTimeoutMs ?? 30_000,
             rebalanceTimeout: o.rebalanceTimeoutMs ?? 60_000,
             heartbeatInterval: o.heartbeatIntervalMs ?? 3000,
+            ...(o.groupInstanceId ? { groupInstanceId: o.groupInstanceId } : {}),
           }
         : { groupProtocol: 'consumer' as const, rebalanceTimeout: o.rebalanceTimeoutMs ?? 60_000 }),
       autocommit: false,
