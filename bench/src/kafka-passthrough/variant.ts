@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_SEND_BYTES } from '@iocflow/io';
+import { DEFAULT_MAX_SEND_BYTES, PLATFORMATIC_FETCH_DEFAULTS } from '@iocflow/io';
 
 /**
  * A variant is one client with its settings: `client[+scan][:name=value]...`, e.g.
@@ -72,9 +72,9 @@ export const TUNED: Readonly<Record<ClientName, Settings>> = {
     client: 'platformatic',
     partitionsConsumedConcurrently: '4',
     inflight: '8',
-    maxBytesPerPartition: '524288',
-    maxWaitTimeMs: '500',
-    readAhead: '10000',
+    maxBytesPerPartition: String(PLATFORMATIC_FETCH_DEFAULTS.maxBytesPerPartition),
+    maxWaitTimeMs: String(PLATFORMATIC_FETCH_DEFAULTS.maxWaitTimeMs),
+    readAhead: String(PLATFORMATIC_FETCH_DEFAULTS.maxReadAheadRecords),
     sendBytes: String(DEFAULT_MAX_SEND_BYTES),
   },
   rdkafka: {

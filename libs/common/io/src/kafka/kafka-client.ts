@@ -47,3 +47,18 @@ export const KAFKAJS_COMPRESSIONS: readonly KafkaCompression[] = ['none', 'gzip'
  * decode it, so it is opted into, not assumed (docs/benchmarks.md, "Compression and fetch settings").
  */
 export const DEFAULT_KAFKA_COMPRESSION: Readonly<Record<KafkaClientKind, KafkaCompression>> = { platformatic: 'none', kafkajs: 'none' };
+
+/**
+ * The platformatic consumer's fetch and read-ahead defaults, kept by measurement through the
+ * services' owners (docs/benchmarks.md, "Compression and fetch settings": 256 KiB per partition,
+ * a 100 ms wait and a 4,096-record read-ahead bought nothing; 1 MiB per partition is cut into two
+ * sends under the 896 KiB send limit).
+ */
+export const PLATFORMATIC_FETCH_DEFAULTS = {
+  /** Most bytes one fetch returns per partition (KafkaBatchConsumerOptions.maxBytesPerPartition). */
+  maxBytesPerPartition: 512 * 1024,
+  /** Longest a fetch waits for data when a partition is idle (maxWaitTimeMs). */
+  maxWaitTimeMs: 500,
+  /** Records read ahead of the handler before the stream pauses (maxReadAheadRecords). */
+  maxReadAheadRecords: 10_000,
+} as const;

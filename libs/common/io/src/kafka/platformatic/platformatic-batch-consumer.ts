@@ -2,7 +2,7 @@ import { Consumer, type Message, type MessagesStream, MessagesStreamFallbackMode
 import { IoError } from '../../io-error';
 import type { TopicPartitionOffset } from '../ack-tracker';
 import { KafkaAckWindow } from '../kafka-ack-window';
-import { DEFAULT_KAFKA_GROUP_PROTOCOL } from '../kafka-client';
+import { DEFAULT_KAFKA_GROUP_PROTOCOL, PLATFORMATIC_FETCH_DEFAULTS } from '../kafka-client';
 import type { KafkaBatchConsumerOptions } from '../kafka-batch-consumer';
 import { type IoLogger, stderrIoLogger } from '../kafka-logger';
 import type { KafkaBatchHandler, KafkaConsumedBatch, KafkaConsumedMessage, KafkaTopicPartitions } from '../kafka-types';
@@ -94,7 +94,7 @@ export class PlatformaticBatchConsumer {
     this.logger = options.logger ?? stderrIoLogger;
     this.onAcknowledge = options.commitMode === 'on-acknowledge';
     this.concurrency = Math.max(1, options.partitionsConsumedConcurrently ?? 1);
-    this.readAhead = options.maxReadAheadRecords ?? 10_000;
+    this.readAhead = options.maxReadAheadRecords ?? PLATFORMATIC_FETCH_DEFAULTS.maxReadAheadRecords;
     this.window = new KafkaAckWindow(
       this.onAcknowledge
         ? { maxBatches: options.maxInFlightBatches ?? Math.max(4, 2 * this.concurrency), maxBytes: options.maxInFlightBytes ?? 64 * 1_048_576 }
@@ -186,8 +186,8 @@ export class PlatformaticBatchConsumer {
           }
         : { groupProtocol: 'consumer' as const, rebalanceTimeout: o.rebalanceTimeoutMs ?? 60_000 }),
       autocommit: false,
-      maxBytesPerPartition: o.maxBytesPerPartition ?? 512 * 1024,
-      maxWaitTime: o.maxWaitTimeMs ?? 500,
+      maxBytesPerPartition: o.maxBytesPerPartition ?? PLATFORMATIC_FETCH_DEFAULTS.maxBytesPerPartition,
+      maxWaitTime: o.maxWaitTimeMs ?? PLATFORMATIC_FETCH_DEFAULTS.maxWaitTimeMs,
       retries: 5,
       retryDelay: BACKOFF_MS[0],
     });
@@ -200,8 +200,8 @@ export class PlatformaticBatchConsumer {
       mode: MessagesStreamModes.COMMITTED,
       fallbackMode: o.fromBeginning ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
       autocommit: false,
-      maxBytesPerPartition: o.maxBytesPerPartition ?? 512 * 1024,
-      maxWaitTime: o.maxWaitTimeMs ?? 500,
+      maxBytesPerPartition: o.maxBytesPerPartition ?? PLATFORMATIC_FETCH_DEFAULTS.maxBytesPerPartition,
+      maxWaitTime: o.maxWaitTimeMs ?? PLATFORMATIC_FETCH_DEFAULTS.maxWaitTimeMs,
     });
     this.stream = stream;
     this.highWatermarks.resolveTopicIds();
