@@ -140,7 +140,7 @@ describe.each(KAFKA_CLIENT_KINDS)('Kafka owners against the real Kafka 4 (client
     await consumer.stop();
   });
 
-  it('batch.highWatermark is the broker\'s: the services\' lag gauges read > 0 on a backlog, then 0 once it is consumed', async () => {
+  it.each(client === 'platformatic' ? (['classic', 'consumer'] as const) : (['classic'] as const))('batch.highWatermark is the broker\'s (%s group): the services\' lag gauges read > 0 on a backlog, then 0 once it is consumed', async (groupProtocol) => {
     const topic = await newTopic(1);
     const total = 2000;
     const producer = new KafkaProducer(base);
@@ -155,7 +155,7 @@ describe.each(KAFKA_CLIENT_KINDS)('Kafka owners against the real Kafka 4 (client
     // the gauge of apps/enricher and apps/indexer: highWatermark - (last offset + 1), per batch
     const lags: number[] = [];
     let consumed = 0;
-    const consumer = newConsumer({ groupId: uniqueName('it-group'), topics: [topic], fromBeginning: true, maxBytesPerPartition: 16 * 1024 });
+    const consumer = newConsumer({ groupId: uniqueName('it-group'), topics: [topic], fromBeginning: true, maxBytesPerPartition: 16 * 1024, groupProtocol });
     await consumer.run(async (batch) => {
       const last = batch.messages[batch.messages.length - 1];
       if (last === undefined) return;
