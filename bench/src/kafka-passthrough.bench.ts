@@ -14,6 +14,8 @@
  *   platformatic  @platformatic/kafka (pure TypeScript)
  *   confluent     @confluentinc/kafka-javascript, KafkaJS-compatible API (eachBatch)
  *   rdkafka       @confluentinc/kafka-javascript, its node-rdkafka API (consume(n), produce, commitCb)
+ *   io            the services' own owners (libs/common/io KafkaBatchConsumer + KafkaProducer) with
+ *                 their defaults, e.g. `io:compression=zstd`, `io:maxWaitTimeMs=100`, `io:client=kafkajs`
  *   <client>+scan the same with a validating byte scan of every value (UTF-8 + scanJsonObject)
  * The confluent client is built beside the repository: bash scripts/bench-install-confluent.sh
  * (without it the default run leaves the confluent variants out and says so).

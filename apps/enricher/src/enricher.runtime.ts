@@ -1,6 +1,6 @@
 import { backoffDelay } from '@iocflow/core';
 import { DEFAULT_MAX_SEND_BYTES, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, type IoLogger } from '@iocflow/io';
-import { ConsumerHealth, RateLimitedLog, kafkaConnection, type ComponentLogger, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
+import { ConsumerHealth, RateLimitedLog, kafkaConnection, kafkaGroupSettings, kafkaProducerSettings, type ComponentLogger, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
 import type { EnricherConfig } from './enricher.config';
 import type { IndicatorLookup, StoreStatus } from './lookup/indicator-lookup';
 import { IndicatorTopicFollower } from './lookup/indicator-topic-follower';
@@ -87,7 +87,7 @@ export class EnricherRuntime implements ServiceRuntime {
     }
 
     // every send cut under the output topics' record limit as well as the default request size
-    this.producer = new KafkaProducer({ ...connection, maxSendBytes: Math.min(DEFAULT_MAX_SEND_BYTES, maxRecordBytes) });
+    this.producer = new KafkaProducer({ ...connection, ...kafkaProducerSettings(config), maxSendBytes: Math.min(DEFAULT_MAX_SEND_BYTES, maxRecordBytes) });
     await this.producer.connect();
     this.pipeline = new EnricherPipeline(
       {
@@ -114,6 +114,7 @@ export class EnricherRuntime implements ServiceRuntime {
     const pipeline = this.pipeline;
     this.consumer = new KafkaBatchConsumer({
       ...connection,
+      ...kafkaGroupSettings(config),
       groupId: config.ENRICHER_GROUP_ID,
       topics: [config.RAW_LOGS_TOPIC],
       fromBeginning: true,

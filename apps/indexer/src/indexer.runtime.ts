@@ -1,5 +1,5 @@
 import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer } from '@iocflow/io';
-import { ConsumerHealth, kafkaConnection, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
+import { ConsumerHealth, kafkaConnection, kafkaGroupSettings, kafkaProducerSettings, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
 import type { IndexerConfig } from './indexer.config';
 import { IndexerMetrics } from './pipeline/indexer.metrics';
 import { IndexerPipeline, type IndexerPipelineOptions } from './pipeline/indexer.pipeline';
@@ -37,9 +37,10 @@ export class IndexerRuntime implements ServiceRuntime {
       requestTimeoutMs: config.ELASTICSEARCH_REQUEST_TIMEOUT,
     });
     this.admin = new KafkaAdmin(kafkaConnection(config, 'iocflow-indexer-admin', kafkaLog));
-    this.producer = new KafkaProducer(kafkaConnection(config, 'iocflow-indexer-dlq', kafkaLog));
+    this.producer = new KafkaProducer({ ...kafkaConnection(config, 'iocflow-indexer-dlq', kafkaLog), ...kafkaProducerSettings(config) });
     const consumer = new KafkaBatchConsumer({
       ...kafkaConnection(config, 'iocflow-indexer', kafkaLog),
+      ...kafkaGroupSettings(config),
       groupId: config.INDEXER_GROUP_ID,
       topics: [config.ENRICHED_LOGS_TOPIC],
       fromBeginning: true,

@@ -1,5 +1,5 @@
 import { FeedClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, KafkaTopicReader, MemcachedClient, MispClient } from '@iocflow/io';
-import { ConsumerHealth, RateLimitedLog, kafkaConnection, type JsonLogger, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
+import { ConsumerHealth, RateLimitedLog, kafkaConnection, kafkaGroupSettings, kafkaProducerSettings, type JsonLogger, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
 import type { Registry } from 'prom-client';
 import { feedSourceName, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
 import { buildSelection, type BuiltSelection } from './selection/build-selection';
@@ -46,7 +46,7 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
   const ioLogger = logger.child('io');
   const clients: MispSyncClients = {
     memcached: new MemcachedClient({ servers: config.MEMCACHED_SERVERS, requestTimeoutMs: config.MEMCACHED_TIMEOUT, maxReplyBytes: config.MEMCACHED_MAX_REPLY_BYTES }),
-    producer: new KafkaProducer({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
+    producer: new KafkaProducer({ ...kafkaConnection(config, 'misp-sync'), ...kafkaProducerSettings(config, { readByKafkajs: 'the indicator topic (IOC_TOPIC)' }), logger: ioLogger }),
     admin: new KafkaAdmin({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
     reader: new KafkaTopicReader({ ...kafkaConnection(config, 'misp-sync'), logger: ioLogger }),
     ...(config.MISP_URL === undefined || config.MISP_API_KEY === undefined
@@ -115,6 +115,7 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
     notifications = health;
     const consumer = new KafkaBatchConsumer({
       ...kafkaConnection(config, 'misp-sync'),
+      ...kafkaGroupSettings(config),
       ...(config.MISP_NOTIFICATIONS_BROKERS === undefined ? {} : { brokers: config.MISP_NOTIFICATIONS_BROKERS }),
       groupId: config.MISP_NOTIFICATIONS_GROUP,
       topics: [config.MISP_NOTIFICATIONS_TOPIC],

@@ -1,11 +1,14 @@
+import { DEFAULT_MAX_SEND_BYTES, PLATFORMATIC_FETCH_DEFAULTS } from '@iocflow/io';
+
 /**
  * A variant is one client with its settings: `client[+scan][:name=value]...`, e.g.
  * `platformatic`, `platformatic+scan`, `confluent:producer.linger.ms=20:compression=lz4`.
  * Settings not named keep the client's tuned defaults below (docs/benchmarks.md says what each
  * bought); `compression` picks both the source topic's codec and the output's.
  */
-export const CLIENTS = ['kcat', 'kafkajs', 'platformatic', 'confluent', 'rdkafka'] as const;
+export const CLIENTS = ['kcat', 'kafkajs', 'platformatic', 'confluent', 'rdkafka', 'io'] as const;
 export type ClientName = (typeof CLIENTS)[number];
+
 
 export type Settings = Readonly<Record<string, string>>;
 
@@ -63,6 +66,17 @@ export const TUNED: Readonly<Record<ClientName, Settings>> = {
     inflight: '8',
     'producer.linger.ms': '5',
   },
+  // the services' owners (io-driver.ts) with the services' defaults (enricher: 4 partitions at
+  // once, window 8; the io driver's fetch size, wait, read-ahead and send cut)
+  io: {
+    client: 'platformatic',
+    partitionsConsumedConcurrently: '4',
+    inflight: '8',
+    maxBytesPerPartition: String(PLATFORMATIC_FETCH_DEFAULTS.maxBytesPerPartition),
+    maxWaitTimeMs: String(PLATFORMATIC_FETCH_DEFAULTS.maxWaitTimeMs),
+    readAhead: String(PLATFORMATIC_FETCH_DEFAULTS.maxReadAheadRecords),
+    sendBytes: String(DEFAULT_MAX_SEND_BYTES),
+  },
   rdkafka: {
     // consume(n) per call; the handler waits for the batch's delivery reports.
     batch: '2000',
@@ -85,7 +99,7 @@ export function parseVariant(spec: string): Variant {
   }
   const compression = (settings['compression'] ?? 'none') as Compression;
   if (!(COMPRESSIONS as readonly string[]).includes(compression)) throw new Error(`variant ${JSON.stringify(spec)}: compression must be one of ${COMPRESSIONS.join(', ')}`);
-  if (client === 'kafkajs' && compression !== 'none' && compression !== 'gzip') {
+  if ((client === 'kafkajs' || (client === 'io' && settings['client'] === 'kafkajs')) && compression !== 'none' && compression !== 'gzip') {
     throw new Error(`variant ${JSON.stringify(spec)}: kafkajs decodes only gzip without codec plugins`);
   }
   return { label: spec.trim(), client, scan: modifier === 'scan', settings, compression };

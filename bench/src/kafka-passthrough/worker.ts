@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { startConfluent } from './confluent-driver';
 import type { GroupProtocol, RunningDriver, StartDriver } from './driver';
+import { startIo } from './io-driver';
 import { startKafkajs } from './kafkajs-driver';
 import { threadsCpuUs } from './measure';
 import { now, PassthroughCore } from './passthrough-core';
@@ -49,6 +50,7 @@ const DRIVERS: Readonly<Record<Exclude<ClientName, 'kcat'>, StartDriver>> = {
   platformatic: startPlatformatic,
   confluent: startConfluent,
   rdkafka: startRdkafka,
+  io: startIo,
 };
 
 export const WORKER_ENV = 'BENCH_KAFKA_WORKER';

@@ -127,12 +127,24 @@ export class FaultStack {
   /** Starts a service and waits until it is ready. */
   async start(app: ServiceApp, extraEnv: NodeJS.ProcessEnv = {}, options: { args?: readonly string[]; name?: string; waitReady?: boolean } = {}): Promise<RunningService> {
     const port = await freePort();
-    const env = { ...this.baseEnv(), HTTP_PORT: String(port), ...extraEnv };
-    const process = ServiceProcess.start(app, env, options.args ?? [], options.name ?? app);
+    const name = options.name ?? app;
+    const env = { ...this.baseEnv(), HTTP_PORT: String(port), ...this.podIdentity(name), ...extraEnv };
+    const process = ServiceProcess.start(app, env, options.args ?? [], name);
     const service = { app, process, port, env };
     this.services.push(service);
     if (options.waitReady ?? true) await process.waitReady(port, 90_000);
     return service;
+  }
+
+  /**
+   * What a Kubernetes pod gives its container (deploy/k8s sets KAFKA_GROUP_INSTANCE_ID from the pod
+   * name): one static group member id per service name of this run, kept across crashAndRestart
+   * (a container restarted inside its pod). FAULTS_STATIC_MEMBERSHIP=false leaves it out, to
+   * measure recovery without static membership.
+   */
+  podIdentity(name: string): NodeJS.ProcessEnv {
+    if (process.env['FAULTS_STATIC_MEMBERSHIP'] === 'false') return {};
+    return { KAFKA_GROUP_INSTANCE_ID: `${this.id}-${name}`.replace(/[^A-Za-z0-9._-]/g, '-') };
   }
 
   /** SIGKILL, then the same service again (same env, a new port), ready. */

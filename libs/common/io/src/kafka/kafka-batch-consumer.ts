@@ -1,5 +1,5 @@
 import type { IoError } from '../io-error';
-import { DEFAULT_KAFKA_CLIENT } from './kafka-client';
+import { DEFAULT_KAFKA_CLIENT, type KafkaGroupProtocol } from './kafka-client';
 import type { KafkaConnectionOptions } from './kafka-config';
 import { KafkajsBatchConsumer } from './kafkajs-batch-consumer';
 import type { KafkaBatchConsumerPort, KafkaBatchHandler, KafkaTopicPartitions } from './kafka-types';
@@ -48,10 +48,17 @@ export interface KafkaBatchConsumerOptions extends KafkaConnectionOptions {
   readonly stopTimeoutMs?: number;
   readonly listeners?: KafkaBatchConsumerListeners;
   /**
-   * platformatic: the group protocol, 'consumer' (KIP-848, default; Kafka ≥ 4.0) or 'classic'
-   * (eager, for older brokers; session/rebalance/heartbeat settings apply). kafkajs: always classic.
+   * platformatic: the group protocol, 'classic' (DEFAULT_KAFKA_GROUP_PROTOCOL: eager, the session,
+   * rebalance and heartbeat settings and `groupInstanceId` apply) or 'consumer' (KIP-848, Kafka ≥ 4.0:
+   * the broker's session timeout applies). kafkajs: always classic.
    */
-  readonly groupProtocol?: 'consumer' | 'classic';
+  readonly groupProtocol?: KafkaGroupProtocol;
+  /**
+   * platformatic, classic groups: static membership (`group.instance.id`, KIP-345). A member that
+   * comes back under the same id before the session timeout takes its partitions back without a
+   * rebalance. Unique per live replica (two live members with one id fence each other).
+   */
+  readonly groupInstanceId?: string;
   /** platformatic: records read ahead of the handler before the stream pauses (default 10000). */
   readonly maxReadAheadRecords?: number;
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_KAFKA_CLIENT } from './kafka-client';
+import { DEFAULT_KAFKA_CLIENT, type KafkaCompression } from './kafka-client';
 import type { KafkaConnectionOptions } from './kafka-config';
 import { KafkajsProducer } from './kafkajs-producer';
 import { DEFAULT_MAX_SEND_BYTES, sendChunks } from './kafka-send-size';
@@ -13,7 +13,7 @@ export interface KafkaProducerOptions extends KafkaConnectionOptions {
    * 'none' (default), 'gzip', or with the platformatic client also 'snappy', 'lz4' and 'zstd'
    * (docs/benchmarks.md, "Kafka client settings").
    */
-  readonly compression?: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
+  readonly compression?: KafkaCompression;
   /**
    * Give up waiting for the acknowledgement after this long (default 60000 ms) and reject with
    * KAFKA_UNAVAILABLE. Both clients keep retrying the same records in the background (the

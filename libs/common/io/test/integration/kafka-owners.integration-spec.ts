@@ -140,6 +140,36 @@ describe.each(KAFKA_CLIENT_KINDS)('Kafka owners against the real Kafka 4 (client
     await consumer.stop();
   });
 
+  it.each(client === 'platformatic' ? (['classic', 'consumer'] as const) : (['classic'] as const))('batch.highWatermark is the broker\'s (%s group): the services\' lag gauges read > 0 on a backlog, then 0 once it is consumed', async (groupProtocol) => {
+    const topic = await newTopic(1);
+    const total = 2000;
+    const producer = new KafkaProducer(base);
+    try {
+      // 20 sends of 100 records of ~1 KiB: record batches of ~100 KiB, more than one fetch of 16 KiB
+      for (let at = 0; at < total; at += 100) {
+        await producer.send(Array.from({ length: 100 }, (_, i) => ({ topic, key: String(at + i), value: 'x'.repeat(1000) })));
+      }
+    } finally {
+      await producer.disconnect();
+    }
+    // the gauge of apps/enricher and apps/indexer: highWatermark - (last offset + 1), per batch
+    const lags: number[] = [];
+    let consumed = 0;
+    const consumer = newConsumer({ groupId: uniqueName('it-group'), topics: [topic], fromBeginning: true, maxBytesPerPartition: 16 * 1024, groupProtocol });
+    await consumer.run(async (batch) => {
+      const last = batch.messages[batch.messages.length - 1];
+      if (last === undefined) return;
+      lags.push(Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n));
+      consumed += batch.messages.length;
+    });
+    await pollUntil(() => consumed >= total, { timeoutMs: 60_000 });
+    expect(consumed).toBe(total);
+    expect(lags[0]).toBeGreaterThan(0);
+    expect(lags[0]).toBeLessThan(total);
+    expect(lags[lags.length - 1]).toBe(0);
+    await consumer.stop();
+  });
+
   it('commits after each handled batch: a new member of the group resumes without redelivery', async () => {
     const topic = await newTopic(2);
     const groupId = uniqueName('it-group');

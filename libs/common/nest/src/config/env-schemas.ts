@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENT_KINDS } from '@iocflow/io';
+import { DEFAULT_KAFKA_CLIENT, DEFAULT_KAFKA_GROUP_PROTOCOL, KAFKA_CLIENT_KINDS, KAFKA_COMPRESSIONS, KAFKA_GROUP_PROTOCOLS } from '@iocflow/io';
 
 /**
  * Building blocks for each app's environment schema. Defaults live here, in one place.
@@ -79,6 +79,28 @@ export const serviceEnvironment = {
   KAFKA_CLIENT_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).optional(),
   /** The Kafka client behind the io owners: platformatic (@platformatic/kafka, default) or kafkajs. */
   KAFKA_CLIENT: z.enum(KAFKA_CLIENT_KINDS).default(DEFAULT_KAFKA_CLIENT),
+  /**
+   * platformatic: the consumer-group protocol, `classic` (default: the client's session timeout and
+   * static membership, so a SIGKILLed pod that comes back under its name has its partitions at once)
+   * or `consumer` (KIP-848: the broker's group.consumer.session.timeout.ms, 45 s by default, passes
+   * before a dead member's partitions move). kafkajs: always classic.
+   */
+  KAFKA_GROUP_PROTOCOL: z.enum(KAFKA_GROUP_PROTOCOLS).default(DEFAULT_KAFKA_GROUP_PROTOCOL),
+  /** classic groups (either client): a member silent this long is dropped and its partitions move. */
+  KAFKA_SESSION_TIMEOUT: duration('30s').refine((ms) => ms >= 6_000 && ms <= 1_800_000, 'must be between 6s and 30m (the broker\'s group.min/max.session.timeout.ms defaults)'),
+  /**
+   * platformatic with classic groups: static membership (`group.instance.id`): a member that comes
+   * back under this id within KAFKA_SESSION_TIMEOUT takes its partitions back without a rebalance.
+   * Unique per replica and stable for its life: the pod name (deploy/k8s sets it from the downward
+   * API). Empty = none. Ignored by kafkajs and by KAFKA_GROUP_PROTOCOL=consumer.
+   */
+  KAFKA_GROUP_INSTANCE_ID: z
+    .string()
+    .regex(/^([A-Za-z0-9._-]{1,249})?$/, 'letters, digits, ".", "_" and "-", at most 249')
+    .optional()
+    .transform((raw) => (raw === '' ? undefined : raw)),
+  /** Every producer's compression: none, gzip, or with platformatic also snappy, lz4, zstd. Absent = per client (platformatic DEFAULT_KAFKA_COMPRESSION, kafkajs none). */
+  KAFKA_COMPRESSION: z.enum(KAFKA_COMPRESSIONS).optional(),
   KAFKA_SSL: boolean(false),
   KAFKA_SSL_CA_FILE: z.string().optional(),
   KAFKA_SSL_REJECT_UNAUTHORIZED: boolean(true),

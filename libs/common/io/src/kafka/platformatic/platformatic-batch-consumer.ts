@@ -2,9 +2,11 @@ import { Consumer, type Message, type MessagesStream, MessagesStreamFallbackMode
 import { IoError } from '../../io-error';
 import type { TopicPartitionOffset } from '../ack-tracker';
 import { KafkaAckWindow } from '../kafka-ack-window';
+import { DEFAULT_KAFKA_GROUP_PROTOCOL, PLATFORMATIC_FETCH_DEFAULTS } from '../kafka-client';
 import type { KafkaBatchConsumerOptions } from '../kafka-batch-consumer';
 import { type IoLogger, stderrIoLogger } from '../kafka-logger';
 import type { KafkaBatchHandler, KafkaConsumedBatch, KafkaConsumedMessage, KafkaTopicPartitions } from '../kafka-types';
+import { PlatformaticHighWatermarks } from './platformatic-high-watermarks';
 import { type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
 
 type PlatformaticMessage = Message<Buffer, Buffer, Buffer, Buffer>;
@@ -24,8 +26,11 @@ const BACKOFF_MS = [500, 30_000] as const;
 
 /**
  * The `platformatic` driver of KafkaBatchConsumer, on @platformatic/kafka's group consumer with
- * the KIP-848 protocol (`group.protocol=consumer`: the broker assigns, partitions move one by one,
- * members that keep a partition keep consuming it). The client's MessagesStream hands out one
+ * the classic protocol (DEFAULT_KAFKA_GROUP_PROTOCOL: eager round-robin, the client's session
+ * timeout, static membership with `groupInstanceId`) or KIP-848 (`groupProtocol: 'consumer'`: the
+ * broker assigns, partitions move one by one, members that keep a partition keep consuming it).
+ * Batches carry the partition's high-watermark from the last fetch response
+ * (PlatformaticHighWatermarks), so lag figures are the broker's, as with kafkajs. The client's MessagesStream hands out one
  * message at a time; the driver gathers them per partition for one turn of the event loop (about
  * one fetch response) and hands each partition's run to the handler as one batch.
  *
@@ -59,6 +64,7 @@ export class PlatformaticBatchConsumer {
   private readonly readAhead: number;
   private consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | undefined;
   private stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  private highWatermarks: PlatformaticHighWatermarks | undefined;
   private handler: KafkaBatchHandler | undefined;
   private state: 'idle' | 'running' | 'crashed' | 'stopping' | 'stopped' = 'idle';
   private crashError: IoError | undefined;
@@ -90,7 +96,7 @@ export class PlatformaticBatchConsumer {
     this.logger = options.logger ?? stderrIoLogger;
     this.onAcknowledge = options.commitMode === 'on-acknowledge';
     this.concurrency = Math.max(1, options.partitionsConsumedConcurrently ?? 1);
-    this.readAhead = options.maxReadAheadRecords ?? 10_000;
+    this.readAhead = options.maxReadAheadRecords ?? PLATFORMATIC_FETCH_DEFAULTS.maxReadAheadRecords;
     this.window = new KafkaAckWindow(
       this.onAcknowledge
         ? { maxBatches: options.maxInFlightBatches ?? Math.max(4, 2 * this.concurrency), maxBytes: options.maxInFlightBytes ?? 64 * 1_048_576 }
@@ -173,20 +179,22 @@ export class PlatformaticBatchConsumer {
     const consumer = new Consumer<Buffer, Buffer, Buffer, Buffer>({
       ...this.connection,
       groupId: o.groupId,
-      ...(o.groupProtocol === 'classic'
+      ...((o.groupProtocol ?? DEFAULT_KAFKA_GROUP_PROTOCOL) === 'classic'
         ? {
             sessionTimeout: o.sessionTimeoutMs ?? 30_000,
             rebalanceTimeout: o.rebalanceTimeoutMs ?? 60_000,
             heartbeatInterval: o.heartbeatIntervalMs ?? 3000,
+            ...(o.groupInstanceId ? { groupInstanceId: o.groupInstanceId } : {}),
           }
         : { groupProtocol: 'consumer' as const, rebalanceTimeout: o.rebalanceTimeoutMs ?? 60_000 }),
       autocommit: false,
-      maxBytesPerPartition: o.maxBytesPerPartition ?? 512 * 1024,
-      maxWaitTime: o.maxWaitTimeMs ?? 500,
+      maxBytesPerPartition: o.maxBytesPerPartition ?? PLATFORMATIC_FETCH_DEFAULTS.maxBytesPerPartition,
+      maxWaitTime: o.maxWaitTimeMs ?? PLATFORMATIC_FETCH_DEFAULTS.maxWaitTimeMs,
       retries: 5,
       retryDelay: BACKOFF_MS[0],
     });
     this.consumer = consumer;
+    this.highWatermarks = new PlatformaticHighWatermarks(consumer, o.topics);
     consumer.on('error', (error: unknown) => this.logger.warn('kafka consumer client error', { groupId: o.groupId, error: String(error) }));
     consumer.on('consumer:group:join', () => this.followAssignment());
     const stream = await consumer.consume({
@@ -194,10 +202,11 @@ export class PlatformaticBatchConsumer {
       mode: MessagesStreamModes.COMMITTED,
       fallbackMode: o.fromBeginning ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
       autocommit: false,
-      maxBytesPerPartition: o.maxBytesPerPartition ?? 512 * 1024,
-      maxWaitTime: o.maxWaitTimeMs ?? 500,
+      maxBytesPerPartition: o.maxBytesPerPartition ?? PLATFORMATIC_FETCH_DEFAULTS.maxBytesPerPartition,
+      maxWaitTime: o.maxWaitTimeMs ?? PLATFORMATIC_FETCH_DEFAULTS.maxWaitTimeMs,
     });
     this.stream = stream;
+    this.highWatermarks.resolveTopicIds();
     stream.on('data', (message: PlatformaticMessage) => this.receive(message));
     stream.on('error', (error: unknown) => this.streamFailed(error));
     this.followAssignment();
@@ -306,7 +315,7 @@ export class PlatformaticBatchConsumer {
     // Lost, sought back or stopping meanwhile: the records are fetched again (rules 1 and 2).
     if (this.state !== 'running' || !this.isCurrent(batch)) return;
     if (this.failure !== undefined) return this.crash(this.failure);
-    const consumed = toConsumedBatch(batch);
+    const consumed = toConsumedBatch(batch, this.highWatermarks?.get(batch.topic, batch.partition));
     let bytes = 0;
     for (const message of consumed.messages) bytes += (message.key?.length ?? 0) + (message.value?.length ?? 0);
     const last = batch.messages[batch.messages.length - 1] as PlatformaticMessage;
@@ -453,12 +462,15 @@ export class PlatformaticBatchConsumer {
     const consumer = this.consumer;
     this.stream = undefined;
     this.consumer = undefined;
+    this.highWatermarks?.close();
+    this.highWatermarks = undefined;
     await stream?.close().catch(() => undefined);
     await consumer?.close(true).catch((error: unknown) => this.logger.debug('kafka consumer close failed', { error: String(error) }));
   }
 }
 
-function toConsumedBatch(batch: PendingBatch): KafkaConsumedBatch {
+/** `highWatermark`: the partition's last fetched high-watermark (never below the batch's last offset + 1). */
+function toConsumedBatch(batch: PendingBatch, highWatermark: bigint | undefined): KafkaConsumedBatch {
   const messages: KafkaConsumedMessage[] = new Array(batch.messages.length);
   for (let i = 0; i < batch.messages.length; i++) {
     const m = batch.messages[i] as PlatformaticMessage;
@@ -467,8 +479,8 @@ function toConsumedBatch(batch: PendingBatch): KafkaConsumedBatch {
     for (const [name, value] of m.headerEntries) headers[name.toString()] = value;
     messages[i] = { offset: m.offset.toString(), key: m.key ?? null, value: m.value ?? null, headers, timestamp: m.timestamp.toString() };
   }
-  const last = batch.messages[batch.messages.length - 1];
-  return { topic: batch.topic, partition: batch.partition, highWatermark: String((last?.offset ?? -1n) + 1n), messages };
+  const next = (batch.messages[batch.messages.length - 1]?.offset ?? -1n) + 1n;
+  return { topic: batch.topic, partition: batch.partition, highWatermark: String(highWatermark !== undefined && highWatermark > next ? highWatermark : next), messages };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
