@@ -40,3 +40,4 @@ export * from './strip-trailing';
 export * from './backoff-delay';
 export * from './dead-letter-record';
 export * from './scan-json-fields';
+export * from './threat-hit';
