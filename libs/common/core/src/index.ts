@@ -41,3 +41,4 @@ export * from './backoff-delay';
 export * from './dead-letter-record';
 export * from './scan-json-fields';
 export * from './threat-hit';
+export * from './read-threat-hit';
