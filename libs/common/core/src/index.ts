@@ -20,6 +20,7 @@ export * from './ecs-field';
 export * from './misp/misp-attribute';
 export * from './misp/misp-error';
 export * from './misp/classify-misp-response';
+export * from './misp/classify-sighting-reply';
 export * from './misp/parse-attribute-search-envelope';
 export * from './sync-sentinel';
 export * from './elasticsearch/index-name';
