@@ -21,6 +21,7 @@ describe('readThreatHit', () => {
     ['{', 'not JSON'],
     ['[]', 'not a JSON object'],
     [JSON.stringify({ ...hit, '@timestamp': 'soon' }), '@timestamp is not an ISO-8601 time'],
+    [JSON.stringify({ ...hit, event: { ...hit.event, created: 'now' } }), 'event.created is not an ISO-8601 time'],
     [JSON.stringify({ ...hit, iocflow: { ...hit.iocflow, hit: { id: 'x', mode: 'later' } } }), 'iocflow.hit.mode is not live or retrospective'],
     [JSON.stringify({ ...hit, iocflow: { ...hit.iocflow, indicator: { kind: 'asn', value: '1' } } }), 'iocflow.indicator.kind is not a known kind'],
     [JSON.stringify({ ...hit, iocflow: { ...hit.iocflow, indicator: { kind: 'ip', value: '' } } }), 'iocflow.indicator.value is missing'],

@@ -5,7 +5,7 @@ export type ReadThreatHitResult = { readonly ok: true; readonly hit: ThreatHit }
 
 /**
  * A hit record read back from the hits topic, checked where its consumers rely on it: a JSON
- * object with a parsable `@timestamp`, `iocflow.hit` (id, mode), `iocflow.indicator` (a known kind
+ * object with parsable `@timestamp` and `event.created`, `iocflow.hit` (id, mode), `iocflow.indicator` (a known kind
  * and a value), `iocflow.document.id` and one `threat.enrichments` entry. The rest is passed
  * through as it came (a hit is written by iocflow; this guards against a foreign producer).
  */
@@ -20,6 +20,8 @@ export function readThreatHit(value: Uint8Array | string | null | undefined): Re
   if (!isObject(json)) return { ok: false, reason: 'not a JSON object' };
   const timestamp = json['@timestamp'];
   if (typeof timestamp !== 'string' || Number.isNaN(Date.parse(timestamp))) return { ok: false, reason: '@timestamp is not an ISO-8601 time' };
+  const event = json['event'];
+  if (!isObject(event) || typeof event['created'] !== 'string' || Number.isNaN(Date.parse(event['created']))) return { ok: false, reason: 'event.created is not an ISO-8601 time' };
   const iocflow = json['iocflow'];
   if (!isObject(iocflow)) return { ok: false, reason: 'iocflow is missing' };
   const hit = iocflow['hit'];
