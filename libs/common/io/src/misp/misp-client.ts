@@ -134,7 +134,8 @@ export class MispClient {
    */
   async addSightings(request: MispSightingRequest): Promise<Exclude<SightingReply, { kind: 'failed' }>> {
     if (this.closed) throw new MispError('MISP_INVALID_CONFIG', 'the MISP client is closed');
-    const body = { values: [...request.values], timestamp: request.timestamp, source: request.source, type: '0' };
+    // timestamp as a decimal string: the spec's NullableTimestamp (MISP reads either)
+    const body = { values: [...request.values], timestamp: String(request.timestamp), source: request.source, type: '0' };
     const reply = classifySightingReply(await this.exchange('POST', '/sightings/add', body));
     if (reply.kind === 'failed') throw new MispError(reply.code, `POST /sightings/add: ${reply.detail}`, reply.status);
     return reply;
