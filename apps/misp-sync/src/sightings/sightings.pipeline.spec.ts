@@ -113,7 +113,7 @@ describe('SightingsPipeline', () => {
   it('gives the batch back uncommitted after holdMaxMs, and a stop ends a hold at once', async () => {
     const held = setup({ holdMaxMs: 0 });
     held.misp.down = 1;
-    await expect(held.pipeline.handleBatch(hits(['a.com', T0]))).rejects.toMatchObject({ code: 'MISP_UNAVAILABLE' });
+    await expect(held.pipeline.handleBatch(hits(['a.com', T0]))).rejects.toMatchObject({ code: 'SIGHTINGS_HELD', retriable: true, cause: { code: 'MISP_UNAVAILABLE' } });
     expect(held.producer.sent).toHaveLength(0);
     const stopped = setup({ retryInitialMs: 60_000, retryMaxMs: 60_000 });
     stopped.misp.down = 10;

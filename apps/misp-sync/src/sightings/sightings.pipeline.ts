@@ -38,6 +38,20 @@ export class SightingsStoppedError extends Error {
 }
 
 /**
+ * Raised when MISP could not take a batch's sightings within holdMaxMs: retriable whatever MISP's
+ * error was (MISP down, or the key refused — a configuration to fix, not a reason to drop), so the
+ * consumer gives the batch back uncommitted and fetches it again.
+ */
+export class SightingsHeldError extends Error {
+  readonly code = 'SIGHTINGS_HELD';
+  readonly retriable = true;
+  constructor(cause: unknown) {
+    super(`SIGHTINGS_HELD: MISP did not take the sightings in time; the hits are left uncommitted (${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    this.name = 'SightingsHeldError';
+  }
+}
+
+/**
  * Hits → MISP sightings, one consumed batch of the hits topic at a time. Stages:
  *
  *   fold   hit records → one due sighting per (indicator, window) not already in the state
@@ -111,7 +125,7 @@ export class SightingsPipeline {
         if (!isMispError(error)) throw error;
         this.metrics.retried(error.code);
         this.log.held(error, attempt);
-        if (Date.now() - heldSince >= this.options.holdMaxMs) throw error;
+        if (Date.now() - heldSince >= this.options.holdMaxMs) throw new SightingsHeldError(error);
         await sleep(backoffDelay(attempt, this.options.retryInitialMs, this.options.retryMaxMs, this.random()), this.stopping.signal);
         if (this.stopping.signal.aborted) throw new SightingsStoppedError();
       }
