@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import { z } from 'zod';
-import { DEFAULT_MAX_JSON_DEPTH } from '@iocflow/core';
+import { DEFAULT_MAX_JSON_DEPTH, InvalidDataStreamNameError, InvalidIndexPrefixError, validateDataStreamName, validateIndexPrefix, type IndexTarget } from '@iocflow/core';
 import { DEFAULT_LOOKUP_RULES, parseLookupRules, type LookupRule } from './pipeline/lookup-rules';
 
 /**
@@ -20,6 +20,25 @@ export const enricherEnvironment = z.object({
   /** Longest dead-letter value in bytes; a longer one is cut (headers iocflow.dlq.truncated, iocflow.dlq.sha256). Keep below the topic's max.message.bytes. */
   DEAD_LETTER_MAX_BYTES: integer(921_600, 1024, 100 * 1_048_576),
   IOC_TOPIC: topicName('misp-iocs'),
+  /**
+   * The hits stream: one hit record per match (core's ThreatHit), produced in the same send as
+   * the enriched event. Empty = off (no hit records, the topic is not created).
+   */
+  THREAT_HITS_TOPIC: z
+    .string()
+    .default('threat-hits')
+    .refine((raw) => raw === '' || (/^[A-Za-z0-9._-]{1,249}$/.test(raw) && raw !== '.' && raw !== '..'), 'must be a valid Kafka topic name, or empty (off)'),
+  /** How long the hits topic keeps a hit when the enricher creates it (retention.ms; a normal, not compacted, topic). */
+  THREAT_HITS_RETENTION: duration('7d'),
+  /**
+   * Where the indexer puts documents, set as for the indexer: a hit names the document
+   * (`iocflow.document.index` and `.id`) by the indexer's own rules.
+   */
+  ELASTICSEARCH_INDEX_MODE: z.enum(['daily', 'data-stream']).default('daily'),
+  /** Daily-index prefix (default `iocflow-logs`) or data stream name (default `logs-iocflow-default`), as the indexer's. */
+  ELASTICSEARCH_INDEX: z.string().optional(),
+  /** The indexer's id field (dotted path), when it names documents by one; empty = `<topic>-<partition>-<offset>`. */
+  ELASTICSEARCH_ID_FIELD: z.string().optional(),
   ENRICHER_GROUP_ID: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('iocflow-enricher'),
   ENRICHER_LOOKUP_MODE: z.enum(['memcached', 'table']).default('memcached'),
   /** `hold` (default): keep the batch and retry; `pass-unknown`: pass events through as `misp_src: unknown`. */
@@ -76,13 +95,40 @@ export const enricherEnvironment = z.object({
   ENRICHER_PROBE_INTERVAL: duration('5s'),
   /** Base URL of the MISP UI, for `threat.enrichments.indicator.reference` (table mode). */
   MISP_URL: httpUrl().optional(),
-});
+})
+  // as the indexer checks it: the name's rules depend on the mode (one ConfigError still lists every problem)
+  .refine((env) => indexNameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX) === undefined, {
+    path: ['ELASTICSEARCH_INDEX'],
+    when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'ELASTICSEARCH_INDEX' && issue.path?.[0] !== 'ELASTICSEARCH_INDEX_MODE'),
+    error: (issue) => {
+      const env = issue.input as { ELASTICSEARCH_INDEX_MODE: IndexMode; ELASTICSEARCH_INDEX?: string };
+      return indexNameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX);
+    },
+  });
 
 export type EnricherEnvironment = z.output<typeof enricherEnvironment>;
 
 export interface EnricherConfig extends EnricherEnvironment {
   readonly deadLetterTopic: string;
   readonly lookupRules: readonly LookupRule[];
+  /** Where the indexer puts documents (ELASTICSEARCH_INDEX_MODE, ELASTICSEARCH_INDEX), named in hit records. */
+  readonly indexTarget: IndexTarget;
+}
+
+/** `ELASTICSEARCH_INDEX` when unset, per mode: the indexer's defaults. */
+const DEFAULT_INDEX = { daily: 'iocflow-logs', 'data-stream': 'logs-iocflow-default' } as const;
+type IndexMode = keyof typeof DEFAULT_INDEX;
+
+/** Why `name` cannot serve as the mode's target, or undefined when it can. */
+function indexNameProblem(mode: IndexMode, name: string | undefined): string | undefined {
+  try {
+    if (mode === 'daily') validateIndexPrefix(name ?? DEFAULT_INDEX.daily);
+    else validateDataStreamName(name ?? DEFAULT_INDEX['data-stream']);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof InvalidIndexPrefixError) && !(error instanceof InvalidDataStreamNameError)) throw error;
+    return `with ELASTICSEARCH_INDEX_MODE=${mode}, ${error.message}`;
+  }
 }
 
 /** Load and validate the environment; the rules document is read (from a file when given as `@path`) and parsed here too. */
@@ -93,6 +139,8 @@ export function loadEnricherConfig(env: Environment = process.env): EnricherConf
   if (source !== undefined && source.length > 0) {
     lookupRules = parseLookupRules(source.startsWith('@') ? readFileSync(source.slice(1), 'utf8') : source);
   }
-  return { ...parsed, deadLetterTopic: parsed.DEAD_LETTER_TOPIC ?? `${parsed.RAW_LOGS_TOPIC}-dlq`, lookupRules };
+  const name = parsed.ELASTICSEARCH_INDEX ?? DEFAULT_INDEX[parsed.ELASTICSEARCH_INDEX_MODE];
+  const indexTarget: IndexTarget = parsed.ELASTICSEARCH_INDEX_MODE === 'daily' ? { kind: 'daily', prefix: name } : { kind: 'data-stream', name };
+  return { ...parsed, deadLetterTopic: parsed.DEAD_LETTER_TOPIC ?? `${parsed.RAW_LOGS_TOPIC}-dlq`, lookupRules, indexTarget };
 }
 

@@ -80,6 +80,8 @@ export class EnricherRuntime implements ServiceRuntime {
       await admin.ensureTopics([
         { topic: config.ENRICHED_LOGS_TOPIC, partitions },
         { topic: config.deadLetterTopic, partitions },
+        // the hits stream: a normal topic with a retention (a hit is an event, not a state)
+        ...(config.THREAT_HITS_TOPIC === '' ? [] : [{ topic: config.THREAT_HITS_TOPIC, partitions, configEntries: { 'cleanup.policy': 'delete', 'retention.ms': String(config.THREAT_HITS_RETENTION) } }]),
       ]);
       maxRecordBytes = await this.recordLimit(admin);
     } finally {
@@ -105,6 +107,9 @@ export class EnricherRuntime implements ServiceRuntime {
         retryMaxMs: config.ENRICHER_RETRY_MAX,
         holdMaxMs: config.ENRICHER_HOLD_MAX,
         ...(config.MISP_URL === undefined ? {} : { mispUrl: config.MISP_URL }),
+        ...(config.THREAT_HITS_TOPIC === ''
+          ? {}
+          : { hits: { topic: config.THREAT_HITS_TOPIC, indexTarget: config.indexTarget, ...(config.ELASTICSEARCH_ID_FIELD ? { idField: config.ELASTICSEARCH_ID_FIELD } : {}) } }),
       },
       this.lookup,
       this.producer,
@@ -133,7 +138,7 @@ export class EnricherRuntime implements ServiceRuntime {
       },
     });
     await this.consumer.run((batch) => pipeline.handleBatch(batch));
-    this.log.info('enricher started', { mode: config.ENRICHER_LOOKUP_MODE, rawTopic: config.RAW_LOGS_TOPIC, enrichedTopic: config.ENRICHED_LOGS_TOPIC, rules: config.lookupRules.length });
+    this.log.info('enricher started', { mode: config.ENRICHER_LOOKUP_MODE, rawTopic: config.RAW_LOGS_TOPIC, enrichedTopic: config.ENRICHED_LOGS_TOPIC, hitsTopic: config.THREAT_HITS_TOPIC || 'off', rules: config.lookupRules.length });
   }
 
   async stop(): Promise<void> {

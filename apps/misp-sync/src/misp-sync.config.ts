@@ -140,12 +140,34 @@ export const mispSyncEnvironment = z
      * enricher's ENRICHER_MAX_STALENESS.
      */
     SYNC_HEARTBEAT_INTERVAL: duration('30s'),
+    // Sightings (issue 16): the enricher's hits become MISP sightings (docs/misp-sync.md, "Sightings").
+    /** Read the hits topic and report sightings to MISP (needs MISP_URL). */
+    MISP_SIGHTINGS_ENABLED: boolean(false),
+    /** The hits topic the enricher writes (its THREAT_HITS_TOPIC). */
+    THREAT_HITS_TOPIC: topicName('threat-hits'),
+    /** The sighting's `source` in MISP. */
+    MISP_SIGHTINGS_SOURCE: z.string().trim().min(1).max(255).default('iocflow'),
+    /** One sighting per indicator per window of event time, however many hits (windows aligned on the epoch; the sighting is dated at the window's start). */
+    MISP_SIGHTINGS_WINDOW: duration('1h').refine((ms) => ms >= 1000, 'must be at least 1s'),
+    /** Most values per /sightings/add request (one window per request). */
+    MISP_SIGHTINGS_BATCH_SIZE: integer(100, 1, 10_000),
+    /** Most /sightings/add requests per second. */
+    MISP_SIGHTINGS_RATE: integer(5, 1, 1000),
+    /** Consumer group of the sightings (its own: the hits topic has other readers). */
+    MISP_SIGHTINGS_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/).default('iocflow-misp-sync-sightings'),
+    /** Compacted topic of the sightings sent (deduplication across restarts); default `<THREAT_HITS_TOPIC>-sightings`. */
+    MISP_SIGHTINGS_STATE_TOPIC: z.string().regex(/^[A-Za-z0-9._-]{1,249}$/).optional(),
+    /** How long sent sightings are remembered (keep ≥ the hits topic's retention: older hits cannot be replayed). */
+    MISP_SIGHTINGS_STATE_RETENTION: duration('7d'),
+    /** Longest one batch of hits is held while MISP is down before it is given back to the consumer, uncommitted (below the rebalance timeout). */
+    MISP_SIGHTINGS_HOLD_MAX: duration('25s'),
   })
   .superRefine((env, context) => {
     if (env.MISP_URL !== undefined && env.MISP_API_KEY === undefined) context.addIssue({ code: 'custom', path: ['MISP_API_KEY'], message: 'is required with MISP_URL' });
     if (env.MISP_URL === undefined && env.FEED_URL === undefined) context.addIssue({ code: 'custom', path: ['MISP_URL'], message: 'set MISP_URL (with MISP_API_KEY) or FEED_URL' });
     if (env.FEED_URL !== undefined && env.FEED_FORMAT !== 'misp' && env.FEED_NAME === undefined) context.addIssue({ code: 'custom', path: ['FEED_NAME'], message: 'is required for csv and freetext feeds' });
     if (env.FEED_VALUE_TYPE !== 'auto' && !isSupportedMispType(env.FEED_VALUE_TYPE)) context.addIssue({ code: 'custom', path: ['FEED_VALUE_TYPE'], message: 'must be auto or a supported MISP type (domain, ip-dst, url, md5, …)' });
+    if (env.MISP_SIGHTINGS_ENABLED && env.MISP_URL === undefined) context.addIssue({ code: 'custom', path: ['MISP_SIGHTINGS_ENABLED'], message: 'needs MISP_URL (sightings go to the MISP server)' });
     if (env.MISP_NOTIFICATIONS_TOPIC !== undefined && env.MISP_URL === undefined) context.addIssue({ code: 'custom', path: ['MISP_NOTIFICATIONS_TOPIC'], message: 'needs MISP_URL (notifications are refreshed from MISP)' });
   });
 
@@ -159,6 +181,10 @@ export function loadMispSyncConfig(env: Environment = process.env): MispSyncConf
 export function feedSourceName(config: MispSyncConfig): string | undefined {
   if (config.FEED_URL === undefined) return undefined;
   return `feed:${config.FEED_NAME ?? redactFeedLocation(config.FEED_URL)}`;
+}
+
+export function sightingsStateTopic(config: MispSyncConfig): string {
+  return config.MISP_SIGHTINGS_STATE_TOPIC ?? `${config.THREAT_HITS_TOPIC}-sightings`;
 }
 
 export function syncStateTopic(config: MispSyncConfig): string {

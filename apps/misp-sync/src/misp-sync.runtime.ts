@@ -3,6 +3,7 @@ import { ConsumerHealth, RateLimitedLog, kafkaConnection, kafkaGroupSettings, ka
 import type { Registry } from 'prom-client';
 import { feedSourceName, syncStateTopic, type MispSyncConfig } from './misp-sync.config';
 import { buildSelection, type BuiltSelection } from './selection/build-selection';
+import { MispSightings } from './sightings/misp-sightings';
 import { FeedSource } from './sync/feed.source';
 import { IndicatorChangesSink } from './sync/indicator-changes.sink';
 import { IndicatorStoreSink } from './sync/indicator-store.sink';
@@ -226,14 +227,17 @@ export async function closeMispSync(clients: MispSyncClients): Promise<void> {
  * start: memcached connection → topics (IOC topic and sync-state, compacted, created when missing)
  *        → producer → (daemon) state restored from the topics, then one loop per source (MISP,
  *        feed) and, after the first run, the live-notifications consumer; `--once` stops after
- *        the opening and `runOnce` restores and runs every source once;
- * stop:  loops end after their current run, notifications consumer stopped (commit, leave the
+ *        the opening and `runOnce` restores and runs every source once; then, with
+ *        MISP_SIGHTINGS_ENABLED, the hits → sightings consumer (sightings/misp-sightings.ts);
+ * stop:  sightings consumer stopped, loops end after their current run, notifications consumer stopped (commit, leave the
  *        group) → MISP/feed clients, producer, admin, reader, memcached closed.
  * Health: ready once the state is restored; live while the notifications consumer (if any) has
  * not stopped for good. A sync loop that throws is a bug: the unhandled rejection ends the process.
  */
 export class MispSyncRuntime implements ServiceRuntime {
   readonly built: MispSync;
+  /** The hits → MISP sightings consumer (MISP_SIGHTINGS_ENABLED). */
+  private readonly sightings: MispSightings | undefined;
 
   constructor(
     private readonly config: MispSyncConfig,
@@ -245,11 +249,17 @@ export class MispSyncRuntime implements ServiceRuntime {
     context.readiness.register({ name: 'misp-sync', check: () => ({ ready: runner.isRestored, detail: runner.isRestored ? 'state restored' : 'restoring state from Kafka' }) });
     // Liveness only: the consumer starts after the first run, which may take minutes.
     this.built.notifications?.register(context.liveness);
+    const { misp, producer, admin } = this.built.clients;
+    if (config.MISP_SIGHTINGS_ENABLED && misp !== undefined) {
+      this.sightings = new MispSightings(config, { misp, producer, admin }, context.logger, context.registry, context.stoppedForGood);
+      this.sightings.health.register(context.liveness);
+    }
   }
 
   async start(): Promise<void> {
     await openMispSync(this.config, this.built.clients);
     if (!this.once) await this.built.runner.start();
+    if (!this.once) await this.sightings?.start();
   }
 
   runOnce(): Promise<boolean> {
@@ -257,6 +267,7 @@ export class MispSyncRuntime implements ServiceRuntime {
   }
 
   async stop(): Promise<void> {
+    await this.sightings?.stop();
     await this.built.runner.stop();
     await closeMispSync(this.built.clients);
   }

@@ -109,6 +109,11 @@ export function handleControlRequest(standin: MispStandin, method: string, pathW
     case 'DELETE requests':
       standin.clearRequests();
       return { status: 204, body: null };
+    case 'GET sightings':
+      return { status: 200, body: standin.sightings() };
+    case 'DELETE sightings':
+      standin.clearSightings();
+      return { status: 204, body: null };
     case 'GET notifications':
       return { status: 200, body: standin.notifications() };
     case 'PUT clock': {

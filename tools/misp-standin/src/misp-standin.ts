@@ -9,6 +9,7 @@ import { MispModel, MispModelError, type AttributeChanges, type NewAttribute, ty
 import { decayScoreOf } from './decay-model';
 import { renderAttributeRow, renderSearchAttribute, renderTag } from './render-attribute';
 import { parseRestSearchFilter } from './rest-search-filter';
+import { holdsValue, parseSightingRequest, SightingStore, type SightedAttribute, type StandinSighting } from './sighting-store';
 import type { StoredAttribute, StoredEvent } from './stored-types';
 import { Warninglists } from './warninglists';
 
@@ -67,6 +68,7 @@ export class MispStandin {
   readonly model: MispModel;
   private readonly faults = new FaultPlan();
   private readonly log: LoggedRequest[] = [];
+  private readonly sightingStore = new SightingStore();
   private server: Server | undefined;
   private frozenNow: number | undefined;
   private readonly clock: () => number;
@@ -153,6 +155,15 @@ export class MispStandin {
 
   clearRequests(): void {
     this.log.length = 0;
+  }
+
+  /** Every sighting recorded through /sightings/add, in order. */
+  sightings(): readonly StandinSighting[] {
+    return this.sightingStore.all();
+  }
+
+  clearSightings(): void {
+    this.sightingStore.clear();
   }
 
   /** Every attribute change made so far as the MISP Kafka-plugin message it would publish. */
@@ -257,6 +268,14 @@ export class MispStandin {
     if (method === 'GET' && path === '/servers/getVersion') {
       return [200, { version: STANDIN_MISP_VERSION, pymisp_recommended_version: STANDIN_MISP_VERSION, perm_sync: true, perm_sighting: true, perm_galaxy_editor: false, request_encoding: ['gzip'], filter_sightings: true }];
     }
+    const sightingAdd = /^\/sightings\/add(?:\/([^/]+))?$/.exec(path);
+    if (method === 'POST' && sightingAdd) return this.addSightings(path, body, sightingAdd[1]);
+    const sightingIndex = /^\/sightings\/index\/([^/]+)$/.exec(path);
+    if (method === 'GET' && sightingIndex) {
+      const event = this.model.event(sightingIndex[1]!);
+      if (!event) return [404, mispError('Invalid event', path)];
+      return [200, this.sightingStore.forEvent(event.id)];
+    }
     const view = /^\/events\/view\/([^/]+)$/.exec(path);
     if (method === 'GET' && view) {
       const event = this.model.event(view[1]!);
@@ -264,6 +283,32 @@ export class MispStandin {
       return [200, { Event: this.renderEvent(event) }];
     }
     return [404, mispError('Not Found', path)];
+  }
+
+  /**
+   * `/sightings/add` as MISP answers it: 200 with RestResponse's saveSuccessResponse, or 403 with
+   * its saveFailResponse (`saved: false`) when no live attribute holds a value (or the body is
+   * refused). Values are matched case-insensitively against each part of an attribute's value.
+   */
+  private addSightings(path: string, body: unknown, pathRef: string | undefined): [number, unknown] {
+    const fail = (errors: string): [number, unknown] => [403, { saved: false, name: 'Could not add Sighting', message: 'Could not add Sighting', url: path, errors }];
+    const request = parseSightingRequest(body, pathRef, this.now());
+    if (!request.ok) return fail(request.error);
+    const attributes: SightedAttribute[] = [];
+    if (request.attributeRef !== undefined) {
+      const attribute = this.model.attribute(request.attributeRef);
+      if (attribute && !attribute.deleted) attributes.push(attribute);
+    } else {
+      const values = request.values ?? [];
+      this.model.store.scan(this.model.store.positionAt(Number.MIN_SAFE_INTEGER), (attribute) => {
+        if (!attribute.deleted && holdsValue(attribute.value, values)) attributes.push(attribute);
+        return true;
+      });
+    }
+    if (attributes.length === 0) return fail('No valid attributes found that match the criteria.');
+    const added = this.sightingStore.add(attributes, request);
+    const message = `${added} sighting${added === 1 ? '' : 's'} successfuly added.`;
+    return [200, { saved: true, success: true, name: message, message, url: path }];
   }
 
   /** `/events/view`: the event with its top-level attributes (objects are not rebuilt). */

@@ -27,6 +27,10 @@ export class EnricherMetrics {
   readonly eventsOut: Counter<'outcome'>;
   readonly deadLetters: Counter<'stage' | 'reason'>;
   readonly hits: Counter<'feed' | 'field'>;
+  /** Hit records produced to THREAT_HITS_TOPIC (acknowledged). */
+  readonly hitRecords: Counter;
+  /** Hit records left out, by reason (`refused`: the broker refused the record alone). */
+  readonly hitRecordsDropped: Counter<'reason'>;
   readonly observablesUnchecked: Counter;
   readonly tableRecordsIgnored: Counter<'reason'>;
   readonly batchSize: Histogram;
@@ -55,6 +59,8 @@ export class EnricherMetrics {
     this.tableRecordsIgnored = new Counter({ name: 'iocflow_enricher_table_records_ignored_total', help: 'Indicator-topic records the in-process table skipped, by reason (table mode: every record; memcached mode: the IP-range records)', labelNames: ['reason'], registers });
     this.deadLetters = new Counter({ name: 'iocflow_enricher_dead_letters_total', help: 'Records sent to the dead-letter topic, by the stage that rejected them (parse, extract, apply, produce) and reason', labelNames: ['stage', 'reason'], registers });
     this.hits = new Counter({ name: 'iocflow_enricher_hits_total', help: 'Matched field values, by feed and event field', labelNames: ['feed', 'field'], registers });
+    this.hitRecords = new Counter({ name: 'iocflow_enricher_hit_records_total', help: 'Hit records produced to the hits topic (THREAT_HITS_TOPIC), one per match, counted once acknowledged', registers });
+    this.hitRecordsDropped = new Counter({ name: 'iocflow_enricher_hit_records_dropped_total', help: 'Hit records left out of the hits topic, by reason (refused: the broker refused the record alone)', labelNames: ['reason'], registers });
     this.batchSize = new Histogram({ name: 'iocflow_enricher_batch_size', help: 'Records per consumed batch', buckets: [1, 10, 50, 100, 250, 500, 1000, 2500, 5000, 10000], registers });
     this.lookupSeconds = new Histogram({
       name: 'iocflow_enricher_lookup_duration_seconds',

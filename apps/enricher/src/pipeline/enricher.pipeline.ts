@@ -18,6 +18,7 @@ import { BatchQueries } from './batch-queries';
 import type { Rejection, StagedRejection } from './dead-letter-reason';
 import type { EnricherStage } from './enricher-stage';
 import { eventPlan, extractObservables, type CompiledRule, type Observation } from './extract-observables';
+import { hitRecords, type HitRecordOptions } from './hit-records';
 import { ObservableCoverage, type CoverageReport } from './observable-coverage';
 import { readEvent, type EventLimits, type ParsedEvent } from './parse-event';
 import { PartitionSendOrder, type SendTurn } from './partition-send-order';
@@ -47,6 +48,8 @@ export interface EnricherPipelineOptions {
   readonly mispUrl?: string;
   /** Longest dead-letter value (DEAD_LETTER_MAX_BYTES); a longer one is cut, with headers saying so. Default 900 KiB. */
   readonly deadLetterMaxBytes?: number;
+  /** The hits stream (THREAT_HITS_TOPIC): one hit record per match, in the same send as the enriched event; absent = off. */
+  readonly hits?: HitRecordOptions;
 }
 
 /** The pipeline's log: warnings only, rate-limited by the caller (never per event). */
@@ -87,6 +90,8 @@ interface EnrichedEvent {
   readonly outcome: EventOutcome;
   /** The event's matches, aligned with its observations, when it hit. */
   readonly matches: readonly (IndicatorMatch | undefined)[] | undefined;
+  /** Its hit records (the hits stream), none when it did not hit or the stream is off. */
+  readonly hits: readonly KafkaProducedRecord[];
 }
 
 /**
@@ -112,9 +117,11 @@ export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
  *            (none of the looked-up fields held a value) is `no_observable`, not a miss; a record
  *            over the size limit loses enrichment entries until it fits, or is dead-lettered
  *            (`misp_src` is never cut)
- *   produce  enriched records (same key and headers) and dead letters in one acknowledged send,
- *            after the partition's earlier batches were sent (PartitionSendOrder); a record the
- *            broker still refuses for its size or content is dead-lettered alone
+ *   produce  enriched records (same key and headers), dead letters and the hit records of the
+ *            events that hit (THREAT_HITS_TOPIC, one per match) in one acknowledged send, after
+ *            the partition's earlier batches were sent (PartitionSendOrder); a record the broker
+ *            still refuses for its size or content is dead-lettered alone, and its event's hits
+ *            are not sent
  *
  * One record never stops the partition: whatever its content, it comes out enriched or as a dead
  * letter with a reason (an unexpected failure while enriching it included: `enrich_failed`).
@@ -175,6 +182,8 @@ export class EnricherPipeline {
   private async enrich(batch: KafkaConsumedBatch, turn: SendTurn): Promise<void> {
     const started = performance.now();
     const records: KafkaProducedRecord[] = [];
+    /** The hit records of the batch's events, sent with `records` (after them). */
+    const hits: KafkaProducedRecord[] = [];
     /** Per record: the event's outcome (undefined for a dead letter). */
     const outcomes: (EventOutcome | undefined)[] = [];
     const rejected: StagedRejection[] = [];
@@ -211,12 +220,14 @@ export class EnricherPipeline {
       outcomes.push(enriched.outcome);
       unchecked += event.unchecked;
       if (enriched.matches !== undefined) countHits(hitCounts, event.observations, enriched.matches);
+      for (const hit of enriched.hits) hits.push(hit);
     }
 
     // produce (resolves after the brokers acknowledged every record)
     await turn.earlierSent();
     // the producer cuts the send into requests of at most its maxSendBytes (the runtime sets it under the topic's limit)
-    for (const refused of await this.send(batch, records, rejected)) outcomes[records.indexOf(refused)] = undefined;
+    const sent = await this.sendWithHits(batch, records, hits, rejected);
+    for (const refused of sent.refused) outcomes[records.indexOf(refused)] = undefined;
 
     // Counted only once acknowledged, so that in = out + dead-lettered holds across retries.
     const metrics = this.metrics;
@@ -233,6 +244,8 @@ export class EnricherPipeline {
       metrics.hits.inc({ feed: label.slice(0, separator), field: label.slice(separator + 1) }, count);
     }
     for (const rejection of rejected) metrics.deadLettered(rejection.stage, rejection.reason);
+    if (sent.hits > 0) metrics.hitRecords.inc(sent.hits);
+    if (sent.hitsRefused > 0) metrics.hitRecordsDropped.inc({ reason: 'refused' }, sent.hitsRefused);
     metrics.batchSize.observe(batch.messages.length);
     const last = batch.messages[batch.messages.length - 1];
     if (last !== undefined) {
@@ -281,9 +294,61 @@ export class EnricherPipeline {
         size = recordBytes(record);
       }
       const kind: EventOutcome = eventMatches !== undefined ? 'hit' : outcome === UNKNOWN ? 'unknown' : event.unchecked > 0 ? 'unchecked' : outcome === NO_OBSERVATIONS ? 'no_observable' : 'miss';
-      return { record, size, outcome: kind, matches: eventMatches };
+      const hitOptions = this.options.hits;
+      const hits =
+        eventMatches === undefined || hitOptions === undefined
+          ? NO_HITS
+          : hitRecords(hitOptions, { topic, partition: Number(partition), offset: message.offset }, message.value, event.parsed, event.observations, eventMatches, Date.now());
+      return { record, size, outcome: kind, matches: eventMatches, hits };
     } catch (error) {
       return enrichFailed('apply', error);
+    }
+  }
+
+  /**
+   * The batch's one acknowledged send: its records, then the hit records of its events. `handleBatch`
+   * resolves — and the consumer commits — only after both were acknowledged, so an enriched event
+   * is never committed without its hits, nor a hit without its event; a failed send fails the
+   * batch, which is replayed whole (at least once: a replay may write both again, under the same
+   * keys — the hit key is threatHitKey — so a consumer can drop the duplicates).
+   *
+   * Only when the broker refuses a record for what it is (recordRefusedType: rare) is the send
+   * taken apart: the records as `send` does it, then the hits of the events still enriched (an
+   * event dead-lettered as `output_refused` loses its hits with it); a hit the broker refuses
+   * alone is dropped and counted (iocflow_enricher_hit_records_dropped_total{reason="refused"}).
+   * The first, whole attempt may have written part of what it held before the refusal.
+   */
+  private async sendWithHits(
+    batch: KafkaConsumedBatch,
+    records: KafkaProducedRecord[],
+    hits: KafkaProducedRecord[],
+    rejected: StagedRejection[],
+  ): Promise<{ readonly refused: KafkaProducedRecord[]; readonly hits: number; readonly hitsRefused: number }> {
+    if (hits.length === 0) return { refused: await this.send(batch, records, rejected), hits: 0, hitsRefused: 0 };
+    try {
+      await this.producer.send([...records, ...hits]);
+      return { refused: [], hits: hits.length, hitsRefused: 0 };
+    } catch (error) {
+      if (recordRefusedType(error) === undefined) throw error;
+    }
+    const refused = await this.send(batch, records, rejected);
+    const gone = new Set(refused.map(originText));
+    const kept = hits.filter((hit) => !gone.has(originText(hit)));
+    const hitsRefused = await this.sendHits(kept);
+    return { refused, hits: kept.length - hitsRefused, hitsRefused };
+  }
+
+  /** Hit records, halved on a refusal until the refused one is alone; returns how many were refused (and dropped). */
+  private async sendHits(chunk: KafkaProducedRecord[]): Promise<number> {
+    if (chunk.length === 0) return 0;
+    try {
+      await this.producer.send(chunk);
+      return 0;
+    } catch (error) {
+      if (recordRefusedType(error) === undefined) throw error;
+      if (chunk.length === 1) return 1;
+      const half = Math.ceil(chunk.length / 2);
+      return (await this.sendHits(chunk.slice(0, half))) + (await this.sendHits(chunk.slice(half)));
     }
   }
 
@@ -420,6 +485,14 @@ function originOffset(record: KafkaProducedRecord): string | undefined {
   const text = origin === undefined ? undefined : String(origin);
   return text?.slice(text.lastIndexOf('/') + 1);
 }
+
+/** The origin header of a record (enriched or hit), as text. */
+function originText(record: KafkaProducedRecord): string | undefined {
+  const origin = record.headers?.[ORIGIN_HEADER];
+  return origin === undefined ? undefined : String(origin);
+}
+
+const NO_HITS: readonly KafkaProducedRecord[] = [];
 
 /** Outcomes shared by every event they apply to (applyEnrichment only reads them). */
 const NO_OBSERVATIONS: LookupOutcome = { known: true, matches: [] };

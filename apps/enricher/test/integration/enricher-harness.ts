@@ -14,12 +14,14 @@ export interface RunNames {
   readonly enriched: string;
   readonly dlq: string;
   readonly ioc: string;
+  /** The hits topic (THREAT_HITS_TOPIC): a run's own, never the shared default. */
+  readonly hits: string;
   readonly group: string;
 }
 
 export function runNames(prefix: string): RunNames {
   const raw = uniqueName(`${prefix}-raw`);
-  return { raw, enriched: uniqueName(`${prefix}-enriched`), dlq: `${raw}-dlq`, ioc: uniqueName(`${prefix}-iocs`), group: uniqueName(`${prefix}-group`) };
+  return { raw, enriched: uniqueName(`${prefix}-enriched`), dlq: `${raw}-dlq`, ioc: uniqueName(`${prefix}-iocs`), hits: uniqueName(`${prefix}-hits`), group: uniqueName(`${prefix}-group`) };
 }
 
 export async function createTopics(names: RunNames, partitions = 3): Promise<void> {
@@ -31,6 +33,7 @@ export async function createTopics(names: RunNames, partitions = 3): Promise<voi
       { topic: names.enriched, partitions },
       { topic: names.dlq, partitions },
       { topic: names.ioc, partitions: 2, compacted: true },
+      { topic: names.hits, partitions },
     ]);
   } finally {
     await admin.disconnect();
@@ -41,7 +44,7 @@ export async function deleteTopics(names: RunNames): Promise<void> {
   const admin = new KafkaAdmin({ brokers: kafkaBrokers(), clientId: 'enricher-it-admin' });
   await admin.connect();
   try {
-    await admin.deleteTopics([names.raw, names.enriched, names.dlq, names.ioc]).catch(() => undefined);
+    await admin.deleteTopics([names.raw, names.enriched, names.dlq, names.ioc, names.hits]).catch(() => undefined);
   } finally {
     await admin.disconnect();
   }
@@ -54,6 +57,7 @@ export function enricherConfig(names: RunNames, memcachedServers: string, env: R
     RAW_LOGS_TOPIC: names.raw,
     ENRICHED_LOGS_TOPIC: names.enriched,
     IOC_TOPIC: names.ioc,
+    THREAT_HITS_TOPIC: names.hits,
     ENRICHER_GROUP_ID: names.group,
     ENRICHER_PROBE_INTERVAL: '200ms',
     ENRICHER_RETRY_INITIAL: '50ms',

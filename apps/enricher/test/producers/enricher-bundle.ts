@@ -16,6 +16,7 @@ export async function startEnricherBundle(names: RunNames, memcachedServer: stri
     RAW_LOGS_TOPIC: names.raw,
     ENRICHED_LOGS_TOPIC: names.enriched,
     IOC_TOPIC: names.ioc,
+    THREAT_HITS_TOPIC: names.hits,
     ENRICHER_GROUP_ID: names.group,
     ENRICHER_CACHE_TTL: '0',
     ENRICHER_PROBE_INTERVAL: '200ms',

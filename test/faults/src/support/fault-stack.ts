@@ -39,7 +39,7 @@ export interface RunningService {
  */
 export class FaultStack {
   readonly id: string;
-  readonly topics: { readonly raw: string; readonly enriched: string; readonly iocs: string; readonly rawDlq: string; readonly enrichedDlq: string };
+  readonly topics: { readonly raw: string; readonly enriched: string; readonly iocs: string; readonly rawDlq: string; readonly enrichedDlq: string; readonly hits: string };
   readonly indexPrefix: string;
   readonly indicators: readonly KnownIndicator[];
   readonly endpoints = stackEndpoints();
@@ -55,7 +55,7 @@ export class FaultStack {
     readonly memcached: MemcachedProcess,
   ) {
     this.id = uniqueName(`faults-${options.name}`);
-    this.topics = { raw: `${this.id}-raw`, enriched: `${this.id}-enriched`, iocs: `${this.id}-iocs`, rawDlq: `${this.id}-raw-dlq`, enrichedDlq: `${this.id}-enriched-dlq` };
+    this.topics = { raw: `${this.id}-raw`, enriched: `${this.id}-enriched`, iocs: `${this.id}-iocs`, rawDlq: `${this.id}-raw-dlq`, enrichedDlq: `${this.id}-enriched-dlq`, hits: `${this.id}-hits` };
     this.indexPrefix = this.id.toLowerCase();
     this.indicators = Array.from({ length: options.indicators ?? 50 }, (_, i) => ({ domain: `ioc-${i}.${this.id}.test`, feed: FEED }));
     this.kafka = new Kafka({ clientId: this.id, brokers: this.endpoints.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
@@ -105,6 +105,7 @@ export class FaultStack {
       RAW_LOGS_TOPIC: this.topics.raw,
       ENRICHED_LOGS_TOPIC: this.topics.enriched,
       IOC_TOPIC: this.topics.iocs,
+      THREAT_HITS_TOPIC: this.topics.hits,
       ENRICHER_GROUP_ID: `${this.id}-enricher`,
       INDEXER_GROUP_ID: `${this.id}-indexer`,
       ELASTICSEARCH_INDEX: this.indexPrefix,

@@ -2,11 +2,13 @@ import type { Agent as HttpAgent } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import {
   classifyMispResponse,
+  classifySightingReply,
   MispError,
   parseAttributeSearchEnvelope,
   parseMispAttribute,
   type MispAttribute,
   type MispExchange,
+  type SightingReply,
 } from '@iocflow/core';
 import { createHttpAgent, httpExchange } from '../http/http-exchange';
 
@@ -49,6 +51,19 @@ export interface MispAttributeSearchFilter {
   /** Leave out attributes the decaying models decayed; `score` overrides the models' threshold. */
   readonly excludeDecayed?: boolean;
   readonly score?: string;
+}
+
+/**
+ * A `POST /sightings/add` body (OpenAPI `AddSightingsRequest`, plus `source` and `type`, which
+ * MISP's SightingsController reads): one sighting of each attribute holding one of `values`
+ * (MISP matches value1/value2 case-insensitively). There is no sighting uuid here: MISP reads a
+ * body `uuid` as the *attribute's* uuid, so a retry cannot be made idempotent by MISP.
+ */
+export interface MispSightingRequest {
+  readonly values: readonly string[];
+  /** Seconds since the epoch (`date_sighting`). */
+  readonly timestamp: number;
+  readonly source: string;
 }
 
 export interface MispAttributeSearchPage {
@@ -110,6 +125,20 @@ export class MispClient {
       else invalid.push({ index, reason: parsed.reason });
     });
     return { attributes, invalid, received: envelope.items.length };
+  }
+
+  /**
+   * `POST /sightings/add` (type 0, a sighting). Resolves `added`, or `refused` when MISP refused
+   * the request for its content (classifySightingReply); throws a MispError for everything else
+   * (MISP down: MISP_UNAVAILABLE, retriable; the key: MISP_AUTH).
+   */
+  async addSightings(request: MispSightingRequest): Promise<Exclude<SightingReply, { kind: 'failed' }>> {
+    if (this.closed) throw new MispError('MISP_INVALID_CONFIG', 'the MISP client is closed');
+    // timestamp as a decimal string: the spec's NullableTimestamp (MISP reads either)
+    const body = { values: [...request.values], timestamp: String(request.timestamp), source: request.source, type: '0' };
+    const reply = classifySightingReply(await this.exchange('POST', '/sightings/add', body));
+    if (reply.kind === 'failed') throw new MispError(reply.code, `POST /sightings/add: ${reply.detail}`, reply.status);
+    return reply;
   }
 
   /** `GET /servers/getVersion`: a cheap check that MISP is up and the key is accepted. */
