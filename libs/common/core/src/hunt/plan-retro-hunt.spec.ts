@@ -1,4 +1,5 @@
 import type { IndicatorRecord } from '../indicator-record';
+import { SYNC_SENTINEL_KEY } from '../lookup-key';
 import { planRetroHunt } from './plan-retro-hunt';
 
 function record(value: string, feeds: readonly string[] = ['Feed-A']): string {
@@ -57,5 +58,10 @@ describe('planRetroHunt', () => {
     expect(plan.indicators).toEqual([]);
     expect(plan.invalid.map((entry) => entry.key)).toEqual(['domain-a.com', 'domain-x.com', '']);
     expect(plan.invalid[1]?.detail).toBe('key differs from the record key');
+  });
+
+  it("passes over misp-sync's freshness record, which shares the topic", () => {
+    const plan = planRetroHunt([{ key: SYNC_SENTINEL_KEY, value: 'v1 misp=1700000000/60' }, { key: SYNC_SENTINEL_KEY, value: null }]);
+    expect(plan).toEqual({ indicators: [], removed: 0, cancelled: 0, superseded: 0, invalid: [] });
   });
 });

@@ -1,4 +1,5 @@
 import type { IndicatorRecord } from '../indicator-record';
+import { SYNC_SENTINEL_KEY } from '../lookup-key';
 import { readIndicatorRecord } from '../read-indicator-record';
 
 /** One record of the indicator topic as the retro-hunt reads it: its key and value (null = tombstone). */
@@ -26,6 +27,7 @@ export interface RetroHuntPlan {
  * batch; a tombstone that comes after a key's record cancels it (an indicator removed while
  * queued is not hunted); a record after a tombstone queues the key again. The topic is keyed, so
  * every record of one key is in one partition, and a batch is one partition's records in order.
+ * misp-sync's freshness record (key `SYNC_SENTINEL_KEY`) shares the topic and is passed over.
  */
 export function planRetroHunt(entries: readonly IndicatorTopicEntry[]): RetroHuntPlan {
   const queued = new Map<string, IndicatorRecord>();
@@ -35,6 +37,7 @@ export function planRetroHunt(entries: readonly IndicatorTopicEntry[]): RetroHun
   let superseded = 0;
   for (const entry of entries) {
     const key = entry.key ?? '';
+    if (key === SYNC_SENTINEL_KEY) continue;
     if (entry.value === null) {
       if (queued.delete(key)) cancelled++;
       else removed++;
