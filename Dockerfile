@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for the three services; the command picks the app:
+# One image for the four services; the command picks the app:
 #   docker run iocflow node dist/apps/enricher/main.js
 # Kubernetes sets `args` (never `command`), so tini stays PID 1 (deploy/k8s).
 # Stages: build (full dependencies, compile the bundles) → deps (production dependencies only) →
@@ -12,7 +12,7 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY . .
-RUN npx nx run-many -t build --projects=misp-sync,enricher,indexer --parallel=1
+RUN npx nx run-many -t build --projects=misp-sync,enricher,indexer,hunter --parallel=1
 
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app

@@ -13,18 +13,19 @@ import { REPO_ROOT } from './k8s-tools';
 type Service = { image?: string; build?: unknown; command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, unknown> };
 
 const compose = parse(readFileSync(path.join(REPO_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, Service> };
-const config = readAppConfigNames(REPO_ROOT, ['misp-sync', 'enricher', 'indexer']);
+const config = readAppConfigNames(REPO_ROOT, ['misp-sync', 'enricher', 'indexer', 'hunter']);
 
 /** What each app cannot run without (its connections and topics). */
 const NEEDED: Readonly<Record<string, readonly string[]>> = {
   'misp-sync': ['KAFKA_BROKERS', 'MEMCACHED_SERVERS', 'MISP_URL', 'MISP_API_KEY', 'IOC_TOPIC'],
   enricher: ['KAFKA_BROKERS', 'MEMCACHED_SERVERS', 'RAW_LOGS_TOPIC', 'ENRICHED_LOGS_TOPIC', 'IOC_TOPIC'],
   indexer: ['KAFKA_BROKERS', 'ELASTICSEARCH_URL', 'ENRICHED_LOGS_TOPIC'],
+  hunter: ['KAFKA_BROKERS', 'ELASTICSEARCH_URL', 'IOC_TOPIC', 'THREAT_HITS_TOPIC'],
 };
 
 describe('docker-compose.yml', () => {
-  it('names the whole topology: Kafka, memcached, Elasticsearch and the three services', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['elasticsearch', 'enricher', 'indexer', 'kafka', 'memcached', 'misp-sync']);
+  it('names the whole topology: Kafka, memcached, Elasticsearch and the four services', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['elasticsearch', 'enricher', 'hunter', 'indexer', 'kafka', 'memcached', 'misp-sync']);
     for (const infra of ['kafka', 'memcached', 'elasticsearch']) expect(compose.services[infra]?.image).toMatch(/^[\w./-]+:[\w.-]+$/);
   });
 

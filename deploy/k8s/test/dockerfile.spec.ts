@@ -10,7 +10,7 @@ import { hadolint, installK8sTools, REPO_ROOT, type K8sTools } from './k8s-tools
  * /health/live, and every `node dist/apps/<app>/main.js` the manifests and compose file start is a
  * bundle some app's build produces.
  */
-const APPS = ['misp-sync', 'enricher', 'indexer'];
+const APPS = ['misp-sync', 'enricher', 'indexer', 'hunter'];
 const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile'), 'utf8');
 /** The last stage: everything after the last FROM. */
 const runtimeStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));

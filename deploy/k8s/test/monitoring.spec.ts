@@ -44,7 +44,7 @@ describe('the services expose metrics', () => {
   });
 
   // Issue 13: misp-sync's were misp_sync_*, the others iocflow_*.
-  it.each(['enricher', 'indexer', 'misp-sync'])('%s: every metric is named iocflow_<service>_…', (app) => {
+  it.each(['enricher', 'indexer', 'misp-sync', 'hunter'])('%s: every metric is named iocflow_<service>_…', (app) => {
     const names = [...readMetricNamesOf(REPO_ROOT, app)];
     expect(names.length).toBeGreaterThan(5);
     expect(names.filter((name) => !name.startsWith(`iocflow_${app.replace(/-/g, '_')}_`))).toEqual([]);

@@ -14,7 +14,7 @@ import { checkManifests, type ManifestContext } from './manifest-checks';
  */
 const OVERLAYS = readdirSync(path.join(K8S_DIR, 'overlays')).sort();
 const COMPONENTS = readdirSync(path.join(K8S_DIR, 'components')).sort();
-const APPS = ['misp-sync', 'enricher', 'indexer'];
+const APPS = ['misp-sync', 'enricher', 'indexer', 'hunter'];
 /** Read by Node itself, not by a service's config schema (V8 heap sizing per deployment). */
 const NODE_RUNTIME_VARIABLES: ReadonlySet<string> = new Set(['NODE_OPTIONS']);
 
@@ -108,10 +108,10 @@ spec:
   });
 
   describe.each(OVERLAYS)('overlay %s', (overlay) => {
-    it('renders the three services', () => {
+    it('renders the four services', () => {
       const workloads = (objects.get(overlay) ?? []).filter((object) => object.kind === 'Deployment' || object.kind === 'CronJob');
       expect(workloads.map((workload) => `${workload.kind}/${workload.name}`).sort()).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^(Deployment|CronJob)\/iocflow-misp-sync$/), 'Deployment/iocflow-enricher', 'Deployment/iocflow-indexer']),
+        expect.arrayContaining([expect.stringMatching(/^(Deployment|CronJob)\/iocflow-misp-sync$/), 'Deployment/iocflow-enricher', 'Deployment/iocflow-indexer', 'Deployment/iocflow-hunter']),
       );
     });
 

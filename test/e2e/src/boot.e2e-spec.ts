@@ -143,11 +143,11 @@ describe('service boot', () => {
   // Issue 13: with KAFKA_BROKERS pointing at nothing, the enricher answered /health/ready 200.
   it('with the brokers unreachable, each service is never ready and exits 1', async () => {
     const nowhere = `127.0.0.1:${await freePort()}`;
-    const apps: ServiceApp[] = ['misp-sync', 'enricher', 'indexer'];
+    const apps: ServiceApp[] = ['misp-sync', 'enricher', 'indexer', 'hunter'];
     const started = await Promise.all(apps.map((app) => watch(app, { ...env, KAFKA_BROKERS: nowhere, IOC_TOPIC: `${id}-nowhere`, RAW_LOGS_TOPIC: `${id}-nowhere-raw` })));
     const codes = await Promise.all(started.map((watched) => watched.service.finished(150_000)));
     for (const watched of started) watched.stop();
-    expect(codes).toEqual([1, 1, 1]);
+    expect(codes).toEqual([1, 1, 1, 1]);
     for (const watched of started) {
       expect([watched.service.name, watched.ready.filter((status) => status === 200)]).toEqual([watched.service.name, []]);
       expect(watched.service.logs()).toContain('service failed to start');

@@ -12,6 +12,7 @@ import { ElasticsearchClient, KafkaAdmin, KafkaProducer, KafkaTopicReader } from
 import { fixturesDir, zeekLogAsEcs } from '@iocflow/testing';
 import { buildDemoSamples, type DemoSample } from './demo-samples';
 import { pickIndicators } from './pick-indicators';
+import { checkRetroAlert, plantRetroEvent } from './retro-act';
 
 const env = process.env;
 const brokers = (env['KAFKA_BROKERS'] ?? '127.0.0.1:9092').split(',');
@@ -120,7 +121,8 @@ function isJsonObject(text: string): boolean {
   }
 }
 
-main().catch((error: unknown) => {
+const act = process.argv[2] === 'retro-plant' ? plantRetroEvent() : process.argv[2] === 'retro-check' ? checkRetroAlert(process.argv[3] ?? '') : main();
+act.catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { indexTemplate } from '@iocflow/core';
+import { alertsIndexTemplate, indexTemplate } from '@iocflow/core';
 
 /** deploy/kibana/iocflow-dashboard.ndjson: what `POST /api/saved_objects/_import` receives. */
 const NDJSON = path.resolve(__dirname, '..', '..', '..', '..', 'deploy', 'kibana', 'iocflow-dashboard.ndjson');
@@ -32,12 +32,13 @@ const objects = readFileSync(NDJSON, 'utf8')
   .split('\n')
   .filter((line) => line.trim().length > 0)
   .map((line) => JSON.parse(line) as SavedObject);
-const dataView = objects.find((o) => o.type === 'index-pattern')!;
+const dataView = objects.find((o) => o.id === 'iocflow-logs-data-view')!;
+const alertsView = objects.find((o) => o.id === 'iocflow-alerts-data-view')!;
 const dashboard = objects.find((o) => o.type === 'dashboard')!;
 const panels = JSON.parse(dashboard.attributes['panelsJSON'] as string) as LensPanel[];
 
-/** Every field path the template maps, with its type (nested children included). */
-function mappedFields(): Map<string, string> {
+/** Every field path a template maps, with its type (nested children included); default the logs template. */
+function mappedFields(template: { template: { mappings: { properties: Record<string, never> } } } = indexTemplate({ indexPrefix: 'iocflow-logs' }) as never): Map<string, string> {
   const fields = new Map<string, string>();
   const walk = (properties: Record<string, { type?: string; properties?: Record<string, never> }>, prefix: string) => {
     for (const [name, spec] of Object.entries(properties)) {
@@ -45,27 +46,40 @@ function mappedFields(): Map<string, string> {
       if (spec.properties !== undefined) walk(spec.properties, `${prefix}${name}.`);
     }
   };
-  const template = indexTemplate({ indexPrefix: 'iocflow-logs' }) as { template: { mappings: { properties: Record<string, never> } } };
   walk(template.template.mappings.properties, '');
   return fields;
 }
 
 describe('deploy/kibana/iocflow-dashboard.ndjson', () => {
-  it('is one saved object per line: a data view and a dashboard', () => {
-    expect(objects.map((o) => o.type)).toEqual(['index-pattern', 'dashboard']);
+  it('is one saved object per line: the logs and alerts data views and a dashboard', () => {
+    expect(objects.map((o) => o.type)).toEqual(['index-pattern', 'index-pattern', 'dashboard']);
     for (const object of objects) expect(object).toEqual(expect.objectContaining({ id: expect.any(String), attributes: expect.any(Object), references: expect.any(Array) }));
   });
 
-  it('the data view covers the default daily indices, with @timestamp as time field', () => {
-    expect(dataView.attributes).toMatchObject({ title: 'iocflow-logs-*', timeFieldName: '@timestamp' });
+  it('the logs data view covers the default daily indices and the default data stream, with @timestamp as time field', () => {
+    expect(dataView.attributes).toMatchObject({ title: 'iocflow-logs-*,logs-iocflow-*', timeFieldName: '@timestamp' });
+    const patterns = (dataView.attributes['title'] as string).split(',').map((pattern) => new RegExp(`^${pattern.replace(/[.]/g, '\\.').replace(/\*/g, '.*')}$`));
+    // a data view pattern matches data stream names (Elasticsearch resolves them to their backing indices)
+    for (const name of ['iocflow-logs-2026.12.03', 'logs-iocflow-default']) expect([name, patterns.some((pattern) => pattern.test(name))]).toEqual([name, true]);
   });
 
-  it('has the three panels, all Lens, all on the shipped data view', () => {
-    expect(panels.map((p) => p.title)).toEqual(['Hits over time by feed (misp_src)', 'Top matched indicators', 'Top hosts with hits']);
-    for (const panel of panels) {
+  it('the alerts data view covers the hunter\'s daily alert indices and its alerts data stream', () => {
+    expect(alertsView.attributes).toMatchObject({ title: 'iocflow-alerts-*', timeFieldName: '@timestamp' });
+  });
+
+  it('has the log panels on the logs data view and the hits panels on the alerts data view, all Lens', () => {
+    expect(panels.map((p) => p.title)).toEqual([
+      'Hits over time by feed (misp_src)',
+      'Top matched indicators',
+      'Top hosts with hits',
+      'Hits over time by mode (live, retrospective)',
+      'Retro-hunt: top indicators',
+      'Retro-hunt: original documents (index, _id)',
+    ]);
+    panels.forEach((panel, i) => {
       expect(panel.type).toBe('lens');
-      for (const reference of panel.embeddableConfig.attributes.references) expect(reference.id).toBe(dataView.id);
-    }
+      for (const reference of panel.embeddableConfig.attributes.references) expect([panel.title, reference.id]).toEqual([panel.title, i < 3 ? dataView.id : alertsView.id]);
+    });
     for (const reference of dashboard.references) expect(objects.some((o) => o.id === reference.id && o.type === reference.type)).toBe(true);
     expect(dashboard.references.map((r) => r.name)).toEqual(
       panels.flatMap((p) => p.embeddableConfig.attributes.references.map((r) => `${p.panelIndex}:${r.name}`)),
@@ -78,7 +92,7 @@ describe('deploy/kibana/iocflow-dashboard.ndjson', () => {
 
   it('aggregates only fields the index template maps as aggregatable, outside nested objects', () => {
     const fields = mappedFields();
-    const used = panels.flatMap((p) =>
+    const used = panels.slice(0, 3).flatMap((p) =>
       Object.values(p.embeddableConfig.attributes.state.datasourceStates.formBased.layers).flatMap((layer) =>
         Object.values(layer.columns)
           .filter((c) => c.operationType === 'terms' || c.operationType === 'date_histogram')
@@ -90,5 +104,19 @@ describe('deploy/kibana/iocflow-dashboard.ndjson', () => {
       expect([field, fields.get(field)]).toEqual([field, expect.stringMatching(/^(keyword|date)$/)]);
       expect(field.startsWith('threat.enrichments.')).toBe(false); // Lens cannot aggregate nested fields
     }
+  });
+
+  it('the hits panels aggregate only keyword and date fields of the alerts template', () => {
+    const fields = mappedFields(alertsIndexTemplate({ kind: 'daily', prefix: 'iocflow-alerts' }).body as never);
+    const used = panels.slice(3).flatMap((p) =>
+      Object.values(p.embeddableConfig.attributes.state.datasourceStates.formBased.layers).flatMap((layer) =>
+        Object.values(layer.columns)
+          .filter((c) => c.operationType === 'terms' || c.operationType === 'date_histogram')
+          .map((c) => c.sourceField),
+      ),
+    );
+    expect(used).toContain('iocflow.hit.mode');
+    expect(used).toContain('iocflow.document.id');
+    for (const field of used) expect([field, fields.get(field)]).toEqual([field, expect.stringMatching(/^(keyword|date)$/)]);
   });
 });

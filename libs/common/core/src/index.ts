@@ -43,3 +43,8 @@ export * from './dead-letter-record';
 export * from './scan-json-fields';
 export * from './threat-hit';
 export * from './read-threat-hit';
+export * from './lookup-rules/lookup-rules';
+export * from './hunt/plan-retro-hunt';
+export * from './hunt/retro-hunt-search';
+export * from './hunt/read-hunt-hits';
+export * from './elasticsearch/alerts-index';

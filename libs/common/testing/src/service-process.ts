@@ -6,7 +6,7 @@ import { pollUntil } from './poll-until';
 /** The repository root (this file is libs/common/testing/src/service-process.ts). */
 export const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
-export type ServiceApp = 'misp-sync' | 'enricher' | 'indexer';
+export type ServiceApp = 'misp-sync' | 'enricher' | 'indexer' | 'hunter';
 
 /**
  * The built bundle of an app; end-to-end and fault tests run the real artefact, as users do.

@@ -135,6 +135,21 @@ export class ElasticsearchClient {
     return response.status.toLowerCase() as ClusterHealthStatus;
   }
 
+  /**
+   * One `_search` over `index` (a name, a pattern or a data stream; missing indices match nothing),
+   * its body as given. `signal` aborts the request on the client side (the retro-hunt's deadline,
+   * beyond Elasticsearch's own `timeout` in the body): it then rejects with a retriable
+   * `ELASTICSEARCH_UNAVAILABLE`, like a timeout.
+   */
+  async search<T = Record<string, unknown>>(index: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+    return this.call('search', () =>
+      this.client.transport.request<T>(
+        { method: 'POST', path: `/${encodeURIComponent(index)}/_search`, querystring: { ignore_unavailable: true, allow_no_indices: true }, body },
+        signal === undefined ? {} : { signal },
+      ),
+    );
+  }
+
   /** An escape hatch for tests and operations code that need an API this owner does not wrap. */
   async request<T>(method: 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD', path: string, body?: Record<string, unknown>): Promise<T> {
     return this.call(`${method} ${path}`, () => this.client.transport.request<T>({ method, path, ...(body === undefined ? {} : { body }) }));
