@@ -1,5 +1,5 @@
 import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer } from '@iocflow/io';
-import { ConsumerHealth, kafkaConnection, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
+import { ConsumerHealth, kafkaConnection, kafkaGroupSettings, kafkaProducerSettings, type ServiceContext, type ServiceRuntime } from '@iocflow/nest';
 import type { HunterConfig } from './hunter.config';
 import { HunterMetrics } from './pipeline/hunter.metrics';
 import { HunterPipeline, type HunterPipelineOptions } from './pipeline/hunter.pipeline';
@@ -36,9 +36,10 @@ export class HunterRuntime implements ServiceRuntime {
       requestTimeoutMs: config.ELASTICSEARCH_REQUEST_TIMEOUT,
     });
     this.admin = new KafkaAdmin(kafkaConnection(config, 'iocflow-hunter-admin', kafkaLog));
-    this.producer = new KafkaProducer(kafkaConnection(config, 'iocflow-hunter-hits', kafkaLog));
+    this.producer = new KafkaProducer({ ...kafkaConnection(config, 'iocflow-hunter-hits', kafkaLog), ...kafkaProducerSettings(config) });
     const consumer = new KafkaBatchConsumer({
       ...kafkaConnection(config, 'iocflow-hunter', kafkaLog),
+      ...kafkaGroupSettings(config),
       groupId: config.HUNTER_GROUP_ID,
       topics: [config.IOC_TOPIC],
       fromBeginning: config.RETRO_HUNT_START === 'earliest',

@@ -1,5 +1,5 @@
 import { KafkaBatchConsumer, KafkaTopicReader, type KafkaAdmin, type KafkaProducer, type MispClient } from '@iocflow/io';
-import { ConsumerHealth, RateLimitedLog, kafkaConnection, type JsonLogger } from '@iocflow/nest';
+import { ConsumerHealth, RateLimitedLog, kafkaConnection, kafkaGroupSettings, type JsonLogger } from '@iocflow/nest';
 import type { Registry } from 'prom-client';
 import { sightingsStateTopic, type MispSyncConfig } from '../misp-sync.config';
 import { SightingsPipeline } from './sightings.pipeline';
@@ -67,6 +67,7 @@ export class MispSightings {
     this.reader = new KafkaTopicReader({ ...connection, groupIdPrefix: 'misp-sync-sightings-state' });
     this.consumer = new KafkaBatchConsumer({
       ...connection,
+      ...kafkaGroupSettings(config),
       groupId: config.MISP_SIGHTINGS_GROUP,
       topics: [config.THREAT_HITS_TOPIC],
       fromBeginning: true,
