@@ -41,13 +41,22 @@ async function main(): Promise<void> {
   });
   try {
     const instance = await harness.start();
+    // The state's heap: live heap after a full collection, after the sync less before it (the
+    // stand-in's generator is built before). Needs --expose-gc (scripts/bench.sh passes it).
+    collectGarbage();
     const heapBefore = process.memoryUsage().heapUsed;
+    const peak = samplePeaks();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     assert.equal(await instance.runner.runOnce(), true, 'full sync failed');
     const fullMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    peak.stop();
     const outcome = instance.runner.lastSync;
     const keys = instance.pipeline.state.size;
     const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+    collectGarbage();
+    const stateHeapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
 
     // Update-to-effect: edit one attribute's tags in MISP, run the next incremental poll, time until
     // memcached answers the new value (the poll interval itself is not included).
@@ -72,6 +81,10 @@ async function main(): Promise<void> {
       fullSyncSeconds: +(fullMs / 1000).toFixed(1),
       attributesPerSecond: Math.round(COUNT / (fullMs / 1000)),
       heapGrowthMb: Math.round(heapMb),
+      stateHeapMb: Math.round(stateHeapMb),
+      peakHeapUsedMb: Math.round(peak.heapUsed / 1024 / 1024),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      processCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1),
       updateToEffectMs: Math.round(updateMs),
       topicRebuildSeconds: +(rebuildMs / 1000).toFixed(1),
       outcome,
@@ -81,6 +94,26 @@ async function main(): Promise<void> {
     await harness.stop();
     memcached.kill('SIGKILL');
   }
+}
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc: the state heap is measured after a full collection');
+  gc();
+}
+
+/** The highest heap in use, sampled every 100 ms (the stand-in's pages included: it runs in this process). */
+function samplePeaks(): { readonly heapUsed: number; stop(): void } {
+  const peaks = { heapUsed: process.memoryUsage().heapUsed };
+  const timer = setInterval(() => {
+    peaks.heapUsed = Math.max(peaks.heapUsed, process.memoryUsage().heapUsed);
+  }, 100);
+  return {
+    get heapUsed() {
+      return peaks.heapUsed;
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 main().catch((error: unknown) => {
