@@ -81,7 +81,7 @@ export class IndicatorState implements IndicatorStateView {
       this.records.delete(key);
       return;
     }
-    const held = compactRecord(record, this.pool);
+    const held = compactRecord(record, this.pool, key);
     this.records.set(key, held);
     for (const attribute of held.attributes) this.index(attribute.attributeUuid, key);
   }
@@ -115,8 +115,16 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
  * cannot be told apart by identity, so every contribution is rebuilt; it is one object per change).
  * Spread keeps the field order, so the record serialises exactly as before.
  */
-export function compactRecord(record: IndicatorRecord, pool: InternPool): IndicatorRecord {
-  return { ...record, feeds: pool.list(record.feeds), attributes: record.attributes.map((attribute) => compactContribution(attribute, pool)) };
+export function compactRecord(record: IndicatorRecord, pool: InternPool, mapKey?: string): IndicatorRecord {
+  return {
+    ...record,
+    // A restored record's key is a second copy of the map's key (both read from the topic record).
+    key: mapKey !== undefined && mapKey === record.key ? mapKey : record.key,
+    kind: pool.string(record.kind) as IndicatorRecord['kind'],
+    feeds: pool.list(record.feeds),
+    attributes: record.attributes.map((attribute) => compactContribution(attribute, pool)),
+    updatedAt: pool.string(record.updatedAt),
+  };
 }
 
 function compactContribution(attribute: AttributeContribution, pool: InternPool): AttributeContribution {
