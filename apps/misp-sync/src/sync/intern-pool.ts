@@ -1,4 +1,4 @@
-/** INTERN_POOL_MAX_ENTRIES' default: enough for every distinct event, tag set and feed list of a large MISP. */
+/** Distinct strings (and, apart, lists) a pool holds before it starts over: every event, tag set and feed list of a large MISP. */
 export const DEFAULT_INTERN_POOL_ENTRIES = 262_144;
 
 /**
