@@ -28,6 +28,15 @@
  * indexer itself) and, when the stack's pid files are readable, by Elasticsearch and Kafka: on a
  * 2-core machine the indexer's own CPU is taken from Elasticsearch.
  *
+ * - consume: the indexer's floor (issue 14: "indexer CPU per document ≤ a consume-only pass of its
+ *   client + 6 µs"): the same topic read by the same KafkaBatchConsumer settings (client, fetch
+ *   size, concurrency, commit mode) whose handler only touches each record's value and returns, so
+ *   the batch is committed. `BENCH_MODE=consume,indexer` interleaves it with the indexer and
+ *   prints both sides' CPU per document of this process (from /proc/self/stat: the consumer, or
+ *   the whole indexer with its Kafka client and Elasticsearch client; Elasticsearch's own CPU is
+ *   another process, reported apart) and their difference.
+ *
+ * KAFKA_CLIENT (platformatic, kafkajs) picks the client of every side; default the services' default.
  * BENCH_MODE=indexer (or rawbulk) runs one side only; BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile
  * of each measured window (`<mode>-<round>.cpuprofile`, open it in Chrome DevTools), without the
  * set-up (document generation, producing) that `node --cpu-prof` would mix in.
@@ -36,7 +45,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { encodeBulk, indexNameFor, indexTemplate, indexTemplateName, originHeaders, type BulkDocument } from '@iocflow/core';
-import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer } from '@iocflow/io';
+import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, parseKafkaClientKind } from '@iocflow/io';
 import { JsonLogger } from '@iocflow/nest';
 import { fixturePath, zeekLogAsEcs } from '@iocflow/testing';
 import { Registry } from 'prom-client';
@@ -57,6 +66,7 @@ const MEMBERS = env('BENCH_MEMBERS', 1);
 const COMMIT_MODE = process.env['BENCH_COMMIT_MODE'] === 'on-acknowledge' ? 'on-acknowledge' : 'after-handler';
 const MODES = (process.env['BENCH_MODE'] ?? 'rawbulk,indexer').split(',') as Mode[];
 const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
+const CLIENT = parseKafkaClientKind(process.env['KAFKA_CLIENT']);
 const ES_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200';
 const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROFILE'];
 const STACK_DIR = process.env['IOCFLOW_STACK_DIR'] ?? '/var/tmp/iocflow-stack';
@@ -66,8 +76,8 @@ const print = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-/** Both mode names have 7 characters, so index names and `_id`s have the same length on both sides. */
-type Mode = 'rawbulk' | 'indexer';
+/** The mode names have 7 characters, so index names and `_id`s have the same length on every side. */
+type Mode = 'rawbulk' | 'indexer' | 'consume';
 
 interface RoundResult {
   readonly seconds: number;
@@ -86,10 +96,10 @@ const topicOf = (round: number): string => `bench-indexer-${runId}-${round}`;
 /** Where the i-th document "entered iocflow": the raw-logs coordinates its `_id` is made of. */
 const originOf = (i: number) => ({ topic: `bench-rawlogs-${runId}`, partition: i % PARTITIONS, offset: String(Math.floor(i / PARTITIONS)) });
 
-/** CPU seconds (user + system) of a process from /proc, or undefined when it cannot be read. */
-function processCpuSeconds(pidFile: string): number | undefined {
+/** CPU seconds (user + system) of a process from /proc (undefined pid file: this process), or undefined when it cannot be read. */
+function processCpuSeconds(pidFile: string | undefined): number | undefined {
   try {
-    const pid = readFileSync(pidFile, 'utf8').trim();
+    const pid = pidFile === undefined ? 'self' : readFileSync(pidFile, 'utf8').trim();
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // fields[11] and fields[12] are utime and stime (fields 14 and 15 of proc(5)), in clock ticks
@@ -101,8 +111,9 @@ function processCpuSeconds(pidFile: string): number | undefined {
 
 function cpuSnapshot(): Record<string, number> {
   const snapshot: Record<string, number> = {};
+  // This process from /proc (utime + stime), as the other processes; process.cpuUsage() when /proc is missing.
   const usage = process.cpuUsage();
-  snapshot['node'] = (usage.user + usage.system) / 1e6;
+  snapshot['node'] = processCpuSeconds(undefined) ?? (usage.user + usage.system) / 1e6;
   const es = processCpuSeconds(path.join(STACK_DIR, 'elasticsearch', 'elasticsearch.pid'));
   if (es !== undefined) snapshot['es'] = es;
   const kafka = processCpuSeconds(path.join(STACK_DIR, 'kafka', 'kafka.pid'));
@@ -189,7 +200,7 @@ async function deleteTopics(rounds: readonly number[]): Promise<void> {
 
 async function indexer(prefix: string, round: number): Promise<number> {
   const topic = topicOf(round);
-  const connection = { brokers: BROKERS, logger: logger.child('kafka') };
+  const connection = { brokers: BROKERS, logger: logger.child('kafka'), client: CLIENT };
   let started = 0;
   let acknowledged = 0;
   // BENCH_MEMBERS: several group members feeding the one pipeline (GroupMembers, bench-only; the
@@ -269,6 +280,51 @@ async function indexer(prefix: string, round: number): Promise<number> {
   return seconds;
 }
 
+/**
+ * The consume-only floor: the indexer's consumer settings on the same topic (its own group), a
+ * handler that touches every value and returns (so the batch is committed as the indexer's would
+ * be once acknowledged). Timed like the indexer: from a stable group until every record was handled.
+ */
+async function consumeOnly(round: number): Promise<number> {
+  const topic = topicOf(round);
+  let started = 0;
+  let consumed = 0;
+  let consumedAtStart = 0;
+  let touched = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  const consumer = new KafkaBatchConsumer({
+    brokers: BROKERS,
+    logger: logger.child('kafka'),
+    client: CLIENT,
+    clientId: 'bench-consume',
+    groupId: `${topic}-consume`,
+    topics: [topic],
+    fromBeginning: true,
+    partitionsConsumedConcurrently: PARTITIONS,
+    maxBytesPerPartition: FETCH_BYTES,
+    commitMode: COMMIT_MODE,
+    maxWaitTimeMs: 100,
+    listeners: {
+      onGroupJoin: () => {
+        if (started !== 0) return;
+        started = performance.now();
+        consumedAtStart = consumed;
+      },
+    },
+  });
+  await consumer.run(async (batch) => {
+    for (const message of batch.messages) touched += message.value === null ? 0 : message.value.length;
+    consumed += batch.messages.length;
+    if (consumed >= DOCS) finish();
+  });
+  await finished;
+  const seconds = ((performance.now() - started) / 1000) * (DOCS / (DOCS - consumedAtStart));
+  await consumer.stop();
+  if (touched === 0) throw new Error('consume: no record bytes were read');
+  return seconds;
+}
+
 const median = (xs: readonly number[]): number => {
   const sorted = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -284,14 +340,23 @@ async function main(): Promise<void> {
     `indexer bench: ${DOCS} documents (${(bytes / DOCS).toFixed(0)} B avg), batch ${BATCH}, concurrency ${CONCURRENCY}, ` +
       `partitions ${PARTITIONS}, ${MEMBERS} group member(s), fetch ${FETCH_BYTES} B/partition, ${ROUNDS} rounds of ${MODES.join(' / ')}`,
   );
-  if (MODES.includes('indexer')) await produceTopics(values, rounds);
+  print(`Kafka client: ${CLIENT}`);
+  const usesTopics = MODES.includes('indexer') || MODES.includes('consume');
+  if (usesTopics) await produceTopics(values, rounds);
   const es = new ElasticsearchClient({ url: ES_URL });
-  const results: Record<Mode, RoundResult[]> = { rawbulk: [], indexer: [] };
+  const results: Record<Mode, RoundResult[]> = { rawbulk: [], indexer: [], consume: [] };
   const gc = (globalThis as { gc?: () => void }).gc;
   try {
     for (const round of rounds) {
       for (const mode of MODES) {
         const prefix = `bench-${mode}-${runId}-${round}`;
+        if (mode === 'consume') {
+          gc?.();
+          const result = await measure(() => consumeOnly(round), `${mode}-${round}`);
+          results[mode].push(result);
+          print(`round ${round} ${mode} ${result.seconds.toFixed(2)} s  ${rate(result.seconds)}  (cpu s: ${cpuLine(result)}; ${perDoc(result)} µs/doc)`);
+          continue;
+        }
         await es.ensureIndexTemplate(indexTemplateName(prefix), indexTemplate({ indexPrefix: prefix, numberOfReplicas: 0 }));
         const chunks = mode === 'rawbulk' ? rawChunks(values, prefix) : [];
         gc?.();
@@ -300,28 +365,43 @@ async function main(): Promise<void> {
         const count = await es.count(`${prefix}-*`);
         if (count !== DOCS) throw new Error(`${mode}: ${count} documents, expected ${DOCS}`);
         results[mode].push(result);
-        const cpu = Object.entries(result.cpu)
-          .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
-          .join(', ');
-        print(`round ${round} ${mode} ${result.seconds.toFixed(2)} s  ${rate(result.seconds)}  (cpu s: ${cpu})`);
+        print(`round ${round} ${mode} ${result.seconds.toFixed(2)} s  ${rate(result.seconds)}  (cpu s: ${cpuLine(result)}; ${perDoc(result)} µs/doc)`);
         await es.request('DELETE', `/${prefix}-*`);
         await es.request('DELETE', `/_index_template/${indexTemplateName(prefix)}`);
       }
     }
   } finally {
     await es.close();
-    if (MODES.includes('indexer')) await deleteTopics(rounds);
+    if (usesTopics) await deleteTopics(rounds);
   }
   for (const mode of MODES) {
     const seconds = results[mode].map((r) => r.seconds);
     print(`${mode}: median ${rate(median(seconds))}, best ${rate(Math.min(...seconds))}`);
   }
-  if (MODES.length === 2) {
+  if (MODES.includes('consume') && MODES.includes('indexer')) {
+    const cpuOf = (mode: Mode) => results[mode].map((r) => ((r.cpu['node'] ?? 0) * 1e6) / DOCS);
+    const [floor, indexed] = [cpuOf('consume'), cpuOf('indexer')];
+    print(
+      `process CPU per document: consume-only median ${median(floor).toFixed(2)} µs (min ${Math.min(...floor).toFixed(2)}), ` +
+        `indexer median ${median(indexed).toFixed(2)} µs (min ${Math.min(...indexed).toFixed(2)}); ` +
+        `indexer − consume-only: ${(median(indexed) - median(floor)).toFixed(2)} µs (medians), ${(Math.min(...indexed) - Math.min(...floor)).toFixed(2)} µs (mins)`,
+    );
+  }
+  if (MODES.includes('rawbulk') && MODES.includes('indexer')) {
     const ratio = (pick: (xs: number[]) => number) =>
       pick(results.rawbulk.map((r) => r.seconds)) / pick(results.indexer.map((r) => r.seconds));
     print(`indexer / rawbulk: ${ratio(median).toFixed(2)}× (medians), ${ratio((xs) => Math.min(...xs)).toFixed(2)}× (bests)`);
   }
 }
+
+function cpuLine(result: RoundResult): string {
+  return Object.entries(result.cpu)
+    .map(([name, seconds]) => `${name} ${seconds.toFixed(1)}`)
+    .join(', ');
+}
+
+/** This process's CPU per document in the round, µs. */
+const perDoc = (result: RoundResult): string => (((result.cpu['node'] ?? 0) * 1e6) / DOCS).toFixed(2);
 
 main().catch((error: unknown) => {
   console.error(error);

@@ -13,8 +13,12 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { freePort, memcachedBinary, pollUntil, requireTcp } from '@iocflow/testing';
-import { createHarness, MispStandin, rawGet, readTopic } from '../test/integration/misp-sync-harness';
+import { SYNC_SENTINEL_KEY } from '@iocflow/core';
+import { KafkaTopicReader } from '@iocflow/io';
+import { freePort, memcachedBinary, pollUntil, requireTcp, stackEndpoints } from '@iocflow/testing';
+import { IndicatorState } from '../src/sync/indicator-state';
+import { parseIndicatorRecord } from '../src/sync/parse-indicator-record';
+import { createHarness, MispStandin, rawGet } from '../test/integration/misp-sync-harness';
 
 const COUNT = Number(process.env['BENCH_ATTRIBUTES'] ?? 1_000_000);
 const PAGE_SIZE = process.env['BENCH_PAGE_SIZE'] ?? '10000';
@@ -41,13 +45,22 @@ async function main(): Promise<void> {
   });
   try {
     const instance = await harness.start();
+    // The state's heap: live heap after a full collection, after the sync less before it (the
+    // stand-in's generator is built before). Needs --expose-gc (scripts/bench.sh passes it).
+    collectGarbage();
     const heapBefore = process.memoryUsage().heapUsed;
+    const peak = samplePeaks();
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
     assert.equal(await instance.runner.runOnce(), true, 'full sync failed');
     const fullMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    peak.stop();
     const outcome = instance.runner.lastSync;
     const keys = instance.pipeline.state.size;
     const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+    collectGarbage();
+    const stateHeapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
 
     // Update-to-effect: edit one attribute's tags in MISP, run the next incremental poll, time until
     // memcached answers the new value (the poll interval itself is not included).
@@ -60,10 +73,16 @@ async function main(): Promise<void> {
     await pollUntil(async () => (await rawGet(server, key))?.value.includes('Feed-Bench-Edit'), { intervalMs: 1 });
     const updateMs = performance.now() - editStarted;
 
+    // Rebuild: the state as a restart restores it from the indicator topic (SyncStateStore.restore's
+    // loop), into a fresh IndicatorState; its heap after a full collection is the state alone.
+    collectGarbage();
+    const heapBeforeRebuild = process.memoryUsage().heapUsed;
     const rebuildStarted = performance.now();
-    const topic = await readTopic(harness.iocTopic);
+    const rebuilt = await restoreState(harness.iocTopic);
     const rebuildMs = performance.now() - rebuildStarted;
-    assert.equal(topic.size, keys, 'the topic does not rebuild the state');
+    assert.equal(rebuilt.size, keys, 'the topic does not rebuild the state');
+    collectGarbage();
+    const restoredStateMb = (process.memoryUsage().heapUsed - heapBeforeRebuild) / 1024 / 1024;
 
     const result = {
       attributes: COUNT,
@@ -72,8 +91,13 @@ async function main(): Promise<void> {
       fullSyncSeconds: +(fullMs / 1000).toFixed(1),
       attributesPerSecond: Math.round(COUNT / (fullMs / 1000)),
       heapGrowthMb: Math.round(heapMb),
+      stateHeapMb: Math.round(stateHeapMb),
+      peakHeapUsedMb: Math.round(peak.heapUsed / 1024 / 1024),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      processCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1),
       updateToEffectMs: Math.round(updateMs),
       topicRebuildSeconds: +(rebuildMs / 1000).toFixed(1),
+      restoredStateHeapMb: Math.round(restoredStateMb),
       outcome,
     };
     process.stdout.write(`misp-sync bench ${JSON.stringify(result)}\n`);
@@ -81,6 +105,40 @@ async function main(): Promise<void> {
     await harness.stop();
     memcached.kill('SIGKILL');
   }
+}
+
+/** The indicator topic from the start into a fresh state, as SyncStateStore.restore reads it. */
+async function restoreState(topic: string): Promise<IndicatorState> {
+  const state = new IndicatorState();
+  const reader = new KafkaTopicReader({ brokers: stackEndpoints().kafkaBrokers, clientId: 'misp-sync-bench-restore', logLevel: 'error' });
+  await reader.read(topic, async (batch) => {
+    for (const message of batch.messages) {
+      const key = message.key?.toString('utf8');
+      if (key === undefined || key === SYNC_SENTINEL_KEY) continue;
+      state.restore(key, message.value === null ? undefined : parseIndicatorRecord(key, message.value.toString('utf8')));
+    }
+  });
+  return state;
+}
+
+function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error('run with node --expose-gc: the state heap is measured after a full collection');
+  gc();
+}
+
+/** The highest heap in use, sampled every 100 ms (the stand-in's pages included: it runs in this process). */
+function samplePeaks(): { readonly heapUsed: number; stop(): void } {
+  const peaks = { heapUsed: process.memoryUsage().heapUsed };
+  const timer = setInterval(() => {
+    peaks.heapUsed = Math.max(peaks.heapUsed, process.memoryUsage().heapUsed);
+  }, 100);
+  return {
+    get heapUsed() {
+      return peaks.heapUsed;
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,4 @@
-import { applyAttribute } from './apply-attribute';
+import { applyAttribute, sameContribution } from './apply-attribute';
 import { IndicatorState } from './indicator-state';
 import { attribute } from '../../test/test-fixtures';
 import { toAttributeUpdate } from './to-attribute-update';
@@ -87,5 +87,22 @@ describe('applyAttribute', () => {
     applyAttribute(staged, toAttributeUpdate(attribute({ uuid: B, tags: [{ name: 'Feed-B', inherited: true }] }), RULES), T1);
     expect(staged.changes()).toHaveLength(1);
     expect(staged.get('domain-evil.example')?.feeds).toEqual(['Feed-B', 'Feed-RansomwareTracker']);
+  });
+
+  it('judges two contributions the same exactly when their JSON texts are equal', () => {
+    const base = { attributeUuid: 'u1', mispType: 'domain', eventUuid: 'e', eventInfo: 'info', feeds: ['Feed-A'], tags: ['Feed-A'], toIds: true, timestamp: 1 };
+    const variants = [
+      base,
+      { ...base },
+      { ...base, feeds: ['Feed-A', 'Feed-B'] },
+      { ...base, tags: [] },
+      { ...base, timestamp: 2 },
+      { ...base, tlp: 'GREEN' },
+      { ...base, decayScore: 10 },
+      { ...base, eventInfo: 'other' },
+      { ...base, toIds: false },
+    ];
+    for (const a of variants) for (const b of variants) expect(sameContribution(a, b)).toBe(JSON.stringify(a) === JSON.stringify(b));
+    expect(sameContribution(base, undefined)).toBe(false);
   });
 });

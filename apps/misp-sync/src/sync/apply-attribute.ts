@@ -72,12 +72,36 @@ export function applyAttribute(staged: StagedIndicators, update: AttributeUpdate
 export function sameIndicator(a: IndicatorRecord | undefined, b: IndicatorRecord | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   if (a.key !== b.key || a.kind !== b.kind || a.value !== b.value) return false;
-  if (a.feeds.join(',') !== b.feeds.join(',') || a.attributes.length !== b.attributes.length) return false;
+  if (!sameList(a.feeds, b.feeds) || a.attributes.length !== b.attributes.length) return false;
   return a.attributes.every((attribute, index) => sameContribution(attribute, b.attributes[index]));
 }
 
-function sameContribution(a: AttributeContribution, b: AttributeContribution | undefined): boolean {
-  return b !== undefined && JSON.stringify(a) === JSON.stringify(b);
+/**
+ * The same fields in the same order with equal values (lists element by element): what equal
+ * JSON texts of two contributions meant, without serialising both (a full sync compares a million).
+ */
+export function sameContribution(a: AttributeContribution, b: AttributeContribution | undefined): boolean {
+  if (b === undefined) return false;
+  if (a === b) return true;
+  const keys = Object.keys(a);
+  const others = Object.keys(b);
+  if (keys.length !== others.length) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as keyof AttributeContribution;
+    if (key !== others[i]) return false;
+    const x = a[key];
+    const y = b[key];
+    if (x === y) continue;
+    if (!Array.isArray(x) || !Array.isArray(y) || !sameList(x, y)) return false;
+  }
+  return true;
+}
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

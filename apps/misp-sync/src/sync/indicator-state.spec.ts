@@ -1,5 +1,6 @@
 import type { AttributeContribution, IndicatorRecord } from '@iocflow/core';
-import { IndicatorState } from './indicator-state';
+import { compactRecord, IndicatorState } from './indicator-state';
+import { InternPool } from './intern-pool';
 
 function contribution(uuid: string, feeds: string[]): AttributeContribution {
   return { attributeUuid: uuid, mispType: 'domain', eventUuid: 'e', eventInfo: 'event', feeds, tags: feeds, toIds: true, timestamp: 1 };
@@ -50,5 +51,38 @@ describe('IndicatorState', () => {
     expect([...state.values()].map((value) => value.key)).toEqual(['domain-b.com']);
     expect(state.keysOfAttribute('u2')).toEqual(['domain-b.com']);
     expect(state.keysOfAttribute('u1')).toEqual([]);
+  });
+
+  it('holds a record with the same values and serialisation, sharing equal lists between records', () => {
+    const state = new IndicatorState();
+    const first = { ...contribution('u1', ['Feed-A']), threatLevel: 'High', tlp: 'GREEN', decayScore: 50 };
+    const second = { ...contribution('u2', ['Feed-A']), source: 'feed:x' };
+    state.restore('domain-a.com', record('domain-a.com', first));
+    state.restore('domain-b.com', record('domain-b.com', second));
+    expect(JSON.stringify(state.get('domain-a.com'))).toBe(JSON.stringify(record('domain-a.com', first)));
+    expect(JSON.stringify(state.get('domain-b.com'))).toBe(JSON.stringify(record('domain-b.com', second)));
+    expect(state.get('domain-a.com')?.attributes[0]?.feeds).toBe(state.get('domain-b.com')?.attributes[0]?.feeds);
+    expect(state.get('domain-a.com')?.feeds).toBe(state.get('domain-b.com')?.feeds);
+  });
+
+  it('compacts without changing the JSON of any record', () => {
+    const pool = new InternPool();
+    const held = record('domain-a.com', { ...contribution('u1', ['Feed-B', 'Feed-A']), firstSeen: '2025-01-01T00:00:00Z' }, contribution('u2', []));
+    expect(JSON.stringify(compactRecord(held, pool))).toBe(JSON.stringify(held));
+    expect(JSON.stringify(compactRecord({ ...held, attributesOmitted: 3 }, pool))).toBe(JSON.stringify({ ...held, attributesOmitted: 3 }));
+  });
+
+  it('indexes an attribute reaching several keys and forgets them one by one', () => {
+    const state = new IndicatorState();
+    state.restore('domain-a.com', record('domain-a.com', contribution('u1', ['Feed-A'])));
+    state.restore('domain-b.com', record('domain-b.com', contribution('u1', ['Feed-A'])));
+    state.restore('domain-c.com', record('domain-c.com', contribution('u1', ['Feed-A'])));
+    state.restore('domain-b.com', undefined);
+    expect(state.keysOfAttribute('u1')).toEqual(['domain-a.com', 'domain-c.com']);
+    state.restore('domain-a.com', undefined);
+    expect(state.keysOfAttribute('u1')).toEqual(['domain-c.com']);
+    state.restore('domain-c.com', undefined);
+    expect(state.keysOfAttribute('u1')).toEqual([]);
+    expect(state.attributeCount).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
-import type { IndicatorRecord } from '@iocflow/core';
+import type { AttributeContribution, IndicatorRecord } from '@iocflow/core';
+import { InternPool } from './intern-pool';
 
 /** Read access to the indicator set, shared by the committed state and a staged batch. */
 export interface IndicatorStateView {
@@ -19,10 +20,20 @@ export interface IndicatorChange {
  * index from attribute uuid to the keys it contributes to. Rebuilt at start from the compacted
  * indicator topic, then changed only through `stage()` → write the sinks → `commit()`, so a batch
  * whose writes fail leaves the state as it was and the same batch can simply be pulled again.
+ *
+ * Held compactly (a million indicators are held at once): a record entering the state shares
+ * its event uuid, event info, type, tags and feed lists with every equal one (InternPool), and an
+ * attribute that reaches one key (nearly all) is indexed by that key's string, not by a list.
  */
 export class IndicatorState implements IndicatorStateView {
   private readonly records = new Map<string, IndicatorRecord>();
-  private readonly attributeKeys = new Map<string, readonly string[]>();
+  /** Attribute uuid → the key it contributes to, or the keys when more than one. */
+  private readonly attributeKeys = new Map<string, string | readonly string[]>();
+  private readonly pool: InternPool;
+
+  constructor(pool = new InternPool()) {
+    this.pool = pool;
+  }
 
   get size(): number {
     return this.records.size;
@@ -37,7 +48,8 @@ export class IndicatorState implements IndicatorStateView {
   }
 
   keysOfAttribute(attributeUuid: string): readonly string[] {
-    return this.attributeKeys.get(attributeUuid) ?? [];
+    const keys = this.attributeKeys.get(attributeUuid);
+    return keys === undefined ? NO_KEYS : typeof keys === 'string' ? [keys] : keys;
   }
 
   values(): IterableIterator<IndicatorRecord> {
@@ -69,23 +81,64 @@ export class IndicatorState implements IndicatorStateView {
       this.records.delete(key);
       return;
     }
-    this.records.set(key, record);
-    for (const attribute of record.attributes) this.index(attribute.attributeUuid, key);
+    const held = compactRecord(record, this.pool, key);
+    this.records.set(key, held);
+    for (const attribute of held.attributes) this.index(attribute.attributeUuid, key);
   }
 
   private index(uuid: string, key: string): void {
     const keys = this.attributeKeys.get(uuid);
-    if (keys === undefined) this.attributeKeys.set(uuid, [key]);
-    else if (!keys.includes(key)) this.attributeKeys.set(uuid, [...keys, key]);
+    if (keys === undefined) this.attributeKeys.set(uuid, key);
+    else if (typeof keys === 'string') {
+      if (keys !== key) this.attributeKeys.set(uuid, [keys, key]);
+    } else if (!keys.includes(key)) this.attributeKeys.set(uuid, [...keys, key]);
   }
 
   private unindex(uuid: string, key: string): void {
     const keys = this.attributeKeys.get(uuid);
     if (keys === undefined) return;
+    if (typeof keys === 'string') {
+      if (keys === key) this.attributeKeys.delete(uuid);
+      return;
+    }
     const remaining = keys.filter((candidate) => candidate !== key);
     if (remaining.length === 0) this.attributeKeys.delete(uuid);
-    else this.attributeKeys.set(uuid, remaining);
+    else this.attributeKeys.set(uuid, remaining.length === 1 ? (remaining[0] ?? key) : remaining);
   }
+}
+
+const NO_KEYS: readonly string[] = Object.freeze([]);
+
+/**
+ * `record` as the state holds it: the same values, with equal strings and lists shared through
+ * `pool` (a new object: records and contributions are never changed in place, and equal strings
+ * cannot be told apart by identity, so every contribution is rebuilt; it is one object per change).
+ * Spread keeps the field order, so the record serialises exactly as before.
+ */
+export function compactRecord(record: IndicatorRecord, pool: InternPool, mapKey?: string): IndicatorRecord {
+  return {
+    ...record,
+    // A restored record's key is a second copy of the map's key (both read from the topic record).
+    key: mapKey !== undefined && mapKey === record.key ? mapKey : record.key,
+    kind: pool.string(record.kind) as IndicatorRecord['kind'],
+    feeds: pool.list(record.feeds),
+    attributes: record.attributes.map((attribute) => compactContribution(attribute, pool)),
+    updatedAt: pool.string(record.updatedAt),
+  };
+}
+
+function compactContribution(attribute: AttributeContribution, pool: InternPool): AttributeContribution {
+  return {
+    ...attribute,
+    mispType: pool.string(attribute.mispType),
+    eventUuid: pool.string(attribute.eventUuid),
+    eventInfo: pool.string(attribute.eventInfo),
+    feeds: pool.list(attribute.feeds),
+    tags: pool.list(attribute.tags),
+    ...(attribute.threatLevel === undefined ? {} : { threatLevel: pool.string(attribute.threatLevel) }),
+    ...(attribute.tlp === undefined ? {} : { tlp: pool.string(attribute.tlp) }),
+    ...(attribute.source === undefined ? {} : { source: pool.string(attribute.source) }),
+  };
 }
 
 /**
