@@ -254,16 +254,18 @@ export class EnricherPipeline {
     } else if (matches === undefined) {
       outcome = UNKNOWN;
     } else {
+      // a miss allocates nothing here; a hit gets its matches aligned with its observations
       const indexes = event.queryIndexes;
-      const found = new Array<IndicatorMatch | undefined>(indexes.length);
       let hit = false;
-      for (let i = 0; i < indexes.length; i++) {
-        const match = matches[indexes[i] as number];
-        found[i] = match;
-        if (match !== undefined) hit = true;
+      for (let i = 0; i < indexes.length && !hit; i++) hit = matches[indexes[i] as number] !== undefined;
+      if (hit) {
+        const found = new Array<IndicatorMatch | undefined>(indexes.length);
+        for (let i = 0; i < indexes.length; i++) found[i] = matches[indexes[i] as number];
+        eventMatches = found;
+        outcome = { known: true, matches: found };
+      } else {
+        outcome = MISSED;
       }
-      if (hit) eventMatches = found;
-      outcome = { known: true, matches: found };
     }
     try {
       const message = event.message;
@@ -316,7 +318,8 @@ export class EnricherPipeline {
     try {
       const parsed = readEvent(message.value, this.eventLimits, this.eventPlan);
       if (!parsed.ok) return parsed.rejection;
-      const conflict = outputConflict(parsed.parsed.event);
+      // only a whole event can hold `threat` (a scanned one holding it took the parse path)
+      const conflict = parsed.parsed.complete ? outputConflict(parsed.parsed.event) : undefined;
       if (conflict !== undefined) return conflict;
       const extracted = extractObservables(parsed.parsed.event, this.options.rules, this.options.maxObservablesPerEvent);
       if (!extracted.ok) return extracted.rejection;
@@ -412,6 +415,8 @@ function originOffset(record: KafkaProducedRecord): string | undefined {
 
 /** Outcomes shared by every event they apply to (applyEnrichment only reads them). */
 const NO_OBSERVATIONS: LookupOutcome = { known: true, matches: [] };
+/** Every observation missed (no entry matched). */
+const MISSED: LookupOutcome = { known: true, matches: [] };
 const UNKNOWN: LookupOutcome = { known: false };
 
 /** `{ ...headers, ...originHeaders(…) }` built in one object: the record's headers, then its origin (which wins). */
