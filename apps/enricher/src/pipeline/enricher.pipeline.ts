@@ -99,8 +99,8 @@ export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
  * The enricher, one consumed batch at a time. Stages, in order, each named as in logs and metrics:
  *
  *   parse    raw record → JSON object, or a dead letter (empty, too large, too deep, not
- *            UTF-8/JSON/object); one validating scan of the bytes that keeps only the fields
- *            the rules read (readEvent), no whole-event JSON.parse
+ *            UTF-8/JSON/object); one validating scan of the bytes that hands each rule its
+ *            value (readEvent), no whole-event JSON.parse
  *   extract  lookup rules → normalised observations (at most the per-event cap looked up, the
  *            rest counted), or a dead letter (a lookup field of the wrong type)
  *   lookup   every distinct (kind, value, parents) query of the whole batch, resolved at once;
