@@ -89,29 +89,44 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     const now = this.now();
     const ranges = this.options.ranges;
     if (ranges?.state === 'loading') throw new StoreUnavailableError('STORE_LOADING', ranges.detail ?? 'IP ranges loading');
-    // One map per batch: key → stored value, undefined for a known miss, PENDING while asked.
-    const answers = new Map<string, string | undefined | typeof PENDING>();
+    // Per candidate of every query, in one flat array: the cached answer (the stored value, or
+    // undefined for a known miss) or, when asked in this batch's multi-get, its index in `wanted`.
+    // The cache is probed with the candidate value itself (one namespace per kind): a key string
+    // is built only for what memcached is asked.
     const wanted: string[] = [SYNC_SENTINEL_KEY];
+    // (index 0 is the sentinel: its value and kind are never read)
+    const wantedValues: string[] = [''];
+    const wantedKinds: LookupQuery['kind'][] = ['domain'];
+    const asked = new Map<string, number>();
+    const answers: (string | number | undefined)[] = [];
     const candidatesPerQuery = new Array<readonly string[]>(queries.length);
-    const keysPerQuery = new Array<string[]>(queries.length);
     for (let q = 0; q < queries.length; q++) {
       const query = queries[q] as LookupQuery;
+      const kind = query.kind;
       const candidates = candidateValues(query);
-      const keys = new Array<string>(candidates.length);
       for (let c = 0; c < candidates.length; c++) {
-        const key = lookupKey(query.kind, candidates[c] as string);
-        keys[c] = key;
-        if (answers.has(key) || key === SYNC_SENTINEL_KEY) continue;
-        const cached = this.cache.get(key, now);
+        const value = candidates[c] as string;
+        const cached = this.cache.get(value, now, kind);
         if (cached !== undefined) {
-          answers.set(key, cached.value);
-        } else {
-          answers.set(key, PENDING);
-          wanted.push(key);
+          answers.push(cached.value);
+          continue;
         }
+        const key = lookupKey(kind, value);
+        if (key === SYNC_SENTINEL_KEY) {
+          answers.push(undefined);
+          continue;
+        }
+        let index = asked.get(key);
+        if (index === undefined) {
+          index = wanted.length;
+          wanted.push(key);
+          wantedValues.push(value);
+          wantedKinds.push(kind);
+          asked.set(key, index);
+        }
+        answers.push(index);
       }
       candidatesPerQuery[q] = candidates;
-      keysPerQuery[q] = keys;
     }
     let values: Map<string, string>;
     try {
@@ -130,28 +145,31 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
       this.cache.clear();
       throw new StoreUnavailableError(verdict.code, verdict.reason);
     }
+    const replies = new Array<string | undefined>(wanted.length);
     for (let w = 1; w < wanted.length; w++) {
-      const key = wanted[w] as string;
-      const value = values.get(key);
-      answers.set(key, value);
-      this.cache.set(key, value, now);
+      const value = values.get(wanted[w] as string);
+      replies[w] = value;
+      this.cache.set(wantedValues[w] as string, value, now, wantedKinds[w]);
     }
     const matches = new Array<IndicatorMatch | undefined>(queries.length);
     // Ranges as of this batch: one table for all its queries (a reload swaps the reference).
     const rangeTable = ranges?.table();
     const checkRanges = rangeTable !== undefined && rangeTable.size > 0;
     let unchecked = 0;
+    let slot = 0;
     for (let q = 0; q < queries.length; q++) {
       const query = queries[q] as LookupQuery;
-      const keys = keysPerQuery[q] as string[];
+      const candidates = candidatesPerQuery[q] as readonly string[];
       let match: IndicatorMatch | undefined;
-      for (let c = 0; c < keys.length; c++) {
-        const stored = answers.get(keys[c] as string);
-        if (stored === undefined || stored === PENDING) continue;
+      for (let c = 0; c < candidates.length; c++) {
+        const answer = answers[slot + c];
+        const stored = typeof answer === 'number' ? replies[answer] : answer;
+        if (stored === undefined) continue;
         const feeds = parseFeeds(stored);
-        match = { kind: query.kind, indicator: (candidatesPerQuery[q] as readonly string[])[c] as string, feeds: feeds.length > 0 ? feeds : [DEFAULT_FEED_FALLBACK] };
+        match = { kind: query.kind, indicator: candidates[c] as string, feeds: feeds.length > 0 ? feeds : [DEFAULT_FEED_FALLBACK] };
         break;
       }
+      slot += candidates.length;
       if (match === undefined && query.kind === 'ip') {
         // The range table holds ranges only: its lookup goes straight to the longest prefix.
         if (checkRanges) match = rangeTable.lookup(query);
@@ -170,8 +188,6 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
   }
 }
 
-/** Marks a key asked in this batch's multi-get, not answered yet. */
-const PENDING = Symbol('pending');
 
 function unreachableReason(error: unknown): string {
   return `memcached unreachable: ${error instanceof Error ? error.message : String(error)}`;

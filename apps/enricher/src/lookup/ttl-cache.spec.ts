@@ -34,4 +34,19 @@ describe('TtlCache', () => {
     cache.set('a', 1, 0);
     expect(cache.get('a', 0)).toBeUndefined();
   });
+
+  it('keeps namespaces apart, under one bound for all of them', () => {
+    const cache = new TtlCache<string>(1000, 8);
+    cache.set('1.2.3.4', 'domain answer', 0, 'domain');
+    cache.set('1.2.3.4', 'ip answer', 0, 'ip');
+    expect(cache.get('1.2.3.4', 0, 'domain')?.value).toBe('domain answer');
+    expect(cache.get('1.2.3.4', 0, 'ip')?.value).toBe('ip answer');
+    expect(cache.get('1.2.3.4', 0)).toBeUndefined();
+    cache.set('1.2.3.4', 'again', 0, 'ip');
+    expect(cache.size).toBe(2);
+    for (let i = 0; i < 20; i++) cache.set(`v${i}`, 'x', 0, i % 2 === 0 ? 'url' : 'md5');
+    expect(cache.size).toBeLessThanOrEqual(8);
+    expect(cache.get('v19', 0, 'md5')?.value).toBe('x');
+    expect(cache.get('v19', 0, 'url')).toBeUndefined();
+  });
 });

@@ -1,12 +1,21 @@
 import type { IndicatorMatch } from '../lookup/indicator-lookup';
 import { applyEnrichment, MATCHED_TYPE, outputConflict } from './apply-enrichment';
 import type { Observation } from './extract-observables';
-import { parseEvent, type ParsedEvent } from './parse-event';
+import { compileRules, eventPlan } from './extract-observables';
+import { DEFAULT_LOOKUP_RULES } from './lookup-rules';
+import { parseEvent, readEvent, type WholeEvent } from './parse-event';
 
-function parsed(text: string): ParsedEvent & { readonly text: string } {
+function parsed(text: string): WholeEvent {
   const result = parseEvent(Buffer.from(text), { maxBytes: 1 << 20, maxDepth: 1000 });
-  if (!result.ok || typeof result.parsed.text !== 'string') throw new Error('not parsed');
-  return { ...result.parsed, text: result.parsed.text };
+  if (!result.ok) throw new Error('not parsed');
+  return result.parsed;
+}
+
+const scanPlan = eventPlan(compileRules(DEFAULT_LOOKUP_RULES, true));
+function scanned(bytes: Buffer) {
+  const result = readEvent(bytes, { maxBytes: 1 << 20, maxDepth: 1000 }, scanPlan);
+  if (!result.ok || result.parsed.complete) throw new Error('not scanned');
+  return result.parsed;
 }
 
 const domainObservation: Observation = { field: 'destination.domain', kind: 'domain', value: 'a.evil.com', parents: true };
@@ -14,6 +23,24 @@ const ipObservation: Observation = { field: 'source.ip', kind: 'ip', value: '10.
 const domainMatch: IndicatorMatch = { kind: 'domain', indicator: 'evil.com', feeds: ['Feed-B', 'Feed-A'] };
 
 describe('applyEnrichment', () => {
+  it('on a scanned event without a hit splices a fixed misp_src tail onto the record\'s own bytes', () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+    const cases: [Buffer, Parameters<typeof applyEnrichment>[2], string][] = [
+      [Buffer.from('{"destination":{"domain":"a.evil.com"}} \n'), { known: true, matches: [undefined] }, '{"destination":{"domain":"a.evil.com"},"misp_src":"none"}'],
+      [Buffer.concat([bom, Buffer.from('{"a":"é"}')]), { known: true, matches: [] }, '{"a":"é","misp_src":"none"}'],
+      [Buffer.from('{ }'), { known: true, matches: [] }, '{ "misp_src":"none"}'],
+      [Buffer.from('{"a":1}'), { known: false }, '{"a":1,"misp_src":"unknown"}'],
+      [Buffer.from('{}'), { known: false }, '{"misp_src":"unknown"}'],
+    ];
+    for (const [bytes, outcome, expected] of cases) {
+      const output = applyEnrichment(scanned(bytes), [domainObservation], outcome);
+      expect(Buffer.isBuffer(output)).toBe(true);
+      expect(output.toString()).toBe(expected);
+    }
+    // a hit, or observables left unchecked, still writes the full suffix
+    expect(String(applyEnrichment(scanned(Buffer.from('{"a":1}')), [domainObservation], { known: true, matches: [] }, {}, 3))).toBe('{"a":1,"misp_src":"unknown","misp_partial":{"observables_unchecked":3}}');
+  });
+
   it('on a miss appends misp_src "none" and leaves the original text byte for byte', () => {
     const input = '{"destination":{"domain":"a.evil.com"}, "message":"x  y"}';
     const output = applyEnrichment(parsed(input), [domainObservation], { known: true, matches: [undefined] });

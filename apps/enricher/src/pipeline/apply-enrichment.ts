@@ -2,7 +2,7 @@ import { formatFeeds, stripTrailing, type ObservableKind } from '@iocflow/core';
 import type { IndicatorMatch } from '../lookup/indicator-lookup';
 import type { Rejection } from './dead-letter-reason';
 import type { Observation } from './extract-observables';
-import type { ParsedEvent } from './parse-event';
+import type { ParsedEvent, ScannedEvent, WholeEvent } from './parse-event';
 
 /** `misp_src` on a miss, as the seed's Logstash `mutate` writes it. */
 export const MISP_SRC_NONE = 'none';
@@ -85,9 +85,13 @@ export function outputConflict(event: Record<string, unknown>): Rejection | unde
  *
  * The size of the output is bounded by `applyEnrichmentWithin`.
  */
-export function applyEnrichment(parsed: ParsedEvent & { readonly text: string }, observations: readonly Observation[], outcome: LookupOutcome, options?: EnrichmentOptions, unchecked?: number): string;
+export function applyEnrichment(parsed: WholeEvent, observations: readonly Observation[], outcome: LookupOutcome, options?: EnrichmentOptions, unchecked?: number): string;
 export function applyEnrichment(parsed: ParsedEvent, observations: readonly Observation[], outcome: LookupOutcome, options?: EnrichmentOptions, unchecked?: number): string | Buffer;
 export function applyEnrichment(parsed: ParsedEvent, observations: readonly Observation[], outcome: LookupOutcome, options: EnrichmentOptions = {}, unchecked = 0): string | Buffer {
+  // The common case on the hot path, a scanned event without a hit: its bytes and a fixed tail.
+  if (!parsed.complete && unchecked === 0 && !(outcome.known && hasMatch(outcome.matches))) {
+    return spliceBytes(parsed, outcome.known ? (parsed.empty ? NONE_TAIL_EMPTY : NONE_TAIL) : parsed.empty ? UNKNOWN_TAIL_EMPTY : UNKNOWN_TAIL);
+  }
   const { mispSrc, enrichments, omitted } = enrichmentOf(observations, outcome, options, unchecked);
   return render(parsed, mispSrc, enrichments, omitted, unchecked);
 }
@@ -149,14 +153,13 @@ function enrichmentOf(observations: readonly Observation[], outcome: LookupOutco
 
 function render(parsed: ParsedEvent, mispSrc: string, enrichments: readonly ThreatEnrichment[], omitted: number, unchecked: number): string | Buffer {
   const partial = omitted > 0 || unchecked > 0 ? partialOf(omitted, unchecked) : undefined;
-  const { event } = parsed;
-  if (!parsed.complete || (!Object.hasOwn(event, 'misp_src') && !Object.hasOwn(event, 'threat') && !Object.hasOwn(event, PARTIAL_FIELD))) {
+  if (!parsed.complete || (!Object.hasOwn(parsed.event, 'misp_src') && !Object.hasOwn(parsed.event, 'threat') && !Object.hasOwn(parsed.event, PARTIAL_FIELD))) {
     let suffix = `${parsed.empty ? '' : ','}"misp_src":${JSON.stringify(mispSrc)}`;
     if (enrichments.length > 0) suffix += `,"threat":{"enrichments":${JSON.stringify(enrichments)}}`;
     if (partial !== undefined) suffix += `,"${PARTIAL_FIELD}":${JSON.stringify(partial)}`;
     return splice(parsed, `${suffix}}`);
   }
-  return rebuild(event, mispSrc, enrichments, partial);
+  return rebuild(parsed.event, mispSrc, enrichments, partial);
 }
 
 /**
@@ -171,6 +174,28 @@ function splice(parsed: ParsedEvent, tail: string): string | Buffer {
   text.copy(output, 0, start, close);
   output.write(tail, close - start, tailBytes, 'utf8');
   return output;
+}
+
+/** `,"misp_src":"none"}` and the like as UTF-8, built once (no leading comma after an empty object). */
+const tailBytes = (mispSrc: string, empty: boolean): Buffer => Buffer.from(`${empty ? '' : ','}"misp_src":${JSON.stringify(mispSrc)}}`, 'utf8');
+const NONE_TAIL = tailBytes(MISP_SRC_NONE, false);
+const NONE_TAIL_EMPTY = tailBytes(MISP_SRC_NONE, true);
+const UNKNOWN_TAIL = tailBytes(MISP_SRC_UNKNOWN, false);
+const UNKNOWN_TAIL_EMPTY = tailBytes(MISP_SRC_UNKNOWN, true);
+
+/** The scanned event's bytes up to its closing brace, then `tail`: one copy of each, nothing encoded. */
+function spliceBytes(parsed: ScannedEvent, tail: Buffer): Buffer {
+  const { text, start, close } = parsed;
+  const length = close - start;
+  const output = Buffer.allocUnsafe(length + tail.length);
+  text.copy(output, 0, start, close);
+  tail.copy(output, length);
+  return output;
+}
+
+function hasMatch(matches: readonly (IndicatorMatch | undefined)[]): boolean {
+  for (let i = 0; i < matches.length; i++) if (matches[i] !== undefined) return true;
+  return false;
 }
 
 function partialOf(omitted: number, unchecked: number): PartialEnrichment {

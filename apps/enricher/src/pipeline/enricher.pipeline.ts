@@ -106,8 +106,8 @@ export const DEFAULT_MAX_RECORD_BYTES = 1_000_000;
  * dead letters (ENRICHER_STAGES, enricher-stage.ts):
  *
  *   parse    raw record → JSON object, or a dead letter (empty, too large, too deep, not
- *            UTF-8/JSON/object); one validating scan of the bytes that keeps only the fields
- *            the rules read (readEvent), no whole-event JSON.parse
+ *            UTF-8/JSON/object); one validating scan of the bytes that hands each rule its
+ *            value (readEvent), no whole-event JSON.parse
  *   extract  lookup rules → normalised observations (at most the per-event cap looked up, the
  *            rest counted), or a dead letter (a lookup field of the wrong type)
  *   lookup   every distinct (kind, value, parents) query of the whole batch, resolved at once;
@@ -269,16 +269,18 @@ export class EnricherPipeline {
     } else if (matches === undefined) {
       outcome = UNKNOWN;
     } else {
+      // a miss allocates nothing here; a hit gets its matches aligned with its observations
       const indexes = event.queryIndexes;
-      const found = new Array<IndicatorMatch | undefined>(indexes.length);
       let hit = false;
-      for (let i = 0; i < indexes.length; i++) {
-        const match = matches[indexes[i] as number];
-        found[i] = match;
-        if (match !== undefined) hit = true;
+      for (let i = 0; i < indexes.length && !hit; i++) hit = matches[indexes[i] as number] !== undefined;
+      if (hit) {
+        const found = new Array<IndicatorMatch | undefined>(indexes.length);
+        for (let i = 0; i < indexes.length; i++) found[i] = matches[indexes[i] as number];
+        eventMatches = found;
+        outcome = { known: true, matches: found };
+      } else {
+        outcome = MISSED;
       }
-      if (hit) eventMatches = found;
-      outcome = { known: true, matches: found };
     }
     try {
       const message = event.message;
@@ -386,7 +388,8 @@ export class EnricherPipeline {
       const parsed = readEvent(message.value, this.eventLimits, this.eventPlan);
       if (!parsed.ok) return at(stage, parsed.rejection);
       stage = 'extract';
-      const conflict = outputConflict(parsed.parsed.event);
+      // only a whole event can hold `threat` (a scanned one holding it took the parse path)
+      const conflict = parsed.parsed.complete ? outputConflict(parsed.parsed.event) : undefined;
       if (conflict !== undefined) return at(stage, conflict);
       const extracted = extractObservables(parsed.parsed.event, this.options.rules, this.options.maxObservablesPerEvent);
       if (!extracted.ok) return at(stage, extracted.rejection);
@@ -496,6 +499,8 @@ const NO_HITS: readonly KafkaProducedRecord[] = [];
 
 /** Outcomes shared by every event they apply to (applyEnrichment only reads them). */
 const NO_OBSERVATIONS: LookupOutcome = { known: true, matches: [] };
+/** Every observation missed (no entry matched). */
+const MISSED: LookupOutcome = { known: true, matches: [] };
 const UNKNOWN: LookupOutcome = { known: false };
 
 /** `{ ...headers, ...originHeaders(…) }` built in one object: the record's headers, then its origin (which wins). */

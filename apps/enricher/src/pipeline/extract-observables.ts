@@ -1,4 +1,4 @@
-import { compileFieldPath, getField, normaliseValue, planJsonFields, type FieldPath, type JsonFieldPlan, type ObservableKind } from '@iocflow/core';
+import { JsonFieldScan, compileFieldPath, getField, normaliseValue, planJsonFields, type FieldPath, type JsonFieldPlan, type ObservableKind } from '@iocflow/core';
 import { OUTPUT_FIELDS } from './apply-enrichment';
 import type { Rejection } from './dead-letter-reason';
 import type { LookupRule } from './lookup-rules';
@@ -47,37 +47,54 @@ export function compileRules(rules: readonly LookupRule[], parentDomains: boolea
  * only for an event over the cap — so the event can say it was not fully checked instead of
  * claiming a miss for values nobody looked up.
  *
- * Hot path (it runs for every event): only the rules that can find something are read. A rule
- * reads the event's top level only under the keys its path may start with (`destination`,
- * `destination.domain`), so one pass over the event's own keys tells which rules to skip — with
- * the 22 default rules and a typical event, most of them. The event is expected to come from
- * JSON.parse or the scan of readEvent (every own property enumerable, as `for…in` lists them).
+ * `event` is the scan of readEvent (the hot path: the scan already holds each rule's value, found
+ * where its path ends in the bytes, so nothing is walked again) or a whole event from JSON.parse.
+ * For a whole event only the rules that can find something are read: a rule reads the top level
+ * only under the keys its path may start with (`destination`, `destination.domain`), so one pass
+ * over the event's own keys tells which rules to skip.
  */
-export function extractObservables(event: Record<string, unknown>, rules: readonly CompiledRule[], maxObservations: number): ExtractResult {
-  const index = ruleIndex(rules);
-  const present = presentRules(event, index);
+export function extractObservables(event: Record<string, unknown> | JsonFieldScan, rules: readonly CompiledRule[], maxObservations: number): ExtractResult {
   const observations: Observation[] = [];
-  for (let r = 0; r < rules.length; r++) {
-    if (present[r] !== 1) continue;
-    const rule = rules[r] as CompiledRule;
-    const value = getField(event, rule.path);
-    if (value === undefined || value === null) continue;
-    if (typeof value === 'string') {
-      add(observations, rule, value);
-    } else if (Array.isArray(value)) {
-      for (const item of value as unknown[]) {
-        if (item === null) continue;
-        if (typeof item !== 'string') return typeError(rule, `an array holding ${describe(item)}`);
-        add(observations, rule, item);
-      }
-    } else {
-      return typeError(rule, describe(value));
+  if (event instanceof JsonFieldScan) {
+    // the scan found each rule's value where its path ends (the plan's path r is rule r)
+    if (event.plan !== eventPlan(rules)) throw new Error('extractObservables: the event was scanned with the plan of other rules');
+    for (let r = 0; r < rules.length; r++) {
+      const value = event.value(r);
+      if (value === undefined || value === null) continue;
+      const rejection = observe(observations, rules[r] as CompiledRule, value);
+      if (rejection !== undefined) return rejection;
+    }
+  } else {
+    const present = presentRules(event, ruleIndex(rules));
+    for (let r = 0; r < rules.length; r++) {
+      if (present[r] !== 1) continue;
+      const rule = rules[r] as CompiledRule;
+      const value = getField(event, rule.path);
+      if (value === undefined || value === null) continue;
+      const rejection = observe(observations, rule, value);
+      if (rejection !== undefined) return rejection;
     }
   }
   if (observations.length <= maxObservations) return { ok: true, observations, unchecked: 0 };
   const unchecked = observations.length - maxObservations;
   observations.length = maxObservations;
   return { ok: true, observations, unchecked };
+}
+
+/** One rule's (non-null) value: its strings observed, or the rejection of a value of the wrong type. */
+function observe(observations: Observation[], rule: CompiledRule, value: unknown): ExtractResult | undefined {
+  if (typeof value === 'string') {
+    add(observations, rule, value);
+  } else if (Array.isArray(value)) {
+    for (const item of value as unknown[]) {
+      if (item === null) continue;
+      if (typeof item !== 'string') return typeError(rule, `an array holding ${describe(item)}`);
+      add(observations, rule, item);
+    }
+  } else {
+    return typeError(rule, describe(value));
+  }
+  return undefined;
 }
 
 /**

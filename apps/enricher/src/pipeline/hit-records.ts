@@ -39,9 +39,8 @@ export function hitRecords(
   matches: readonly (IndicatorMatch | undefined)[],
   atMs: number,
 ): KafkaProducedRecord[] {
-  const event = parsed.complete || value === null ? parsed.event : (scanJsonFields(value, hitPlan(options.idField))?.fields ?? {});
-  const eventTimestamp = getField(event, '@timestamp');
-  const document = liveHitDocument(options.indexTarget, origin, eventTimestamp, event, options.idField);
+  const { eventTimestamp, id } = hitFields(options.idField, value, parsed);
+  const document = liveHitDocument(options.indexTarget, origin, eventTimestamp, id);
   const headers = originHeaders(origin);
   const records: KafkaProducedRecord[] = [];
   for (let i = 0; i < matches.length; i++) {
@@ -77,6 +76,17 @@ export function hitRecords(
 }
 
 const hitPlans = new Map<string, JsonFieldPlan>();
+
+/**
+ * The event's `@timestamp` and id field value: read from the whole event, or (a scanned event, whose
+ * scan held only the lookup rules' fields) by a second, narrow scan of the record's bytes.
+ */
+function hitFields(idField: string | undefined, value: Uint8Array | null, parsed: ParsedEvent): { readonly eventTimestamp: unknown; readonly id: unknown } {
+  if (parsed.complete) return { eventTimestamp: getField(parsed.event, '@timestamp'), id: idField === undefined ? undefined : getField(parsed.event, idField) };
+  const scan = value === null ? undefined : scanJsonFields(value, hitPlan(idField));
+  if (scan === undefined) return { eventTimestamp: undefined, id: undefined };
+  return { eventTimestamp: scan.value(0), id: idField === undefined ? undefined : scan.value(1) };
+}
 
 /** `@timestamp` and the id field, nested or dotted. */
 function hitPlan(idField: string | undefined): JsonFieldPlan {

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { compileFieldPath, getField } from './ecs-field';
 import { planJsonFields, scanJsonFields } from './scan-json-fields';
 
-// Issue 14: the scan accepts exactly what UTF-8 decoding + JSON.parse accept as an object, and every
-// planned field reads the same from its partial object as from JSON.parse's. (Core may not use
+// Issue 14: the scan accepts exactly what UTF-8 decoding + JSON.parse accept as an object (less the
+// objects with a duplicated key on a path's way, which it leaves to JSON.parse), and hands every
+// planned path the value getField reads from JSON.parse's object. (Core may not use
 // @iocflow/testing: the arbitraries are local.)
 const PATHS = ['destination.domain', 'source.ip', 'related.ip', 'url.full', 'file.hash.sha256', 'dns.question.name'].map(compileFieldPath);
 const WATCHED = ['misp_src', 'threat', 'misp_partial'];
@@ -21,12 +22,34 @@ function reference(bytes: Buffer): Record<string, unknown> | undefined {
   }
 }
 
+/** Keys a path goes through (not where it ends): `destination`, `file`, `file.hash`, `hash`, … */
+const THROUGH_KEYS = new Set(PATHS.flatMap((path) => path.keys.flatMap((keys) => keys.slice(0, -1).filter((key) => key.length > 0))));
+
+/** Whether some key a path goes through is written twice as a key (decoded; anywhere, so a loose superset). */
+function repeatsAThroughKey(text: string): boolean {
+  const seen = new Set<string>();
+  for (const [, token] of text.matchAll(/("(?:[^"\\]|\\.)*")\s*:/g)) {
+    let key: unknown;
+    try {
+      key = JSON.parse(token as string);
+    } catch {
+      continue;
+    }
+    if (typeof key !== 'string' || !THROUGH_KEYS.has(key)) continue;
+    if (seen.has(key)) return true;
+    seen.add(key);
+  }
+  return false;
+}
+
 function agrees(bytes: Buffer): void {
   const expected = reference(bytes);
   const scanned = scanJsonFields(bytes, plan);
-  expect(scanned === undefined).toBe(expected === undefined);
+  if (expected === undefined) expect(scanned).toBeUndefined();
+  // refused valid objects: only those where a key on a path's way occurs twice (the caller parses them)
+  if (scanned === undefined && expected !== undefined) expect(repeatsAThroughKey(decoder.decode(bytes))).toBe(true);
   if (scanned === undefined || expected === undefined) return;
-  for (const path of PATHS) expect(getField(scanned.fields, path)).toStrictEqual(getField(expected, path));
+  PATHS.forEach((path, index) => expect(scanned.value(index)).toStrictEqual(getField(expected, path)));
   const text = decoder.decode(bytes);
   expect(scanned.empty).toBe(Object.keys(expected).length === 0);
   expect(scanned.watched).toBe(WATCHED.some((key) => Object.hasOwn(expected, key)));

@@ -6,23 +6,48 @@ const plan = planJsonFields(paths, ['threat', 'misp_src']);
 const scan = (text: string | Buffer) => scanJsonFields(Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8'), plan);
 
 describe('scanJsonFields', () => {
-  it('keeps only the fields the paths can read, nested and dotted', () => {
+  const values = (result: ReturnType<typeof scan>) => paths.map((_, index) => result?.value(index));
+
+  it('hands each path its value, nested and dotted', () => {
     const result = scan('{"@timestamp":"t","destination":{"domain":"evil.com","port":53},"source.ip":"10.0.0.1","related":{"ip":["1.1.1.1",null]},"file.hash":{"sha256":"ab"},"message":"x"}');
-    expect(result?.fields).toEqual({ destination: { domain: 'evil.com' }, 'source.ip': '10.0.0.1', related: { ip: ['1.1.1.1', null] }, 'file.hash': { sha256: 'ab' } });
+    expect(values(result)).toEqual(['evil.com', '10.0.0.1', ['1.1.1.1', null], 'ab']);
     expect(result?.watched).toBe(false);
     expect(result?.empty).toBe(false);
   });
 
-  it('gives the last of duplicate keys, as JSON.parse does', () => {
-    const text = '{"destination":{"domain":"a.com"},"destination":{"ip":"1.2.3.4"},"source":{"ip":"1"},"source":7}';
-    const result = scan(text);
-    expect(result?.fields).toEqual({ destination: {}, source: null });
-    for (const path of paths) expect(getField(result?.fields, path)).toEqual(getField(JSON.parse(text), path));
+  it('prefers the nested spelling, and falls back to a dotted one when the nested is absent or null, as getField does', () => {
+    const texts = [
+      '{"destination":{"domain":"nested.com"},"destination.domain":"dotted.com"}',
+      '{"destination.domain":"dotted.com","destination":{"domain":null}}',
+      '{"destination":{"ip":"1"},"destination.domain":"dotted.com"}',
+      '{"file":{"hash.sha256":"mixed"},"file.hash.sha256":"flat","file.hash":{"sha256":"half"}}',
+    ];
+    for (const text of texts) expect(values(scan(text))).toEqual(paths.map((path) => getField(JSON.parse(text), path)));
+  });
+
+  it('gives the last of duplicate leaf keys, as JSON.parse does', () => {
+    const text = '{"source.ip":"1","source.ip":"2","destination":{"domain":"a.com","domain":null}}';
+    expect(values(scan(text))).toEqual(paths.map((path) => getField(JSON.parse(text), path)));
+    expect(values(scan(text))[1]).toBe('2');
+  });
+
+  it('leaves an object with a duplicated key on the way of a path to JSON.parse (what was found under the first is stale)', () => {
+    expect(scan('{"destination":{"domain":"a.com"},"destination":{"ip":"1.2.3.4"}}')).toBeUndefined();
+    expect(scan('{"source":{"ip":"1"},"source":7}')).toBeUndefined();
+    // a repeated key nobody reads, or a repeated leaf, is fine
+    expect(scan('{"message":1,"message":2,"source.ip":"1","source.ip":"2"}')).toBeDefined();
   });
 
   it('decodes escaped keys and values', () => {
     const result = scan('{"dest\\u0069nation":{"domain":"ev\\u0069l.com"},"source":{"ip":"\\ud800"}}');
-    expect(result?.fields).toEqual({ destination: { domain: 'evil.com' }, source: { ip: '\ud800' } });
+    expect(values(result).slice(0, 2)).toEqual(['evil.com', '\ud800']);
+  });
+
+  it('refuses to answer once the plan scanned another text', () => {
+    const first = scan('{"source.ip":"1"}');
+    expect(first?.value(1)).toBe('1');
+    scan('{"source.ip":"2"}');
+    expect(() => first?.value(1)).toThrow(/another text/);
   });
 
   it('says where the object closes, whether it is empty, and whether a watched key is present', () => {
@@ -33,12 +58,9 @@ describe('scanJsonFields', () => {
     expect(scan(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"misp_src":"x"}')]))).toMatchObject({ start: 3, close: 18, watched: true });
   });
 
-  it('keeps a `__proto__` key as an own property, as JSON.parse does', () => {
+  it('reads a `__proto__` key as JSON.parse keeps it (an own property)', () => {
     const protoPlan = planJsonFields([compileFieldPath('__proto__.x')]);
-    const result = scanJsonFields(Buffer.from('{"__proto__":{"x":"y"}}'), protoPlan);
-    expect(Object.hasOwn(result?.fields ?? {}, '__proto__')).toBe(true);
-    expect(getField(result?.fields, '__proto__.x')).toBe('y');
-    expect(Object.getPrototypeOf(result?.fields)).toBe(Object.prototype);
+    expect(scanJsonFields(Buffer.from('{"__proto__":{"x":"y"}}'), protoPlan)?.value(0)).toBe('y');
   });
 
   it.each([

@@ -89,7 +89,7 @@ describe('liveHitDocument', () => {
   });
 
   it('uses the event id field when the indexer is configured with one', () => {
-    expect(liveHitDocument({ kind: 'daily', prefix: 'p' }, origin, undefined, { event: { id: 'abc' } }, 'event.id')).toEqual({ id: 'abc' });
+    expect(liveHitDocument({ kind: 'daily', prefix: 'p' }, origin, undefined, 'abc')).toEqual({ id: 'abc' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { documentId } from './elasticsearch/document-id';
+import { documentIdOf } from './elasticsearch/document-id';
 import { dailyIndexName, parseEventTime } from './elasticsearch/index-name';
 import type { IndexTarget } from './elasticsearch/index-target';
 import type { ObservableKind } from './observable-kind';
@@ -179,13 +179,13 @@ export function threatHitKey(input: Pick<LiveHitInput, 'mode' | 'origin' | 'matc
 /**
  * Where the indexer puts a live hit's event, by the indexer's own rules (documentId,
  * targetIndexFor): `_id` from the origin (or the event's id field, when the indexer has
- * ELASTICSEARCH_ID_FIELD), and the index when the event's `@timestamp` is readable — the daily
+ * ELASTICSEARCH_ID_FIELD: `idValue` is that field's value, read by the caller), and the index when the event's `@timestamp` is readable — the daily
  * index of its day, or the data stream. Without a readable `@timestamp` the index is left out:
  * the indexer then uses the enriched record's Kafka timestamp (daily; known only once produced)
  * or dead-letters the event (data stream).
  */
-export function liveHitDocument(target: IndexTarget, origin: RecordOrigin, eventTimestamp: unknown, event?: unknown, idField?: string): ThreatHitDocument {
-  const id = documentId(origin, event, idField);
+export function liveHitDocument(target: IndexTarget, origin: RecordOrigin, eventTimestamp: unknown, idValue?: unknown): ThreatHitDocument {
+  const id = documentIdOf(origin, idValue);
   const eventMs = parseEventTime(eventTimestamp);
   if (eventMs === undefined) return { id };
   return { index: target.kind === 'daily' ? dailyIndexName(target.prefix, eventMs) : target.name, id };

@@ -30,14 +30,16 @@ const PRINTABLE = /^[\x21-\x7e]+$/;
  *   still indexed exactly once.
  */
 export function documentId(coordinates: RecordCoordinates, event?: unknown, idField?: string): string {
-  if (idField !== undefined && idField.length > 0) {
-    const value = getField(event, idField);
-    const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
-    if (text.length > 0) {
-      return PRINTABLE.test(text) && text.length <= MAX_VERBATIM_ID_BYTES
-        ? text
-        : `sha256-${createHash('sha256').update(text, 'utf8').digest('hex')}`;
-    }
+  return documentIdOf(coordinates, idField !== undefined && idField.length > 0 ? getField(event, idField) : undefined);
+}
+
+/** `documentId` from the id field's value already read (`undefined`: no id field, or no value). */
+export function documentIdOf(coordinates: RecordCoordinates, value: unknown): string {
+  const text = typeof value === 'string' ? value : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
+  if (text.length > 0) {
+    return PRINTABLE.test(text) && text.length <= MAX_VERBATIM_ID_BYTES
+      ? text
+      : `sha256-${createHash('sha256').update(text, 'utf8').digest('hex')}`;
   }
   return `${coordinates.topic}-${coordinates.partition}-${coordinates.offset}`;
 }

@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { DEFAULT_MAX_JSON_DEPTH, jsonDepthExceeds } from '../json-depth';
-import { documentId, type RecordCoordinates } from './document-id';
+import { documentId, documentIdOf, type RecordCoordinates } from './document-id';
 import { bulkActionFor, targetIndexFor, type BulkAction, type IndexTarget } from './index-target';
 import { compileFieldPath } from '../ecs-field';
 import { planJsonFields, scanJsonFields, type JsonFieldPlan } from '../scan-json-fields';
@@ -88,7 +88,7 @@ export function prepareBulkDocument(record: EnrichedRecord, options: PrepareOpti
       // the id field and `@timestamp` read by one scan that builds only them; one line and no byte order mark, as the source is sent as it is
       const scanned = scanJsonFields(value, idFieldPlan(idField));
       if (scanned !== undefined && scanned.start === 0 && value.indexOf(LF) < 0 && value.indexOf(CR) < 0) {
-        return toDocument(options, scanned.fields['@timestamp'], record, documentId(record.origin ?? record.coordinates, scanned.fields, idField), value);
+        return toDocument(options, scanned.value(1), record, documentIdOf(record.origin ?? record.coordinates, scanned.value(0)), value);
       }
     }
   }
