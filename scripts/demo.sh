@@ -65,6 +65,9 @@ MISP_URL="http://127.0.0.1:$standin_port" MISP_API_KEY="$MISP_STANDIN_API_KEY" M
   node dist/apps/misp-sync/main.js --once >"$run_dir/misp-sync.log" 2>&1 || { tail -20 "$run_dir/misp-sync.log" >&2; exit 1; }
 grep -h '"message"' "$run_dir/misp-sync.log" | tail -3
 
+echo "==> the log topic $RAW_LOGS_TOPIC (the users' to create; the enricher waits for no topic it reads)"
+node dist/tools/demo/main.js topics
+
 echo "==> enricher, indexer and hunter"
 HTTP_PORT=19101 node dist/apps/enricher/main.js >"$run_dir/enricher.log" 2>&1 &
 pids+=($!)

@@ -39,10 +39,7 @@ async function main(): Promise<void> {
   };
   const samples = buildDemoSamples(runId, logs, indicators);
 
-  // The log topic is the users' to create (docs/operations.md); the demo does it as they would.
-  const admin = new KafkaAdmin({ brokers, clientId: 'iocflow-demo' });
-  await admin.ensureTopics([{ topic: rawTopic, partitions: 6 }]);
-  await admin.disconnect();
+  await createLogTopic();
   const producer = new KafkaProducer({ brokers, clientId: 'iocflow-demo' });
   await producer.send(samples.map((sample, i) => ({ topic: rawTopic, key: `${runId}-${i}`, value: sample.value })));
   await producer.disconnect();
@@ -112,6 +109,19 @@ function printTable(samples: readonly DemoSample[], hits: readonly Hit[]): strin
   return wrong;
 }
 
+/**
+ * The log topic is the users' to create (docs/operations.md); the demo does it as they would,
+ * before the enricher starts (an enricher whose input topic does not exist exits 1).
+ */
+async function createLogTopic(): Promise<void> {
+  const admin = new KafkaAdmin({ brokers, clientId: 'iocflow-demo' });
+  try {
+    await admin.ensureTopics([{ topic: rawTopic, partitions: 6 }]);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 function isJsonObject(text: string): boolean {
   try {
     const value: unknown = JSON.parse(text);
@@ -121,7 +131,12 @@ function isJsonObject(text: string): boolean {
   }
 }
 
-const act = process.argv[2] === 'retro-plant' ? plantRetroEvent() : process.argv[2] === 'retro-check' ? checkRetroAlert(process.argv[3] ?? '') : main();
+const acts: Record<string, () => Promise<unknown>> = {
+  topics: createLogTopic,
+  'retro-plant': plantRetroEvent,
+  'retro-check': () => checkRetroAlert(process.argv[3] ?? ''),
+};
+const act = (acts[process.argv[2] ?? ''] ?? main)();
 act.catch((error: unknown) => {
   console.error(error);
   process.exit(1);

@@ -80,7 +80,8 @@ describe('compileGlob', () => {
     const match = compileGlob('*a*a*a*a*a*a*a*a*b');
     const started = process.hrtime.bigint();
     expect(match('a'.repeat(100_000))).toBe(false);
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(200);
+    // a backtracking matcher never finishes here; the bound only tells the two apart on a loaded machine
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(3000);
   });
 });
 

@@ -37,6 +37,7 @@ describe('refang', () => {
     const input = '[.'.repeat(50_000) + '(d' + 'hxxp'.repeat(10_000);
     const started = process.hrtime.bigint();
     refang(input);
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(500);
+    // a quadratic refang takes many seconds here; the bound only tells the two apart on a loaded machine
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(3000);
   });
 });
