@@ -63,12 +63,13 @@ describe('scenario 11: MISP down while sightings are pending', () => {
 
   afterEach(async () => {
     stack?.standin.clearFaults();
+    await stack?.close();
     if (stack) {
+      // the topics misp-sync created beside the run's own (after it stopped): the sightings state and the sync state
       const admin = new KafkaAdmin({ brokers: stack.endpoints.kafkaBrokers, clientId: `${stack.id}-cleanup`, logger: new JsonLogger('faults-sightings', 'error').child('kafka') });
-      await admin.deleteTopics([`${stack.topics.hits}-sightings`]).catch(() => undefined);
+      await admin.deleteTopics([`${stack.topics.hits}-sightings`, `${stack.topics.iocs}-sync-state`]).catch(() => undefined);
       await admin.disconnect();
     }
-    await stack?.close();
   });
 
   it('held through 500s, hangs and a SIGKILL: every hit indicator sighted once per window, none twice, none false', async () => {
