@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { boolean, duration, hostPortList, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import { z } from 'zod';
-import { DEFAULT_MAX_JSON_DEPTH, InvalidDataStreamNameError, InvalidIndexPrefixError, validateDataStreamName, validateIndexPrefix, type IndexTarget } from '@iocflow/core';
+import { DEFAULT_LOGS_TARGET, DEFAULT_MAX_JSON_DEPTH, indexTargetOf, indexTargetProblem, type IndexMode, type IndexTarget } from '@iocflow/core';
 import { DEFAULT_LOOKUP_RULES, parseLookupRules, type LookupRule } from './pipeline/lookup-rules';
 
 /**
@@ -97,12 +97,12 @@ export const enricherEnvironment = z.object({
   MISP_URL: httpUrl().optional(),
 })
   // as the indexer checks it: the name's rules depend on the mode (one ConfigError still lists every problem)
-  .refine((env) => indexNameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX) === undefined, {
+  .refine((env) => indexTargetProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS_TARGET[env.ELASTICSEARCH_INDEX_MODE]) === undefined, {
     path: ['ELASTICSEARCH_INDEX'],
     when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'ELASTICSEARCH_INDEX' && issue.path?.[0] !== 'ELASTICSEARCH_INDEX_MODE'),
     error: (issue) => {
       const env = issue.input as { ELASTICSEARCH_INDEX_MODE: IndexMode; ELASTICSEARCH_INDEX?: string };
-      return indexNameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX);
+      return indexTargetProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS_TARGET[env.ELASTICSEARCH_INDEX_MODE]);
     },
   });
 
@@ -115,21 +115,7 @@ export interface EnricherConfig extends EnricherEnvironment {
   readonly indexTarget: IndexTarget;
 }
 
-/** `ELASTICSEARCH_INDEX` when unset, per mode: the indexer's defaults. */
-const DEFAULT_INDEX = { daily: 'iocflow-logs', 'data-stream': 'logs-iocflow-default' } as const;
-type IndexMode = keyof typeof DEFAULT_INDEX;
 
-/** Why `name` cannot serve as the mode's target, or undefined when it can. */
-function indexNameProblem(mode: IndexMode, name: string | undefined): string | undefined {
-  try {
-    if (mode === 'daily') validateIndexPrefix(name ?? DEFAULT_INDEX.daily);
-    else validateDataStreamName(name ?? DEFAULT_INDEX['data-stream']);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof InvalidIndexPrefixError) && !(error instanceof InvalidDataStreamNameError)) throw error;
-    return `with ELASTICSEARCH_INDEX_MODE=${mode}, ${error.message}`;
-  }
-}
 
 /** Load and validate the environment; the rules document is read (from a file when given as `@path`) and parsed here too. */
 export function loadEnricherConfig(env: Environment = process.env): EnricherConfig {
@@ -139,8 +125,8 @@ export function loadEnricherConfig(env: Environment = process.env): EnricherConf
   if (source !== undefined && source.length > 0) {
     lookupRules = parseLookupRules(source.startsWith('@') ? readFileSync(source.slice(1), 'utf8') : source);
   }
-  const name = parsed.ELASTICSEARCH_INDEX ?? DEFAULT_INDEX[parsed.ELASTICSEARCH_INDEX_MODE];
-  const indexTarget: IndexTarget = parsed.ELASTICSEARCH_INDEX_MODE === 'daily' ? { kind: 'daily', prefix: name } : { kind: 'data-stream', name };
+  const name = parsed.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS_TARGET[parsed.ELASTICSEARCH_INDEX_MODE];
+  const indexTarget = indexTargetOf(parsed.ELASTICSEARCH_INDEX_MODE, name);
   return { ...parsed, deadLetterTopic: parsed.DEAD_LETTER_TOPIC ?? `${parsed.RAW_LOGS_TOPIC}-dlq`, lookupRules, indexTarget };
 }
 

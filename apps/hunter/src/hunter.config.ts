@@ -1,23 +1,12 @@
 import { readFileSync } from 'node:fs';
-import {
-  DEFAULT_LOOKUP_RULES,
-  InvalidDataStreamNameError,
-  InvalidIndexPrefixError,
-  parseLookupRules,
-  validateDataStreamName,
-  validateIndexPrefix,
-  type IndexTarget,
-  type LookupRule,
-} from '@iocflow/core';
-import { boolean, duration, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
+import { DEFAULT_LOGS_TARGET, DEFAULT_LOOKUP_RULES, indexTargetOf, indexTargetProblem, parseLookupRules, type IndexMode, type IndexTarget, type LookupRule } from '@iocflow/core';
+import { boolean, duration, elasticsearchEnvironment, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import { z } from 'zod';
 
 const KAFKA_NAME = /^[A-Za-z0-9._-]{1,249}$/;
 
-/** The logs the indexer writes (its ELASTICSEARCH_INDEX default) and the alerts, per ELASTICSEARCH_INDEX_MODE. */
-const DEFAULT_LOGS = { daily: 'iocflow-logs', 'data-stream': 'logs-iocflow-default' } as const;
-const DEFAULT_ALERTS = { daily: 'iocflow-alerts', 'data-stream': 'iocflow-alerts-default' } as const;
-type IndexMode = keyof typeof DEFAULT_LOGS;
+/** The alerts' target when ALERTS_INDEX is unset, per ELASTICSEARCH_INDEX_MODE (the logs searched default as the indexer's, DEFAULT_LOGS_TARGET). */
+const DEFAULT_ALERTS: Readonly<Record<IndexMode, string>> = { daily: 'iocflow-alerts', 'data-stream': 'iocflow-alerts-default' };
 
 /**
  * The hunter's environment, validated once at boot (one error lists every bad variable; secret
@@ -61,15 +50,7 @@ export const hunterEnvironment = z.object({
   /** The enricher's parent-domain setting: domain indicators are also hunted as parents of subdomains. */
   ENRICHER_PARENT_DOMAINS: boolean(true),
 
-  ELASTICSEARCH_URL: httpUrl('http://127.0.0.1:9200'),
-  /** Secret. */
-  ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
-  ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
-  /** Secret. */
-  ELASTICSEARCH_PASSWORD: z.string().optional(),
-  ELASTICSEARCH_CA_FILE: z.string().min(1).optional(),
-  ELASTICSEARCH_TLS_REJECT_UNAUTHORIZED: boolean(true),
-  ELASTICSEARCH_REQUEST_TIMEOUT: duration('30s'),
+  ...elasticsearchEnvironment,
   /** As the indexer's: `daily` indices or one `data-stream`, for the logs searched and the alerts written. */
   ELASTICSEARCH_INDEX_MODE: z.enum(['daily', 'data-stream']).default('daily'),
   /** The indexer's prefix or data stream (defaults as the indexer's): the logs searched. */
@@ -84,20 +65,20 @@ export const hunterEnvironment = z.object({
   /** How long stop() waits for the batch being hunted before leaving it uncommitted (hunted again after the restart). */
   HUNTER_SHUTDOWN_TIMEOUT: duration('20s'),
 })
-  .refine((env) => nameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS[env.ELASTICSEARCH_INDEX_MODE]) === undefined, {
+  .refine((env) => indexTargetProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS_TARGET[env.ELASTICSEARCH_INDEX_MODE]) === undefined, {
     path: ['ELASTICSEARCH_INDEX'],
     when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'ELASTICSEARCH_INDEX' && issue.path?.[0] !== 'ELASTICSEARCH_INDEX_MODE'),
     error: (issue) => {
       const env = issue.input as { ELASTICSEARCH_INDEX_MODE: IndexMode; ELASTICSEARCH_INDEX?: string };
-      return nameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS[env.ELASTICSEARCH_INDEX_MODE]);
+      return indexTargetProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS_TARGET[env.ELASTICSEARCH_INDEX_MODE]);
     },
   })
-  .refine((env) => nameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ALERTS_INDEX ?? DEFAULT_ALERTS[env.ELASTICSEARCH_INDEX_MODE]) === undefined, {
+  .refine((env) => indexTargetProblem(env.ELASTICSEARCH_INDEX_MODE, env.ALERTS_INDEX ?? DEFAULT_ALERTS[env.ELASTICSEARCH_INDEX_MODE]) === undefined, {
     path: ['ALERTS_INDEX'],
     when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'ALERTS_INDEX' && issue.path?.[0] !== 'ELASTICSEARCH_INDEX_MODE'),
     error: (issue) => {
       const env = issue.input as { ELASTICSEARCH_INDEX_MODE: IndexMode; ALERTS_INDEX?: string };
-      return nameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ALERTS_INDEX ?? DEFAULT_ALERTS[env.ELASTICSEARCH_INDEX_MODE]);
+      return indexTargetProblem(env.ELASTICSEARCH_INDEX_MODE, env.ALERTS_INDEX ?? DEFAULT_ALERTS[env.ELASTICSEARCH_INDEX_MODE]);
     },
   });
 
@@ -114,26 +95,15 @@ export interface HunterConfig extends HunterEnvironment {
 export function loadHunterConfig(env: Environment = process.env): HunterConfig {
   const parsed = loadConfig(hunterEnvironment, env);
   const mode = parsed.ELASTICSEARCH_INDEX_MODE;
-  const logs = parsed.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS[mode];
+  const logs = parsed.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS_TARGET[mode];
   const alerts = parsed.ALERTS_INDEX ?? DEFAULT_ALERTS[mode];
   const source = parsed.ENRICHER_LOOKUP_RULES?.trim();
   const lookupRules = source === undefined || source === '' ? DEFAULT_LOOKUP_RULES : parseLookupRules(source.startsWith('@') ? readFileSync(source.slice(1), 'utf8') : source);
   return {
     ...parsed,
     logsPattern: mode === 'daily' ? `${logs}-*` : logs,
-    alertsTarget: mode === 'daily' ? { kind: 'daily', prefix: alerts } : { kind: 'data-stream', name: alerts },
+    alertsTarget: indexTargetOf(mode, alerts),
     lookupRules,
   };
 }
 
-/** Why `name` cannot serve the mode, or undefined when it can. */
-function nameProblem(mode: IndexMode, name: string): string | undefined {
-  try {
-    if (mode === 'daily') validateIndexPrefix(name);
-    else validateDataStreamName(name);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof InvalidIndexPrefixError) && !(error instanceof InvalidDataStreamNameError)) throw error;
-    return `with ELASTICSEARCH_INDEX_MODE=${mode}, ${error.message}`;
-  }
-}

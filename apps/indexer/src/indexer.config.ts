@@ -1,12 +1,8 @@
-import { DEFAULT_MAX_JSON_DEPTH, InvalidDataStreamNameError, InvalidIndexPrefixError, validateDataStreamName, validateIndexPrefix, type IndexTarget } from '@iocflow/core';
-import { boolean, duration, httpUrl, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
+import { DEFAULT_LOGS_TARGET, DEFAULT_MAX_JSON_DEPTH, indexTargetOf, indexTargetProblem, type IndexMode, type IndexTarget } from '@iocflow/core';
+import { duration, elasticsearchEnvironment, integer, loadConfig, serviceEnvironment, topicName, type Environment } from '@iocflow/nest';
 import { z } from 'zod';
 
 const KAFKA_NAME = /^[A-Za-z0-9._-]{1,249}$/;
-
-/** `ELASTICSEARCH_INDEX` when unset, per `ELASTICSEARCH_INDEX_MODE`. */
-const DEFAULT_INDEX = { daily: 'iocflow-logs', 'data-stream': 'logs-iocflow-default' } as const;
-type IndexMode = keyof typeof DEFAULT_INDEX;
 
 /**
  * The indexer's environment, validated once at boot (one error lists every bad variable; secret
@@ -26,15 +22,7 @@ export const indexerEnvironment = z.object({
   /** Deepest nesting of JSON objects and arrays indexed; a deeper event is dead-lettered (`too_deep`). Elasticsearch refuses more than 1,000 itself. */
   INDEXER_MAX_DEPTH: integer(DEFAULT_MAX_JSON_DEPTH, 1, 10_000),
 
-  ELASTICSEARCH_URL: httpUrl('http://127.0.0.1:9200'),
-  /** Secret. */
-  ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
-  ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
-  /** Secret. */
-  ELASTICSEARCH_PASSWORD: z.string().optional(),
-  ELASTICSEARCH_CA_FILE: z.string().min(1).optional(),
-  ELASTICSEARCH_TLS_REJECT_UNAUTHORIZED: boolean(true),
-  ELASTICSEARCH_REQUEST_TIMEOUT: duration('30s'),
+  ...elasticsearchEnvironment,
   /**
    * `daily`: indices `<ELASTICSEARCH_INDEX>-YYYY.MM.DD` (day of `@timestamp`), `index` actions.
    * `data-stream`: the data stream `ELASTICSEARCH_INDEX`, `create` actions; needs a cluster with
@@ -75,12 +63,12 @@ export const indexerEnvironment = z.object({
 })
   // the name's rules depend on the mode; checked even when other variables are bad (`when`), so
   // one ConfigError still lists every problem
-  .refine((env) => indexNameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX) === undefined, {
+  .refine((env) => indexTargetProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS_TARGET[env.ELASTICSEARCH_INDEX_MODE]) === undefined, {
     path: ['ELASTICSEARCH_INDEX'],
     when: (payload) => payload.issues.every((issue) => issue.path?.[0] !== 'ELASTICSEARCH_INDEX' && issue.path?.[0] !== 'ELASTICSEARCH_INDEX_MODE'),
     error: (issue) => {
       const env = issue.input as { ELASTICSEARCH_INDEX_MODE: IndexMode; ELASTICSEARCH_INDEX?: string };
-      return indexNameProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX);
+      return indexTargetProblem(env.ELASTICSEARCH_INDEX_MODE, env.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS_TARGET[env.ELASTICSEARCH_INDEX_MODE]);
     },
   });
 
@@ -96,19 +84,8 @@ export interface IndexerConfig extends Omit<IndexerEnvironment, 'ELASTICSEARCH_I
 
 export function loadIndexerConfig(env: Environment = process.env): IndexerConfig {
   const parsed = loadConfig(indexerEnvironment, env);
-  const name = parsed.ELASTICSEARCH_INDEX ?? DEFAULT_INDEX[parsed.ELASTICSEARCH_INDEX_MODE];
-  const indexTarget: IndexTarget = parsed.ELASTICSEARCH_INDEX_MODE === 'daily' ? { kind: 'daily', prefix: name } : { kind: 'data-stream', name };
+  const name = parsed.ELASTICSEARCH_INDEX ?? DEFAULT_LOGS_TARGET[parsed.ELASTICSEARCH_INDEX_MODE];
+  const indexTarget = indexTargetOf(parsed.ELASTICSEARCH_INDEX_MODE, name);
   return { ...parsed, ELASTICSEARCH_INDEX: name, indexTarget, deadLetterTopic: parsed.DEAD_LETTER_TOPIC ?? `${parsed.ENRICHED_LOGS_TOPIC}-dlq` };
 }
 
-/** Why `name` cannot serve as the mode's target, or undefined when it can. */
-function indexNameProblem(mode: IndexMode, name: string | undefined): string | undefined {
-  try {
-    if (mode === 'daily') validateIndexPrefix(name ?? DEFAULT_INDEX.daily);
-    else validateDataStreamName(name ?? DEFAULT_INDEX['data-stream']);
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof InvalidIndexPrefixError) && !(error instanceof InvalidDataStreamNameError)) throw error;
-    return `with ELASTICSEARCH_INDEX_MODE=${mode}, ${error.message}`;
-  }
-}

@@ -1,4 +1,4 @@
-import { bulkActionFor, targetIndexFor, targetIndexTemplate, type IndexTarget } from './index-target';
+import { DEFAULT_LOGS_TARGET, bulkActionFor, indexTargetOf, indexTargetProblem, targetIndexFor, targetIndexTemplate, type IndexTarget } from './index-target';
 import { indexTemplate } from './index-template';
 
 const daily: IndexTarget = { kind: 'daily', prefix: 'iocflow-logs' };
@@ -45,5 +45,20 @@ describe('targetIndexTemplate', () => {
     expect(body['template']).toEqual(dailyBody['template']);
     expect(body['priority']).toBe(dailyBody['priority']);
     expect(body['version']).toBe(dailyBody['version']);
+  });
+});
+
+describe('indexTargetProblem and indexTargetOf', () => {
+  it('accept the defaults of each mode and build their targets', () => {
+    expect(indexTargetProblem('daily', DEFAULT_LOGS_TARGET.daily)).toBeUndefined();
+    expect(indexTargetProblem('data-stream', DEFAULT_LOGS_TARGET['data-stream'])).toBeUndefined();
+    expect(indexTargetOf('daily', 'iocflow-logs')).toEqual({ kind: 'daily', prefix: 'iocflow-logs' });
+    expect(indexTargetOf('data-stream', 'logs-iocflow-default')).toEqual({ kind: 'data-stream', name: 'logs-iocflow-default' });
+  });
+
+  it("judge a name by its mode's rules, in one line naming the mode", () => {
+    expect(indexTargetProblem('daily', 'Upper')).toMatch(/^with ELASTICSEARCH_INDEX_MODE=daily, /);
+    expect(indexTargetProblem('daily', 'logs/../x')).toMatch(/^with ELASTICSEARCH_INDEX_MODE=daily, /);
+    expect(indexTargetProblem('data-stream', '-starts-with-dash')).toMatch(/^with ELASTICSEARCH_INDEX_MODE=data-stream, /);
   });
 });

@@ -1,4 +1,5 @@
-import { indexNameFor, parseEventTime } from './index-name';
+import { InvalidDataStreamNameError, validateDataStreamName } from './data-stream-name';
+import { InvalidIndexPrefixError, indexNameFor, parseEventTime, validateIndexPrefix } from './index-name';
 import { indexTemplate, indexTemplateName } from './index-template';
 
 /**
@@ -15,6 +16,32 @@ import { indexTemplate, indexTemplateName } from './index-template';
  * only event-derived part of an index name is a re-formatted date.
  */
 export type IndexTarget = { readonly kind: 'daily'; readonly prefix: string } | { readonly kind: 'data-stream'; readonly name: string };
+
+/** `ELASTICSEARCH_INDEX_MODE`: daily indices or one data stream. */
+export type IndexMode = 'daily' | 'data-stream';
+
+/** Where the logs are indexed when `ELASTICSEARCH_INDEX` is unset, per mode (the indexer's defaults, which the enricher and the hunter name). */
+export const DEFAULT_LOGS_TARGET: Readonly<Record<IndexMode, string>> = { daily: 'iocflow-logs', 'data-stream': 'logs-iocflow-default' };
+
+/**
+ * Why `name` cannot serve as a target of `mode` (a daily-index prefix or a data stream name, by
+ * that mode's rules), as one line for a configuration error; undefined when it can.
+ */
+export function indexTargetProblem(mode: IndexMode, name: string): string | undefined {
+  try {
+    if (mode === 'daily') validateIndexPrefix(name);
+    else validateDataStreamName(name);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof InvalidIndexPrefixError) && !(error instanceof InvalidDataStreamNameError)) throw error;
+    return `with ELASTICSEARCH_INDEX_MODE=${mode}, ${error.message}`;
+  }
+}
+
+/** The target of `mode` named `name` (checked with indexTargetProblem first). */
+export function indexTargetOf(mode: IndexMode, name: string): IndexTarget {
+  return mode === 'daily' ? { kind: 'daily', prefix: name } : { kind: 'data-stream', name };
+}
 
 /** The `_bulk` action of every document of a target. */
 export type BulkAction = 'index' | 'create';

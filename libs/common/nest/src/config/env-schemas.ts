@@ -73,6 +73,19 @@ export function parseDuration(raw: string): number {
 
 export const logLevel = z.enum(['debug', 'info', 'warn', 'error']).default('info');
 
+/** How a service reaches Elasticsearch (the indexer writes, the hunter searches and writes alerts). */
+export const elasticsearchEnvironment = {
+  ELASTICSEARCH_URL: httpUrl('http://127.0.0.1:9200'),
+  /** Secret. */
+  ELASTICSEARCH_API_KEY: z.string().min(1).optional(),
+  ELASTICSEARCH_USERNAME: z.string().min(1).optional(),
+  /** Secret. */
+  ELASTICSEARCH_PASSWORD: z.string().optional(),
+  ELASTICSEARCH_CA_FILE: z.string().min(1).optional(),
+  ELASTICSEARCH_TLS_REJECT_UNAUTHORIZED: boolean(true),
+  ELASTICSEARCH_REQUEST_TIMEOUT: duration('30s'),
+};
+
 /** Settings every service shares: where Kafka is, where to serve health and metrics, log level. */
 export const serviceEnvironment = {
   KAFKA_BROKERS: hostPortList('127.0.0.1:9092'),
