@@ -1,4 +1,4 @@
-import { formatFeeds, stripTrailing, type ObservableKind } from '@iocflow/core';
+import { formatFeeds, stripTrailing, threatIndicatorType, type ObservableKind } from '@iocflow/core';
 import type { IndicatorMatch } from '../lookup/indicator-lookup';
 import type { Rejection } from './dead-letter-reason';
 import type { Observation } from './extract-observables';
@@ -221,7 +221,7 @@ function rebuild(event: Record<string, unknown>, mispSrc: string, enrichments: r
 
 /** ECS indicator fields per observable kind: the STIX-style type and where the value goes. */
 function buildEnrichment(observation: Observation, match: IndicatorMatch, options: EnrichmentOptions): ThreatEnrichment {
-  const indicator: Record<string, unknown> = { type: indicatorType(match), provider: 'misp', name: match.indicator };
+  const indicator: Record<string, unknown> = { type: threatIndicatorType(match.kind, match.indicator), provider: 'misp', name: match.indicator };
   placeIndicatorValue(indicator, match.kind, match.indicator);
   const source = match.source;
   if (source !== undefined) {
@@ -236,25 +236,6 @@ function buildEnrichment(observation: Observation, match: IndicatorMatch, option
   const feedName = match.feeds.length === 1 ? (match.feeds[0] as string) : [...match.feeds];
   const matched = { atomic: observation.value, field: observation.field, type: MATCHED_TYPE, ...(source !== undefined ? { id: source.attributeUuid } : {}) };
   return { indicator, feed: { name: feedName }, matched };
-}
-
-function indicatorType(match: IndicatorMatch): string {
-  switch (match.kind) {
-    case 'domain':
-      return 'domain-name';
-    case 'ip':
-      return match.indicator.includes(':') ? 'ipv6-addr' : 'ipv4-addr';
-    case 'url':
-    case 'uri':
-      return 'url';
-    case 'email':
-      return 'email-addr';
-    case 'md5':
-    case 'sha1':
-    case 'sha256':
-    case 'sha512':
-      return 'file';
-  }
 }
 
 /**
