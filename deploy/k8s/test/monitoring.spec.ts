@@ -66,6 +66,13 @@ describe('PrometheusRule iocflow', () => {
     expect(unknownGroupingLabels(expression)).toEqual([]);
   });
 
+  it('every service has an alert on what it fails to do', () => {
+    const queried = new Set(alerts.flatMap((alert) => referencedMetrics(str(dig(alert, 'expr')) ?? '')));
+    for (const app of ['enricher', 'indexer', 'misp_sync', 'hunter']) {
+      expect([app, [...queried].some((metric) => metric.startsWith(`iocflow_${app}_`))]).toEqual([app, true]);
+    }
+  });
+
   it('groups dead letters by the stage that gave them up and the reason', () => {
     for (const name of ['IocflowEnricherDeadLetters', 'IocflowIndexerDeadLetters']) {
       const alert = alerts.find((candidate) => str(dig(candidate, 'alert')) === name);
@@ -102,6 +109,10 @@ describe('Grafana dashboard deploy/grafana/iocflow.json', () => {
       // Staleness per misp-sync source, against its own schedule (a global last-success age misleads with hourly feeds).
       'iocflow_enricher_source_due_timestamp_seconds',
       'iocflow_enricher_source_last_success_timestamp_seconds',
+      // The retro-hunt (issue 16): whether past logs are being hunted, and what it found.
+      'iocflow_hunter_searches_total',
+      'iocflow_hunter_hits_total',
+      'iocflow_hunter_consumer_lag',
     ]) {
       expect(queried).toContain(metric);
     }
