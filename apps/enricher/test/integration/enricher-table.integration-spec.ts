@@ -196,6 +196,9 @@ describe('enricher, table mode: indicators materialised from the compacted IOC t
       { timeoutMs: 20_000, description: 'the table judged stale' },
     );
     expect(lapsed.reason).toContain('source misp missed its schedule');
+    // The pass-unknown enricher follows the topic on its own: until it has read the lapsing
+    // record too it still holds the 10-minute one, fresh, and would answer the events below.
+    await pollUntil(() => !passUnknown.status().usable, { timeoutMs: 20_000, description: 'the pass-unknown enricher judged the table stale too' });
     const heldBefore = (await counterValues(registry, 'iocflow_enricher_store_unavailable_total'))['STORE_STALE'] ?? 0;
     const before = collector.of(names.enriched).length;
     await produce([record(names.raw, 'during-lapse', JSON.stringify({ destination: { domain: 'evil-table.example' } })), record(names.raw, 'during-lapse-miss', JSON.stringify({ destination: { domain: 'fine-table.example' } }))]);
