@@ -192,7 +192,7 @@ describe('freshness end to end: each source judged by its own schedule, nothing 
     const sync = await start('misp-sync', syncEnv, 'misp-sync');
     const mc = await start('enricher', enricherEnv(base, names.raw, names.memcachedOut, 'memcached'), 'enricher-memcached');
     const table = await start('enricher', enricherEnv(base, names.raw, names.tableOut, 'table'), 'enricher-table');
-    for (const { service, port } of [sync, mc, table]) await service.waitReady(port);
+    for (const { service, port } of [sync, mc, table]) await service.waitReady(port, 90_000);
     const collector = new Collector([names.memcachedOut, names.tableOut]);
     await collector.start();
     return { sync, mc, table, collector };

@@ -84,8 +84,8 @@ describe('iocflow end to end', () => {
     const enricher = ServiceProcess.start('enricher', { ...env, HTTP_PORT: String(enricherPort) });
     const indexer = ServiceProcess.start('indexer', { ...env, HTTP_PORT: String(indexerPort) });
     services.push(enricher, indexer);
-    await enricher.waitReady(enricherPort);
-    await indexer.waitReady(indexerPort);
+    await enricher.waitReady(enricherPort, 90_000);
+    await indexer.waitReady(indexerPort, 90_000);
 
     // Zeek's own dns.log as ECS (test/fixtures/zeek): none of its names or addresses is in these MISP events.
     const zeek = zeekLogAsEcs(readFileSync(fixturePath('zeek/testing/btest/Baseline/opt.basic/dns.log'), 'utf8'));
