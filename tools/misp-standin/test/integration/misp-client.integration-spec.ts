@@ -25,7 +25,7 @@ describe('MispClient against the MISP stand-in', () => {
   beforeEach(async () => {
     standin = new MispStandin({ now: () => NOW });
     const { url } = await standin.start();
-    client = new MispClient({ url, apiKey: standin.apiKey, timeoutMs: 2_000 });
+    client = new MispClient({ url, apiKey: standin.apiKey, timeoutMs: 10_000 });
   });
   afterEach(async () => {
     client.close();
