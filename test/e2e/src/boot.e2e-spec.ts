@@ -11,6 +11,7 @@
 import { KafkaAdmin, KafkaProducer } from '@iocflow/io';
 import { MispStandin } from '@iocflow/misp-standin';
 import { MemcachedProcess, TcpForwarder, freePort, pollUntil, requireService, stackEndpoints, uniqueName, type ServiceApp } from '@iocflow/testing';
+import { deleteRunTopics } from './support/delete-run-topics';
 import { ServiceProcess } from './support/service-process';
 
 const API_KEY = 'e2e0boot0key0000000000000000000000000000';
@@ -52,7 +53,8 @@ async function metric(port: number, name: string): Promise<number> {
 describe('service boot', () => {
   const endpoints = stackEndpoints();
   const id = uniqueName('e2e-boot');
-  const topics = { raw: `${id}-raw`, enriched: `${id}-enriched`, iocs: `${id}-iocs` };
+  // The run's own topics, the hits topic too: the default `threat-hits` is shared by every run on the stack.
+  const topics = { raw: `${id}-raw`, enriched: `${id}-enriched`, iocs: `${id}-iocs`, hits: `${id}-hits` };
   const indexPrefix = id.toLowerCase();
   let standin: MispStandin;
   let memcached: MemcachedProcess;
@@ -77,6 +79,7 @@ describe('service boot', () => {
       RAW_LOGS_TOPIC: topics.raw,
       ENRICHED_LOGS_TOPIC: topics.enriched,
       IOC_TOPIC: topics.iocs,
+      THREAT_HITS_TOPIC: topics.hits,
       ENRICHER_GROUP_ID: `${id}-enricher`,
       INDEXER_GROUP_ID: `${id}-indexer`,
       ELASTICSEARCH_INDEX: indexPrefix,
@@ -90,6 +93,7 @@ describe('service boot', () => {
     await Promise.all(running.map((watched) => watched.service.kill()));
     await memcached?.stop();
     await standin?.stop();
+    await deleteRunTopics(id);
   });
 
   describe('before its topics exist', () => {

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { ElasticsearchClient, KafkaAdmin, KafkaProducer, MemcachedClient } from '@iocflow/io';
 import { MispStandin } from '@iocflow/misp-standin';
 import { MemcachedProcess, fixturePath, freePort, pollUntil, requireService, stackEndpoints, uniqueName, zeekLogAsEcs } from '@iocflow/testing';
+import { deleteRunTopics } from './support/delete-run-topics';
 import { ServiceProcess } from './support/service-process';
 
 const URSNIF_EVENT = '5b646415-7b48-40d5-86b4-c0070acd0835'; // pymisp sighting_1.json: 4 domains, 1 url
@@ -18,7 +19,8 @@ type Json = Record<string, unknown>;
 describe('iocflow end to end', () => {
   const endpoints = stackEndpoints();
   const id = uniqueName('e2e');
-  const topics = { raw: `${id}-raw`, enriched: `${id}-enriched`, iocs: `${id}-iocs` };
+  // The run's own topics, the hits topic too: the default `threat-hits` is shared by every run on the stack.
+  const topics = { raw: `${id}-raw`, enriched: `${id}-enriched`, iocs: `${id}-iocs`, hits: `${id}-hits` };
   const indexPrefix = id.toLowerCase();
   let standin: MispStandin;
   let memcached: MemcachedProcess;
@@ -52,6 +54,7 @@ describe('iocflow end to end', () => {
       RAW_LOGS_TOPIC: topics.raw,
       ENRICHED_LOGS_TOPIC: topics.enriched,
       IOC_TOPIC: topics.iocs,
+      THREAT_HITS_TOPIC: topics.hits,
       ENRICHER_GROUP_ID: `${id}-enricher`,
       INDEXER_GROUP_ID: `${id}-indexer`,
       ELASTICSEARCH_INDEX: indexPrefix,
@@ -64,6 +67,7 @@ describe('iocflow end to end', () => {
     for (const service of services) service.kill();
     await memcached?.stop();
     await standin?.stop();
+    await deleteRunTopics(id);
   });
 
   it('syncs MISP, enriches real logs and indexes each event once with the right misp_src', async () => {
@@ -80,8 +84,8 @@ describe('iocflow end to end', () => {
     const enricher = ServiceProcess.start('enricher', { ...env, HTTP_PORT: String(enricherPort) });
     const indexer = ServiceProcess.start('indexer', { ...env, HTTP_PORT: String(indexerPort) });
     services.push(enricher, indexer);
-    await enricher.waitReady(enricherPort);
-    await indexer.waitReady(indexerPort);
+    await enricher.waitReady(enricherPort, 90_000);
+    await indexer.waitReady(indexerPort, 90_000);
 
     // Zeek's own dns.log as ECS (test/fixtures/zeek): none of its names or addresses is in these MISP events.
     const zeek = zeekLogAsEcs(readFileSync(fixturePath('zeek/testing/btest/Baseline/opt.basic/dns.log'), 'utf8'));

@@ -33,6 +33,8 @@ describe.each<KafkaCommitMode>(['after-handler', 'on-acknowledge'])('enricher (E
         ENRICHED_LOGS_TOPIC: names.enriched,
         // The run's own (empty) indicator topic: the IP ranges are followed from it.
         IOC_TOPIC: names.ioc,
+        // The run's own hits topic: by default the hits of every 20th event went to the shared `threat-hits`.
+        THREAT_HITS_TOPIC: names.hits,
         ENRICHER_GROUP_ID: names.group,
         // Small fetches: many batches, so that a signal lands mid-run.
         ENRICHER_MAX_BYTES_PER_PARTITION: '16384',

@@ -1,6 +1,6 @@
 import { readThreatHit, type ThreatHit } from '@iocflow/core';
 import { MemcachedClient } from '@iocflow/io';
-import { MemcachedProcess, requireService } from '@iocflow/testing';
+import { MemcachedProcess, pollUntil, requireService } from '@iocflow/testing';
 import type { Registry } from 'prom-client';
 import type { EnricherRuntime } from '../../src/enricher.runtime';
 import { counterValues, createTopics, deleteTopics, enricherConfig, produce, record, runNames, seedMemcached, startEnricher, TopicCollector } from './enricher-harness';
@@ -85,6 +85,8 @@ describe('enricher hits stream, against real Kafka and memcached', () => {
     const first = hits.find(({ hit }) => hit.threat.enrichments[0].matched.field === 'destination.domain')!.hit;
     expect(first.iocflow.document).toEqual({ index: 'hits-it-2026.12.03', id: `${names.raw}-${first.iocflow.origin!.partition}-${first.iocflow.origin!.offset}` });
     expect(first.threat.enrichments[0]).toMatchObject({ matched: { atomic: expect.stringMatching(/^a\d+\.evil\.example$/), type: 'indicator_match_rule' }, indicator: { type: 'domain-name', name: 'evil.example' }, feed: { name: ['Feed-A'] } });
+    // Counted once the broker acknowledged the send, which the collector can read before: waited for.
+    await pollUntil(async () => ((await counterValues(registry, 'iocflow_enricher_hit_records_total'))['total'] ?? 0) >= 180, { description: '180 hit records counted' });
     expect(await counterValues(registry, 'iocflow_enricher_hit_records_total')).toEqual({ total: 180 });
   });
 });

@@ -105,6 +105,9 @@ describe('enricher, memcached mode: IP ranges followed from the IOC topic beside
     });
     const narrow = JSON.parse(String(collector.of(names.enriched).find((m) => String(m.key) === 'narrow')?.value));
     expect(narrow.threat.enrichments[0]).toMatchObject({ indicator: { type: 'ipv4-addr', name: '10.77.5.0/24' }, matched: { atomic: '10.77.5.10', field: 'source.ip' } });
+    // Counted once the output is acknowledged, which the collector can see first: waited for.
+    const outCount = async (): Promise<number> => Object.values(await counterValues(registry, 'iocflow_enricher_events_out_total')).reduce((a, b) => a + b, 0);
+    await pollUntil(async () => (await outCount()) >= Object.keys(EVENTS).length, { description: 'every event counted out' });
     expect(await counterValues(registry, 'iocflow_enricher_events_out_total')).toEqual({ hit: 5, miss: 1, no_observable: 1 });
     expect(await counterValues(registry, 'iocflow_enricher_ip_ranges_unchecked_total')).toEqual({ total: 0 });
     await pollUntil(async () => (await counterValues(registry, 'iocflow_enricher_ip_ranges'))['total'] === 3, { description: 'ranges gauge' });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { lookupKey, normaliseValue } from '@iocflow/core';
 import { MemcachedClient } from '@iocflow/io';
-import { fixturePath, MemcachedProcess, requireService, zeekLogAsEcs } from '@iocflow/testing';
+import { fixturePath, MemcachedProcess, pollUntil, requireService, zeekLogAsEcs } from '@iocflow/testing';
 import type { Registry } from 'prom-client';
 import type { EnricherRuntime } from '../../src/enricher.runtime';
 import { DEAD_LETTER_HEADERS } from '../../src/pipeline/enricher.pipeline';
@@ -140,6 +140,10 @@ describe('enricher, memcached mode, against real Kafka and memcached', () => {
 
     const enriched = collector.of(names.enriched).length;
     const deadLettered = collector.of(names.dlq).length;
+    // The counters move once the broker acknowledged the send, which the collector can read
+    // before: wait until they caught up with what the collector holds, then reconcile.
+    const counted = async (name: string): Promise<number> => Object.values(await counterValues(registry, name)).reduce((a, b) => a + b, 0);
+    await pollUntil(async () => (await counted('iocflow_enricher_dead_letters_total')) >= deadLettered && (await counted('iocflow_enricher_events_out_total')) >= enriched, { description: 'the counters caught up with the topics' });
     const eventsIn = (await counterValues(registry, 'iocflow_enricher_events_in_total'))['total'];
     const out = Object.values(await counterValues(registry, 'iocflow_enricher_events_out_total')).reduce((a, b) => a + b, 0);
     const dlq = Object.values(await counterValues(registry, 'iocflow_enricher_dead_letters_total')).reduce((a, b) => a + b, 0);

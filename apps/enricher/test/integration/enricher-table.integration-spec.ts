@@ -196,6 +196,9 @@ describe('enricher, table mode: indicators materialised from the compacted IOC t
       { timeoutMs: 20_000, description: 'the table judged stale' },
     );
     expect(lapsed.reason).toContain('source misp missed its schedule');
+    // The pass-unknown enricher follows the topic on its own: until it has read the lapsing
+    // record too it still holds the 10-minute one, fresh, and would answer the events below.
+    await pollUntil(() => !passUnknown.status().usable, { timeoutMs: 20_000, description: 'the pass-unknown enricher judged the table stale too' });
     const heldBefore = (await counterValues(registry, 'iocflow_enricher_store_unavailable_total'))['STORE_STALE'] ?? 0;
     const before = collector.of(names.enriched).length;
     await produce([record(names.raw, 'during-lapse', JSON.stringify({ destination: { domain: 'evil-table.example' } })), record(names.raw, 'during-lapse-miss', JSON.stringify({ destination: { domain: 'fine-table.example' } }))]);
@@ -203,7 +206,7 @@ describe('enricher, table mode: indicators materialised from the compacted IOC t
     expect(collector.of(names.enriched)).toHaveLength(before);
     // the gauges are refreshed every ENRICHER_PROBE_INTERVAL (200 ms here), so they may trail the
     // verdict the batch was held by (seen here: held within 144 ms of the lapse, before the next tick)
-    await pollUntil(async () => (await counterValues(registry, 'iocflow_enricher_source_stale'))['misp'] === 1, { timeoutMs: 5000, description: 'the source named stale by its gauge' });
+    await pollUntil(async () => (await counterValues(registry, 'iocflow_enricher_source_stale'))['misp'] === 1, { timeoutMs: 15_000, description: 'the source named stale by its gauge' });
     expect(await counterValues(registry, 'iocflow_enricher_source_stale')).toEqual({ misp: 1 });
     // Never a false "none": the pass-unknown enricher says it does not know.
     await pollUntil(() => collector.of(unknownOut).some((m) => String(m.key) === 'during-lapse-miss'), { description: 'pass-unknown output' });

@@ -223,18 +223,29 @@ describe('misp-sync feed source (no MISP server)', () => {
       attributes: [{ uuid: `5ecea68b-1000-4000-8000-00000000000${i}`, type: 'domain', value: `slow${i}.example` }],
     }));
     await writeMispFeed(dir, events);
-    // Event files answer after `delayMs`; `failing` answers 500 (the manifest always answers at once).
-    const control = { delayMs: 0, failing: '' };
+    // Event files answer after `delayMs`; once `pass` of them were answered, the next one waits
+    // for `gate` and then answers 500 if `failHeld` (the manifest always answers at once). The
+    // held file keeps the read running until the test has seen its heartbeat: a read left to
+    // finish on its own (2 s) could end before a slow poll of the topic saw it running.
+    const control = { delayMs: 0, pass: Number.POSITIVE_INFINITY, gate: Promise.resolve(), failHeld: false };
+    const hold = (fail: boolean): (() => void) => {
+      let release = (): void => undefined;
+      control.gate = new Promise<void>((resolve) => (release = resolve));
+      control.pass = events.length - 1;
+      control.failHeld = fail;
+      return release;
+    };
     const server = createServer((request, response) => {
       const name = path.basename(new URL(request.url ?? '/', 'http://x').pathname);
-      const answer = (): void => {
-        if (name === control.failing) return void response.writeHead(500).end('boom');
+      const answer = (fail: boolean): void => {
+        if (fail) return void response.writeHead(500).end('boom');
         readFile(path.join(dir, name))
           .then((body) => response.writeHead(200, { 'Content-Type': 'application/json' }).end(body))
           .catch(() => response.writeHead(404).end('not found'));
       };
-      if (name === 'manifest.json' || control.delayMs === 0) answer();
-      else setTimeout(answer, control.delayMs);
+      if (name === 'manifest.json') return answer(false);
+      const held = control.pass-- <= 0;
+      setTimeout(() => (held ? void control.gate.then(() => answer(control.failHeld)) : answer(false)), control.delayMs);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
@@ -251,6 +262,7 @@ describe('misp-sync feed source (no MISP server)', () => {
 
       // A slow read: its start and progress show up while it runs, in memcached and on the topic.
       control.delayMs = 400;
+      const releaseSlow = hold(false);
       const slow = instance.runner.run(instance.feed);
       const during = await pollUntil(
         async () => {
@@ -262,15 +274,17 @@ describe('misp-sync feed source (no MISP server)', () => {
       expect(during).toEqual({ lastSuccessAt: first?.lastSuccessAt, intervalMs: 3_600_000, runStartedAt: expect.any(String), progressAt: expect.any(String) });
       expect(Date.parse(during?.runStartedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(first?.lastSuccessAt ?? ''));
       await pollUntil(async () => (await schedule(true))?.progressAt !== undefined, { timeoutMs: 10_000, description: 'the heartbeat on the topic' });
+      releaseSlow();
       expect(await slow).toMatchObject({ ok: true });
       const after = await schedule();
       expect(after).toEqual({ lastSuccessAt: expect.any(String), intervalMs: 3_600_000 });
       expect(Date.parse(after?.lastSuccessAt ?? '')).toBeGreaterThan(Date.parse(first?.lastSuccessAt ?? ''));
 
       // A read that fails after some progress: the marks go, the last success stays.
-      control.failing = `${events[4]?.uuid}.json`;
+      const releaseFailure = hold(true);
       const failing = instance.runner.run(instance.feed);
       await pollUntil(async () => (await schedule())?.progressAt !== undefined, { timeoutMs: 10_000, description: 'a heartbeat of the failing read' });
+      releaseFailure();
       expect(await failing).toMatchObject({ ok: false });
       expect(await schedule()).toEqual(after);
       expect(await schedule(true)).toEqual(after);

@@ -65,8 +65,12 @@ describe('scenario 5: memcached restarted empty mid-run', () => {
           description: 'the enricher to meet the empty store and hold (STORE_EMPTY)',
         });
         sync = await stack.start('misp-sync', { MISP_POLL_INTERVAL: '2s' }, { name: `misp-sync-${r}` });
+        const restarted = sync;
         await pollUntil(async () => (await cache.get(probe).catch(() => undefined)) === stack.indicators[0]!.feed, { timeoutMs: 60_000, intervalMs: 250, description: 'misp-sync repopulated memcached' });
         faultEndedAt = Date.now();
+        // misp-sync counts a repair only after its last key is written: the probe key can be back
+        // before the counter moves, so the counter is waited for, not read once.
+        await pollUntil(async () => (await counterValue(stack, restarted, REPAIRS)) > 0, { timeoutMs: 30_000, intervalMs: 250, description: `misp-sync-${r} to count its repair` });
       }
     } finally {
       await cache.close();

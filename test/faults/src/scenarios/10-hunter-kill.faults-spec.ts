@@ -54,7 +54,12 @@ describe('scenario 10: hunter killed during a retro-hunt', () => {
         HUNTER_GROUP_ID: `${stack.id}-hunter`,
         RETRO_HUNT_START: 'earliest',
         ALERTS_INDEX: alertsPrefix,
-        RETRO_HUNT_QUERIES_PER_SECOND: '4',
+        // One search per indicator, each 1/QPS after the previous one at the earliest: the budget
+        // is a floor under the hunt's duration that no machine speed lowers. At 2 per second, once
+        // 4 alerts (2 indicators) exist, the other searches need at least 8.5 s more (28.5 s long)
+        // for the poll that saw them to return and the kill to land; at 4 per second a poll
+        // slowed past 4 s by a loaded machine could see the hunt finished and fail below.
+        RETRO_HUNT_QUERIES_PER_SECOND: '2',
       };
       const alerts = async (): Promise<Alert[]> => {
         await client.refresh(`${alertsPrefix}-*`);

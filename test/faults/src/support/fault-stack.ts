@@ -369,10 +369,22 @@ export class FaultStack {
     return this.services.map((s) => `--- ${s.process.name} (pid ${s.process.pid}) ---\n${s.process.logs().slice(-4000)}`).join('\n');
   }
 
+  /**
+   * Every topic of this run: its own and those the services created from its names (misp-sync's
+   * `<iocs>-sync-state`, the sightings state, the hits topic…), all prefixed with the run id.
+   * Listed rather than named, so that a topic a service adds later is not left behind either.
+   */
+  private async deleteRunTopics(): Promise<void> {
+    if (this.admin === undefined) return;
+    const topics = await this.admin.listTopics().catch(() => Object.values(this.topics));
+    const ours = topics.filter((topic) => topic.startsWith(`${this.id}-`));
+    if (ours.length > 0) await this.admin.deleteTopics({ topics: ours }).catch(() => undefined);
+  }
+
   async close(): Promise<void> {
     for (const service of this.services) if (service.process.running) await service.process.stop(30_000).catch(() => service.process.kill());
     await this.producer?.disconnect().catch(() => undefined);
-    await this.admin?.deleteTopics({ topics: Object.values(this.topics) }).catch(() => undefined);
+    await this.deleteRunTopics();
     await this.admin?.disconnect().catch(() => undefined);
     await this.es.request('DELETE', `/${this.indexPrefix}-*`).catch(() => undefined);
     await this.es.close();

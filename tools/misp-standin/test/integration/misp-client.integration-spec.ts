@@ -25,7 +25,7 @@ describe('MispClient against the MISP stand-in', () => {
   beforeEach(async () => {
     standin = new MispStandin({ now: () => NOW });
     const { url } = await standin.start();
-    client = new MispClient({ url, apiKey: standin.apiKey, timeoutMs: 2_000 });
+    client = new MispClient({ url, apiKey: standin.apiKey, timeoutMs: 10_000 });
   });
   afterEach(async () => {
     client.close();
@@ -94,7 +94,9 @@ describe('MispClient against the MISP stand-in', () => {
     standin.injectFault('hang');
     const started = Date.now();
     await expect(impatient.searchAttributes(sync, 1, 10)).rejects.toMatchObject({ code: 'MISP_UNAVAILABLE', retriable: true, message: expect.stringMatching(/TIMEOUT/) });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // The hang never ends by itself: the rejection is the 200 ms timeout's. The bound only tells
+    // it from a hang held to the end (the test's own timeout); 2 s was within a loaded CI box's reach.
+    expect(Date.now() - started).toBeLessThan(10_000);
     impatient.close();
   });
 

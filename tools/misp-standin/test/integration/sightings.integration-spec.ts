@@ -14,7 +14,7 @@ describe('sightings against the MISP stand-in', () => {
   beforeEach(async () => {
     standin = new MispStandin({ now: () => NOW });
     const { url } = await standin.start();
-    client = new MispClient({ url, apiKey: standin.apiKey, timeoutMs: 2_000 });
+    client = new MispClient({ url, apiKey: standin.apiKey, timeoutMs: 10_000 });
   });
   afterEach(async () => {
     client.close();

@@ -50,7 +50,9 @@ describe('httpExchange', () => {
   it('gives up when the whole exchange, body included, outlasts the budget', async () => {
     const started = Date.now();
     expect(await httpExchange(new URL('/stall', base), request({ timeoutMs: 200 }))).toEqual({ kind: 'transport', errorCode: 'TIMEOUT', message: 'no complete reply within 200 ms' });
-    expect(Date.now() - started).toBeLessThan(2000);
+    // The stalled body never ends by itself: the answer is the 200 ms budget's. The bound only tells
+    // it from a stall held to the end (jest's 5 s); 2 s was within a loaded CI box's reach.
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it('reports a refused connection with its error code', async () => {
