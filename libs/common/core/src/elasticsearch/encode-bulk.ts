@@ -53,9 +53,24 @@ export function encodeBulk(documents: readonly BulkDocument[]): Buffer {
   return body;
 }
 
-/** UTF-8 size of one document's two lines and their newlines, for batches bounded in bytes. */
+/**
+ * UTF-8 size of one document's two lines and their newlines, for batches bounded in bytes.
+ * Counted without writing the action line (encodeBulk writes it once, later): the usual index
+ * name and id are printable ASCII, one byte per character plus their quotes.
+ */
 export function bulkEntryBytes(document: BulkDocument): number {
-  return Buffer.byteLength(encodeBulkAction(document), 'utf8') + sourceBytes(document.source) + 2;
+  const action = document.action ?? 'index';
+  // `{"<action>":{"_index":` `,"_id":` `}}` around the quoted index and id: 23 bytes and the action's name
+  return 23 + action.length + quotedBytes(document.index) + quotedBytes(document.id) + sourceBytes(document.source) + 2;
+}
+
+/** UTF-8 size of `quoted(text)`. */
+function quotedBytes(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return Buffer.byteLength(JSON.stringify(text), 'utf8');
+  }
+  return text.length + 2;
 }
 
 function sourceBytes(source: Buffer | string): number {
