@@ -44,6 +44,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { encodeBulk, indexNameFor, indexTemplate, indexTemplateName, originHeaders, type BulkDocument } from '@iocflow/core';
 import { ElasticsearchClient, KafkaAdmin, KafkaBatchConsumer, KafkaProducer, parseKafkaClientKind } from '@iocflow/io';
 import { JsonLogger } from '@iocflow/nest';
@@ -155,6 +156,21 @@ function cpuSnapshot(): Record<string, number> {
   return snapshot;
 }
 
+/** Garbage-collection pauses of the main thread in the round (count and milliseconds, scavenges apart from mark-compacts). */
+const gcPauses = { minor: 0, minorMs: 0, major: 0, majorMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    const kind = ((entry as unknown as { detail?: { kind?: number } | null }).detail ?? undefined)?.kind;
+    if (kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) {
+      gcPauses.minor += 1;
+      gcPauses.minorMs += entry.duration;
+    } else {
+      gcPauses.major += 1;
+      gcPauses.majorMs += entry.duration;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
+
 async function measure(run: () => Promise<number>, profileName: string): Promise<RoundResult> {
   const session = CPU_PROFILE_DIR === undefined ? undefined : new Session();
   if (session !== undefined) {
@@ -163,6 +179,7 @@ async function measure(run: () => Promise<number>, profileName: string): Promise
     await session.post('Profiler.start');
   }
   Object.assign(steady, { cpuAtStart: 0, cpuAtEnd: 0, documents: 0 });
+  Object.assign(gcPauses, { minor: 0, minorMs: 0, major: 0, majorMs: 0 });
   const before = cpuSnapshot();
   const seconds = await run();
   const after = cpuSnapshot();
@@ -175,6 +192,8 @@ async function measure(run: () => Promise<number>, profileName: string): Promise
   }
   const cpu: Record<string, number> = {};
   for (const key of Object.keys(after)) cpu[key] = (after[key] ?? 0) - (before[key] ?? 0);
+  // GC pauses, as seconds like the rest of the line
+  Object.assign(cpu, { 'gc.minor': gcPauses.minorMs / 1000, 'gc.major': gcPauses.majorMs / 1000 });
   return { seconds, cpu, steadyPerDoc };
 }
 
