@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  DEFAULT_MAX_JSON_DEPTH,
   backoffDelay,
   bulkEntryBytes,
   classifyBulkItem,
@@ -10,6 +11,7 @@ import {
   type BulkDocument,
   type BulkItemVerdict,
   type IndexTarget,
+  type PrepareOptions,
   type PreparedRecord,
   type RecordCoordinates,
 } from '@iocflow/core';
@@ -214,9 +216,10 @@ export class IndexerPipeline {
 
     // 2. prepare
     const settlement = new BatchSettlement();
+    const options: PrepareOptions = { target: this.options.target, idField: this.options.idField, nowMs, maxDepth: this.options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH };
     for (const message of batch.messages) {
       const coordinates = { topic: batch.topic, partition: batch.partition, offset: message.offset };
-      const prepared = this.prepare(message, coordinates, nowMs);
+      const prepared = this.prepare(message, coordinates, options);
       if (prepared.kind === 'document') {
         documents.push({ document: prepared.document, bytes: bulkEntryBytes(prepared.document), coordinates, message, settlement });
       } else {
@@ -245,13 +248,9 @@ export class IndexerPipeline {
   // 2. prepare one record. Whatever its content, the answer is a document or a dead letter: an
   // unexpected failure on one record (a bug its bytes trigger) dead-letters that record alone
   // (`prepare_failed`) instead of failing the batch, which would stop the partition on it.
-  private prepare(message: KafkaConsumedMessage, coordinates: RecordCoordinates, nowMs: number): PreparedRecord {
+  private prepare(message: KafkaConsumedMessage, coordinates: RecordCoordinates, options: PrepareOptions): PreparedRecord {
     try {
-      const origin = readOrigin(message.headers);
-      return prepareBulkDocument(
-        { coordinates, ...(origin ? { origin } : {}), value: message.value, timestamp: message.timestamp },
-        { target: this.options.target, idField: this.options.idField, nowMs, ...(this.options.maxDepth === undefined ? {} : { maxDepth: this.options.maxDepth }) },
-      );
+      return prepareBulkDocument({ coordinates, origin: readOrigin(message.headers), value: message.value, timestamp: message.timestamp }, options);
     } catch (error) {
       return { kind: 'unindexable', reason: 'prepare_failed', detail: error instanceof Error ? `${error.name}: ${error.message}`.slice(0, 200) : 'unknown error' };
     }

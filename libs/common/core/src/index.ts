@@ -28,6 +28,7 @@ export * from './elasticsearch/document-id';
 export * from './elasticsearch/prepare-bulk-document';
 export * from './elasticsearch/encode-bulk';
 export * from './elasticsearch/classify-bulk-item';
+export * from './elasticsearch/read-all-ok-bulk-response';
 export * from './elasticsearch/index-template';
 export * from './elasticsearch/index-target';
 export * from './elasticsearch/data-stream-name';

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ORIGIN_HEADER, originHeaders, readOrigin } from './record-headers';
 
 describe('origin header', () => {
@@ -16,5 +17,24 @@ describe('origin header', () => {
     ['partition too large', { [ORIGIN_HEADER]: 'raw-logs/9999999999/1' }],
   ])('rejects %s', (_case, headers) => {
     expect(readOrigin(headers)).toBeUndefined();
+  });
+
+  it('reads a header held as bytes exactly as its decoded text (generated and mutated values)', () => {
+    const part = fc.oneof(fc.stringMatching(/^[A-Za-z0-9._-]{0,12}$/), fc.stringMatching(/^[0-9]{0,21}$/), fc.constantFrom('0', '007', '2147483647', '2147483648', 'x'.repeat(250)));
+    const origin = fc.tuple(part, part, part).map(([topic, partition, offset]) => `${topic}/${partition}/${offset}`);
+    const mutated = fc.tuple(origin, fc.nat(), fc.constantFrom('', '/', 'é', '\u00ff', ' ', '\n', '-', '9')).map(([text, at, char]) => {
+      const i = text.length === 0 ? 0 : at % text.length;
+      return text.slice(0, i) + char + text.slice(i + 1);
+    });
+    let read = 0;
+    fc.assert(
+      fc.property(fc.oneof(origin.map((text) => Buffer.from(text)), mutated.map((text) => Buffer.from(text)), fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes))), (bytes) => {
+        const fromBytes = readOrigin({ [ORIGIN_HEADER]: bytes });
+        expect(fromBytes).toEqual(readOrigin({ [ORIGIN_HEADER]: bytes.toString('utf8') }));
+        if (fromBytes !== undefined) read += 1;
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(read).toBeGreaterThan(100);
   });
 });

@@ -81,13 +81,43 @@ const ORIGIN = /^([A-Za-z0-9._-]{1,249})\/(\d{1,10})\/(\d{1,19})$/;
  * record did not come through the enricher; the caller falls back to the record's own coordinates).
  */
 export function readOrigin(headers: Readonly<Record<string, Buffer | string | undefined>>): RecordOrigin | undefined {
-  const value = text(headers[ORIGIN_HEADER]);
-  const [, topic, partitionText, offset] = (value === undefined ? null : ORIGIN.exec(value)) ?? [];
+  const value = headers[ORIGIN_HEADER];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') return originOfBytes(value);
+  const [, topic, partitionText, offset] = ORIGIN.exec(value) ?? [];
   if (topic === undefined || partitionText === undefined || offset === undefined) return undefined;
   const partition = Number(partitionText);
-  return partition > 2_147_483_647 ? undefined : { topic, partition, offset };
+  return partition > MAX_PARTITION ? undefined : { topic, partition, offset };
 }
 
-function text(value: Buffer | string | undefined): string | undefined {
-  return value === undefined ? undefined : typeof value === 'string' ? value : value.toString('utf8');
+const MAX_PARTITION = 2_147_483_647;
+const SLASH = 0x2f;
+/** Bytes of a topic name (`[A-Za-z0-9._-]`), as ORIGIN's first group. */
+const TOPIC_BYTE = new Uint8Array(256);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-') TOPIC_BYTE[char.charCodeAt(0)] = 1;
+
+/**
+ * `ORIGIN` read from the header's bytes (every record carries it: the indexer reads it per
+ * document), without decoding them or running the expression: the same grammar, so the same
+ * answer (any byte outside it, such as one of a multi-byte UTF-8 character, refuses the value as
+ * its decoded character would).
+ */
+function originOfBytes(bytes: Buffer): RecordOrigin | undefined {
+  const end = bytes.length;
+  let i = 0;
+  while (i < end && TOPIC_BYTE[bytes[i] as number] === 1) i += 1;
+  const topicEnd = i;
+  if (topicEnd < 1 || topicEnd > 249 || bytes[i] !== SLASH) return undefined;
+  let partition = 0;
+  for (i += 1; i < end && isDigit(bytes[i] as number); i += 1) partition = partition * 10 + (bytes[i] as number) - 0x30;
+  const partitionDigits = i - topicEnd - 1;
+  if (partitionDigits < 1 || partitionDigits > 10 || bytes[i] !== SLASH) return undefined;
+  const offsetStart = i + 1;
+  for (i = offsetStart; i < end && isDigit(bytes[i] as number); i += 1);
+  if (i !== end || end - offsetStart < 1 || end - offsetStart > 19) return undefined;
+  return partition > MAX_PARTITION ? undefined : { topic: bytes.toString('latin1', 0, topicEnd), partition, offset: bytes.toString('latin1', offsetStart, end) };
+}
+
+function isDigit(byte: number): boolean {
+  return byte >= 0x30 && byte <= 0x39;
 }

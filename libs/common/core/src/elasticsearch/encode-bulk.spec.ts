@@ -47,13 +47,18 @@ describe('encodeBulk', () => {
 });
 
 describe('encodeBulkAction against JSON.stringify (fast-check, issue 14)', () => {
-  it('writes the action line JSON.stringify would, for any index and id', () => {
+  it('writes the action line JSON.stringify would, and counts its bytes, for any index and id', () => {
     const text = fc.oneof(fc.string({ maxLength: 24 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('raw-logs-0-17', 'a"b', 'a\\b', '\u007f', '\u2028', '\ud800'));
     fc.assert(
       fc.property(text, text, fc.constantFrom('index', 'create') as fc.Arbitrary<'index' | 'create'>, (index, id, action) => {
         expect(encodeBulkAction({ index, id, source: '{}', action })).toBe(JSON.stringify({ [action]: { _index: index, _id: id } }));
+        // the size counted without writing the line is the written body's
+        // the size counted without writing the line is the written body's, and the body holds the line
+        const body = encodeBulk([{ index, id, source: '{"é":1}', action }]);
+        expect(bulkEntryBytes({ index, id, source: '{"é":1}', action })).toBe(body.length);
+        expect(body.toString('utf8')).toBe(`${JSON.stringify({ [action]: { _index: index, _id: id } })}\n{"é":1}\n`);
       }),
-      { seed: 14_031, numRuns: 2000 },
+      { seed: 14_031, numRuns: 4000 },
     );
   });
 });

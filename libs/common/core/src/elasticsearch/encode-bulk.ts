@@ -15,11 +15,7 @@ export function encodeBulkAction(document: BulkDocument): string {
  * ASCII without `"` or `\`, which JSON writes as they are).
  */
 function quoted(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return JSON.stringify(text);
-  }
-  return `"${text}"`;
+  return plain(text) ? `"${text}"` : JSON.stringify(text);
 }
 
 /**
@@ -36,26 +32,73 @@ function quoted(text: string): string {
  * which `classifyBulkItem` reads as already indexed.
  */
 export function encodeBulk(documents: readonly BulkDocument[]): Buffer {
-  const actions = documents.map(encodeBulkAction);
   let size = 0;
-  for (let i = 0; i < documents.length; i += 1) {
-    size += Buffer.byteLength(actions[i] as string, 'utf8') + sourceBytes((documents[i] as BulkDocument).source) + 2;
-  }
+  for (const document of documents) size += bulkEntryBytes(document);
   const body = Buffer.allocUnsafe(size);
   let at = 0;
-  for (let i = 0; i < documents.length; i += 1) {
-    at += body.write(actions[i] as string, at, 'utf8');
+  for (const document of documents) {
+    at = writeAction(body, at, document);
     body[at++] = NEWLINE;
-    const source = (documents[i] as BulkDocument).source;
-    at += typeof source === 'string' ? body.write(source, at, 'utf8') : source.copy(body, at);
+    const source = document.source;
+    if (typeof source === 'string') {
+      at += body.write(source, at, 'utf8');
+    } else {
+      body.set(source, at);
+      at += source.length;
+    }
     body[at++] = NEWLINE;
   }
   return body;
 }
 
-/** UTF-8 size of one document's two lines and their newlines, for batches bounded in bytes. */
+/**
+ * The action line written into `body` at `at`, returning the end. The usual index name and id
+ * (printable ASCII without `"` or `\`) are written byte by byte here: a call into the runtime per
+ * short string (`Buffer#write`) costs more than the copy. Others go through `encodeBulkAction`.
+ */
+function writeAction(body: Buffer, at: number, document: BulkDocument): number {
+  const { index, id } = document;
+  if (!plain(index) || !plain(id)) return at + body.write(encodeBulkAction(document), at, 'utf8');
+  at = writeAscii(body, at, document.action === 'create' ? CREATE_OPEN : INDEX_OPEN);
+  at = writeAscii(body, at, index);
+  at = writeAscii(body, at, ID_KEY);
+  at = writeAscii(body, at, id);
+  return writeAscii(body, at, CLOSE);
+}
+
+const INDEX_OPEN = '{"index":{"_index":"';
+const CREATE_OPEN = '{"create":{"_index":"';
+const ID_KEY = '","_id":"';
+const CLOSE = '"}}';
+
+/** Printable ASCII without `"` or `\`: JSON writes it as it is. */
+function plain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x20 || code > 0x7e || code === 0x22 || code === 0x5c) return false;
+  }
+  return true;
+}
+
+function writeAscii(body: Buffer, at: number, text: string): number {
+  for (let i = 0; i < text.length; i++) body[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+/**
+ * UTF-8 size of one document's two lines and their newlines, for batches bounded in bytes.
+ * Counted without writing the action line (encodeBulk writes it once, later): the usual index
+ * name and id are printable ASCII, one byte per character plus their quotes.
+ */
 export function bulkEntryBytes(document: BulkDocument): number {
-  return Buffer.byteLength(encodeBulkAction(document), 'utf8') + sourceBytes(document.source) + 2;
+  const action = document.action ?? 'index';
+  // `{"<action>":{"_index":` `,"_id":` `}}` around the quoted index and id: 23 bytes and the action's name
+  return 23 + action.length + quotedBytes(document.index) + quotedBytes(document.id) + sourceBytes(document.source) + 2;
+}
+
+/** UTF-8 size of `quoted(text)`. */
+function quotedBytes(text: string): number {
+  return plain(text) ? text.length + 2 : Buffer.byteLength(JSON.stringify(text), 'utf8');
 }
 
 function sourceBytes(source: Buffer | string): number {

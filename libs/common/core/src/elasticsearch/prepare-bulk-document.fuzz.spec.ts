@@ -89,3 +89,45 @@ describe('prepareBulkDocument with an id field, against JSON.parse (fast-check, 
     );
   });
 });
+
+describe('prepareBulkDocument reading @timestamp from the bytes, against JSON.parse (fast-check, issue 14)', () => {
+  const pad = (value: number, width: number): string => String(value).padStart(width, '0');
+  // the UTC form the bytes are read for, with components around and beyond their ranges, and other forms beside it
+  const timestamp = fc.oneof(
+    fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 0, max: 32 }),
+        fc.integer({ min: 0, max: 24 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.option(fc.stringMatching(/^[0-9]{0,11}$/), { nil: undefined }),
+      )
+      .map(([y, mo, d, h, s, fraction]) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(s, 2)}:${pad(s, 2)}${fraction === undefined ? '' : `.${fraction}`}Z`),
+    fc.constantFrom('2026-01-01T00:00:00+02:00', '2026-01-01', '1767225600000', 'not a time', '2026-01-01t00:00:00z'),
+    fc.integer({ min: -1, max: 300_000_000_000_000 }),
+    fc.constant(null),
+  );
+  const events = fc.tuple(hostileJson, timestamp).map(([json, time]) => {
+    const event = typeof json === 'object' && json !== null && !Array.isArray(json) ? json : {};
+    return Buffer.from(JSON.stringify({ ...event, '@timestamp': time }));
+  });
+
+  it('places the document as the whole-event parse would (daily index or data stream)', () => {
+    fc.assert(
+      fc.property(events, fc.boolean(), (input, dataStream) => {
+        const target = dataStream ? ({ kind: 'data-stream', name: 'logs-iocflow-default' } as const) : options.target;
+        const prepared = prepareBulkDocument({ coordinates: { topic: 't', partition: 0, offset: '1' }, value: input, timestamp: '-1' }, { ...options, target });
+        const event = JSON.parse(input.toString('utf8')) as Record<string, unknown>;
+        const index = targetIndexFor(target, event['@timestamp'], '-1', options.nowMs);
+        if (index === undefined) {
+          expect(prepared).toMatchObject({ kind: 'unindexable', reason: 'missing_timestamp' });
+          return;
+        }
+        expect(prepared.kind === 'document' ? prepared.document.index : prepared.reason).toBe(index);
+        expect(prepared.kind === 'document' && JSON.parse(String(prepared.document.source))).toEqual(event);
+      }),
+      { seed: 14_142, numRuns: 3000, endOnFailure: true },
+    );
+  });
+});

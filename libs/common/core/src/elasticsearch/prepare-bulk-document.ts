@@ -4,7 +4,8 @@ import { documentId, documentIdOf, type RecordCoordinates } from './document-id'
 import { bulkActionFor, targetIndexFor, type BulkAction, type IndexTarget } from './index-target';
 import { compileFieldPath } from '../ecs-field';
 import { planJsonFields, scanJsonFields, type JsonFieldPlan } from '../scan-json-fields';
-import { scanJsonObject } from './scan-json-object';
+import { scanJsonObject, scannedTimestamp, type JsonObjectScan } from './scan-json-object';
+import { utcTimestampMillis } from './utc-timestamp-bytes';
 
 /** One event ready for a bulk request. */
 export interface BulkDocument {
@@ -83,7 +84,7 @@ export function prepareBulkDocument(record: EnrichedRecord, options: PrepareOpti
     const idField = options.idField;
     if (idField === undefined || idField.length === 0) {
       const scanned = scanJsonObject(value);
-      if (scanned !== undefined) return toDocument(options, scanned.timestamp, record, documentId(record.origin ?? record.coordinates), value);
+      if (scanned !== undefined) return toDocument(options, eventTimestamp(value, scanned), record, documentId(record.origin ?? record.coordinates), value);
     } else {
       // the id field and `@timestamp` read by one scan that builds only them; one line and no byte order mark, as the source is sent as it is
       const scanned = scanJsonFields(value, idFieldPlan(idField));
@@ -93,6 +94,15 @@ export function prepareBulkDocument(record: EnrichedRecord, options: PrepareOpti
     }
   }
   return parseAndPrepare(record, options);
+}
+
+/**
+ * The scanned `@timestamp`: its milliseconds read from the bytes when it has the usual UTC form
+ * (the same number `parseEventTime` gets from the decoded string), else the decoded value.
+ */
+function eventTimestamp(bytes: Buffer, scanned: JsonObjectScan): unknown {
+  if (scanned.timestampStart < 0) return undefined;
+  return utcTimestampMillis(bytes, scanned.timestampStart, scanned.timestampEnd) ?? scannedTimestamp(bytes, scanned);
 }
 
 const LF = 0x0a;

@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { scanJsonObject } from './scan-json-object';
+import { scanJsonObject, scannedTimestamp } from './scan-json-object';
 
 /** The repository's test fixtures (test/fixtures/SOURCES.md). */
 const FIXTURES = path.resolve(__dirname, '../../../../..', 'test', 'fixtures');
-const scan = (text: string) => scanJsonObject(Buffer.from(text, 'utf8'));
+/** The scan in `parsed`'s terms: undefined, or the `@timestamp` it found, decoded. */
+function scan(text: string): { timestamp: unknown } | undefined {
+  const bytes = Buffer.from(text, 'utf8');
+  const scanned = scanJsonObject(bytes);
+  return scanned === undefined ? undefined : { timestamp: scannedTimestamp(bytes, scanned) };
+}
 
 /** What `JSON.parse` says, in the scan's terms: undefined unless the text is one JSON object. */
 function parsed(text: string): { timestamp: unknown } | undefined {

@@ -20,8 +20,19 @@ import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE
  * So for any input, a non-`undefined` answer is the one `JSON.parse` would give.
  */
 export interface JsonObjectScan {
-  /** The top-level `@timestamp` value (the last one, as `JSON.parse` keeps), when it is a string, number, boolean or null. */
-  readonly timestamp: unknown;
+  /**
+   * Where the top-level `@timestamp` value stands in the bytes (the last one, as `JSON.parse`
+   * keeps), when it is a string, number, boolean or null: `[timestampStart, timestampEnd)`, quotes
+   * included; both -1 when there is none. Read it with `scannedTimestamp`, or straight from the
+   * bytes (`utcTimestampMillis`): nothing is decoded unless asked for.
+   */
+  readonly timestampStart: number;
+  readonly timestampEnd: number;
+}
+
+/** The top-level `@timestamp` a scan found, decoded as `JSON.parse` would; undefined when there is none. */
+export function scannedTimestamp(bytes: Uint8Array, scan: JsonObjectScan): unknown {
+  return scan.timestampStart < 0 ? undefined : decodeScalar(bytes, scan.timestampStart, scan.timestampEnd);
 }
 
 const OBJECT = 1;
@@ -29,6 +40,8 @@ const ARRAY = 2;
 
 /** `"@timestamp"`, quotes included. */
 const TIMESTAMP_KEY = Buffer.from('"@timestamp"', 'latin1');
+
+const NO_TIMESTAMP: JsonObjectScan = { timestampStart: -1, timestampEnd: -1 };
 
 /** Where a scan stands: the next byte to read, or -1 once the text is known not to qualify. */
 type Position = number;
@@ -87,7 +100,7 @@ export function scanJsonObject(bytes: Uint8Array): JsonObjectScan | undefined {
       const depth = containers.length;
       if (depth === 0) {
         if (i !== end) return undefined;
-        return { timestamp: timestampStart < 0 ? undefined : decodeScalar(bytes, timestampStart, timestampEnd) };
+        return timestampStart < 0 ? NO_TIMESTAMP : { timestampStart, timestampEnd };
       }
       const container = containers[depth - 1];
       const next = bytes[i];

@@ -1,6 +1,6 @@
 import { Client, errors, type ClientOptions } from '@elastic/elasticsearch';
 import { readFileSync } from 'node:fs';
-import type { BulkResponseItem } from '@iocflow/core';
+import { readAllOkBulkResponse, type BulkResponseItem } from '@iocflow/core';
 import { IoError } from '../io-error';
 import { resolveElasticsearchOptions, type ElasticsearchClientOptions, type ResolvedElasticsearchOptions } from './elasticsearch-options';
 
@@ -61,6 +61,11 @@ export class ElasticsearchClient {
     if (o.apiKey !== undefined) clientOptions.auth = { apiKey: o.apiKey };
     else if (o.username !== undefined) clientOptions.auth = { username: o.username, password: o.password ?? '' };
     this.client = new Client(clientOptions);
+    // The usual `_bulk` answer (all items ok, filtered, compact) is read without building two
+    // objects per document (readAllOkBulkResponse); every other JSON answer is parsed as before.
+    const { serializer } = this.client;
+    const deserialize = serializer.deserialize.bind(serializer);
+    serializer.deserialize = <T>(json: string): T => (readAllOkBulkResponse(json) as T | undefined) ?? deserialize<T>(json);
   }
 
   /** Installs (or overwrites with the same body: idempotent) a composable index template. */
