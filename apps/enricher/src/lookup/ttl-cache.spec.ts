@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { TtlCache } from './ttl-cache';
 
 describe('TtlCache', () => {
@@ -72,4 +73,61 @@ describe('TtlCache', () => {
     expect(cache.get('v19', 0, 'md5')).toBe('x');
     expect(cache.get('v19', 0, 'url')).toBeUndefined();
   });
+
+  it('answers as two plain generations of maps would, on random operations', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.array(fc.tuple(fc.constantFrom('get', 'set', 'set', 'clear'), fc.integer({ min: 0, max: 12 }), fc.constantFrom('', 'ip'), fc.integer({ min: 0, max: 3 })), { maxLength: 200 }),
+        (maxEntries, operations) => {
+          const cache = new TtlCache<number>(10, maxEntries);
+          const model = new TwoGenerations(10, maxEntries);
+          let now = 0;
+          for (const [operation, key, namespace, tick] of operations) {
+            now += tick;
+            if (operation === 'set') {
+              cache.set(`k${key}`, key * 100 + now, now, namespace);
+              model.set(`${namespace}/k${key}`, key * 100 + now, now);
+            } else if (operation === 'clear') {
+              cache.clear();
+              model.clear();
+            }
+            for (let k = 0; k <= 12; k++) expect(cache.get(`k${k}`, now, namespace)).toBe(model.get(`${namespace}/k${k}`, now));
+            expect(cache.size).toBe(model.size);
+          }
+        },
+      ),
+    );
+  });
 });
+
+/** The reference: the cache's rule spelled plainly (a map per generation, an entry object per key). */
+class TwoGenerations {
+  private current = new Map<string, { value: number; expiresAt: number }>();
+  private previous = new Map<string, { value: number; expiresAt: number }>();
+  private readonly generationSize: number;
+  constructor(
+    private readonly ttlMs: number,
+    maxEntries: number,
+  ) {
+    this.generationSize = Math.max(1, Math.floor(maxEntries / 2));
+  }
+  get size(): number {
+    return this.current.size + this.previous.size;
+  }
+  get(key: string, now: number): number | undefined {
+    const entry = this.current.get(key) ?? this.previous.get(key);
+    return entry === undefined || entry.expiresAt <= now ? undefined : entry.value;
+  }
+  set(key: string, value: number, now: number): void {
+    this.current.set(key, { value, expiresAt: now + this.ttlMs });
+    if (this.current.size >= this.generationSize) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+  }
+  clear(): void {
+    this.current.clear();
+    this.previous.clear();
+  }
+}
