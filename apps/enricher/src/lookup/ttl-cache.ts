@@ -20,7 +20,8 @@ export class TtlCache<V> {
   private readonly namespaces = new Map<string, Map<string, number>>();
   /** Slots [0, generationSize) are one generation, [generationSize, 2 × generationSize) the other. */
   private values: (V | undefined)[];
-  private readonly expiresAt: Float64Array;
+  // grown as slots are first used (a plain array of doubles), not allocated for the bound up front
+  private readonly expiresAt: number[] = [];
   /** Per slot, the key and its namespace's map: what dropping its generation deletes. */
   private readonly keys: (string | undefined)[];
   private readonly owners: (Map<string, number> | undefined)[];
@@ -37,9 +38,7 @@ export class TtlCache<V> {
   ) {
     this.generationSize = Math.max(1, Math.floor(maxEntries / 2));
     this.enabled = ttlMs > 0 && maxEntries > 0;
-    const slots = this.enabled ? 2 * this.generationSize : 0;
     this.values = [];
-    this.expiresAt = new Float64Array(slots);
     this.keys = [];
     this.owners = [];
   }
