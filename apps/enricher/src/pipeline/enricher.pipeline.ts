@@ -269,7 +269,8 @@ export class EnricherPipeline {
     matches: readonly (IndicatorMatch | undefined)[] | undefined,
     topic: string,
     partition: string,
-    originPrefix: Buffer,
+    /** originPrefix of the batch's topic and partition. */
+    prefix: Buffer,
   ): EnrichedEvent | StagedRejection {
     let outcome: LookupOutcome;
     let eventMatches: (IndicatorMatch | undefined)[] | undefined;
@@ -295,7 +296,7 @@ export class EnricherPipeline {
       const message = event.message;
       const value = applyEnrichment(event.parsed, event.observations, outcome, this.enrichmentOptions, event.unchecked);
       // Same key and headers, plus where the event entered iocflow: the indexer names the document after it.
-      let record: KafkaProducedRecord = { topic: this.options.enrichedTopic, key: message.key, value, headers: withOrigin(message.headers, originPrefix, message.offset) };
+      let record: KafkaProducedRecord = { topic: this.options.enrichedTopic, key: message.key, value, headers: withOrigin(message.headers, prefix, message.offset) };
       let size = recordBytes(record);
       if (size > this.maxRecordBytes) {
         // Rare: leave enrichment entries out until the record fits (misp_src keeps every feed).
