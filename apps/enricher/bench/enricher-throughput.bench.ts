@@ -7,7 +7,8 @@
  *   passthrough + origin headers
  *                 the same plus the `iocflow.origin` header the enricher adds to every
  *                 record (informative: what those cost in the client)
- *   memcached     the enricher pipeline, memcached mode (one multi-get per batch, 2 s cache)
+ *   memcached     the enricher pipeline, memcached mode (one multi-get per batch, 2 s cache;
+ *                 and once more without the answer cache)
  *   table         the enricher pipeline, table mode (in-memory index of all indicators)
  *   … on-acknowledge
  *                 the same three with the consumer's on-acknowledge commit mode (the next
@@ -231,6 +232,17 @@ async function main(): Promise<void> {
       report,
     },
     {
+      // The same without the answer cache (ENRICHER_CACHE_TTL=0): what the cache costs and saves in CPU.
+      name: 'enricher, memcached mode, no answer cache',
+      events: EVENTS,
+      makeHandler: (out) => {
+        const lookup = new MemcachedIndicatorLookup(lookupClient, { ...mcLookupOptions, cacheTtlMs: 0 });
+        const pipeline = new EnricherPipeline(pipelineOptions(outputs.mc), lookup, out, metrics(), quietLog);
+        return (batch) => pipeline.handleBatch(batch);
+      },
+      report,
+    },
+    {
       name: 'enricher, table mode',
       events: EVENTS,
       makeHandler: (out) => {
@@ -305,6 +317,8 @@ async function main(): Promise<void> {
     ['passthrough + origin headers', 'passthrough'],
     ['enricher, memcached mode', 'passthrough'],
     ['enricher, table mode', 'passthrough'],
+    ['enricher, memcached mode, no answer cache', 'passthrough'],
+    ['enricher, memcached mode, no answer cache', 'enricher, memcached mode'],
     ['enricher, memcached mode', 'passthrough + origin headers'],
     ['enricher, table mode', 'passthrough + origin headers'],
   ] as const) {
