@@ -7,7 +7,8 @@
  *   passthrough + origin headers
  *                 the same plus the `iocflow.origin` header the enricher adds to every
  *                 record (informative: what those cost in the client)
- *   memcached     the enricher pipeline, memcached mode (one multi-get per batch, 2 s cache)
+ *   memcached     the enricher pipeline, memcached mode (one multi-get per batch, 2 s cache;
+ *                 and once more without the answer cache)
  *   table         the enricher pipeline, table mode (in-memory index of all indicators)
  *   … on-acknowledge
  *                 the same three with the consumer's on-acknowledge commit mode (the next
@@ -31,10 +32,11 @@
  *
  *   npm run bench enricher-throughput
  *   BENCH_ONLY=table node --expose-gc --cpu-prof dist/bench/enricher-throughput.js   (one variant, profiled)
+ *   BENCH_ONLY='passthrough|passthrough + origin headers|enricher, memcached mode|enricher, table mode' …   (the four the goal compares)
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 
-import { DEFAULT_MAX_JSON_DEPTH, lookupKey, originHeaders } from '@iocflow/core';
+import { DEFAULT_MAX_JSON_DEPTH, lookupKey, ORIGIN_HEADER, originPrefix, originValue } from '@iocflow/core';
 import {
   KafkaAdmin,
   KafkaBatchConsumer,
@@ -67,8 +69,12 @@ const BASELINE_EVENTS = Number(process.env['BENCH_BASELINE_EVENTS'] ?? 20_000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 /** Gets in flight at once in the per-event baseline (Logstash pipeline workers); default 1. */
 const BASELINE_WORKERS = Number(process.env['BENCH_BASELINE_WORKERS'] ?? 1);
-/** Only the variants whose name contains this (e.g. `table` under `node --cpu-prof`). */
-const ONLY = process.env['BENCH_ONLY'];
+/**
+ * Only the variants whose name contains this (e.g. `table` under `node --cpu-prof`); several
+ * alternatives separated by `|`, a variant matching as a whole name when one is (`passthrough`
+ * alone, not its on-acknowledge form).
+ */
+const ONLY = process.env['BENCH_ONLY']?.split('|');
 const connection = { brokers, clientId: 'bench-enricher', logLevel: 'nothing' as const };
 /** The client every variant's consumer and producer use (BENCH_KAFKA_CLIENT): platformatic (default) or kafkajs. */
 const KAFKA_CLIENT = parseKafkaClientKind(process.env['BENCH_KAFKA_CLIENT']);
@@ -202,13 +208,15 @@ async function main(): Promise<void> {
       // What the enricher adds to every record besides the enrichment (the indexer names documents after it): its cost in the client.
       name: 'passthrough + origin headers',
       events: EVENTS,
+      // Built as the enricher builds it (bytes: one prefix per batch, then the offset).
       makeHandler: (out) => async (batch) => {
+        const prefix = originPrefix(batch.topic, batch.partition);
         await out.send(
           batch.messages.map((m): KafkaProducedRecord => ({
             topic: outputs.pass,
             key: m.key,
             value: m.value,
-            headers: { ...m.headers, ...originHeaders({ topic: batch.topic, partition: batch.partition, offset: m.offset }) },
+            headers: { ...m.headers, [ORIGIN_HEADER]: originValue(prefix, m.offset) },
           })),
         );
       },
@@ -219,6 +227,17 @@ async function main(): Promise<void> {
       // A fresh lookup (empty cache) per phase, so that rounds do not warm each other.
       makeHandler: (out) => {
         const pipeline = new EnricherPipeline(pipelineOptions(outputs.mc), new MemcachedIndicatorLookup(lookupClient, mcLookupOptions), out, metrics(), quietLog);
+        return (batch) => pipeline.handleBatch(batch);
+      },
+      report,
+    },
+    {
+      // The same without the answer cache (ENRICHER_CACHE_TTL=0): what the cache costs and saves in CPU.
+      name: 'enricher, memcached mode, no answer cache',
+      events: EVENTS,
+      makeHandler: (out) => {
+        const lookup = new MemcachedIndicatorLookup(lookupClient, { ...mcLookupOptions, cacheTtlMs: 0 });
+        const pipeline = new EnricherPipeline(pipelineOptions(outputs.mc), lookup, out, metrics(), quietLog);
         return (batch) => pipeline.handleBatch(batch);
       },
       report,
@@ -256,7 +275,8 @@ async function main(): Promise<void> {
   for (const variant of allVariants.filter((v) => ON_ACK.includes(v.name))) {
     allVariants.push({ ...variant, name: `${variant.name}, on-acknowledge`, commitMode: 'on-acknowledge' });
   }
-  const variants = allVariants.filter((variant) => ONLY === undefined || variant.name.includes(ONLY));
+  const exact = new Set(allVariants.map((variant) => variant.name).filter((name) => ONLY?.includes(name)));
+  const variants = allVariants.filter((variant) => ONLY === undefined || exact.has(variant.name) || ONLY.some((part) => !exact.has(part) && variant.name.includes(part)));
   const results: PhaseResult[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     console.log(`round ${round + 1} of ${ROUNDS}`);
@@ -285,6 +305,25 @@ async function main(): Promise<void> {
     const perRound = rates(a).map((rate, i) => rate / (rates(b)[i] as number));
     return `${(median(rates(a)) / median(rates(b))).toFixed(2)}× (ratio of medians); per round ${perRound.map((x) => x.toFixed(2)).join(', ')}`;
   };
+  // CPU over a baseline within each round (the phases of one round are minutes apart at most; the machine's load moves between rounds)
+  const cpuOver = (a: string, b: string): string => {
+    const of = (name: string) => results.filter((r) => r.name === name).map((r) => r.cpuUsPerEvent);
+    const deltas = of(a).map((cpu, i) => cpu - (of(b)[i] ?? Number.NaN)).filter((delta) => !Number.isNaN(delta));
+    if (deltas.length === 0) return 'n/a (variant not run)';
+    return `${median(deltas) >= 0 ? '+' : ''}${median(deltas).toFixed(1)} µs (median of the rounds); per round ${deltas.map((d) => d.toFixed(1)).join(', ')}`;
+  };
+  console.log(`\nCPU per event over the same round's baseline:`);
+  for (const [a, b] of [
+    ['passthrough + origin headers', 'passthrough'],
+    ['enricher, memcached mode', 'passthrough'],
+    ['enricher, table mode', 'passthrough'],
+    ['enricher, memcached mode, no answer cache', 'passthrough'],
+    ['enricher, memcached mode, no answer cache', 'enricher, memcached mode'],
+    ['enricher, memcached mode', 'passthrough + origin headers'],
+    ['enricher, table mode', 'passthrough + origin headers'],
+  ] as const) {
+    console.log(`${a} − ${b}: ${cpuOver(a, b)}`);
+  }
   console.log(`\nmemcached mode / passthrough: ${ratio('enricher, memcached mode', 'passthrough')}`);
   console.log(`table mode / passthrough: ${ratio('enricher, table mode', 'passthrough')}`);
   console.log(`memcached mode / passthrough + origin headers: ${ratio('enricher, memcached mode', 'passthrough + origin headers')}`);

@@ -46,7 +46,8 @@ export interface MemcachedLookupOptions {
  */
 export class MemcachedIndicatorLookup implements IndicatorLookup {
   readonly mode = 'memcached';
-  private readonly cache: TtlCache<string | undefined>;
+  /** Stored value, or null for a known miss. */
+  private readonly cache: TtlCache<string | null>;
   private readonly now: () => number;
   private readonly judge: FreshnessJudge;
   private current: StoreStatus = { usable: false, reason: 'not checked yet' };
@@ -90,41 +91,46 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     const ranges = this.options.ranges;
     if (ranges?.state === 'loading') throw new StoreUnavailableError('STORE_LOADING', ranges.detail ?? 'IP ranges loading');
     // Per candidate of every query, in one flat array: the cached answer (the stored value, or
-    // undefined for a known miss) or, when asked in this batch's multi-get, its index in `wanted`.
-    // The cache is probed with the candidate value itself (one namespace per kind): a key string
-    // is built only for what memcached is asked.
+    // null for a known miss) or, when asked in this batch's multi-get, its index in `wanted`.
+    // The cache and the batch's own dedup are probed with the candidate value itself (one
+    // namespace per kind, the value's hash computed once): a key string is built only once per
+    // distinct value memcached is asked.
     const wanted: string[] = [SYNC_SENTINEL_KEY];
     // (index 0 is the sentinel: its value and kind are never read)
     const wantedValues: string[] = [''];
     const wantedKinds: LookupQuery['kind'][] = ['domain'];
-    const asked = new Map<string, number>();
-    const answers: (string | number | undefined)[] = [];
+    const asked = new Map<LookupQuery['kind'], Map<string, number>>();
+    const answers: (string | number | null)[] = [];
     const candidatesPerQuery = new Array<readonly string[]>(queries.length);
     for (let q = 0; q < queries.length; q++) {
       const query = queries[q] as LookupQuery;
       const kind = query.kind;
+      let askedOfKind = asked.get(kind);
+      if (askedOfKind === undefined) {
+        askedOfKind = new Map();
+        asked.set(kind, askedOfKind);
+      }
       const candidates = candidateValues(query);
       for (let c = 0; c < candidates.length; c++) {
         const value = candidates[c] as string;
-        const cached = this.cache.get(value, now, kind);
-        if (cached !== undefined) {
-          answers.push(cached.value);
-          continue;
-        }
-        const key = lookupKey(kind, value);
-        if (key === SYNC_SENTINEL_KEY) {
-          answers.push(undefined);
-          continue;
-        }
-        let index = asked.get(key);
+        let index = askedOfKind.get(value);
         if (index === undefined) {
-          index = wanted.length;
-          wanted.push(key);
-          wantedValues.push(value);
-          wantedKinds.push(kind);
-          asked.set(key, index);
+          const cached = this.cache.get(value, now, kind);
+          if (cached !== undefined) {
+            answers.push(cached);
+            continue;
+          }
+          const key = lookupKey(kind, value);
+          // a value whose key is the sentinel's is never an indicator (answered as a miss, never cached)
+          index = key === SYNC_SENTINEL_KEY ? -1 : wanted.length;
+          if (index !== -1) {
+            wanted.push(key);
+            wantedValues.push(value);
+            wantedKinds.push(kind);
+          }
+          askedOfKind.set(value, index);
         }
-        answers.push(index);
+        answers.push(index === -1 ? null : index);
       }
       candidatesPerQuery[q] = candidates;
     }
@@ -149,7 +155,7 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     for (let w = 1; w < wanted.length; w++) {
       const value = values.get(wanted[w] as string);
       replies[w] = value;
-      this.cache.set(wantedValues[w] as string, value, now, wantedKinds[w]);
+      this.cache.set(wantedValues[w] as string, value ?? null, now, wantedKinds[w]);
     }
     const matches = new Array<IndicatorMatch | undefined>(queries.length);
     // Ranges as of this batch: one table for all its queries (a reload swaps the reference).
@@ -164,7 +170,7 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
       for (let c = 0; c < candidates.length; c++) {
         const answer = answers[slot + c];
         const stored = typeof answer === 'number' ? replies[answer] : answer;
-        if (stored === undefined) continue;
+        if (stored === undefined || stored === null) continue;
         const feeds = parseFeeds(stored);
         match = { kind: query.kind, indicator: candidates[c] as string, feeds: feeds.length > 0 ? feeds : [DEFAULT_FEED_FALLBACK] };
         break;

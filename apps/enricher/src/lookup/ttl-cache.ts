@@ -1,21 +1,36 @@
 /**
- * A bounded map whose entries expire `ttlMs` after they were set. Two generations: entries go
- * into the current map; when it holds half the bound it becomes the previous one and the old
- * previous is dropped whole. Every operation is O(1): no per-entry eviction, which with a JS
- * Map used as a FIFO (delete the first key, again and again) degrades to a scan over deleted
- * slots on each eviction. The clock is passed in so that specs and the hot path agree on one
- * `now` per batch.
+ * A bounded map whose entries expire `ttlMs` after they were set. Two generations of at most half
+ * the bound each: entries go into the current one; when it is full it becomes the previous one
+ * and the old previous is dropped whole. Every operation is amortised O(1): no per-entry eviction
+ * on the way (a JS Map used as a FIFO, deleting its first key again and again, degrades to a scan
+ * over deleted slots on each eviction). The clock is passed in so that specs and the hot path
+ * agree on one `now` per batch.
+ *
+ * One Map per namespace holds both generations (key → slot; the newer slot when a key is in
+ * both), so a probe is one hash lookup; values and expiry times live in flat arrays indexed by
+ * slot, with no object per entry (such objects lived long enough to be promoted, and then cost
+ * the old-space collector). Dropping a generation deletes its keys that no newer slot took over.
+ *
+ * `undefined` means "absent or expired", so a caller that caches negative answers stores another
+ * value for them (the memcached lookup stores `null` for a known miss).
  */
 export class TtlCache<V> {
-  // Per generation: namespace → key → entry (a caller with several kinds of key, as the memcached
-  // lookup with one namespace per observable kind, probes with the value it already holds
-  // instead of building a `<kind>-<value>` string to probe with).
-  private current = new Map<string, Map<string, Entry<V>>>();
-  private previous = new Map<string, Map<string, Entry<V>>>();
-  private currentSize = 0;
-  private previousSize = 0;
+  // a caller with several kinds of key (the memcached lookup, one namespace per observable kind)
+  // probes with the value it already holds instead of building a `<kind>-<value>` string
+  private readonly namespaces = new Map<string, Map<string, number>>();
+  /** Slots [0, generationSize) are one generation, [generationSize, 2 × generationSize) the other. */
+  private values: (V | undefined)[];
+  // grown as slots are first used (a plain array of doubles), not allocated for the bound up front
+  private readonly expiresAt: number[] = [];
+  /** Per slot, the key and its namespace's map: what dropping its generation deletes. */
+  private readonly keys: (string | undefined)[];
+  private readonly owners: (Map<string, number> | undefined)[];
   private readonly generationSize: number;
   private readonly enabled: boolean;
+  /** First slot of the current generation (0 or generationSize), and how many it used. */
+  private currentBase = 0;
+  private currentSize = 0;
+  private previousSize = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -23,6 +38,9 @@ export class TtlCache<V> {
   ) {
     this.generationSize = Math.max(1, Math.floor(maxEntries / 2));
     this.enabled = ttlMs > 0 && maxEntries > 0;
+    this.values = [];
+    this.keys = [];
+    this.owners = [];
   }
 
   /** Entries held (at most the bound; a key in both generations counts twice). */
@@ -30,40 +48,56 @@ export class TtlCache<V> {
     return this.currentSize + this.previousSize;
   }
 
-  /** The entry, or undefined when absent or expired; a present entry may hold a cached `undefined` (a miss). */
-  get(key: string, now: number, namespace = ''): { value: V } | undefined {
+  /** The value, or undefined when absent or expired. */
+  get(key: string, now: number, namespace = ''): V | undefined {
     if (!this.enabled) return undefined;
-    const entry = this.current.get(namespace)?.get(key) ?? this.previous.get(namespace)?.get(key);
-    return entry === undefined || entry.expiresAt <= now ? undefined : entry;
+    const slot = this.namespaces.get(namespace)?.get(key);
+    return slot === undefined || (this.expiresAt[slot] as number) <= now ? undefined : this.values[slot];
   }
 
   set(key: string, value: V, now: number, namespace = ''): void {
     if (!this.enabled) return;
-    let entries = this.current.get(namespace);
-    if (entries === undefined) {
-      entries = new Map();
-      this.current.set(namespace, entries);
+    let slots = this.namespaces.get(namespace);
+    if (slots === undefined) {
+      slots = new Map();
+      this.namespaces.set(namespace, slots);
     }
-    const before = entries.size;
-    entries.set(key, { value, expiresAt: now + this.ttlMs });
-    this.currentSize += entries.size - before;
-    if (this.currentSize >= this.generationSize) {
-      this.previous = this.current;
-      this.previousSize = this.currentSize;
-      this.current = new Map();
-      this.currentSize = 0;
+    let slot = slots.get(key);
+    if (slot === undefined || slot < this.currentBase || slot >= this.currentBase + this.generationSize) {
+      // new, or held by the previous generation only: a slot of the current one
+      slot = this.currentBase + this.currentSize++;
+      slots.set(key, slot);
+      this.keys[slot] = key;
+      this.owners[slot] = slots;
     }
+    this.values[slot] = value;
+    this.expiresAt[slot] = now + this.ttlMs;
+    if (this.currentSize >= this.generationSize) this.rotate();
   }
 
   clear(): void {
-    this.current.clear();
-    this.previous.clear();
+    this.namespaces.clear();
+    this.values = [];
+    this.keys.length = 0;
+    this.owners.length = 0;
+    this.currentBase = 0;
     this.currentSize = 0;
     this.previousSize = 0;
   }
-}
 
-interface Entry<V> {
-  readonly value: V;
-  readonly expiresAt: number;
+  /** The current generation becomes the previous one; the previous one's slots are freed for the new current. */
+  private rotate(): void {
+    const droppedBase = this.currentBase === 0 ? this.generationSize : 0;
+    for (let slot = droppedBase; slot < droppedBase + this.previousSize; slot++) {
+      const owner = this.owners[slot] as Map<string, number>;
+      const key = this.keys[slot] as string;
+      if (owner.get(key) === slot) owner.delete(key);
+      this.values[slot] = undefined;
+      this.keys[slot] = undefined;
+      this.owners[slot] = undefined;
+    }
+    this.previousSize = this.currentSize;
+    this.currentBase = droppedBase;
+    this.currentSize = 0;
+  }
 }

@@ -5,19 +5,21 @@ import type { LookupQuery } from '../lookup/indicator-lookup';
  *
  * One map per (kind, parents) keyed by the normalised value, rather than one map keyed by a
  * `kind|parents|value` string: no string is built per observation, and the value's hash, computed
- * once here, is cached in the string and reused by the store's own maps (table mode).
+ * once here, is cached in the string and reused by the stores' own maps (the table, the memcached
+ * lookup's cache).
  */
 export class BatchQueries {
   readonly queries: LookupQuery[] = [];
-  private readonly ids = new Map<string, Map<string, number>>();
+  private readonly exact = new Map<LookupQuery['kind'], Map<string, number>>();
+  private readonly withParents = new Map<LookupQuery['kind'], Map<string, number>>();
 
   /** The index of the query in `queries`, added when new. */
   indexOf(kind: LookupQuery['kind'], value: string, parents: boolean): number {
-    const slot = parents ? `${kind}+` : kind;
-    let byValue = this.ids.get(slot);
+    const ids = parents ? this.withParents : this.exact;
+    let byValue = ids.get(kind);
     if (byValue === undefined) {
       byValue = new Map();
-      this.ids.set(slot, byValue);
+      ids.set(kind, byValue);
     }
     let index = byValue.get(value);
     if (index === undefined) {

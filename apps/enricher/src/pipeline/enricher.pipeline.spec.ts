@@ -117,7 +117,7 @@ describe('EnricherPipeline', () => {
     expect(String(dead[0]?.value)).toBe('not json');
     expect(enriched[0]?.key).toEqual(Buffer.from('k0'));
     // The record's own headers, plus where the event entered iocflow (the indexer's document id).
-    expect(enriched[0]?.headers).toEqual({ trace: Buffer.from('t0'), 'iocflow.origin': 'in/3/100' });
+    expect(enriched[0]?.headers).toEqual({ trace: Buffer.from('t0'), 'iocflow.origin': Buffer.from('in/3/100') });
     expect(await counter('iocflow_enricher_events_in_total')).toEqual({ total: 7 });
     // The last event has none of the looked-up fields: nothing was checked, so it is no miss.
     expect(await counter('iocflow_enricher_events_out_total')).toEqual({ miss: 2, no_observable: 1 });

@@ -6,8 +6,9 @@ import {
   SOURCE_HEADERS,
   backoffDelay,
   deadLetterRecord,
-  formatOrigin,
   originHeaders,
+  originPrefix,
+  originValue,
   type JsonFieldPlan,
 } from '@iocflow/core';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery } from '../lookup/indicator-lookup';
@@ -210,8 +211,10 @@ export class EnricherPipeline {
     // feed NUL field → matched values, counted once per batch (a labelled `inc` per hit is costly).
     const hitCounts = new Map<string, number>();
     const partition = String(batch.partition);
+    // the origin header's bytes up to the offset, the same for the whole batch
+    const prefix = originPrefix(batch.topic, partition);
     for (const event of events) {
-      const enriched = this.apply(event, matches, batch.topic, partition);
+      const enriched = this.apply(event, matches, batch.topic, partition, prefix);
       if ('reason' in enriched) {
         deadLetter(event.message, enriched);
         continue;
@@ -261,7 +264,14 @@ export class EnricherPipeline {
    * until it fits (`output_too_large` when even none fits), and anything that throws while
    * enriching this one event (`enrich_failed`) is contained to it.
    */
-  private apply(event: PreparedEvent, matches: readonly (IndicatorMatch | undefined)[] | undefined, topic: string, partition: string): EnrichedEvent | StagedRejection {
+  private apply(
+    event: PreparedEvent,
+    matches: readonly (IndicatorMatch | undefined)[] | undefined,
+    topic: string,
+    partition: string,
+    /** originPrefix of the batch's topic and partition. */
+    prefix: Buffer,
+  ): EnrichedEvent | StagedRejection {
     let outcome: LookupOutcome;
     let eventMatches: (IndicatorMatch | undefined)[] | undefined;
     if (event.observations.length === 0) {
@@ -286,7 +296,7 @@ export class EnricherPipeline {
       const message = event.message;
       const value = applyEnrichment(event.parsed, event.observations, outcome, this.enrichmentOptions, event.unchecked);
       // Same key and headers, plus where the event entered iocflow: the indexer names the document after it.
-      let record: KafkaProducedRecord = { topic: this.options.enrichedTopic, key: message.key, value, headers: withOrigin(message.headers, topic, partition, message.offset) };
+      let record: KafkaProducedRecord = { topic: this.options.enrichedTopic, key: message.key, value, headers: withOrigin(message.headers, prefix, message.offset) };
       let size = recordBytes(record);
       if (size > this.maxRecordBytes) {
         // Rare: leave enrichment entries out until the record fits (misp_src keeps every feed).
@@ -503,10 +513,14 @@ const NO_OBSERVATIONS: LookupOutcome = { known: true, matches: [] };
 const MISSED: LookupOutcome = { known: true, matches: [] };
 const UNKNOWN: LookupOutcome = { known: false };
 
-/** `{ ...headers, ...originHeaders(…) }` built in one object: the record's headers, then its origin (which wins). */
-function withOrigin(headers: Readonly<Record<string, Buffer>>, topic: string, partition: string, offset: string): Record<string, Buffer | string> {
+/**
+ * `{ ...headers, ...originHeaders(…) }` built in one object: the record's headers, then its origin
+ * (which wins), as bytes (originValue: the same bytes a string would give, without encoding it
+ * per record).
+ */
+function withOrigin(headers: Readonly<Record<string, Buffer>>, prefix: Buffer, offset: string): Record<string, Buffer | string> {
   const result: Record<string, Buffer | string> = { ...headers };
-  result[ORIGIN_HEADER] = formatOrigin(topic, partition, offset);
+  result[ORIGIN_HEADER] = originValue(prefix, offset);
   return result;
 }
 

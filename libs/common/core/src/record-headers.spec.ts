@@ -1,11 +1,25 @@
 import fc from 'fast-check';
-import { ORIGIN_HEADER, originHeaders, readOrigin } from './record-headers';
+import { formatOrigin, ORIGIN_HEADER, originHeaders, originPrefix, originValue, readOrigin } from './record-headers';
 
 describe('origin header', () => {
   it('round-trips through a Kafka header value (a Buffer)', () => {
     const headers = Object.fromEntries(Object.entries(originHeaders({ topic: 'raw-logs', partition: 7, offset: '9007199254740993' })).map(([k, v]) => [k, Buffer.from(v)]));
     expect(headers).toEqual({ 'iocflow.origin': Buffer.from('raw-logs/7/9007199254740993') });
     expect(readOrigin(headers)).toEqual({ topic: 'raw-logs', partition: 7, offset: '9007199254740993' });
+  });
+
+  it.each([
+    ['raw-logs', 7, '9007199254740993'],
+    ['r', 0, '0'],
+    ['a.b_c-D', '2147483647', '123'],
+  ])('gives the same bytes as bytes built from the text (%s/%s/%s)', (topic, partition, offset) => {
+    const prefix = originPrefix(topic, partition);
+    const value = originValue(prefix, offset);
+    expect(value).toEqual(Buffer.from(formatOrigin(topic, partition, offset), 'utf8'));
+    expect(readOrigin({ [ORIGIN_HEADER]: value })).toEqual({ topic, partition: Number(partition), offset });
+    // each value is its own (the prefix is shared, never written to)
+    expect(originValue(prefix, '1').toString()).toBe(`${topic}/${partition}/1`);
+    expect(value.toString()).toBe(`${topic}/${partition}/${offset}`);
   });
 
   it.each([

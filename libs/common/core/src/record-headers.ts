@@ -66,6 +66,25 @@ export function formatOrigin(topic: string, partition: number | string, offset: 
   return `${topic}/${partition}/${offset}`;
 }
 
+/**
+ * The origin header's value as bytes, for a producer on the hot path: `prefix` is
+ * originPrefix(topic, partition), built once per batch, and `offset` a decimal string (so its
+ * latin1 and UTF-8 bytes are the same). Byte for byte what a producer writes for
+ * `formatOrigin(topic, partition, offset)`; a Buffer is written as it is, where a string would be
+ * encoded per record (and measured once more for the send's size).
+ */
+export function originValue(prefix: Buffer, offset: string): Buffer {
+  const value = Buffer.allocUnsafe(prefix.length + offset.length);
+  prefix.copy(value, 0);
+  value.write(offset, prefix.length, 'latin1');
+  return value;
+}
+
+/** `<topic>/<partition>/`: the part of the origin header every record of one partition's batch shares (originValue). */
+export function originPrefix(topic: string, partition: number | string): Buffer {
+  return Buffer.from(formatOrigin(topic, partition, ''), 'utf8');
+}
+
 export function originHeaders(origin: RecordOrigin): Record<string, string> {
   return { [ORIGIN_HEADER]: formatOrigin(origin.topic, origin.partition, origin.offset) };
 }

@@ -6,6 +6,9 @@ import { DEFAULT_MAX_INFLIGHTS, type KafkaProducerOptions } from '../kafka-produ
 import type { KafkaProducedRecord } from '../kafka-types';
 import { type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
 
+/** How many distinct header names keep their encoded bytes (headerName). */
+const HEADER_NAMES_CACHED = 256;
+
 /**
  * One idempotent @platformatic/kafka producer (acks=all), the `platformatic` driver of
  * KafkaProducer (which cuts sends by size; each call here is one request's worth). Keyed records
@@ -24,6 +27,7 @@ export class PlatformaticProducer {
   private closed = false;
   private replaced = 0;
   private readonly roundRobin = new Map<string, number>();
+  private readonly headerNames = new Map<string, Buffer>();
 
   constructor(private readonly options: KafkaProducerOptions) {
     this.connection = platformaticConnection(options);
@@ -102,7 +106,7 @@ export class PlatformaticProducer {
       acks: ProduceAcks.ALL,
       autocreateTopics: false,
       partitioner: (message, key) => (key === undefined ? this.nextRoundRobin(message.topic) : compatibilityPartitioner(message, key)),
-      serializers: { headerKey: (name?: string) => (name === undefined ? undefined : Buffer.from(name)) },
+      serializers: { headerKey: (name?: string) => (name === undefined ? undefined : this.headerName(name)) },
       retries: true,
       retryDelay: this.options.retryDelayMs ?? 500,
       maxInflights: this.options.maxInflights ?? DEFAULT_MAX_INFLIGHTS,
@@ -111,6 +115,20 @@ export class PlatformaticProducer {
     // An 'error' nobody listens to ends the process (seen when a connection closes during shutdown).
     producer.on('error', (error: unknown) => this.logger.warn('kafka producer client error', { error: String(error) }));
     return producer;
+  }
+
+  /**
+   * A header name's bytes, encoded once: the same few names (the enricher's `iocflow.origin` on
+   * every record) repeat on every record. Bounded: names beyond HEADER_NAMES_CACHED are encoded
+   * per record, as before. The client only reads the Buffer (it copies it into the request).
+   */
+  private headerName(name: string): Buffer {
+    let bytes = this.headerNames.get(name);
+    if (bytes === undefined) {
+      bytes = Buffer.from(name);
+      if (this.headerNames.size < HEADER_NAMES_CACHED) this.headerNames.set(name, bytes);
+    }
+    return bytes;
   }
 
   /** Records without a key spread over the partitions in turn, as kafkajs' default partitioner does. */
