@@ -53,7 +53,8 @@ async function main(): Promise<void> {
   await pollUntil(async () => (await requireTcp('127.0.0.1', port, 500), true), { description: 'bench memcached' });
   const server = `127.0.0.1:${port}`;
   const kafkaClient = process.env['KAFKA_CLIENT'];
-  process.stdout.write(`Kafka client: ${kafkaClient ?? 'default'}\n`);
+  const compression = process.env['KAFKA_COMPRESSION'];
+  process.stdout.write(`Kafka client: ${kafkaClient ?? 'default'}, compression: ${compression ?? 'default'}\n`);
   const harness = await createHarness(standin, {
     MISP_PAGE_SIZE: PAGE_SIZE,
     MISP_TIMEOUT: '60s',
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     MEMCACHED_SERVERS: server,
     ...(remote === undefined ? {} : { MISP_URL: remote.url, MISP_API_KEY: remote.apiKey }),
     ...(kafkaClient === undefined ? {} : { KAFKA_CLIENT: kafkaClient }),
+    ...(compression === undefined ? {} : { KAFKA_COMPRESSION: compression }),
   });
   try {
     const instance = await harness.start();
