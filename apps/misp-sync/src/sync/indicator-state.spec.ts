@@ -92,7 +92,8 @@ describe('IndicatorState', () => {
       decayScore: 42.5,
     };
     // Another order, a field this version does not know, an explicit undefined: copied as they are.
-    const reordered = { timestamp: 1, ...contribution('u2', ['Feed-B']) };
+    const { timestamp, ...rest } = contribution('u2', ['Feed-B']);
+    const reordered: AttributeContribution = { timestamp, ...rest };
     const unknown = { ...contribution('u3', ['Feed-B']), futureField: 1 } as AttributeContribution;
     const undefinedField: AttributeContribution = { ...contribution('u4', ['Feed-B']), tlp: undefined };
     for (const attribute of [every, contribution('u5', []), reordered, unknown, undefinedField]) {
