@@ -5,12 +5,14 @@
  *
  *   BENCH_ATTRIBUTES=1000000 BENCH_PAGE_SIZE=10000 npm run bench misp-sync
  *
- * The stand-in MISP runs in this process (`MispStandin.withGeneratedAttributes`); memcached is a
+ * The stand-in MISP (`MispStandin.withGeneratedAttributes`) runs in a child process forked from
+ * this bundle (`BENCH_STANDIN=inline` keeps it in this process, as before 2026-12-03), so the
+ * process CPU reported is misp-sync's own and the stand-in's is reported beside it; memcached is a
  * private 2 GB process (a million keys do not fit the stack's default); Kafka is the stack's,
- * with a fresh 1-partition topic.
+ * with a fresh 1-partition topic. `BENCH_FULL_ONLY=1` stops after the full sync (for profiles).
  */
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SYNC_SENTINEL_KEY } from '@iocflow/core';
@@ -22,10 +24,27 @@ import { createHarness, MispStandin, rawGet } from '../test/integration/misp-syn
 
 const COUNT = Number(process.env['BENCH_ATTRIBUTES'] ?? 1_000_000);
 const PAGE_SIZE = process.env['BENCH_PAGE_SIZE'] ?? '10000';
+const STANDIN_INLINE = process.env['BENCH_STANDIN'] === 'inline';
+const FULL_ONLY = process.env['BENCH_FULL_ONLY'] === '1';
+/** Set in the forked child that serves the stand-in. */
+const STANDIN_ROLE = process.env['BENCH_ROLE'] === 'standin';
+
+/** The generated MISP every run serves (the stand-in finds test/fixtures upward from dist/bench). */
+const generatedStandin = (): MispStandin => MispStandin.withGeneratedAttributes(COUNT, { perSecond: 50 });
+
+/** What the bench asks of the stand-in, wherever it runs. */
+interface StandinHandle {
+  readonly url: string;
+  readonly apiKey: string;
+  editTags(uuid: string, tags: readonly string[]): Promise<void>;
+  /** The stand-in process's CPU seconds so far (undefined inline: it is in this process's figure). */
+  cpuSeconds(): Promise<number | undefined>;
+  stop(): void;
+}
 
 async function main(): Promise<void> {
-  // The stand-in finds test/fixtures (its warninglists) upward from the bundle in dist/bench.
-  const standin = MispStandin.withGeneratedAttributes(COUNT, { perSecond: 50 });
+  const remote = STANDIN_INLINE ? undefined : await forkStandin();
+  const standin = remote === undefined ? generatedStandin() : new MispStandin();
   const port = await freePort();
   const binary = memcachedBinary();
   const libDir = path.resolve(path.dirname(binary), '..', 'lib', 'x86_64-linux-gnu');
@@ -34,14 +53,17 @@ async function main(): Promise<void> {
   await pollUntil(async () => (await requireTcp('127.0.0.1', port, 500), true), { description: 'bench memcached' });
   const server = `127.0.0.1:${port}`;
   const kafkaClient = process.env['KAFKA_CLIENT'];
-  process.stdout.write(`Kafka client: ${kafkaClient ?? 'default'}\n`);
+  const compression = process.env['KAFKA_COMPRESSION'];
+  process.stdout.write(`Kafka client: ${kafkaClient ?? 'default'}, compression: ${compression ?? 'default'}\n`);
   const harness = await createHarness(standin, {
     MISP_PAGE_SIZE: PAGE_SIZE,
     MISP_TIMEOUT: '60s',
     LOG_LEVEL: 'info',
     SYNC_PROGRESS_INTERVAL: '10s',
     MEMCACHED_SERVERS: server,
+    ...(remote === undefined ? {} : { MISP_URL: remote.url, MISP_API_KEY: remote.apiKey }),
     ...(kafkaClient === undefined ? {} : { KAFKA_CLIENT: kafkaClient }),
+    ...(compression === undefined ? {} : { KAFKA_COMPRESSION: compression }),
   });
   try {
     const instance = await harness.start();
@@ -51,16 +73,36 @@ async function main(): Promise<void> {
     const heapBefore = process.memoryUsage().heapUsed;
     const peak = samplePeaks();
     const cpuBefore = process.cpuUsage();
+    const standinCpuBefore = await remote?.cpuSeconds();
     const started = performance.now();
     assert.equal(await instance.runner.runOnce(), true, 'full sync failed');
     const fullMs = performance.now() - started;
     const cpu = process.cpuUsage(cpuBefore);
+    const standinCpuAfter = await remote?.cpuSeconds();
     peak.stop();
     const outcome = instance.runner.lastSync;
     const keys = instance.pipeline.state.size;
     const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
     collectGarbage();
     const stateHeapMb = (process.memoryUsage().heapUsed - heapBefore) / 1024 / 1024;
+    const fullSync = {
+      attributes: COUNT,
+      keys,
+      pageSize: Number(PAGE_SIZE),
+      standin: remote === undefined ? 'in this process' : 'child process',
+      fullSyncSeconds: +(fullMs / 1000).toFixed(1),
+      attributesPerSecond: Math.round(COUNT / (fullMs / 1000)),
+      processCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1),
+      ...(standinCpuBefore === undefined || standinCpuAfter === undefined ? {} : { standinCpuSeconds: +(standinCpuAfter - standinCpuBefore).toFixed(1) }),
+      heapGrowthMb: Math.round(heapMb),
+      stateHeapMb: Math.round(stateHeapMb),
+      peakHeapUsedMb: Math.round(peak.heapUsed / 1024 / 1024),
+      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    };
+    if (FULL_ONLY) {
+      process.stdout.write(`misp-sync bench ${JSON.stringify({ ...fullSync, outcome })}\n`);
+      return;
+    }
 
     // Update-to-effect: edit one attribute's tags in MISP, run the next incremental poll, time until
     // memcached answers the new value (the poll interval itself is not included).
@@ -68,7 +110,8 @@ async function main(): Promise<void> {
     const uuid = first?.attributes[0]?.attributeUuid ?? '';
     const key = first?.key ?? '';
     const editStarted = performance.now();
-    standin.editAttribute(uuid, { tags: ['Feed-Bench-Edit'] });
+    if (remote === undefined) standin.editAttribute(uuid, { tags: ['Feed-Bench-Edit'] });
+    else await remote.editTags(uuid, ['Feed-Bench-Edit']);
     assert.equal((await instance.pipeline.sync()).ok, true, 'incremental sync failed');
     await pollUntil(async () => (await rawGet(server, key))?.value.includes('Feed-Bench-Edit'), { intervalMs: 1 });
     const updateMs = performance.now() - editStarted;
@@ -85,16 +128,7 @@ async function main(): Promise<void> {
     const restoredStateMb = (process.memoryUsage().heapUsed - heapBeforeRebuild) / 1024 / 1024;
 
     const result = {
-      attributes: COUNT,
-      keys,
-      pageSize: Number(PAGE_SIZE),
-      fullSyncSeconds: +(fullMs / 1000).toFixed(1),
-      attributesPerSecond: Math.round(COUNT / (fullMs / 1000)),
-      heapGrowthMb: Math.round(heapMb),
-      stateHeapMb: Math.round(stateHeapMb),
-      peakHeapUsedMb: Math.round(peak.heapUsed / 1024 / 1024),
-      peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
-      processCpuSeconds: +((cpu.user + cpu.system) / 1e6).toFixed(1),
+      ...fullSync,
       updateToEffectMs: Math.round(updateMs),
       topicRebuildSeconds: +(rebuildMs / 1000).toFixed(1),
       restoredStateHeapMb: Math.round(restoredStateMb),
@@ -104,7 +138,71 @@ async function main(): Promise<void> {
   } finally {
     await harness.stop();
     memcached.kill('SIGKILL');
+    remote?.stop();
   }
+}
+
+/** The stand-in in a child process forked from this bundle; it answers the bench over IPC. */
+async function forkStandin(): Promise<StandinHandle> {
+  const child = fork(process.argv[1] ?? '', [], { env: { ...process.env, BENCH_ROLE: 'standin' }, execArgv: ['--max-old-space-size=2048'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let next = 0;
+  const ask = (request: StandinRequest): Promise<StandinReply> =>
+    new Promise((resolve, reject) => {
+      const id = ++next;
+      const onMessage = (reply: StandinReply): void => {
+        if (reply.id !== id) return;
+        child.off('message', onMessage);
+        if (reply.error !== undefined) reject(new Error(`stand-in: ${reply.error}`));
+        else resolve(reply);
+      };
+      child.on('message', onMessage);
+      child.send({ ...request, id });
+    });
+  const ready = await ask({ op: 'start' });
+  return {
+    url: ready.url ?? '',
+    apiKey: ready.apiKey ?? '',
+    editTags: async (uuid, tags) => void (await ask({ op: 'edit', uuid, tags })),
+    cpuSeconds: async () => (await ask({ op: 'cpu' })).cpuSeconds,
+    stop: () => stopChild(child),
+  };
+}
+
+interface StandinRequest {
+  readonly op: 'start' | 'edit' | 'cpu';
+  readonly uuid?: string;
+  readonly tags?: readonly string[];
+}
+
+interface StandinReply {
+  readonly id: number;
+  readonly url?: string;
+  readonly apiKey?: string;
+  readonly cpuSeconds?: number;
+  readonly error?: string;
+}
+
+function stopChild(child: ChildProcess): void {
+  child.disconnect();
+  child.kill('SIGTERM');
+}
+
+/** The child's side: serve the generated stand-in until the bench disconnects. */
+function serveStandin(): void {
+  const standin = generatedStandin();
+  process.on('message', (message: StandinRequest & { readonly id: number }) => {
+    const reply = async (): Promise<Omit<StandinReply, 'id'>> => {
+      if (message.op === 'start') return { url: (await standin.start()).url, apiKey: standin.apiKey };
+      if (message.op === 'edit') return (standin.editAttribute(message.uuid ?? '', { tags: [...(message.tags ?? [])] }), {});
+      const usage = process.cpuUsage();
+      return { cpuSeconds: (usage.user + usage.system) / 1e6 };
+    };
+    reply().then(
+      (answer) => process.send?.({ ...answer, id: message.id }),
+      (error: unknown) => process.send?.({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
+    );
+  });
+  process.on('disconnect', () => void standin.stop().then(() => process.exit(0)));
 }
 
 /** The indicator topic from the start into a fresh state, as SyncStateStore.restore reads it. */
@@ -141,7 +239,9 @@ function samplePeaks(): { readonly heapUsed: number; stop(): void } {
   };
 }
 
-main().catch((error: unknown) => {
+if (STANDIN_ROLE) serveStandin();
+else
+  main().catch((error: unknown) => {
   process.stderr.write(`misp-sync bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;
 });

@@ -57,8 +57,8 @@ export function diffIndicators(changes: readonly IndicatorChange[], seedCompat: 
     } else {
       records.push({ key: change.key, value: change.after ?? null });
     }
-    if (change.before !== undefined) for (const [key, value] of storeEntries(change.before, seedCompat)) before.set(key, value);
-    if (change.after !== undefined) for (const [key, value] of storeEntries(change.after, seedCompat)) after.set(key, value);
+    if (change.before !== undefined) storeEntries(change.before, seedCompat, before);
+    if (change.after !== undefined) storeEntries(change.after, seedCompat, after);
   }
   const sets = new Map<string, string>();
   let oversizedValues = 0;

@@ -1,4 +1,5 @@
 import type { AttributeContribution, IndicatorRecord } from '@iocflow/core';
+import { sameContribution } from './apply-attribute';
 import { compactRecord, IndicatorState } from './indicator-state';
 import { InternPool } from './intern-pool';
 
@@ -70,6 +71,37 @@ describe('IndicatorState', () => {
     const held = record('domain-a.com', { ...contribution('u1', ['Feed-B', 'Feed-A']), firstSeen: '2025-01-01T00:00:00Z' }, contribution('u2', []));
     expect(JSON.stringify(compactRecord(held, pool))).toBe(JSON.stringify(held));
     expect(JSON.stringify(compactRecord({ ...held, attributesOmitted: 3 }, pool))).toBe(JSON.stringify({ ...held, attributesOmitted: 3 }));
+  });
+
+  it('keeps the fields, their order and their JSON whatever the layout it holds them in', () => {
+    const pool = new InternPool();
+    const every: AttributeContribution = {
+      attributeUuid: 'u1',
+      source: 'feed:x',
+      mispType: 'domain',
+      eventUuid: 'e',
+      eventInfo: 'event',
+      feeds: ['Feed-A'],
+      tags: ['Feed-A', 'tlp:amber'],
+      toIds: true,
+      timestamp: 1,
+      firstSeen: '2025-01-01T00:00:00Z',
+      lastSeen: '2025-01-02T00:00:00Z',
+      threatLevel: 'High',
+      tlp: 'AMBER',
+      decayScore: 42.5,
+    };
+    // Another order, a field this version does not know, an explicit undefined: copied as they are.
+    const { timestamp, ...rest } = contribution('u2', ['Feed-B']);
+    const reordered: AttributeContribution = { timestamp, ...rest };
+    const unknown = { ...contribution('u3', ['Feed-B']), futureField: 1 } as AttributeContribution;
+    const undefinedField: AttributeContribution = { ...contribution('u4', ['Feed-B']), tlp: undefined };
+    for (const attribute of [every, contribution('u5', []), reordered, unknown, undefinedField]) {
+      const held = compactRecord(record('domain-a.com', attribute), pool).attributes[0];
+      expect(Object.keys(held ?? {})).toEqual(Object.keys(attribute));
+      expect(JSON.stringify(held)).toBe(JSON.stringify(attribute));
+      expect(sameContribution(attribute, held)).toBe(true);
+    }
   });
 
   it('indexes an attribute reaching several keys and forgets them one by one', () => {

@@ -116,30 +116,106 @@ const NO_KEYS: readonly string[] = Object.freeze([]);
  * Spread keeps the field order, so the record serialises exactly as before.
  */
 export function compactRecord(record: IndicatorRecord, pool: InternPool, mapKey?: string): IndicatorRecord {
+  const attributes: AttributeContribution[] = new Array<AttributeContribution>(record.attributes.length);
+  for (let i = 0; i < attributes.length; i++) attributes[i] = compactContribution(record.attributes[i] as AttributeContribution, pool);
   return {
     ...record,
     // A restored record's key is a second copy of the map's key (both read from the topic record).
     key: mapKey !== undefined && mapKey === record.key ? mapKey : record.key,
     kind: pool.string(record.kind) as IndicatorRecord['kind'],
     feeds: pool.list(record.feeds),
-    attributes: record.attributes.map((attribute) => compactContribution(attribute, pool)),
+    attributes,
     updatedAt: pool.string(record.updatedAt),
   };
 }
 
+/**
+ * The held contribution: its strings and lists shared through `pool`, its fields in the order
+ * toAttributeUpdate writes them (and the topic's records carry). Built by a constructor so that V8
+ * keeps every field inside the object: a contribution made with conditional spreads keeps some in
+ * a separate property array, and a spread copy inherits that layout (~7% more state, measured).
+ * Anything else (another field order, a field this version does not know) is copied as it is.
+ */
 function compactContribution(attribute: AttributeContribution, pool: InternPool): AttributeContribution {
-  return {
-    ...attribute,
-    mispType: pool.string(attribute.mispType),
-    eventUuid: pool.string(attribute.eventUuid),
-    eventInfo: pool.string(attribute.eventInfo),
-    feeds: pool.list(attribute.feeds),
-    tags: pool.list(attribute.tags),
-    ...(attribute.threatLevel === undefined ? {} : { threatLevel: pool.string(attribute.threatLevel) }),
-    ...(attribute.tlp === undefined ? {} : { tlp: pool.string(attribute.tlp) }),
-    ...(attribute.source === undefined ? {} : { source: pool.string(attribute.source) }),
-  };
+  if (hasCanonicalFields(attribute)) return new HeldContribution(attribute, pool);
+  const held: Mutable<AttributeContribution> = { ...attribute };
+  held.mispType = pool.string(attribute.mispType);
+  held.eventUuid = pool.string(attribute.eventUuid);
+  held.eventInfo = pool.string(attribute.eventInfo);
+  held.feeds = pool.list(attribute.feeds);
+  held.tags = pool.list(attribute.tags);
+  if (attribute.threatLevel !== undefined) held.threatLevel = pool.string(attribute.threatLevel);
+  if (attribute.tlp !== undefined) held.tlp = pool.string(attribute.tlp);
+  if (attribute.source !== undefined) held.source = pool.string(attribute.source);
+  return held;
 }
+
+/** Every field of a contribution, in the order toAttributeUpdate writes them. */
+const CANONICAL_FIELDS: readonly (keyof AttributeContribution)[] = [
+  'attributeUuid',
+  'source',
+  'mispType',
+  'eventUuid',
+  'eventInfo',
+  'feeds',
+  'tags',
+  'toIds',
+  'timestamp',
+  'firstSeen',
+  'lastSeen',
+  'threatLevel',
+  'tlp',
+  'decayScore',
+];
+
+/** Own keys are a subsequence of CANONICAL_FIELDS, each with a defined value. */
+function hasCanonicalFields(attribute: AttributeContribution): boolean {
+  let next = 0;
+  for (const key in attribute) {
+    if (!Object.prototype.hasOwnProperty.call(attribute, key)) return false;
+    while (next < CANONICAL_FIELDS.length && CANONICAL_FIELDS[next] !== key) next++;
+    if (next === CANONICAL_FIELDS.length || attribute[key as keyof AttributeContribution] === undefined) return false;
+    next++;
+  }
+  return true;
+}
+
+class HeldContribution implements AttributeContribution {
+  declare readonly attributeUuid: string;
+  declare readonly source?: string;
+  declare readonly mispType: string;
+  declare readonly eventUuid: string;
+  declare readonly eventInfo: string;
+  declare readonly feeds: readonly string[];
+  declare readonly tags: readonly string[];
+  declare readonly toIds: boolean;
+  declare readonly timestamp: number;
+  declare readonly firstSeen?: string;
+  declare readonly lastSeen?: string;
+  declare readonly threatLevel?: string;
+  declare readonly tlp?: string;
+  declare readonly decayScore?: number;
+
+  constructor(attribute: AttributeContribution, pool: InternPool) {
+    const self = this as Mutable<HeldContribution>;
+    self.attributeUuid = attribute.attributeUuid;
+    if (attribute.source !== undefined) self.source = pool.string(attribute.source);
+    self.mispType = pool.string(attribute.mispType);
+    self.eventUuid = pool.string(attribute.eventUuid);
+    self.eventInfo = pool.string(attribute.eventInfo);
+    self.feeds = pool.list(attribute.feeds);
+    self.tags = pool.list(attribute.tags);
+    self.toIds = attribute.toIds;
+    self.timestamp = attribute.timestamp;
+    if (attribute.firstSeen !== undefined) self.firstSeen = attribute.firstSeen;
+    if (attribute.lastSeen !== undefined) self.lastSeen = attribute.lastSeen;
+    if (attribute.threatLevel !== undefined) self.threatLevel = pool.string(attribute.threatLevel);
+    if (attribute.tlp !== undefined) self.tlp = pool.string(attribute.tlp);
+    if (attribute.decayScore !== undefined) self.decayScore = attribute.decayScore;
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * A batch of changes over a committed state, readable as if applied (later attributes of the same

@@ -24,8 +24,12 @@ export function jsonSizeBound(value: unknown): number {
         for (const item of value as readonly unknown[]) bytes += jsonSizeBound(item) + 1;
         return bytes;
       }
+      // for…in over own keys: no entries array per object (this runs for every topic record).
+      const object = value as Record<string, unknown>;
       let bytes = 2;
-      for (const [key, member] of Object.entries(value)) bytes += key.length * MAX_BYTES_PER_UNIT + 2 + 1 + jsonSizeBound(member) + 1;
+      for (const key in object) {
+        if (Object.prototype.hasOwnProperty.call(object, key)) bytes += key.length * MAX_BYTES_PER_UNIT + 2 + 1 + jsonSizeBound(object[key]) + 1;
+      }
       return bytes;
     }
     default:

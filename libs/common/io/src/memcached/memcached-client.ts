@@ -86,9 +86,9 @@ export class MemcachedClient {
         throw new IoError('INVALID_CONFIG', `memcached set: ttlSeconds must be an integer >= 0, got ${ttl}`);
       }
       if (typeof entry.value !== 'string') throw new IoError('INVALID_CONFIG', 'memcached set: value must be a string');
-      const data = Buffer.from(entry.value, 'utf8');
-      const header = `set ${entry.key} 0 ${ttl} ${data.length}\r\n`;
-      return { key: entry.key, command: { payload: Buffer.concat([Buffer.from(header, 'latin1'), data, CRLF]), shape: 'line' as const } };
+      // One string per command (the socket encodes it as UTF-8; the key is printable ASCII): no buffers per entry.
+      const payload = `set ${entry.key} 0 ${ttl} ${Buffer.byteLength(entry.value, 'utf8')}\r\n${entry.value}\r\n`;
+      return { key: entry.key, command: { payload, shape: 'line' as const } };
     });
     await this.pipelined(commands, (reply) => {
       const line = expect(reply, 'line').line;
@@ -193,8 +193,6 @@ export class MemcachedClient {
     return found;
   }
 }
-
-const CRLF = Buffer.from('\r\n', 'latin1');
 
 function expect<T extends MemcachedReply['type']>(reply: MemcachedReply, type: T): Extract<MemcachedReply, { type: T }> {
   if (reply.type !== type) throw new IoError('MEMCACHED_PROTOCOL', `expected a ${type} reply, got ${reply.type}`);
