@@ -11,7 +11,7 @@ import { Registry } from 'prom-client';
 import { buildMispSync, closeMispSync, openMispSync, type MispSync } from '../../src/misp-sync.runtime';
 import { feedSourceName, loadMispSyncConfig } from '../../src/misp-sync.config';
 import { FIXTURES_DIR } from '../test-fixtures';
-import { createHarness, rawGet, type Harness } from './misp-sync-harness';
+import { createHarness, deleteRunTopics, rawGet, type Harness } from './misp-sync-harness';
 
 // A MISP feed of three PyMISP events, and the Sednit event as MISP's CSV export (test/fixtures/SOURCES.md, "Derived").
 const FEED_FIXTURE = path.join(FIXTURES_DIR, 'derived', 'misp-feed');
@@ -74,6 +74,7 @@ describe('misp-sync feed source (no MISP server)', () => {
     }
     await memcached?.stop();
     if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+    if (topic !== undefined) await deleteRunTopics([topic]);
   });
 
   async function start(env: Record<string, string>) {

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { SYNC_SENTINEL_KEY } from '@iocflow/core';
-import { KafkaTopicReader } from '@iocflow/io';
+import { KafkaAdmin, KafkaTopicReader } from '@iocflow/io';
 import { JsonLogger } from '@iocflow/nest';
 import { MemcachedProcess, requireService, stackEndpoints, uniqueName } from '@iocflow/testing';
 import { Registry } from 'prom-client';
@@ -67,8 +67,24 @@ export async function createHarness(standin = new MispStandin(), env: Record<str
       }
       await standin.stop();
       await memcached.stop();
+      await deleteRunTopics([iocTopic]);
     },
   };
+}
+
+/**
+ * Deletes what a test created on the shared broker: each topic named and, for an indicator topic,
+ * the state topic misp-sync created beside it (`<topic>-sync-state`). One at a time, a missing one
+ * ignored (a spec may have deleted it already).
+ */
+export async function deleteRunTopics(topics: readonly string[]): Promise<void> {
+  const admin = new KafkaAdmin({ brokers: stackEndpoints().kafkaBrokers, clientId: 'misp-sync-it-cleanup' });
+  await admin.connect();
+  try {
+    for (const topic of topics.flatMap((name) => [name, `${name}-sync-state`])) await admin.deleteTopics([topic]).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** A plain memcached text-protocol `get` over a socket: what Logstash's filter sees. */

@@ -1,6 +1,6 @@
 import { KafkaAdmin, KafkaProducer } from '@iocflow/io';
 import { pollUntil, stackEndpoints, uniqueName } from '@iocflow/testing';
-import { createHarness, rawGet, type Harness } from './misp-sync-harness';
+import { createHarness, deleteRunTopics, rawGet, type Harness } from './misp-sync-harness';
 
 const URSNIF_EVENT = '5b646415-7b48-40d5-86b4-c0070acd0835';
 const DOMAIN_A = 'ooiasjdnqjwbeasdasd.com';
@@ -90,6 +90,7 @@ describe('misp-sync recovery', () => {
     } finally {
       await producer.disconnect();
       await admin.disconnect();
+      await deleteRunTopics([notificationsTopic]);
     }
   });
 });
