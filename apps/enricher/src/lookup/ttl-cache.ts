@@ -19,12 +19,12 @@ export class TtlCache<V> {
   // probes with the value it already holds instead of building a `<kind>-<value>` string
   private readonly namespaces = new Map<string, Map<string, number>>();
   /** Slots [0, generationSize) are one generation, [generationSize, 2 × generationSize) the other. */
-  private values: (V | undefined)[];
+  private readonly values: (V | undefined)[] = [];
   // grown as slots are first used (a plain array of doubles), not allocated for the bound up front
   private readonly expiresAt: number[] = [];
   /** Per slot, the key and its namespace's map: what dropping its generation deletes. */
-  private readonly keys: (string | undefined)[];
-  private readonly owners: (Map<string, number> | undefined)[];
+  private readonly keys: (string | undefined)[] = [];
+  private readonly owners: (Map<string, number> | undefined)[] = [];
   private readonly generationSize: number;
   private readonly enabled: boolean;
   /** First slot of the current generation (0 or generationSize), and how many it used. */
@@ -38,9 +38,6 @@ export class TtlCache<V> {
   ) {
     this.generationSize = Math.max(1, Math.floor(maxEntries / 2));
     this.enabled = ttlMs > 0 && maxEntries > 0;
-    this.values = [];
-    this.keys = [];
-    this.owners = [];
   }
 
   /** Entries held (at most the bound; a key in both generations counts twice). */
@@ -77,7 +74,8 @@ export class TtlCache<V> {
 
   clear(): void {
     this.namespaces.clear();
-    this.values = [];
+    this.values.length = 0;
+    this.expiresAt.length = 0;
     this.keys.length = 0;
     this.owners.length = 0;
     this.currentBase = 0;

@@ -15,8 +15,8 @@ export const OPEN_ARRAY = 0x5b;
 export const CLOSE_ARRAY = 0x5d;
 const MINUS = 0x2d;
 const PLUS = 0x2b;
-const DOT = 0x2e;
-const ZERO = 0x30;
+export const DOT = 0x2e;
+export const ZERO = 0x30;
 const NINE = 0x39;
 
 /**
@@ -137,6 +137,7 @@ function isHexDigit(byte: number | undefined): boolean {
   return byte !== undefined && ((byte >= ZERO && byte <= NINE) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66));
 }
 
-function isDigit(byte: number | undefined): boolean {
+/** An ASCII digit `0`–`9` (a byte, or a UTF-16 code unit: the same below 0x80). */
+export function isDigit(byte: number | undefined): boolean {
   return byte !== undefined && byte >= ZERO && byte <= NINE;
 }

@@ -1,3 +1,5 @@
+import { isDigit, ZERO } from './json-lexer';
+
 /**
  * Kafka headers iocflow adds to the records it writes. Names are one contract for every stage
  * (and for users' consumers of the dead-letter topics), so they live here, once.
@@ -128,15 +130,12 @@ function originOfBytes(bytes: Buffer): RecordOrigin | undefined {
   const topicEnd = i;
   if (topicEnd < 1 || topicEnd > 249 || bytes[i] !== SLASH) return undefined;
   let partition = 0;
-  for (i += 1; i < end && isDigit(bytes[i] as number); i += 1) partition = partition * 10 + (bytes[i] as number) - 0x30;
+  for (i += 1; i < end && isDigit(bytes[i]); i += 1) partition = partition * 10 + (bytes[i] as number) - ZERO;
   const partitionDigits = i - topicEnd - 1;
   if (partitionDigits < 1 || partitionDigits > 10 || bytes[i] !== SLASH) return undefined;
   const offsetStart = i + 1;
-  for (i = offsetStart; i < end && isDigit(bytes[i] as number); i += 1);
+  for (i = offsetStart; i < end && isDigit(bytes[i]); i += 1);
   if (i !== end || end - offsetStart < 1 || end - offsetStart > 19) return undefined;
   return partition > MAX_PARTITION ? undefined : { topic: bytes.toString('latin1', 0, topicEnd), partition, offset: bytes.toString('latin1', offsetStart, end) };
 }
 
-function isDigit(byte: number): boolean {
-  return byte >= 0x30 && byte <= 0x39;
-}

@@ -1,3 +1,4 @@
+import { CLOSE_ARRAY, COMMA, isDigit, ZERO } from '../json-lexer';
 import type { BulkResponseItem } from './classify-bulk-item';
 
 /** A `_bulk` answer in which every item succeeded, as `readAllOkBulkResponse` reads it. */
@@ -58,13 +59,6 @@ const INDEX_ITEM = '{"index":{"status":';
 const CREATE_ITEM = '{"create":{"status":';
 const ITEM_END = '}}';
 const TAIL = ']}';
-const ZERO = 0x30;
-const COMMA = 0x2c;
-const CLOSE_ARRAY = 0x5d;
-
-function isDigit(code: number): boolean {
-  return code >= ZERO && code <= ZERO + 9;
-}
 
 /** The three digits at `i` when they are 200–299. */
 function statusAt(text: string, i: number): number | undefined {

@@ -1,3 +1,5 @@
+import { COLON, DOT, QUOTE, ZERO } from '../json-lexer';
+
 /**
  * The indexer's `@timestamp` read straight from the event's bytes, for the usual form only.
  *
@@ -45,11 +47,7 @@ export function utcTimestampMillis(bytes: Uint8Array, start: number, end: number
   return (((daysFromCivil(year, month, day) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000 + millis;
 }
 
-const QUOTE = 0x22;
 const DASH = 0x2d;
-const DOT = 0x2e;
-const COLON = 0x3a;
-const ZERO = 0x30;
 const UPPER_T = 0x54;
 const UPPER_Z = 0x5a;
 const FRACTION_WEIGHT = [100, 10, 1] as const;
