@@ -41,5 +41,17 @@ export function documentIdOf(coordinates: RecordCoordinates, value: unknown): st
       ? text
       : `sha256-${createHash('sha256').update(text, 'utf8').digest('hex')}`;
   }
-  return `${coordinates.topic}-${coordinates.partition}-${coordinates.offset}`;
+  return coordinatesPrefix(coordinates.topic, coordinates.partition) + coordinates.offset;
+}
+
+/** `<topic>-<partition>-` of the last coordinates named: records come in runs of one partition, so it is built once per run. */
+const lastPrefix = { topic: '', partition: -1, text: '' };
+
+function coordinatesPrefix(topic: string, partition: number): string {
+  if (topic !== lastPrefix.topic || partition !== lastPrefix.partition) {
+    lastPrefix.topic = topic;
+    lastPrefix.partition = partition;
+    lastPrefix.text = `${topic}-${partition}-`;
+  }
+  return lastPrefix.text;
 }
