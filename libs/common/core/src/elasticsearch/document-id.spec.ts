@@ -43,7 +43,7 @@ describe('documentId', () => {
   it('names any run of coordinates `<topic>-<partition>-<offset>` (the prefix kept between records never leaks into the next)', () => {
     const coordinates = fc.record({
       topic: fc.constantFrom('raw-logs', 'raw-logt', 'a', 'enriched-logs'),
-      partition: fc.constantFrom(0, 1, 7, 10, 2_147_483_647),
+      partition: fc.constantFrom(0, 1, 7, 10, 1023, 1024, 2_147_483_647, 1.5, -1),
       offset: fc.stringMatching(/^[0-9]{1,19}$/),
     });
     fc.assert(

@@ -44,14 +44,23 @@ export function documentIdOf(coordinates: RecordCoordinates, value: unknown): st
   return coordinatesPrefix(coordinates.topic, coordinates.partition) + coordinates.offset;
 }
 
-/** `<topic>-<partition>-` of the last coordinates named: records come in runs of one partition, so it is built once per run. */
-const lastPrefix = { topic: '', partition: -1, text: '' };
+/**
+ * `<topic>-<partition>-` per partition of the last topic named: an indexer's records name a few
+ * raw partitions of one topic, so each prefix is built once instead of once per record.
+ */
+const prefixes = { topic: '', byPartition: [] as (string | undefined)[] };
+const CACHED_PARTITIONS = 1024;
 
 function coordinatesPrefix(topic: string, partition: number): string {
-  if (topic !== lastPrefix.topic || partition !== lastPrefix.partition) {
-    lastPrefix.topic = topic;
-    lastPrefix.partition = partition;
-    lastPrefix.text = `${topic}-${partition}-`;
+  if (!(Number.isInteger(partition) && partition >= 0 && partition < CACHED_PARTITIONS)) return `${topic}-${partition}-`;
+  if (topic !== prefixes.topic) {
+    prefixes.topic = topic;
+    prefixes.byPartition = [];
   }
-  return lastPrefix.text;
+  let text = prefixes.byPartition[partition];
+  if (text === undefined) {
+    text = `${topic}-${partition}-`;
+    prefixes.byPartition[partition] = text;
+  }
+  return text;
 }
