@@ -118,9 +118,9 @@ describe('scanJsonObject', () => {
     expect(vouched).toBeGreaterThan(500);
   });
 
-  it('reads strings by words wherever they stand in the buffer: the same verdict as JSON.parse at every alignment, never reading past the view', () => {
-    // string contents that meet the word tests at every byte position: plain runs, the three
-    // special bytes, controls, multi-byte characters, escapes
+  it('gives JSON.parse'"'"'s verdict wherever the text stands in its buffer (every alignment), never reading past the view', () => {
+    // string contents with plain runs, the bytes that end or break a string, controls,
+    // multi-byte characters and escapes at every byte position
     const piece = fc.oneof(
       fc.stringMatching(/^[ -~]{0,9}$/),
       fc.constantFrom('"', '\\', '\\"', '\\u0041', '\t', '\u001f', '\u007f', 'é', '🦊', '\u2028', 'abcdefgh', '@timestamp'),

@@ -1,4 +1,4 @@
-import { BACKSLASH, CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE, lastString, skipScalar, skipString } from '../json-lexer';
+import { CLOSE_ARRAY, CLOSE_OBJECT, COLON, COMMA, OPEN_ARRAY, OPEN_OBJECT, QUOTE, lastString, skipScalar, skipString } from '../json-lexer';
 
 /**
  * A validating, allocation-free scan of one JSON text held as UTF-8 bytes: the indexer's fast path.
@@ -85,7 +85,7 @@ export function scanJsonObject(bytes: Uint8Array): JsonObjectScan | undefined {
         continue;
       }
     } else {
-      i = byte === QUOTE ? skipStringByWords(bytes, i, end) : skipScalar(bytes, i);
+      i = byte === QUOTE ? skipString(bytes, i) : skipScalar(bytes, i);
       if (i < 0) return undefined;
       if (timestampKeyPending && containers.length === 1) {
         timestampStart = start;
@@ -120,7 +120,7 @@ export function scanJsonObject(bytes: Uint8Array): JsonObjectScan | undefined {
       // `"key" :`, then the loop reads its value
       const keyStart = (bytes[i] as number) <= 0x20 ? skipSpace(bytes, i) : i;
       if (keyStart < 0 || bytes[keyStart] !== QUOTE) return undefined;
-      i = skipStringByWords(bytes, keyStart, end);
+      i = skipString(bytes, keyStart);
       if (i < 0) return undefined;
       if (containers.length === 1) {
         if (lastString.escaped) return undefined;
@@ -133,59 +133,6 @@ export function scanJsonObject(bytes: Uint8Array): JsonObjectScan | undefined {
       i += 1;
     }
   }
-}
-
-/**
- * `skipString` with its usual case read four bytes at a time: a string of printable ASCII without
- * `"` or `\` (most of an event's bytes) is passed over by words, tested with the classic
- * "has a byte below n / equal to c" bit tricks, and its end is the quote that stops the run. Any
- * other string (an escape, a control character, a multi-byte character, no closing quote) is
- * left to `skipString` from its start, so every answer, `lastString` included, is skipString's.
- */
-function skipStringByWords(bytes: Uint8Array, i: Position, end: number): Position {
-  const j = plainRun(bytes, i + 1, end);
-  if (j < end && bytes[j] === QUOTE) {
-    lastString.escaped = false;
-    lastString.ascii = true;
-    return j + 1;
-  }
-  return skipString(bytes, i);
-}
-
-/** Bytes a JSON string holds as they are: 0x20–0x7f but `"` and `\`. */
-const PLAIN = new Uint8Array(256);
-for (let byte = 0x20; byte < 0x80; byte += 1) PLAIN[byte] = byte === QUOTE || byte === BACKSLASH ? 0 : 1;
-
-/** A 32-bit view of the last ArrayBuffer scanned: records of one fetch share its buffer, so it is made once per fetch. */
-const words: { buffer: ArrayBufferLike | undefined; view: Int32Array<ArrayBufferLike> } = { buffer: undefined, view: new Int32Array(0) };
-
-/** The first index from `i` on whose byte is not PLAIN (or `end`). */
-function plainRun(bytes: Uint8Array, i: Position, end: number): Position {
-  const base = bytes.byteOffset;
-  // one by one up to a 4-byte boundary of the underlying buffer
-  while (i < end && ((base + i) & 3) !== 0) {
-    if (PLAIN[bytes[i] as number] === 0) return i;
-    i += 1;
-  }
-  if (i + 4 <= end) {
-    const buffer = bytes.buffer;
-    if (buffer !== words.buffer) {
-      words.buffer = buffer;
-      words.view = new Int32Array(buffer, 0, buffer.byteLength >>> 2);
-    }
-    const view = words.view;
-    for (; i + 4 <= end; i += 4) {
-      const word = view[(base + i) >> 2] as number;
-      const quote = word ^ 0x22222222;
-      const backslash = word ^ 0x5c5c5c5c;
-      // the high bit of a byte is set by: a byte below 0x20, a zero byte of `quote` or of
-      // `backslash` (exact as long as no byte is 0x80 or above), or such a byte itself
-      const special = ((word - 0x20202020) & ~word) | ((quote - 0x01010101) & ~quote) | ((backslash - 0x01010101) & ~backslash) | word;
-      if ((special & 0x80808080) !== 0) break;
-    }
-  }
-  while (i < end && PLAIN[bytes[i] as number] === 1) i += 1;
-  return i;
 }
 
 function isTimestampKey(bytes: Uint8Array, start: number): boolean {
