@@ -118,7 +118,7 @@ describe('scanJsonObject', () => {
     expect(vouched).toBeGreaterThan(500);
   });
 
-  it('gives JSON.parse'"'"'s verdict wherever the text stands in its buffer (every alignment), never reading past the view', () => {
+  it("gives JSON.parse's verdict wherever the text stands in its buffer (every alignment), never reading past the view", () => {
     // string contents with plain runs, the bytes that end or break a string, controls,
     // multi-byte characters and escapes at every byte position
     const piece = fc.oneof(
