@@ -39,7 +39,9 @@
  * KAFKA_CLIENT (platformatic, kafkajs) picks the client of every side; default the services' default.
  * BENCH_MODE=indexer (or rawbulk) runs one side only; BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile
  * of each measured window (`<mode>-<round>.cpuprofile`, open it in Chrome DevTools), without the
- * set-up (document generation, producing) that `node --cpu-prof` would mix in.
+ * set-up (document generation, producing) that `node --cpu-prof` would mix in. BENCH_THREADS=1 also
+ * splits each round's CPU by thread name (the main thread's JavaScript apart from V8's GC and
+ * compiler helpers).
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
