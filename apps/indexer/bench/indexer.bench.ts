@@ -39,9 +39,11 @@
  * KAFKA_CLIENT (platformatic, kafkajs) picks the client of every side; default the services' default.
  * BENCH_MODE=indexer (or rawbulk) runs one side only; BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile
  * of each measured window (`<mode>-<round>.cpuprofile`, open it in Chrome DevTools), without the
- * set-up (document generation, producing) that `node --cpu-prof` would mix in.
+ * set-up (document generation, producing) that `node --cpu-prof` would mix in. BENCH_THREADS=1 also
+ * splits each round's CPU by thread name (the main thread's JavaScript apart from V8's GC and
+ * compiler helpers).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
@@ -70,6 +72,8 @@ const BROKERS = process.env['KAFKA_BROKERS'] ?? '127.0.0.1:9092';
 const CLIENT = parseKafkaClientKind(process.env['KAFKA_CLIENT']);
 const ES_URL = process.env['ELASTICSEARCH_URL'] ?? 'http://127.0.0.1:9200';
 const CPU_PROFILE_DIR = process.env['BENCH_CPU_PROFILE'];
+/** BENCH_THREADS=1: each round's CPU also split by thread name (/proc/self/task/<tid>/comm). */
+const THREADS = process.env['BENCH_THREADS'] === '1';
 const STACK_DIR = process.env['IOCFLOW_STACK_DIR'] ?? '/var/tmp/iocflow-stack';
 const logger = new JsonLogger('indexer-bench', 'error');
 const runId = `${Date.now().toString(36)}`;
@@ -133,11 +137,25 @@ function processCpuSplit(): Record<string, number> {
     };
     const all = fieldsOf('/proc/self/stat');
     const main = fieldsOf(`/proc/self/task/${process.pid}/stat`);
-    return {
+    const split: Record<string, number> = {
       'node.user': Number(all[11]) / 100,
       'node.sys': Number(all[12]) / 100,
       'node.main': (Number(main[11]) + Number(main[12])) / 100,
     };
+    // the other threads by name (V8's GC helpers, libuv's pool, the inspector…), summed per name
+    if (THREADS) {
+      for (const task of readdirSync('/proc/self/task')) {
+        if (task === String(process.pid)) continue;
+        try {
+          const fields = fieldsOf(`/proc/self/task/${task}/stat`);
+          const name = `thread.${readFileSync(`/proc/self/task/${task}/comm`, 'utf8').trim().replaceAll(' ', '_')}`;
+          split[name] = (split[name] ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100;
+        } catch {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return split;
   } catch {
     return {};
   }

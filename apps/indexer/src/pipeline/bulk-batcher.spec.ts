@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { BulkBatcher } from './bulk-batcher';
 
 interface Entry {
@@ -71,5 +72,44 @@ describe('BulkBatcher', () => {
     const idle = batcher.idle();
     release.shift()!();
     await expect(idle).resolves.toBeUndefined();
+  });
+
+  it('hands out every entry once, in order, within the bounds, however adds and chunks interleave (head index and compaction)', async () => {
+    // a finished chunk's `finally` dispatches the next one a few microtasks later
+    const settle = async (): Promise<void> => {
+      for (let tick = 0; tick < 5; tick += 1) await Promise.resolve();
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.integer({ min: 1, max: 40 }), { maxLength: 12 }), { maxLength: 30 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 100 }),
+        async (adds, maxDocuments, maxBytes) => {
+          const { batcher, sent, release } = harness({ maxDocuments, maxBytes, concurrency: 1 });
+          const sizes = new Map<number, number>();
+          let next = 0;
+          for (const add of adds) {
+            const batch = add.map((bytes) => ({ id: next++, bytes }));
+            for (const entry of batch) sizes.set(entry.id, entry.bytes);
+            batcher.add(batch);
+            // one chunk finishes between adds: takeChunk runs against a queue at every stage
+            release.shift()?.();
+            await settle();
+          }
+          batcher.drain();
+          while (release.length > 0) {
+            release.shift()!();
+            await settle();
+          }
+          expect(sent.flat()).toEqual([...sizes.keys()]);
+          for (const chunk of sent) {
+            expect(chunk.length).toBeLessThanOrEqual(maxDocuments);
+            const bytes = chunk.reduce((sum, id) => sum + (sizes.get(id) ?? 0), 0);
+            if (chunk.length > 1) expect(bytes).toBeLessThanOrEqual(maxBytes);
+          }
+          expect(batcher.queued).toBe(0);
+        },
+      ),
+    );
   });
 });

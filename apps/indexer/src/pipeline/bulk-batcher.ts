@@ -24,7 +24,9 @@ export interface Sized {
  * cluster stops consumption instead of growing memory.
  */
 export class BulkBatcher<T extends Sized> {
+  /** Entries waiting, from `head` on (taking a chunk moves `head`; the array is compacted only when its taken part dominates). */
   private queue: T[] = [];
+  private head = 0;
   private queuedBytes = 0;
   private oldestQueuedAt = 0;
   private inFlight = 0;
@@ -40,7 +42,7 @@ export class BulkBatcher<T extends Sized> {
 
   add(entries: readonly T[]): void {
     if (entries.length === 0) return;
-    if (this.queue.length === 0) this.oldestQueuedAt = this.now();
+    if (this.queued === 0) this.oldestQueuedAt = this.now();
     for (const entry of entries) {
       this.queue.push(entry);
       this.queuedBytes += entry.bytes;
@@ -55,7 +57,7 @@ export class BulkBatcher<T extends Sized> {
   }
 
   get queued(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   get active(): number {
@@ -64,12 +66,12 @@ export class BulkBatcher<T extends Sized> {
 
   /** Resolves when nothing is queued or in flight. */
   async idle(): Promise<void> {
-    if (this.queue.length === 0 && this.inFlight === 0) return;
+    if (this.queued === 0 && this.inFlight === 0) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   private dispatch(): void {
-    while (this.inFlight < this.options.concurrency && this.queue.length > 0 && this.shouldFlush()) {
+    while (this.inFlight < this.options.concurrency && this.queued > 0 && this.shouldFlush()) {
       this.run(this.takeChunk());
     }
     this.armTimer();
@@ -78,25 +80,37 @@ export class BulkBatcher<T extends Sized> {
   private shouldFlush(): boolean {
     return (
       this.draining ||
-      this.queue.length >= this.options.maxDocuments ||
+      this.queued >= this.options.maxDocuments ||
       this.queuedBytes >= this.options.maxBytes ||
       this.now() - this.oldestQueuedAt >= this.options.lingerMs
     );
   }
 
   private takeChunk(): T[] {
-    let count = 0;
+    const queue = this.queue;
+    const { maxDocuments, maxBytes } = this.options;
+    let end = this.head;
     let bytes = 0;
-    for (const entry of this.queue) {
-      if (count > 0 && (count >= this.options.maxDocuments || bytes + entry.bytes > this.options.maxBytes)) break;
-      count += 1;
+    while (end < queue.length) {
+      const entry = queue[end] as T;
+      const count = end - this.head;
+      if (count > 0 && (count >= maxDocuments || bytes + entry.bytes > maxBytes)) break;
+      end += 1;
       bytes += entry.bytes;
     }
-    const chunk = this.queue.slice(0, count);
-    this.queue = this.queue.slice(count);
+    const chunk = queue.slice(this.head, end);
+    this.head = end;
     this.queuedBytes -= bytes;
+    // not a copy of the rest per chunk: the taken entries are cut off once they outnumber those left
+    if (this.head === queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head >= queue.length - this.head) {
+      this.queue = queue.slice(this.head);
+      this.head = 0;
+    }
     // what is left was queued no earlier than the chunk: give it a fresh linger window
-    if (this.queue.length > 0) this.oldestQueuedAt = this.now();
+    if (this.queued > 0) this.oldestQueuedAt = this.now();
     return chunk;
   }
 
@@ -105,12 +119,12 @@ export class BulkBatcher<T extends Sized> {
     void this.send(chunk).finally(() => {
       this.inFlight -= 1;
       this.dispatch();
-      if (this.queue.length === 0 && this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+      if (this.queued === 0 && this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     });
   }
 
   private armTimer(): void {
-    if (this.timer !== undefined || this.queue.length === 0 || this.inFlight >= this.options.concurrency) return;
+    if (this.timer !== undefined || this.queued === 0 || this.inFlight >= this.options.concurrency) return;
     const wait = Math.max(0, this.oldestQueuedAt + this.options.lingerMs - this.now());
     this.timer = setTimeout(() => {
       this.timer = undefined;

@@ -67,13 +67,23 @@ export interface IndexerPipelineDependencies {
   readonly random?: () => number;
 }
 
-/** One document on its way to Elasticsearch, and the batch it must settle. */
-interface PendingDocument {
-  readonly document: BulkDocument;
-  readonly bytes: number;
-  readonly coordinates: RecordCoordinates;
-  readonly message: KafkaConsumedMessage;
+/** The Kafka batch documents came from: their coordinates and the settlement they count down. */
+interface SourceBatch {
+  readonly topic: string;
+  readonly partition: number;
   readonly settlement: BatchSettlement;
+}
+
+/**
+ * One document on its way to Elasticsearch (itself the bulk document `encodeBulk` writes), its
+ * record and the batch it must settle. One object per document: on-acknowledge, thousands wait
+ * for Elasticsearch at once and every one that survives a scavenge is copied, so the record's
+ * coordinates are derived from `batch` and `message` when a dead letter needs them.
+ */
+interface PendingDocument extends BulkDocument {
+  readonly bytes: number;
+  readonly message: KafkaConsumedMessage;
+  readonly batch: SourceBatch;
 }
 
 /**
@@ -216,12 +226,14 @@ export class IndexerPipeline {
 
     // 2. prepare
     const settlement = new BatchSettlement();
+    const source: SourceBatch = { topic: batch.topic, partition: batch.partition, settlement };
     const options: PrepareOptions = { target: this.options.target, idField: this.options.idField, nowMs, maxDepth: this.options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH };
     for (const message of batch.messages) {
       const coordinates = { topic: batch.topic, partition: batch.partition, offset: message.offset };
       const prepared = this.prepare(message, coordinates, options);
       if (prepared.kind === 'document') {
-        documents.push({ document: prepared.document, bytes: bulkEntryBytes(prepared.document), coordinates, message, settlement });
+        const { index, id, source: bytes, action } = prepared.document;
+        documents.push({ index, id, source: bytes, action, bytes: bulkEntryBytes(prepared.document), message, batch: source });
       } else {
         unindexable.push({ stage: 'prepare', reason: 'unindexable', coordinates, message, errorType: prepared.reason, errorReason: prepared.detail });
       }
@@ -261,12 +273,12 @@ export class IndexerPipeline {
     const { metrics, logger } = this.deps;
     metrics.inFlightBulks.inc();
     // documents of a batch handed back (hold timeout) are dropped here: Kafka delivers them again
-    let pending = chunk.filter((entry) => !entry.settlement.failed);
+    let pending = chunk.filter((entry) => !entry.batch.settlement.failed);
     let attempt = 0;
     try {
       while (pending.length > 0) {
         // 4. bulk
-        const body = encodeBulk(pending.map((entry) => entry.document));
+        const body = encodeBulk(pending);
         metrics.bulkDocuments.observe(pending.length);
         metrics.bulkBytes.observe(body.length);
         const endTimer = metrics.bulkLatency.startTimer();
@@ -304,16 +316,16 @@ export class IndexerPipeline {
         let duplicates = 0;
         if (!response.errors && items.length === pending.length) {
           indexed = pending.length;
-          for (const entry of pending) entry.settlement.settle(1);
+          for (const entry of pending) entry.batch.settlement.settle(1);
         } else {
           pending.forEach((entry, i) => {
             const verdict = classifyBulkItem(items[i] ?? {});
             if (verdict.outcome === 'ok') {
               indexed += 1;
-              entry.settlement.settle(1);
+              entry.batch.settlement.settle(1);
             } else if (verdict.outcome === 'duplicate') {
               duplicates += 1;
-              entry.settlement.settle(1);
+              entry.batch.settlement.settle(1);
             } else if (verdict.outcome === 'retry') {
               retry.push(entry);
               const cause = retryCause(verdict);
@@ -342,11 +354,11 @@ export class IndexerPipeline {
           logger.warn('documents not accepted yet; retrying', { stage: 'retry', documents: retry.length, attempt, causes: Object.fromEntries(retryCauses) });
           await this.backoff(attempt++);
         }
-        pending = retry.filter((entry) => !entry.settlement.failed);
+        pending = retry.filter((entry) => !entry.batch.settlement.failed);
       }
     } catch (error) {
       // only an abandoned shutdown gets here: leave these batches uncommitted
-      for (const entry of pending) entry.settlement.fail(error);
+      for (const entry of pending) entry.batch.settlement.fail(error);
     } finally {
       metrics.inFlightBulks.dec();
     }
@@ -377,13 +389,14 @@ export class IndexerPipeline {
 }
 
 function toDeadLetter(entry: PendingDocument): DeadLetter {
+  const { index, id, source, action } = entry;
   return {
     stage: 'classify',
     reason: 'rejected',
-    coordinates: entry.coordinates,
+    coordinates: { topic: entry.batch.topic, partition: entry.batch.partition, offset: entry.message.offset },
     message: entry.message,
-    document: entry.document,
-    settlement: entry.settlement,
+    document: action === undefined ? { index, id, source } : { index, id, source, action },
+    settlement: entry.batch.settlement,
     errorType: 'unknown',
     errorReason: '',
   };

@@ -51,4 +51,15 @@ describe('origin header', () => {
     );
     expect(read).toBeGreaterThan(100);
   });
+
+  it('reads runs of headers as each alone (the last topic kept between records: same length, other bytes)', () => {
+    const header = fc
+      .tuple(fc.constantFrom('raw-logs', 'raw-logt', 'waw-logs', 'raw-log', 'r'), fc.constantFrom('0', '3', '007', '2147483647'), fc.stringMatching(/^[0-9]{1,19}$/))
+      .map(([topic, partition, offset]) => `${topic}/${partition}/${offset}`);
+    fc.assert(
+      fc.property(fc.array(header, { maxLength: 20 }), (run) => {
+        for (const text of run) expect(readOrigin({ [ORIGIN_HEADER]: Buffer.from(text) })).toEqual(readOrigin({ [ORIGIN_HEADER]: text }));
+      }),
+    );
+  });
 });

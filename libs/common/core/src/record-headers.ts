@@ -134,8 +134,33 @@ function originOfBytes(bytes: Buffer): RecordOrigin | undefined {
   const partitionDigits = i - topicEnd - 1;
   if (partitionDigits < 1 || partitionDigits > 10 || bytes[i] !== SLASH) return undefined;
   const offsetStart = i + 1;
-  for (i = offsetStart; i < end && isDigit(bytes[i]); i += 1);
-  if (i !== end || end - offsetStart < 1 || end - offsetStart > 19) return undefined;
-  return partition > MAX_PARTITION ? undefined : { topic: bytes.toString('latin1', 0, topicEnd), partition, offset: bytes.toString('latin1', offsetStart, end) };
+  let offset = 0;
+  for (i = offsetStart; i < end && isDigit(bytes[i]); i += 1) offset = offset * 10 + (bytes[i] as number) - ZERO;
+  const offsetDigits = end - offsetStart;
+  if (i !== end || offsetDigits < 1 || offsetDigits > 19) return undefined;
+  if (partition > MAX_PARTITION) return undefined;
+  // up to 15 digits the number is exact, and without a leading zero its decimal form is the text
+  const exact = offsetDigits <= 15 && (offsetDigits === 1 || bytes[offsetStart] !== ZERO);
+  return { topic: topicText(bytes, topicEnd), partition, offset: exact ? String(offset) : bytes.toString('latin1', offsetStart, end) };
+}
+
+/**
+ * The topic name of an origin header: the records of a batch name the same few raw topics, so the
+ * last one is kept with its bytes and compared instead of decoded again (a call into the runtime
+ * and a new string per record).
+ */
+const lastTopic = { text: '', bytes: new Uint8Array(0) };
+
+function topicText(bytes: Buffer, end: number): string {
+  const known = lastTopic.bytes;
+  if (known.length === end) {
+    let k = 0;
+    while (k < end && known[k] === bytes[k]) k += 1;
+    if (k === end) return lastTopic.text;
+  }
+  lastTopic.text = bytes.toString('latin1', 0, end);
+  // a copy: the header's bytes belong to the record (and to the client's fetch buffer)
+  lastTopic.bytes = Uint8Array.prototype.slice.call(bytes, 0, end);
+  return lastTopic.text;
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { documentId } from './document-id';
 
 const at = { topic: 'enriched-logs', partition: 3, offset: '9007199254740993' };
@@ -37,5 +38,18 @@ describe('documentId', () => {
     const event = { event: { id: 'x'.repeat(600) } };
     expect(documentId(at, event, 'event.id')).toBe(documentId(at, event, 'event.id'));
     expect(documentId(at, event, 'event.id')).not.toBe(documentId(at, { event: { id: 'y'.repeat(600) } }, 'event.id'));
+  });
+
+  it('names any run of coordinates `<topic>-<partition>-<offset>` (the prefix kept between records never leaks into the next)', () => {
+    const coordinates = fc.record({
+      topic: fc.constantFrom('raw-logs', 'raw-logt', 'a', 'enriched-logs'),
+      partition: fc.constantFrom(0, 1, 7, 10, 1023, 1024, 2_147_483_647, 1.5, -1),
+      offset: fc.stringMatching(/^[0-9]{1,19}$/),
+    });
+    fc.assert(
+      fc.property(fc.array(coordinates, { maxLength: 20 }), (run) => {
+        for (const c of run) expect(documentId(c)).toBe(`${c.topic}-${c.partition}-${c.offset}`);
+      }),
+    );
   });
 });

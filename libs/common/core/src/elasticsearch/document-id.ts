@@ -41,5 +41,26 @@ export function documentIdOf(coordinates: RecordCoordinates, value: unknown): st
       ? text
       : `sha256-${createHash('sha256').update(text, 'utf8').digest('hex')}`;
   }
-  return `${coordinates.topic}-${coordinates.partition}-${coordinates.offset}`;
+  return coordinatesPrefix(coordinates.topic, coordinates.partition) + coordinates.offset;
+}
+
+/**
+ * `<topic>-<partition>-` per partition of the last topic named: an indexer's records name a few
+ * raw partitions of one topic, so each prefix is built once instead of once per record.
+ */
+const prefixes = { topic: '', byPartition: [] as (string | undefined)[] };
+const CACHED_PARTITIONS = 1024;
+
+function coordinatesPrefix(topic: string, partition: number): string {
+  if (!(Number.isInteger(partition) && partition >= 0 && partition < CACHED_PARTITIONS)) return `${topic}-${partition}-`;
+  if (topic !== prefixes.topic) {
+    prefixes.topic = topic;
+    prefixes.byPartition = [];
+  }
+  let text = prefixes.byPartition[partition];
+  if (text === undefined) {
+    text = `${topic}-${partition}-`;
+    prefixes.byPartition[partition] = text;
+  }
+  return text;
 }

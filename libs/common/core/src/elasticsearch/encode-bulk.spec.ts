@@ -61,4 +61,17 @@ describe('encodeBulkAction against JSON.stringify (fast-check, issue 14)', () =>
       { seed: 14_031, numRuns: 4000 },
     );
   });
+
+  it('writes each document of a body with its own index name (the last plain name is kept between documents and bodies)', () => {
+    const index = fc.constantFrom('iocflow-logs-2026.12.03', 'iocflow-logs-2026.12.04', 'a"b', 'é', ['iocflow-logs', '2026.12.03'].join('-'));
+    const id = fc.constantFrom('raw-logs-0-17', 'x\\y', 'z');
+    fc.assert(
+      fc.property(fc.array(fc.record({ index, id }), { maxLength: 8 }), (documents) => {
+        const body = encodeBulk(documents.map((d) => ({ ...d, source: '{}' })));
+        expect(body.toString('utf8')).toBe(documents.map((d) => `${JSON.stringify({ index: { _index: d.index, _id: d.id } })}\n{}\n`).join(''));
+        expect(documents.reduce((sum, d) => sum + bulkEntryBytes({ ...d, source: '{}' }), 0)).toBe(body.length);
+      }),
+      { seed: 14_032, numRuns: 1000 },
+    );
+  });
 });

@@ -58,7 +58,7 @@ export function encodeBulk(documents: readonly BulkDocument[]): Buffer {
  */
 function writeAction(body: Buffer, at: number, document: BulkDocument): number {
   const { index, id } = document;
-  if (!plain(index) || !plain(id)) return at + body.write(encodeBulkAction(document), at, 'utf8');
+  if (!plainIndex(index) || !plain(id)) return at + body.write(encodeBulkAction(document), at, 'utf8');
   at = writeAscii(body, at, document.action === 'create' ? CREATE_OPEN : INDEX_OPEN);
   at = writeAscii(body, at, index);
   at = writeAscii(body, at, ID_KEY);
@@ -70,6 +70,16 @@ const INDEX_OPEN = '{"index":{"_index":"';
 const CREATE_OPEN = '{"create":{"_index":"';
 const ID_KEY = '","_id":"';
 const CLOSE = '"}}';
+
+/** The last index name found plain: a chunk's documents share a few names (the same string), checked once each. */
+let lastPlainIndex: string | undefined;
+
+function plainIndex(index: string): boolean {
+  if (index === lastPlainIndex) return true;
+  if (!plain(index)) return false;
+  lastPlainIndex = index;
+  return true;
+}
 
 /** Printable ASCII without `"` or `\`: JSON writes it as it is. */
 function plain(text: string): boolean {
@@ -93,7 +103,8 @@ function writeAscii(body: Buffer, at: number, text: string): number {
 export function bulkEntryBytes(document: BulkDocument): number {
   const action = document.action ?? 'index';
   // `{"<action>":{"_index":` `,"_id":` `}}` around the quoted index and id: 23 bytes and the action's name
-  return 23 + action.length + quotedBytes(document.index) + quotedBytes(document.id) + sourceBytes(document.source) + 2;
+  const index = document.index;
+  return 23 + action.length + (plainIndex(index) ? index.length + 2 : quotedBytes(index)) + quotedBytes(document.id) + sourceBytes(document.source) + 2;
 }
 
 /** UTF-8 size of `quoted(text)`. */
