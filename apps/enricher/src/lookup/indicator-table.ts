@@ -1,5 +1,6 @@
 import { CidrTable, DEFAULT_FEED_FALLBACK, indicatorConfidence, isObservableKind, isPlainKeyValue, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
 import { candidateValues } from './candidate-values';
+import { FilteredMap } from './filtered-map';
 import type { IndicatorMatch, IndicatorSource, LookupQuery } from './indicator-lookup';
 import { UuidSlab } from './uuid-slab';
 
@@ -86,8 +87,11 @@ class TableEntry {
  * (see TableIndicatorLookup), so readers never see a half-built index.
  */
 export class IndicatorTable {
-  /** Plain keys: namespace → value → entry. */
-  private readonly plain = new Map<string, Map<string, TableEntry>>();
+  /**
+   * Plain keys: namespace → value → entry, each behind a presence filter (FilteredMap: most
+   * lookups miss, and the filter answers a miss without probing a map of a million strings).
+   */
+  private readonly plain = new Map<string, FilteredMap<TableEntry>>();
   /** Every other key (hashed values, keys without a `<namespace>-` prefix), whole. */
   private readonly other = new Map<string, TableEntry>();
   private exactSize = 0;
@@ -153,9 +157,12 @@ export class IndicatorTable {
   /** The most specific indicator for a query: exact value, then parent domains, then the longest containing range. */
   lookup(query: LookupQuery): IndicatorMatch | undefined {
     const byValue = this.plain.get(query.kind);
-    for (const value of candidateValues(query)) {
-      const entry = isPlainKeyValue(query.kind, value) ? byValue?.get(value) : this.other.get(lookupKey(query.kind, value));
-      if (entry !== undefined) return entry.toMatch(this.uuids);
+    // Nothing of this kind held under any key (e.g. no url indicators): no candidate can match.
+    if (byValue !== undefined || this.other.size > 0) {
+      for (const value of candidateValues(query)) {
+        const entry = isPlainKeyValue(query.kind, value) ? byValue?.get(value) : this.other.get(lookupKey(query.kind, value));
+        if (entry !== undefined) return entry.toMatch(this.uuids);
+      }
     }
     if (query.kind === 'ip' && this.ranges.size > 0) return this.ranges.lookup(query.value)?.toMatch(this.uuids);
     return undefined;
@@ -199,12 +206,12 @@ export class IndicatorTable {
 
   private setExact(key: string, entry: TableEntry): void {
     const split = splitPlainKey(key);
-    let map = this.other;
+    let map: Map<string, TableEntry> | FilteredMap<TableEntry> = this.other;
     let mapKey = key;
     if (split !== undefined) {
       // The record's own value string when it is the same text: one string per indicator, not a slice of the key as well.
       mapKey = split.value === entry.indicator ? entry.indicator : split.value;
-      map = this.plain.get(split.namespace) ?? new Map<string, TableEntry>();
+      map = this.plain.get(split.namespace) ?? new FilteredMap<TableEntry>();
       if (map.size === 0) this.plain.set(split.namespace, map);
     }
     const before = map.size;
