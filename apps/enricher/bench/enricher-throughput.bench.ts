@@ -36,6 +36,8 @@
  */
 /* eslint-disable no-console -- a benchmark reports on stdout */
 
+import { readFileSync } from 'node:fs';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { DEFAULT_MAX_JSON_DEPTH, lookupKey, ORIGIN_HEADER, originPrefix, originValue } from '@iocflow/core';
 import {
   KafkaAdmin,
@@ -104,6 +106,8 @@ interface PhaseResult {
   readonly seconds: number;
   /** Process CPU time (user + system, all threads) per event, µs. */
   readonly cpuUsPerEvent: number;
+  /** Of which the main thread's (the JavaScript; the rest is V8's GC helpers and libuv's pool), µs per event; NaN without /proc. */
+  readonly mainThreadUsPerEvent: number;
 }
 
 interface Variant {
@@ -293,12 +297,13 @@ async function main(): Promise<void> {
     const middle = Math.floor(sorted.length / 2);
     return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   };
-  console.log(`\n${ROUNDS} interleaved rounds; events/s per variant: median [min–max]; process CPU µs per event: median`);
-  console.log('| variant | events per phase | events/s (median) | min–max | CPU µs/event (median) |\n| --- | --- | --- | --- | --- |');
+  console.log(`\n${ROUNDS} interleaved rounds; events/s per variant: median [min–max]; process CPU µs per event: median (of which the main thread's)`);
+  console.log('| variant | events per phase | events/s (median) | min–max | CPU µs/event (median) | main thread µs/event (median) |\n| --- | --- | --- | --- | --- | --- |');
   for (const variant of variants) {
     const r = rates(variant.name);
     const cpu = median(results.filter((x) => x.name === variant.name).map((x) => x.cpuUsPerEvent));
-    console.log(`| ${variant.name} | ${variant.events} | ${Math.round(median(r))} | ${Math.round(Math.min(...r))}–${Math.round(Math.max(...r))} | ${cpu.toFixed(1)} |`);
+    const main = median(results.filter((x) => x.name === variant.name).map((x) => x.mainThreadUsPerEvent));
+    console.log(`| ${variant.name} | ${variant.events} | ${Math.round(median(r))} | ${Math.round(Math.min(...r))}–${Math.round(Math.max(...r))} | ${cpu.toFixed(1)} | ${main.toFixed(1)} |`);
   }
   const ratio = (a: string, b: string): string => {
     if (rates(a).length === 0 || rates(b).length === 0) return 'n/a (variant not run)';
@@ -382,18 +387,25 @@ async function phase(variant: Variant, topic: string): Promise<PhaseResult> {
   let lastAt = 0;
   let cpuAtFirst: NodeJS.CpuUsage | undefined;
   let cpu: NodeJS.CpuUsage | undefined;
+  let mainAtFirst = Number.NaN;
+  let mainCpu = Number.NaN;
+  const pauses = new GcPauses();
   const consumer = new KafkaBatchConsumer({ ...connection, client: KAFKA_CLIENT, groupId: uniqueName('bench-enr'), topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: PARTITIONS, commitMode: variant.commitMode ?? 'after-handler' });
   await consumer.run(async (batch) => {
     if (seen >= count) return;
     if (firstAt === 0) {
       firstAt = performance.now();
       cpuAtFirst = process.cpuUsage();
+      mainAtFirst = mainThreadCpuUs();
+      pauses.start();
     }
     await handler(batch);
     seen += batch.messages.length;
     if (seen >= count && lastAt === 0) {
       lastAt = performance.now();
       cpu = process.cpuUsage(cpuAtFirst);
+      mainCpu = mainThreadCpuUs() - mainAtFirst;
+      pauses.stop();
     }
   });
   await pollUntil(() => lastAt > 0, { timeoutMs: 600_000, intervalMs: 20, description: `${name}: ${count} records` });
@@ -401,12 +413,64 @@ async function phase(variant: Variant, topic: string): Promise<PhaseResult> {
   await out.disconnect();
   const seconds = (lastAt - firstAt) / 1000;
   const cpuUsPerEvent = cpu === undefined ? 0 : (cpu.user + cpu.system) / seen;
-  const result = { name, events: seen, seconds, cpuUsPerEvent };
+  const mainThreadUsPerEvent = mainCpu / seen;
+  const result = { name, events: seen, seconds, cpuUsPerEvent, mainThreadUsPerEvent };
   console.log(`  ${name}: ${seen} events in ${seconds.toFixed(2)} s = ${Math.round(seen / seconds)} events/s, ${cpuUsPerEvent.toFixed(1)} CPU µs/event`);
+  console.log(`    main thread ${mainThreadUsPerEvent.toFixed(1)} µs/event, other threads ${(cpuUsPerEvent - mainThreadUsPerEvent).toFixed(1)}; GC pauses (main thread) ${pauses.summary(seen)}`);
   return result;
 }
 
 
+/** CPU time (user + system) of the main thread so far, µs (/proc/self/task/<pid>/stat, 10 ms ticks); NaN without /proc. */
+function mainThreadCpuUs(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    // fields after the command name (which may hold spaces); utime and stime are fields 14 and 15
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** The garbage collector's pauses of the main thread during a phase, by kind (PerformanceObserver 'gc' entries). */
+class GcPauses {
+  private readonly byKind = new Map<string, { count: number; ms: number }>();
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = gcKindName((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind);
+      const sum = this.byKind.get(kind) ?? { count: 0, ms: 0 };
+      sum.count++;
+      sum.ms += entry.duration;
+      this.byKind.set(kind, sum);
+    }
+  });
+  start(): void {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+  stop(): void {
+    this.observer.disconnect();
+  }
+  summary(events: number): string {
+    const parts = [...this.byKind].map(([kind, { count, ms }]) => `${kind} ${count}× ${((ms * 1000) / events).toFixed(2)} µs/event`);
+    return parts.join(', ') || 'none';
+  }
+}
+
+function gcKindName(kind: number | undefined): string {
+  switch (kind) {
+    case constants.NODE_PERFORMANCE_GC_MINOR:
+      return 'scavenge';
+    case constants.NODE_PERFORMANCE_GC_MAJOR:
+      return 'mark-compact';
+    case constants.NODE_PERFORMANCE_GC_INCREMENTAL:
+      return 'incremental marking';
+    case constants.NODE_PERFORMANCE_GC_WEAKCB:
+      return 'weak callbacks';
+    default:
+      return 'other';
+  }
+}
 
 main().catch((error: unknown) => {
   console.error(error);

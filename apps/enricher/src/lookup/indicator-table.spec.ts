@@ -1,4 +1,5 @@
 import { DEFAULT_FEED_FALLBACK, lookupKey, type IndicatorRecord, type ObservableKind } from '@iocflow/core';
+import fc from 'fast-check';
 import { IndicatorTable } from './indicator-table';
 
 function record(kind: ObservableKind, value: string, feeds: string[], eventInfo = 'event'): IndicatorRecord {
@@ -163,6 +164,61 @@ describe('IndicatorTable', () => {
     expect(a?.feeds).toEqual(['Feed-A', 'Feed-B']);
     expect(b?.feeds).toBe(a?.feeds);
     expect(table.lookup({ kind: 'domain', value: 'c.com', parents: false })?.feeds).toEqual([DEFAULT_FEED_FALLBACK]);
+  });
+  it('answers after any sequence of adds, replacements, tombstones and refused records as a table built from the survivors alone (packed entries: slots reused, side maps cleared)', () => {
+    // a small universe of keys, so that values are replaced and removed often; some values are
+    // not printable ASCII (hashed keys, or a plain-looking key a lookup never probes), some
+    // records carry a value other than their key's, some have odd attributes
+    const values = ['evil.com', 'a.evil.com', 'b.a.evil.com', '10.1.2.3', 'http://evil.com/x', 'évil.com', 'evil .com', 'x'.repeat(300)];
+    const kinds: ObservableKind[] = ['domain', 'ip', 'url'];
+    const uuid = fc.constantFrom('5ecea68b-9bc0-493b-9c23-7555c0a80102', 'not-a-uuid', '00000000-0000-0000-0000-000000000000');
+    const attribute = fc.record({ attributeUuid: uuid, timestamp: fc.constantFrom(0, 1, 1_700_000_000), firstSeen: fc.option(fc.constant('2024-01-01T00:00:00.000Z'), { nil: undefined }) });
+    const write = fc.record({
+      kind: fc.constantFrom(...kinds),
+      value: fc.constantFrom(...values),
+      keyValue: fc.option(fc.constantFrom(...values), { nil: undefined }),
+      feeds: fc.array(fc.constantFrom('F1', 'F2'), { maxLength: 2 }),
+      attributes: fc.array(attribute, { maxLength: 2 }),
+      tombstone: fc.boolean(),
+      broken: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(write, { minLength: 20, maxLength: 120, size: 'max' }), (writes) => {
+        const table = new IndicatorTable();
+        const survivors = new Map<string, IndicatorRecord>();
+        for (const w of writes) {
+          const key = lookupKey(w.kind, w.keyValue ?? w.value);
+          if (w.tombstone) {
+            table.apply(key, null);
+            survivors.delete(key);
+            continue;
+          }
+          const r: IndicatorRecord = {
+            key,
+            kind: w.kind,
+            value: w.broken ? (42 as unknown as string) : w.value,
+            feeds: w.feeds,
+            updatedAt: '2025-01-01T00:00:00.000Z',
+            attributes: w.attributes.map((a, i) => ({ ...a, mispType: w.kind, eventUuid: `e${i}`, eventInfo: 'info', feeds: w.feeds, tags: [], toIds: true })),
+          };
+          // a refused record still removes what the key held
+          if (table.apply(key, r)) survivors.set(key, r);
+          else survivors.delete(key);
+        }
+        const fresh = new IndicatorTable();
+        for (const [key, r] of survivors) fresh.apply(key, r);
+        expect(table.size).toBe(fresh.size);
+        for (const kind of kinds) {
+          for (const value of values) {
+            for (const parents of [false, true]) {
+              const query = { kind, value, parents };
+              expect(table.lookup(query)).toEqual(fresh.lookup(query));
+            }
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -1,5 +1,6 @@
 import { CidrTable, DEFAULT_FEED_FALLBACK, indicatorConfidence, isObservableKind, isPlainKeyValue, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
 import { candidateValues } from './candidate-values';
+import { AsciiKeyIndex, isIndexableKey } from './ascii-key-index';
 import type { IndicatorMatch, IndicatorSource, LookupQuery } from './indicator-lookup';
 import { UuidSlab } from './uuid-slab';
 
@@ -10,6 +11,8 @@ import { UuidSlab } from './uuid-slab';
  * events, feed lists and sync runs).
  */
 interface SharedPart {
+  /** Its index in the table's list of shared parts (what the packed entries store). */
+  readonly id: number;
   readonly kind: IndicatorMatch['kind'];
   readonly feeds: readonly string[];
   readonly modifiedAt: string;
@@ -72,22 +75,27 @@ class TableEntry {
  * Only what an enrichment needs is kept per indicator (not every contributing attribute), which
  * keeps a million indicators well inside the memory budget.
  *
- * The exact map is split by the key's namespace: a plain key `<kind>-<value>` is stored as
- * value → match in its kind's map, so a lookup probes with the normalised value it already has
- * (its hash cached in the string) instead of building and hashing `<kind>-<value>` for every
- * candidate; hashed keys (`<kind>#<sha256>`) and anything else stay under the whole key. Since a
- * kind is `[a-z0-9]+`, `key === \`${kind}-${value}\`` exactly when the key splits into that
- * kind and value, so the answers are those of one map keyed by the whole key.
+ * The exact map is split by the key's namespace: a plain key `<kind>-<value>` whose value is
+ * printable ASCII (every value a plain lookup key can hold) is stored as value → entry in its
+ * kind's PlainEntries, so a lookup probes with the normalised value it already has instead of
+ * building `<kind>-<value>` for every candidate; hashed keys (`<kind>#<sha256>`) and anything
+ * else stay under the whole key in a Map. Since a kind is `[a-z0-9]+`, `key ===
+ * \`${kind}-${value}\`` exactly when the key splits into that kind and value, so the answers
+ * are those of one map keyed by the whole key.
  *
- * Per indicator only a three-field entry is kept (value, attribute uuid, a shared part);
- * lookups build the IndicatorMatch of a hit from it.
+ * Per indicator only a three-field entry is kept (value, attribute uuid, a shared part), packed
+ * in typed arrays for the plain keys (PlainEntries: no heap object per indicator, ~92 bytes per
+ * indicator in all; docs/enricher.md, Memory); lookups build the IndicatorMatch of a hit from it.
  *
  * Mutated by `apply` in record order; a full reload builds a new table and swaps the reference
  * (see TableIndicatorLookup), so readers never see a half-built index.
  */
 export class IndicatorTable {
-  /** Plain keys: namespace → value → entry. */
-  private readonly plain = new Map<string, Map<string, TableEntry>>();
+  /**
+   * Plain keys: namespace → value → entry, packed (PlainEntries: no heap object per indicator,
+   * and a miss — most lookups — reads one or two cells of a typed array).
+   */
+  private readonly plain = new Map<string, PlainEntries>();
   /** Every other key (hashed values, keys without a `<namespace>-` prefix), whole. */
   private readonly other = new Map<string, TableEntry>();
   private exactSize = 0;
@@ -100,6 +108,8 @@ export class IndicatorTable {
   private readonly strings = new Map<string, string>();
   private readonly feedLists = new Map<string, readonly string[]>();
   private readonly sharedParts = new Map<string, SharedPart>();
+  /** The same parts by id. */
+  private readonly sharedList: SharedPart[] = [];
   private readonly ranges = new CidrTable<TableEntry>();
   /** The attribute uuids of exact entries, 16 bytes each (see TableEntry). */
   private readonly uuids = new UuidSlab();
@@ -153,9 +163,12 @@ export class IndicatorTable {
   /** The most specific indicator for a query: exact value, then parent domains, then the longest containing range. */
   lookup(query: LookupQuery): IndicatorMatch | undefined {
     const byValue = this.plain.get(query.kind);
-    for (const value of candidateValues(query)) {
-      const entry = isPlainKeyValue(query.kind, value) ? byValue?.get(value) : this.other.get(lookupKey(query.kind, value));
-      if (entry !== undefined) return entry.toMatch(this.uuids);
+    // Nothing of this kind held under any key (e.g. no url indicators): no candidate can match.
+    if (byValue !== undefined || this.other.size > 0) {
+      for (const value of candidateValues(query)) {
+        const entry = isPlainKeyValue(query.kind, value) ? byValue?.get(value) : this.other.get(lookupKey(query.kind, value));
+        if (entry !== undefined) return entry.toMatch(this.uuids);
+      }
     }
     if (query.kind === 'ip' && this.ranges.size > 0) return this.ranges.lookup(query.value)?.toMatch(this.uuids);
     return undefined;
@@ -178,8 +191,9 @@ export class IndicatorTable {
     const id = JSON.stringify([kind, feeds, modifiedAt, eventUuid ?? null, eventInfo ?? null, tlp ?? null, confidence ?? null]);
     let part = this.sharedParts.get(id);
     if (part === undefined) {
-      part = { kind, feeds, modifiedAt, event: eventUuid === undefined || eventInfo === undefined ? undefined : { uuid: eventUuid, info: eventInfo }, tlp, confidence };
+      part = { id: this.sharedList.length, kind, feeds, modifiedAt, event: eventUuid === undefined || eventInfo === undefined ? undefined : { uuid: eventUuid, info: eventInfo }, tlp, confidence };
       this.sharedParts.set(id, part);
+      this.sharedList.push(part);
     }
     return part;
   }
@@ -199,29 +213,35 @@ export class IndicatorTable {
 
   private setExact(key: string, entry: TableEntry): void {
     const split = splitPlainKey(key);
-    let map = this.other;
-    let mapKey = key;
-    if (split !== undefined) {
-      // The record's own value string when it is the same text: one string per indicator, not a slice of the key as well.
-      mapKey = split.value === entry.indicator ? entry.indicator : split.value;
-      map = this.plain.get(split.namespace) ?? new Map<string, TableEntry>();
-      if (map.size === 0) this.plain.set(split.namespace, map);
+    if (split !== undefined && isIndexableKey(split.value)) {
+      let entries = this.plain.get(split.namespace);
+      if (entries === undefined) {
+        entries = new PlainEntries(this.sharedList);
+        this.plain.set(split.namespace, entries);
+      }
+      if (entries.set(split.value, entry)) this.exactSize++;
+      return;
     }
-    const before = map.size;
-    map.set(mapKey, entry);
-    this.exactSize += map.size - before;
+    // Hashed keys, keys without a namespace, and plain keys whose value a plain lookup never
+    // probes (not printable ASCII: lookupKey hashes such a value) stay whole.
+    const before = this.other.size;
+    this.other.set(key, entry);
+    this.exactSize += this.other.size - before;
   }
 
   private deleteExact(key: string): boolean {
     const split = splitPlainKey(key);
-    const map = split === undefined ? this.other : this.plain.get(split.namespace);
-    const mapKey = split === undefined ? key : split.value;
-    const entry = map?.get(mapKey);
-    if (map === undefined || entry === undefined) return false;
-    map.delete(mapKey);
+    const entry = split !== undefined && isIndexableKey(split.value) ? this.plain.get(split.namespace)?.delete(split.value) : this.deleteOther(key);
+    if (entry === undefined) return false;
     if (typeof entry.attribute === 'number') this.uuids.delete(entry.attribute);
     this.exactSize--;
     return true;
+  }
+
+  private deleteOther(key: string): TableEntry | undefined {
+    const entry = this.other.get(key);
+    if (entry !== undefined) this.other.delete(key);
+    return entry;
   }
 
   private remove(key: string): void {
@@ -232,6 +252,89 @@ export class IndicatorTable {
       this.rangeKeys.delete(key);
     }
   }
+}
+
+/** `PlainEntries`' attribute column: no attribute, or one kept in its side map (not a uuid slot). */
+const NO_ATTRIBUTE = -1;
+const OTHER_ATTRIBUTE = -2;
+
+/**
+ * One namespace's plain entries, value → TableEntry, packed: the values in an AsciiKeyIndex and
+ * each entry's fields in typed arrays by the value's slot (shared part id, attribute uuid slot,
+ * timestamp); the rare attribute that is not a uuid slot and the rare indicator that is not the
+ * key's own value in side maps. A TableEntry is built back only for an entry asked for (a hit,
+ * or a replaced or deleted indicator). Same answers as a Map of TableEntry (property spec).
+ */
+class PlainEntries {
+  private readonly index = new AsciiKeyIndex();
+  private sharedIds = new Int32Array(1024);
+  private attributes = new Int32Array(1024);
+  private timestamps = new Float64Array(1024);
+  private readonly otherAttributes = new Map<number, string | SeenAttribute>();
+  /** The record's value when it is not the key's value text. */
+  private readonly indicators = new Map<number, string>();
+
+  constructor(private readonly sharedList: readonly SharedPart[]) {}
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  get(value: string): TableEntry | undefined {
+    const slot = this.index.get(value);
+    return slot === -1 ? undefined : this.entryAt(slot, value);
+  }
+
+  /** Adds or replaces; true when added. */
+  set(value: string, entry: TableEntry): boolean {
+    const { slot, added } = this.index.set(value);
+    if (slot >= this.sharedIds.length) {
+      const length = Math.max(this.sharedIds.length * 2, slot + 1);
+      this.sharedIds = grownInt32(this.sharedIds, length);
+      this.attributes = grownInt32(this.attributes, length);
+      const timestamps = new Float64Array(length);
+      timestamps.set(this.timestamps);
+      this.timestamps = timestamps;
+    }
+    this.sharedIds[slot] = entry.shared.id;
+    this.timestamps[slot] = entry.timestamp;
+    const attribute = entry.attribute;
+    this.otherAttributes.delete(slot);
+    if (typeof attribute === 'number') {
+      this.attributes[slot] = attribute;
+    } else if (attribute === undefined) {
+      this.attributes[slot] = NO_ATTRIBUTE;
+    } else {
+      this.attributes[slot] = OTHER_ATTRIBUTE;
+      this.otherAttributes.set(slot, attribute);
+    }
+    if (entry.indicator === value) this.indicators.delete(slot);
+    else this.indicators.set(slot, entry.indicator);
+    return added;
+  }
+
+  /** Removes the value's entry and returns it; undefined when absent. */
+  delete(value: string): TableEntry | undefined {
+    const slot = this.index.get(value);
+    if (slot === -1) return undefined;
+    const entry = this.entryAt(slot, value);
+    this.index.delete(value);
+    this.otherAttributes.delete(slot);
+    this.indicators.delete(slot);
+    return entry;
+  }
+
+  private entryAt(slot: number, value: string): TableEntry {
+    const code = this.attributes[slot] as number;
+    const attribute = code >= 0 ? code : code === NO_ATTRIBUTE ? undefined : this.otherAttributes.get(slot);
+    return new TableEntry(this.sharedList[this.sharedIds[slot] as number] as SharedPart, this.indicators.get(slot) ?? value, attribute, this.timestamps[slot] as number);
+  }
+}
+
+function grownInt32(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(length);
+  bigger.set(array);
+  return bigger;
 }
 
 /** A key `<namespace>-<rest>` with a `[a-z0-9]+` namespace, split; undefined for any other key. */

@@ -84,6 +84,20 @@ interface PreparedEvent {
   readonly queryIndexes: readonly number[];
 }
 
+/** A batch's records, ready to send, and what is counted once they were acknowledged (see EnricherPipeline.build). */
+interface BuiltBatch {
+  readonly records: KafkaProducedRecord[];
+  /** The hit records of the batch's events, sent with `records` (after them). */
+  readonly hits: KafkaProducedRecord[];
+  /** Per record: the event's outcome (undefined for a dead letter). */
+  readonly outcomes: (EventOutcome | undefined)[];
+  readonly rejected: StagedRejection[];
+  /** Observables beyond the per-event cap, not looked up. */
+  readonly unchecked: number;
+  /** feed NUL field → matched values. */
+  readonly hitCounts: Map<string, number>;
+}
+
 /** One event as it goes out (see EnricherPipeline.apply). */
 interface EnrichedEvent {
   readonly record: KafkaProducedRecord;
@@ -182,6 +196,49 @@ export class EnricherPipeline {
 
   private async enrich(batch: KafkaConsumedBatch, turn: SendTurn): Promise<void> {
     const started = performance.now();
+    const { records, hits, outcomes, rejected, unchecked, hitCounts } = await this.build(batch);
+
+    // produce (resolves after the brokers acknowledged every record)
+    await turn.earlierSent();
+    // the producer cuts the send into requests of at most its maxSendBytes (the runtime sets it under the topic's limit)
+    const sent = await this.sendWithHits(batch, records, hits, rejected);
+    for (const refused of sent.refused) outcomes[records.indexOf(refused)] = undefined;
+
+    // Counted only once acknowledged, so that in = out + dead-lettered holds across retries.
+    const metrics = this.metrics;
+    metrics.eventsIn.inc(batch.messages.length);
+    const out: Record<EventOutcome, number> = { hit: 0, miss: 0, unknown: 0, no_observable: 0, unchecked: 0 };
+    for (const outcome of outcomes) if (outcome !== undefined) out[outcome]++;
+    for (const outcome of EVENT_OUTCOMES) if (out[outcome] > 0) metrics.eventsOut.inc({ outcome }, out[outcome]);
+    if (unchecked > 0) metrics.observablesUnchecked.inc(unchecked);
+    const enriched = EVENT_OUTCOMES.reduce((sum, outcome) => sum + out[outcome], 0);
+    const coverage = this.coverage.record(batch.topic, batch.partition, enriched, out.no_observable, Date.now());
+    if (coverage !== undefined) this.log.noObservables?.(coverage, this.lookedUpFields);
+    for (const [label, count] of hitCounts) {
+      const separator = label.lastIndexOf('\u0000');
+      metrics.hits.inc({ feed: label.slice(0, separator), field: label.slice(separator + 1) }, count);
+    }
+    for (const rejection of rejected) metrics.deadLettered(rejection.stage, rejection.reason);
+    if (sent.hits > 0) metrics.hitRecords.inc(sent.hits);
+    if (sent.hitsRefused > 0) metrics.hitRecordsDropped.inc({ reason: 'refused' }, sent.hitsRefused);
+    metrics.batchSize.observe(batch.messages.length);
+    const last = batch.messages[batch.messages.length - 1];
+    if (last !== undefined) {
+      const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
+      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
+    }
+    metrics.batchSeconds.observe((performance.now() - started) / 1000);
+  }
+
+  /**
+   * The parse, extract, lookup and apply stages of a batch: what goes out, and what is counted
+   * once it was acknowledged. Its own call, so that the per-event state (scans, observations,
+   * the batch's queries and answers) is garbage before the produce is awaited: a batch waits
+   * for its acknowledgement longer than it takes to build, and what lives through a scavenge
+   * is copied and then promoted to the old space (docs/benchmarks.md, "table mode's CPU per
+   * event end to end").
+   */
+  private async build(batch: KafkaConsumedBatch): Promise<BuiltBatch> {
     const records: KafkaProducedRecord[] = [];
     /** The hit records of the batch's events, sent with `records` (after them). */
     const hits: KafkaProducedRecord[] = [];
@@ -225,37 +282,7 @@ export class EnricherPipeline {
       if (enriched.matches !== undefined) countHits(hitCounts, event.observations, enriched.matches);
       for (const hit of enriched.hits) hits.push(hit);
     }
-
-    // produce (resolves after the brokers acknowledged every record)
-    await turn.earlierSent();
-    // the producer cuts the send into requests of at most its maxSendBytes (the runtime sets it under the topic's limit)
-    const sent = await this.sendWithHits(batch, records, hits, rejected);
-    for (const refused of sent.refused) outcomes[records.indexOf(refused)] = undefined;
-
-    // Counted only once acknowledged, so that in = out + dead-lettered holds across retries.
-    const metrics = this.metrics;
-    metrics.eventsIn.inc(batch.messages.length);
-    const out: Record<EventOutcome, number> = { hit: 0, miss: 0, unknown: 0, no_observable: 0, unchecked: 0 };
-    for (const outcome of outcomes) if (outcome !== undefined) out[outcome]++;
-    for (const outcome of EVENT_OUTCOMES) if (out[outcome] > 0) metrics.eventsOut.inc({ outcome }, out[outcome]);
-    if (unchecked > 0) metrics.observablesUnchecked.inc(unchecked);
-    const enriched = EVENT_OUTCOMES.reduce((sum, outcome) => sum + out[outcome], 0);
-    const coverage = this.coverage.record(batch.topic, batch.partition, enriched, out.no_observable, Date.now());
-    if (coverage !== undefined) this.log.noObservables?.(coverage, this.lookedUpFields);
-    for (const [label, count] of hitCounts) {
-      const separator = label.lastIndexOf('\u0000');
-      metrics.hits.inc({ feed: label.slice(0, separator), field: label.slice(separator + 1) }, count);
-    }
-    for (const rejection of rejected) metrics.deadLettered(rejection.stage, rejection.reason);
-    if (sent.hits > 0) metrics.hitRecords.inc(sent.hits);
-    if (sent.hitsRefused > 0) metrics.hitRecordsDropped.inc({ reason: 'refused' }, sent.hitsRefused);
-    metrics.batchSize.observe(batch.messages.length);
-    const last = batch.messages[batch.messages.length - 1];
-    if (last !== undefined) {
-      const lag = Number(BigInt(batch.highWatermark) - BigInt(last.offset) - 1n);
-      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Math.max(0, lag));
-    }
-    metrics.batchSeconds.observe((performance.now() - started) / 1000);
+    return { records, hits, outcomes, rejected, unchecked, hitCounts };
   }
 
   /**
