@@ -83,4 +83,11 @@ describe('AsciiKeyIndex', () => {
     expect(keyHash('evil.com')).not.toBe(keyHash('avil.com'));
     expect(Number.isInteger(keyHash(''))).toBe(true);
   });
+
+  it('places keys by a seed, so the same keys collide differently under another seed', () => {
+    const keys = Array.from({ length: 64 }, (_, i) => `host${i}.example`);
+    const cells = (seed: number): number[] => keys.map((key) => keyHash(key, seed) & 1023);
+    expect(cells(1)).not.toEqual(cells(2));
+    expect(keys.filter((key) => keyHash(key, 1) === keyHash(key, 2))).toEqual([]);
+  });
 });

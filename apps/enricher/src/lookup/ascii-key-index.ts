@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+
 /** Printable ASCII (0x21–0x7e), the only characters a plain lookup key's value holds (isPlainKeyValue). */
 export function isIndexableKey(key: string): boolean {
   if (key.length === 0) return false;
@@ -15,7 +17,7 @@ const DELETED = -1;
 /**
  * A set of printable-ASCII strings, each given a slot (a small integer, reused after a delete),
  * kept without one heap object per key: the keys' bytes in one growing Buffer, open addressing
- * (linear probing, at most half full) over Int32Arrays of slot + 1 and of the keys' hashes. The
+ * (linear probing, at most two thirds full) over Int32Arrays of slot + 1 and of the keys' hashes. The
  * caller keeps what belongs to a key in its own arrays, by slot.
  *
  * Why: table mode holds a million indicators. As a Map of strings to objects they are three
@@ -200,12 +202,20 @@ function grown(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
 }
 
 /**
- * FNV-1a over the characters, then a murmur3-style finaliser (the low bits pick the cell). Not
- * for adversaries: the keys are misp-sync's indicators, and a crafted lookup value can only
- * probe (the table is at most half full, so every probe ends at an empty cell).
+ * Chosen once per process: where a key lands depends on it, so a feed cannot be crafted offline
+ * to pile its indicators into one long probe run (the keys come from MISP, and feeds are third
+ * parties' data).
  */
-export function keyHash(text: string): number {
-  let hash = 0x811c9dc5;
+const PROCESS_HASH_SEED = randomBytes(4).readInt32LE(0);
+
+/**
+ * FNV-1a over the characters from a seeded start, then a murmur3-style finaliser (the low bits
+ * pick the cell). Not a keyed cryptographic hash: the seed only keeps collisions from being
+ * precomputed, and a crafted lookup value can only probe (the table is at most two thirds full,
+ * so every probe ends at an empty cell).
+ */
+export function keyHash(text: string, seed: number = PROCESS_HASH_SEED): number {
+  let hash = 0x811c9dc5 ^ seed;
   for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
   hash ^= hash >>> 16;
   hash = Math.imul(hash, 0x85ebca6b);
