@@ -308,7 +308,13 @@ export class SyncPipeline {
     return diff;
   }
 
-  /** Apply pages in order (normalise → diff → store → publish → commit), with progress and the source's heartbeat. */
+  /**
+   * Apply pages in order (normalise → diff → store → publish → commit), with progress and the
+   * source's heartbeat. One page ahead, no more: page N+1 is received and normalised while page
+   * N's writes are in flight, and is staged only once N is committed (applyUpdates' lock keeps the
+   * order). When a page fails to arrive, the page in flight settles first, so the state ends as a
+   * strictly sequential pull would leave it.
+   */
   private async pull(source: string, run: string, pages: AsyncIterable<AttributePage>, rules: FeedRules, estimatedTotal?: number) {
     const started = this.deps.now();
     let lastLog = started;
@@ -319,36 +325,57 @@ export class SyncPipeline {
     let added = 0;
     let updated = 0;
     let removed = 0;
+    let inFlight: PageInFlight | undefined;
+    /** Page N's writes acknowledged and committed: count it, then the heartbeat and progress checks. */
+    const settle = async (page: PageInFlight): Promise<void> => {
+      const diff = await page.diff;
+      count += page.attributes;
+      added += diff.added;
+      updated += diff.updated;
+      removed += diff.removed;
+      // Progress is checked once per page, never per attribute.
+      const now = this.deps.now();
+      if (this.freshness.progressed(source, now)) await this.heartbeat(source, now);
+      const logDue = now - lastLog >= this.options.progressIntervalMs;
+      const ttyDue = this.deps.progress !== undefined && now - lastTty >= TTY_PROGRESS_MS;
+      if (!logDue && !ttyDue) return;
+      const total = page.total ?? estimatedTotal;
+      const line = formatProgress({ run, done: count, total, elapsedMs: now - started });
+      if (ttyDue) {
+        lastTty = now;
+        this.deps.progress?.update(line);
+      }
+      if (logDue) {
+        lastLog = now;
+        this.deps.logger.info(line, { run, done: count, total });
+      }
+    };
     this.deps.logger.info('sync started', { run });
     try {
-      for await (const page of pages) {
-        const updates = this.updatesOf(page.attributes, rules);
-        for (const attribute of page.attributes) {
-          seen.add(attribute.uuid.toLowerCase());
-          if (maxTimestamp === undefined || attribute.timestamp > maxTimestamp) maxTimestamp = attribute.timestamp;
+      try {
+        for await (const page of pages) {
+          const updates = this.updatesOf(page.attributes, rules);
+          for (const attribute of page.attributes) {
+            seen.add(attribute.uuid.toLowerCase());
+            if (maxTimestamp === undefined || attribute.timestamp > maxTimestamp) maxTimestamp = attribute.timestamp;
+          }
+          if (inFlight !== undefined) {
+            const previous = inFlight;
+            inFlight = undefined;
+            await settle(previous);
+          }
+          const diff = this.applyUpdates(updates);
+          // Awaited by the next page's turn (or the end); until then a rejection must not count as unhandled.
+          diff.catch(() => undefined);
+          inFlight = { diff, attributes: page.attributes.length, ...(page.total === undefined ? {} : { total: page.total }) };
         }
-        const diff = await this.applyUpdates(updates);
-        count += page.attributes.length;
-        added += diff.added;
-        updated += diff.updated;
-        removed += diff.removed;
-        // Progress is checked once per page, never per attribute.
-        const now = this.deps.now();
-        if (this.freshness.progressed(source, now)) await this.heartbeat(source, now);
-        const logDue = now - lastLog >= this.options.progressIntervalMs;
-        const ttyDue = this.deps.progress !== undefined && now - lastTty >= TTY_PROGRESS_MS;
-        if (!logDue && !ttyDue) continue;
-        const total = page.total ?? estimatedTotal;
-        const line = formatProgress({ run, done: count, total, elapsedMs: now - started });
-        if (ttyDue) {
-          lastTty = now;
-          this.deps.progress?.update(line);
-        }
-        if (logDue) {
-          lastLog = now;
-          this.deps.logger.info(line, { run, done: count, total });
-        }
+      } catch (error) {
+        // The next page failed (or its normalising threw): the page in flight still commits or fails
+        // first, as it would have before the next one was asked for; its own failure comes first.
+        if (inFlight !== undefined) await settle(inFlight);
+        throw error;
       }
+      if (inFlight !== undefined) await settle(inFlight);
     } finally {
       this.deps.progress?.done();
     }
@@ -528,6 +555,13 @@ export class SyncPipeline {
     this.deps.metrics.storeRepaired(problem.reason);
     this.deps.logger.warn('memcached lost keys; repopulated from state', { problem, indicators: this.state.size });
   }
+}
+
+/** A page whose batch is staged and being written; `attributes` is how many the page held. */
+interface PageInFlight {
+  readonly diff: Promise<IndicatorDiff>;
+  readonly attributes: number;
+  readonly total?: number;
 }
 
 /** What the filter left out of one page, counted once per page (never a metric call per attribute). */
