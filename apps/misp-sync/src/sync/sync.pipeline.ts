@@ -354,20 +354,18 @@ export class SyncPipeline {
     try {
       try {
         for await (const page of pages) {
-          const updates = this.updatesOf(page.attributes, rules);
-          for (const attribute of page.attributes) {
-            seen.add(attribute.uuid.toLowerCase());
-            if (maxTimestamp === undefined || attribute.timestamp > maxTimestamp) maxTimestamp = attribute.timestamp;
-          }
+          // The raw page is dropped once normalised (`taken`), so it is garbage before page N's writes end.
+          const taken = this.takePage(page, rules, seen);
+          if (taken.maxTimestamp !== undefined && (maxTimestamp === undefined || taken.maxTimestamp > maxTimestamp)) maxTimestamp = taken.maxTimestamp;
           if (inFlight !== undefined) {
             const previous = inFlight;
             inFlight = undefined;
             await settle(previous);
           }
-          const diff = this.applyUpdates(updates);
+          const diff = this.applyUpdates(taken.updates);
           // Awaited by the next page's turn (or the end); until then a rejection must not count as unhandled.
           diff.catch(() => undefined);
-          inFlight = { diff, attributes: page.attributes.length, ...(page.total === undefined ? {} : { total: page.total }) };
+          inFlight = { diff, attributes: taken.attributes, ...(taken.total === undefined ? {} : { total: taken.total }) };
         }
       } catch (error) {
         // The next page failed (or its normalising threw): the page in flight still commits or fails
@@ -380,6 +378,17 @@ export class SyncPipeline {
       this.deps.progress?.done();
     }
     return { seen, maxTimestamp, count, added, updated, removed };
+  }
+
+  /** One page normalised and filtered, its uuids marked seen: what the pull keeps of it (never the raw attributes). */
+  private takePage(page: AttributePage, rules: FeedRules, seen: Set<string>): TakenPage {
+    const updates = this.updatesOf(page.attributes, rules);
+    let maxTimestamp: number | undefined;
+    for (const attribute of page.attributes) {
+      seen.add(attribute.uuid.toLowerCase());
+      if (maxTimestamp === undefined || attribute.timestamp > maxTimestamp) maxTimestamp = attribute.timestamp;
+    }
+    return { updates, attributes: page.attributes.length, ...(maxTimestamp === undefined ? {} : { maxTimestamp }), ...(page.total === undefined ? {} : { total: page.total }) };
   }
 
   /**
@@ -555,6 +564,14 @@ export class SyncPipeline {
     this.deps.metrics.storeRepaired(problem.reason);
     this.deps.logger.warn('memcached lost keys; repopulated from state', { problem, indicators: this.state.size });
   }
+}
+
+/** What the pull keeps of a page once normalised. */
+interface TakenPage {
+  readonly updates: AttributeUpdate[];
+  readonly attributes: number;
+  readonly maxTimestamp?: number;
+  readonly total?: number;
 }
 
 /** A page whose batch is staged and being written; `attributes` is how many the page held. */
