@@ -354,6 +354,10 @@ export class SyncPipeline {
     try {
       try {
         for await (const page of pages) {
+          // Page N's writes were only queued when it was staged (memcached uncorks on the next tick,
+          // the producer writes from its callbacks): let them reach the wire before this page is
+          // normalised, or their round trip would start only after it.
+          if (inFlight !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
           // The raw page is dropped once normalised (`taken`), so it is garbage before page N's writes end.
           const taken = this.takePage(page, rules, seen);
           if (taken.maxTimestamp !== undefined && (maxTimestamp === undefined || taken.maxTimestamp > maxTimestamp)) maxTimestamp = taken.maxTimestamp;
