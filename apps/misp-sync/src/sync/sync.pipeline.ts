@@ -308,13 +308,7 @@ export class SyncPipeline {
     return diff;
   }
 
-  /**
-   * Apply pages in order (normalise → diff → store → publish → commit), with progress and the
-   * source's heartbeat. One page ahead, no more: page N+1 is received and normalised while page
-   * N's writes are in flight, and is staged only once N is committed (applyUpdates' lock keeps the
-   * order). When a page fails to arrive, the page in flight settles first, so the state ends as a
-   * strictly sequential pull would leave it.
-   */
+  /** Apply pages in order (normalise → diff → store → publish → commit), with progress and the source's heartbeat. */
   private async pull(source: string, run: string, pages: AsyncIterable<AttributePage>, rules: FeedRules, estimatedTotal?: number) {
     const started = this.deps.now();
     let lastLog = started;
@@ -325,74 +319,40 @@ export class SyncPipeline {
     let added = 0;
     let updated = 0;
     let removed = 0;
-    let inFlight: PageInFlight | undefined;
-    /** Page N's writes acknowledged and committed: count it, then the heartbeat and progress checks. */
-    const settle = async (page: PageInFlight): Promise<void> => {
-      const diff = await page.diff;
-      count += page.attributes;
-      added += diff.added;
-      updated += diff.updated;
-      removed += diff.removed;
-      // Progress is checked once per page, never per attribute.
-      const now = this.deps.now();
-      if (this.freshness.progressed(source, now)) await this.heartbeat(source, now);
-      const logDue = now - lastLog >= this.options.progressIntervalMs;
-      const ttyDue = this.deps.progress !== undefined && now - lastTty >= TTY_PROGRESS_MS;
-      if (!logDue && !ttyDue) return;
-      const total = page.total ?? estimatedTotal;
-      const line = formatProgress({ run, done: count, total, elapsedMs: now - started });
-      if (ttyDue) {
-        lastTty = now;
-        this.deps.progress?.update(line);
-      }
-      if (logDue) {
-        lastLog = now;
-        this.deps.logger.info(line, { run, done: count, total });
-      }
-    };
     this.deps.logger.info('sync started', { run });
     try {
-      try {
-        for await (const page of pages) {
-          // Page N's writes were only queued when it was staged (memcached uncorks on the next tick,
-          // the producer writes from its callbacks): let them reach the wire before this page is
-          // normalised, or their round trip would start only after it.
-          if (inFlight !== undefined) await new Promise<void>((resolve) => setImmediate(resolve));
-          // The raw page is dropped once normalised (`taken`), so it is garbage before page N's writes end.
-          const taken = this.takePage(page, rules, seen);
-          if (taken.maxTimestamp !== undefined && (maxTimestamp === undefined || taken.maxTimestamp > maxTimestamp)) maxTimestamp = taken.maxTimestamp;
-          if (inFlight !== undefined) {
-            const previous = inFlight;
-            inFlight = undefined;
-            await settle(previous);
-          }
-          const diff = this.applyUpdates(taken.updates);
-          // Awaited by the next page's turn (or the end); until then a rejection must not count as unhandled.
-          diff.catch(() => undefined);
-          inFlight = { diff, attributes: taken.attributes, ...(taken.total === undefined ? {} : { total: taken.total }) };
+      for await (const page of pages) {
+        const updates = this.updatesOf(page.attributes, rules);
+        for (const attribute of page.attributes) {
+          seen.add(attribute.uuid.toLowerCase());
+          if (maxTimestamp === undefined || attribute.timestamp > maxTimestamp) maxTimestamp = attribute.timestamp;
         }
-      } catch (error) {
-        // The next page failed (or its normalising threw): the page in flight still commits or fails
-        // first, as it would have before the next one was asked for; its own failure comes first.
-        if (inFlight !== undefined) await settle(inFlight);
-        throw error;
+        const diff = await this.applyUpdates(updates);
+        count += page.attributes.length;
+        added += diff.added;
+        updated += diff.updated;
+        removed += diff.removed;
+        // Progress is checked once per page, never per attribute.
+        const now = this.deps.now();
+        if (this.freshness.progressed(source, now)) await this.heartbeat(source, now);
+        const logDue = now - lastLog >= this.options.progressIntervalMs;
+        const ttyDue = this.deps.progress !== undefined && now - lastTty >= TTY_PROGRESS_MS;
+        if (!logDue && !ttyDue) continue;
+        const total = page.total ?? estimatedTotal;
+        const line = formatProgress({ run, done: count, total, elapsedMs: now - started });
+        if (ttyDue) {
+          lastTty = now;
+          this.deps.progress?.update(line);
+        }
+        if (logDue) {
+          lastLog = now;
+          this.deps.logger.info(line, { run, done: count, total });
+        }
       }
-      if (inFlight !== undefined) await settle(inFlight);
     } finally {
       this.deps.progress?.done();
     }
     return { seen, maxTimestamp, count, added, updated, removed };
-  }
-
-  /** One page normalised and filtered, its uuids marked seen: what the pull keeps of it (never the raw attributes). */
-  private takePage(page: AttributePage, rules: FeedRules, seen: Set<string>): TakenPage {
-    const updates = this.updatesOf(page.attributes, rules);
-    let maxTimestamp: number | undefined;
-    for (const attribute of page.attributes) {
-      seen.add(attribute.uuid.toLowerCase());
-      if (maxTimestamp === undefined || attribute.timestamp > maxTimestamp) maxTimestamp = attribute.timestamp;
-    }
-    return { updates, attributes: page.attributes.length, ...(maxTimestamp === undefined ? {} : { maxTimestamp }), ...(page.total === undefined ? {} : { total: page.total }) };
   }
 
   /**
@@ -568,21 +528,6 @@ export class SyncPipeline {
     this.deps.metrics.storeRepaired(problem.reason);
     this.deps.logger.warn('memcached lost keys; repopulated from state', { problem, indicators: this.state.size });
   }
-}
-
-/** What the pull keeps of a page once normalised. */
-interface TakenPage {
-  readonly updates: AttributeUpdate[];
-  readonly attributes: number;
-  readonly maxTimestamp?: number;
-  readonly total?: number;
-}
-
-/** A page whose batch is staged and being written; `attributes` is how many the page held. */
-interface PageInFlight {
-  readonly diff: Promise<IndicatorDiff>;
-  readonly attributes: number;
-  readonly total?: number;
 }
 
 /** What the filter left out of one page, counted once per page (never a metric call per attribute). */
