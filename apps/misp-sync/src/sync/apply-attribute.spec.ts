@@ -25,6 +25,18 @@ describe('applyAttribute', () => {
     expect(state.get('domain-evil.example')?.updatedAt).toBe(T1);
   });
 
+  it('a new key from one contribution holds its feeds sorted and without repeats, in a list of its own', () => {
+    const state = new IndicatorState();
+    const staged = state.stage();
+    const contribution = { attributeUuid: A, mispType: 'domain', eventUuid: 'e', eventInfo: 'i', tags: [], toIds: true, timestamp: 1 };
+    const entry = (feeds: string[], value: string) => ({ key: `domain-${value}`, kind: 'domain' as const, value, contribution: { ...contribution, feeds } });
+    const inOrder = ['Feed-A', 'Feed-B'];
+    applyAttribute(staged, { uuid: A, timestamp: 1, entries: [entry(inOrder, 'one.example'), entry(['Feed-Z', 'Feed-A', 'Feed-Z'], 'two.example')] }, T1);
+    expect(staged.get('domain-one.example')?.feeds).toEqual(['Feed-A', 'Feed-B']);
+    expect(staged.get('domain-one.example')?.feeds).not.toBe(inOrder);
+    expect(staged.get('domain-two.example')?.feeds).toEqual(['Feed-A', 'Feed-Z']);
+  });
+
   it('unions the feeds of several attributes on one key, sorted, and removes only its own part', () => {
     const state = new IndicatorState();
     apply(state, { uuid: A, tags: [{ name: 'Feed-Zeta', inherited: true }] });

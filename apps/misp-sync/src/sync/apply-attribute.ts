@@ -58,10 +58,15 @@ export function applyAttribute(staged: StagedIndicators, update: AttributeUpdate
 
   for (const [key, entry] of nextKeys) {
     const current = staged.get(key);
-    const others = current === undefined ? [] : current.attributes.filter((attribute) => attribute.attributeUuid !== update.uuid);
-    const base = current ?? { key, kind: entry.kind, value: entry.value, feeds: [], attributes: [], updatedAt };
-    const next = withAttributes(base, [...others, entry.contribution], updatedAt);
-    if (current === undefined || !sameIndicator(current, next)) staged.put(key, next);
+    if (current === undefined) {
+      // A new key (nearly every key of a first full sync): one contribution, nothing to merge.
+      staged.put(key, withAttributes(entry, [entry.contribution], updatedAt));
+      continue;
+    }
+    const attributes = current.attributes.filter((attribute) => attribute.attributeUuid !== update.uuid);
+    attributes.push(entry.contribution);
+    const next = withAttributes(current, attributes, updatedAt);
+    if (!sameIndicator(current, next)) staged.put(key, next);
   }
 
   staged.setKeysOfAttribute(update.uuid, [...nextKeys.keys()]);
@@ -109,10 +114,24 @@ function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
  * At most MAX_FEEDS_PER_INDICATOR feeds (the first in name order): this bounds the memcached value
  * and the topic record whatever the number of contributions.
  */
-function withAttributes(base: IndicatorRecord, attributes: readonly AttributeContribution[], updatedAt: string): IndicatorRecord {
-  const sorted = [...attributes].sort((a, b) => (a.attributeUuid < b.attributeUuid ? -1 : a.attributeUuid > b.attributeUuid ? 1 : 0));
-  const feeds = new Set<string>();
-  for (const attribute of sorted) for (const feed of attribute.feeds) feeds.add(feed);
-  const union = [...feeds].sort();
+function withAttributes(base: Pick<IndicatorRecord, 'key' | 'kind' | 'value'>, attributes: AttributeContribution[], updatedAt: string): IndicatorRecord {
+  const sorted = attributes.length === 1 ? attributes : attributes.sort(byAttributeUuid);
+  const union = sorted.length === 1 ? sortedUnique((sorted[0] as AttributeContribution).feeds) : feedUnion(sorted);
   return { key: base.key, kind: base.kind, value: base.value, feeds: union.length > MAX_FEEDS_PER_INDICATOR ? union.slice(0, MAX_FEEDS_PER_INDICATOR) : union, attributes: sorted, updatedAt };
+}
+
+function byAttributeUuid(a: AttributeContribution, b: AttributeContribution): number {
+  return a.attributeUuid < b.attributeUuid ? -1 : a.attributeUuid > b.attributeUuid ? 1 : 0;
+}
+
+function feedUnion(attributes: readonly AttributeContribution[]): string[] {
+  const feeds = new Set<string>();
+  for (const attribute of attributes) for (const feed of attribute.feeds) feeds.add(feed);
+  return [...feeds].sort();
+}
+
+/** One contribution's feeds as the union of one: a copy when already in order without repeats (nearly always), else sorted and deduplicated. */
+function sortedUnique(feeds: readonly string[]): string[] {
+  for (let i = 1; i < feeds.length; i++) if (!((feeds[i - 1] as string) < (feeds[i] as string))) return [...new Set(feeds)].sort();
+  return feeds.slice();
 }

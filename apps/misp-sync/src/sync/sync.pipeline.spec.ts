@@ -21,6 +21,13 @@ interface HarnessOptions {
   readonly sources?: readonly SourceSpec[];
   /** The source throws this after its pages (MISP failing in the middle of a pull). */
   readonly failure?: Error;
+  /**
+   * Writes that take a turn of the event loop (a timer) before they are acknowledged, as real ones
+   * do; each page taken from the source and each publish's start and end go to `events`.
+   */
+  readonly slowWrites?: boolean;
+  /** The indicator topic refuses the publish of this page (1-based, counted in publishes). */
+  readonly failPublish?: { readonly call: number; readonly error: Error };
 }
 
 function harness(pages: readonly (readonly MispAttribute[])[] | ((window: PullWindow) => readonly (readonly MispAttribute[])[]), options: HarnessOptions = {}) {
@@ -32,10 +39,16 @@ function harness(pages: readonly (readonly MispAttribute[])[] | ((window: PullWi
   const warnings: Record<string, unknown>[] = [];
   const cursors: SyncCursor[] = [];
   const windows: unknown[] = [];
+  const events: string[] = [];
+  let publishes = 0;
   const source: AttributeSource = {
     async *pages(window): AsyncIterable<AttributePage> {
       windows.push(window);
-      for (const attributes of typeof pages === 'function' ? pages(window) : pages) yield { attributes };
+      let taken = 0;
+      for (const attributes of typeof pages === 'function' ? pages(window) : pages) {
+        events.push(`page ${++taken} taken`);
+        yield { attributes };
+      }
       if (options.failure !== undefined) throw options.failure;
     },
     async *pagesByUuid(): AsyncIterable<AttributePage> {
@@ -58,7 +71,16 @@ function harness(pages: readonly (readonly MispAttribute[])[] | ((window: PullWi
     {
       source,
       store,
-      changes: { publish: async (records) => void published.push(...records), publishFreshness: async (sentinel) => void freshness.push(sentinel) },
+      changes: {
+        publish: async (records) => {
+          const call = ++publishes;
+          events.push(`publish ${call} started`);
+          if (options.slowWrites === true) await new Promise((resolve) => setTimeout(resolve, 1));
+          if (options.failPublish?.call === call) throw options.failPublish.error;
+          published.push(...records);
+          events.push(`publish ${call} acknowledged`);
+        },
+        publishFreshness: async (sentinel) => void freshness.push(sentinel) },
       syncState: {
         restore: async (state) => {
           for (const record of options.records ?? []) state.restore(record.key, record);
@@ -77,7 +99,7 @@ function harness(pages: readonly (readonly MispAttribute[])[] | ((window: PullWi
     const values = (metric?.values ?? []) as { value: number; labels: Record<string, string | number> }[];
     return Object.fromEntries(values.map((v) => [Object.values(v.labels).join(',') || 'total', v.value]));
   };
-  return { pipeline, published, freshness, stored, deleted, storeSentinels, warnings, cursors, windows, counter };
+  return { pipeline, published, freshness, stored, deleted, storeSentinels, warnings, cursors, windows, events, counter };
 }
 
 /** An indicator the pipeline tracked before a restart, from attribute `n` (as `ordinary(n)` makes it). */
@@ -182,6 +204,74 @@ describe('SyncPipeline flow', () => {
     expect(await pipeline.sync()).toMatchObject({ ok: true });
     expect(freshness).toEqual([]);
     expect(storeSentinels).toEqual([]);
+  });
+});
+
+// Writes that take time (as real ones do) while MISP's next page is already requested: a page is
+// staged only once the one before it is committed, and a page that fails to arrive leaves the
+// state as it would with writes acknowledged at once.
+describe('SyncPipeline with writes in flight', () => {
+  /** Pages where each one changes what the one before it wrote: reordered or lost, the end differs. */
+  const chained = (): MispAttribute[][] => [
+    [ordinary(1), ordinary(2)],
+    // page 1's attribute 1 removed, attribute 2 moved to another value, 3 added
+    [attribute({ uuid: uuid(1), value: 'ok-1.example', timestamp: NOW_SEC - 1000, deleted: true }), attribute({ uuid: uuid(2), value: 'moved-2.example', timestamp: NOW_SEC - 1000 }), ordinary(3)],
+    // attribute 1 back, 3 gains a feed, 4 added
+    [attribute({ uuid: uuid(1), value: 'ok-1.example', timestamp: NOW_SEC - 900 }), attribute({ uuid: uuid(3), value: 'ok-3.example', timestamp: NOW_SEC - 900, tags: [{ name: 'Feed-Other', inherited: true }] }), ordinary(4)],
+    [ordinary(5)],
+  ];
+
+  it('stages each page only after the one before it is acknowledged, and ends as with writes acknowledged at once', async () => {
+    const overlapped = harness(chained(), { slowWrites: true });
+    await overlapped.pipeline.restore();
+    const outcome = await overlapped.pipeline.sync();
+    // the same run with writes acknowledged at once: there is nothing to overlap with
+    const sequential = harness(chained());
+    await sequential.pipeline.restore();
+    expect(outcome).toEqual(await sequential.pipeline.sync());
+    expect(outcome).toMatchObject({ ok: true, attributes: 9 });
+    expect(overlapped.published).toEqual(sequential.published);
+    expect([...overlapped.stored]).toEqual([...sequential.stored]);
+    expect(overlapped.deleted).toEqual(['domain-ok-1.example', 'domain-ok-2.example']);
+    expect([...overlapped.pipeline.state.values()]).toEqual([...sequential.pipeline.state.values()]);
+    // page N+1's publish starts only after page N's is acknowledged
+    const at = (event: string): number => overlapped.events.indexOf(event);
+    for (const n of [1, 2, 3]) expect(at(`publish ${n + 1} started`)).toBeGreaterThan(at(`publish ${n} acknowledged`));
+    expect(overlapped.events.filter((event) => event.startsWith('publish'))).toEqual([1, 2, 3, 4].flatMap((n) => [`publish ${n} started`, `publish ${n} acknowledged`]));
+  });
+
+  it.each([
+    ['MISP down', new Error('MISP_UNAVAILABLE: 503')],
+    ['a timeout', new Error('MISP_TIMEOUT: no reply within 30 s')],
+    ['a page that is no restSearch reply', new Error('MISP_BAD_RESPONSE: not JSON')],
+  ])('a next page that fails to arrive (%s) while the current one is written: that one is committed first, the run fails as without writes in flight', async (_case, error) => {
+    const pages = chained().slice(0, 2);
+    const overlapped = harness(pages, { slowWrites: true, failure: error });
+    await overlapped.pipeline.restore();
+    const outcome = await overlapped.pipeline.sync();
+    const sequential = harness(pages, { failure: error });
+    await sequential.pipeline.restore();
+    expect(outcome).toEqual(await sequential.pipeline.sync());
+    expect(outcome).toEqual({ ok: false, mode: 'full', error });
+    // both pages committed and written, nothing else: no cursor, no reconciliation, no last success
+    expect(overlapped.events.at(-1)).toBe('publish 2 acknowledged');
+    expect(overlapped.published).toEqual(sequential.published);
+    expect([...overlapped.pipeline.state.values()]).toEqual([...sequential.pipeline.state.values()]);
+    expect([...overlapped.pipeline.state.values()].map((record) => record.key).sort()).toEqual(['domain-moved-2.example', 'domain-ok-3.example']);
+    expect(overlapped.cursors).toEqual([]);
+    expect(overlapped.freshness).toEqual([]);
+  });
+
+  it('a page whose write fails while the next one arrives: the run fails with that write\'s error, the next page is never staged', async () => {
+    const refused = new Error('KAFKA_REJECTED: MESSAGE_TOO_LARGE');
+    const { pipeline, events, published, cursors } = harness(chained(), { slowWrites: true, failPublish: { call: 2, error: refused } });
+    await pipeline.restore();
+    expect(await pipeline.sync()).toEqual({ ok: false, mode: 'full', error: refused });
+    expect(events.filter((event) => event.startsWith('publish'))).toEqual(['publish 1 started', 'publish 1 acknowledged', 'publish 2 started']);
+    expect(published.map((record) => record.key)).toEqual(['domain-ok-1.example', 'domain-ok-2.example']);
+    // page 2 was never committed: the state is page 1's
+    expect([...pipeline.state.values()].map((record) => record.key)).toEqual(['domain-ok-1.example', 'domain-ok-2.example']);
+    expect(cursors).toEqual([]);
   });
 });
 

@@ -1,9 +1,10 @@
-import { compatibilityPartitioner, type MessageToProduce, ProduceAcks, Producer } from '@platformatic/kafka';
+import { type MessageToProduce, ProduceAcks, Producer } from '@platformatic/kafka';
 import { IoError } from '../../io-error';
 import { producerStateErrorType } from '../kafka-errors';
 import { type IoLogger, stderrIoLogger } from '../kafka-logger';
 import { DEFAULT_MAX_INFLIGHTS, type KafkaProducerOptions } from '../kafka-producer';
 import type { KafkaProducedRecord } from '../kafka-types';
+import { murmur2Partition } from './murmur2-partition';
 import { type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
 
 /** How many distinct header names keep their encoded bytes (headerName). */
@@ -12,8 +13,8 @@ const HEADER_NAMES_CACHED = 256;
 /**
  * One idempotent @platformatic/kafka producer (acks=all), the `platformatic` driver of
  * KafkaProducer (which cuts sends by size; each call here is one request's worth). Keyed records
- * go through the client's `compatibilityPartitioner` (murmur2, the partitions kafkajs and Java
- * pick); records without a key go round-robin. The client retries without limit (`retries: true`, `retryDelayMs`), so a broker outage
+ * go to the partition the client's `compatibilityPartitioner` picks (murmur2, as kafkajs and Java
+ * do), computed by `murmur2Partition` in 32-bit arithmetic instead of the client's BigInt; records without a key go round-robin. The client retries without limit (`retries: true`, `retryDelayMs`), so a broker outage
  * is waited out; the owner's own deadline (`sendTimeoutMs`) turns a long wait into a retriable
  * KAFKA_UNAVAILABLE, and the records may still be written later (at-least-once, as with kafkajs).
  * A record the broker refuses (MESSAGE_TOO_LARGE…) fails the send as KAFKA_REJECTED; the client
@@ -105,7 +106,7 @@ export class PlatformaticProducer {
       idempotent: true,
       acks: ProduceAcks.ALL,
       autocreateTopics: false,
-      partitioner: (message, key) => (key === undefined ? this.nextRoundRobin(message.topic) : compatibilityPartitioner(message, key)),
+      partitioner: (message, key) => (key === undefined ? this.nextRoundRobin(message.topic) : Buffer.isBuffer(key) ? murmur2Partition(key) : 0),
       serializers: { headerKey: (name?: string) => (name === undefined ? undefined : this.headerName(name)) },
       retries: true,
       retryDelay: this.options.retryDelayMs ?? 500,
