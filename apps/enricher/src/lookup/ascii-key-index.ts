@@ -136,8 +136,8 @@ export class AsciiKeyIndex {
   private newSlot(): number {
     const slot = this.slotsUsed++;
     if (slot >= this.starts.length) {
-      this.starts = grown(this.starts, this.starts.length * 2);
-      this.lengths = grown(this.lengths, this.lengths.length * 2);
+      this.starts = grownInt32(this.starts, this.starts.length * 2);
+      this.lengths = grownInt32(this.lengths, this.lengths.length * 2);
     }
     return slot;
   }
@@ -195,7 +195,8 @@ export class AsciiKeyIndex {
   }
 }
 
-function grown(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
+/** A copy of `array` at `length` (longer), zeros after its end. */
+export function grownInt32(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(length);
   bigger.set(array);
   return bigger;

@@ -1,6 +1,6 @@
 import { CidrTable, DEFAULT_FEED_FALLBACK, indicatorConfidence, isObservableKind, isPlainKeyValue, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
 import { candidateValues } from './candidate-values';
-import { AsciiKeyIndex, isIndexableKey } from './ascii-key-index';
+import { AsciiKeyIndex, grownInt32, isIndexableKey } from './ascii-key-index';
 import type { IndicatorMatch, IndicatorSource, LookupQuery } from './indicator-lookup';
 import { UuidSlab } from './uuid-slab';
 
@@ -329,12 +329,6 @@ class PlainEntries {
     const attribute = code >= 0 ? code : code === NO_ATTRIBUTE ? undefined : this.otherAttributes.get(slot);
     return new TableEntry(this.sharedList[this.sharedIds[slot] as number] as SharedPart, this.indicators.get(slot) ?? value, attribute, this.timestamps[slot] as number);
   }
-}
-
-function grownInt32(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(length);
-  bigger.set(array);
-  return bigger;
 }
 
 /** A key `<namespace>-<rest>` with a `[a-z0-9]+` namespace, split; undefined for any other key. */
