@@ -1,4 +1,5 @@
-import { candidateValues } from './candidate-values';
+import type { LookupQuery } from './indicator-lookup';
+import { candidateValues, hasParentCandidates } from './candidate-values';
 
 describe('candidateValues', () => {
   it('walks parent domains on label boundaries, most specific first, down to the registrable domain', () => {
@@ -19,5 +20,19 @@ describe('candidateValues', () => {
     expect(candidateValues({ kind: 'domain', value: 'a.evil.com', parents: false })).toEqual(['a.evil.com']);
     expect(candidateValues({ kind: 'ip', value: '10.1.2.3', parents: true })).toEqual(['10.1.2.3']);
     expect(candidateValues({ kind: 'email', value: 'x@a.evil.com', parents: true })).toEqual(['x@a.evil.com']);
+  });
+
+  it('hasParentCandidates is false exactly where the query is its own only candidate by rule (a store then probes the value alone)', () => {
+    const queries: LookupQuery[] = [
+      { kind: 'domain', value: 'a.b.evil.com', parents: true },
+      { kind: 'domain', value: 'evil.com', parents: true },
+      { kind: 'domain', value: 'localhost', parents: true },
+      { kind: 'domain', value: 'a.b.evil.com', parents: false },
+      { kind: 'ip', value: '10.1.2.3', parents: true },
+      { kind: 'url', value: 'http://a.b.evil.com/', parents: true },
+      { kind: 'email', value: 'x@a.b.evil.com', parents: true },
+    ];
+    for (const query of queries) if (!hasParentCandidates(query)) expect(candidateValues(query)).toEqual([query.value]);
+    expect(queries.map(hasParentCandidates)).toEqual([true, false, false, false, false, false, false]);
   });
 });

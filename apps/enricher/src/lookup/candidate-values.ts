@@ -14,8 +14,16 @@ import type { LookupQuery } from './indicator-lookup';
  * benchmark load: docs/benchmarks.md, "Parent domains bounded by the Public Suffix List").
  */
 export function candidateValues(query: LookupQuery): readonly string[] {
-  if (query.kind !== 'domain' || !query.parents || !hasMoreThanTwoLabels(query.value)) return [query.value];
+  if (!hasParentCandidates(query)) return [query.value];
   return registrableParentDomains(query.value);
+}
+
+/**
+ * Whether `candidateValues(query)` may hold more than the query's own value: when not, a store
+ * probes `query.value` alone without asking for the list (no array per query on the hot path).
+ */
+export function hasParentCandidates(query: LookupQuery): boolean {
+  return query.kind === 'domain' && query.parents && hasMoreThanTwoLabels(query.value);
 }
 
 function hasMoreThanTwoLabels(domain: string): boolean {

@@ -1,5 +1,5 @@
 import { CidrTable, DEFAULT_FEED_FALLBACK, indicatorConfidence, isObservableKind, isPlainKeyValue, lookupKey, normaliseIp, type IndicatorRecord } from '@iocflow/core';
-import { candidateValues } from './candidate-values';
+import { candidateValues, hasParentCandidates } from './candidate-values';
 import { AsciiKeyIndex, grownInt32, isIndexableKey } from './ascii-key-index';
 import type { IndicatorMatch, IndicatorSource, LookupQuery } from './indicator-lookup';
 import { UuidSlab } from './uuid-slab';
@@ -165,13 +165,25 @@ export class IndicatorTable {
     const byValue = this.plain.get(query.kind);
     // Nothing of this kind held under any key (e.g. no url indicators): no candidate can match.
     if (byValue !== undefined || this.other.size > 0) {
-      for (const value of candidateValues(query)) {
-        const entry = isPlainKeyValue(query.kind, value) ? byValue?.get(value) : this.other.get(lookupKey(query.kind, value));
+      // the query's own value alone unless parents are asked for (no candidate list built per query)
+      if (!hasParentCandidates(query)) {
+        const entry = this.exactEntry(byValue, query.kind, query.value);
         if (entry !== undefined) return entry.toMatch(this.uuids);
+      } else {
+        const values = candidateValues(query);
+        for (let i = 0; i < values.length; i++) {
+          const entry = this.exactEntry(byValue, query.kind, values[i] as string);
+          if (entry !== undefined) return entry.toMatch(this.uuids);
+        }
       }
     }
     if (query.kind === 'ip' && this.ranges.size > 0) return this.ranges.lookup(query.value)?.toMatch(this.uuids);
     return undefined;
+  }
+
+  /** The entry held under exactly (kind, value): the packed plain entries of the kind, else the other keys. */
+  private exactEntry(byValue: PlainEntries | undefined, kind: LookupQuery['kind'], value: string): TableEntry | undefined {
+    return isPlainKeyValue(kind, value) ? byValue?.get(value) : this.other.get(lookupKey(kind, value));
   }
 
   private shared(text: string): string {

@@ -69,4 +69,24 @@ describe('extractObservables', () => {
     const compiled = compileRules([{ field: 'a', kind: 'domain', parents: false }, { field: 'b', kind: 'domain' }, { field: 'c', kind: 'ip' }], true);
     expect(compiled.map((rule) => rule.parents)).toEqual([false, true, false]);
   });
+
+  // The observations are collected in one array reused by every event: nothing may carry over.
+  it('carries nothing from one event to the next: not after a rejection, a throw, nor a hostile event of thousands of values', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
+    const hostile = extractObservables({ related: { ip: [...many, ...many] } }, rules, 100);
+    expect(hostile).toMatchObject({ ok: true, unchecked: 2900 });
+    expect(hostile.ok && hostile.observations).toHaveLength(100);
+    expect(extractObservables({ related: { ip: ['10.0.0.1', 7] }, source: { ip: '1.2.3.4' } }, rules, 100).ok).toBe(false);
+    const throwing = ['10.0.0.1'];
+    Object.defineProperty(throwing, 1, { enumerable: true, get: () => { throw new Error('boom'); } });
+    expect(() => extractObservables({ related: { ip: throwing } }, rules, 100)).toThrow('boom');
+    // the same values again are observations of this event, not duplicates of the earlier ones
+    const next = extractObservables({ source: { ip: '10.0.0.1' }, related: { ip: ['10.0.0.1', '10.0.0.2'] } }, rules, 100);
+    expect(next.ok && next.observations.map((o) => `${o.field}=${o.value}`)).toEqual(['source.ip=10.0.0.1', 'related.ip=10.0.0.1', 'related.ip=10.0.0.2']);
+    expect(next).toMatchObject({ unchecked: 0 });
+    // one event's array is its own: a later extraction does not change it
+    const first = extractObservables({ source: { ip: '1.1.1.1' } }, rules, 100);
+    extractObservables({ source: { ip: '2.2.2.2' } }, rules, 100);
+    expect(first.ok && first.observations.map((o) => o.value)).toEqual(['1.1.1.1']);
+  });
 });

@@ -54,15 +54,16 @@ export function compileRules(rules: readonly LookupRule[], parentDomains: boolea
  * over the event's own keys tells which rules to skip.
  */
 export function extractObservables(event: Record<string, unknown> | JsonFieldScan, rules: readonly CompiledRule[], maxObservations: number): ExtractResult {
-  const observations: Observation[] = [];
+  collectedCount = 0;
+  collectedSeen = undefined;
   if (event instanceof JsonFieldScan) {
     // the scan found each rule's value where its path ends (the plan's path r is rule r)
     if (event.plan !== eventPlan(rules)) throw new Error('extractObservables: the event was scanned with the plan of other rules');
     for (let r = 0; r < rules.length; r++) {
       const value = event.value(r);
       if (value === undefined || value === null) continue;
-      const rejection = observe(observations, rules[r] as CompiledRule, value);
-      if (rejection !== undefined) return rejection;
+      const rejection = observe(rules[r] as CompiledRule, value);
+      if (rejection !== undefined) return dropCollected(rejection);
     }
   } else {
     const present = presentRules(event, ruleIndex(rules));
@@ -71,25 +72,50 @@ export function extractObservables(event: Record<string, unknown> | JsonFieldSca
       const rule = rules[r] as CompiledRule;
       const value = getField(event, rule.path);
       if (value === undefined || value === null) continue;
-      const rejection = observe(observations, rule, value);
-      if (rejection !== undefined) return rejection;
+      const rejection = observe(rule, value);
+      if (rejection !== undefined) return dropCollected(rejection);
     }
   }
-  if (observations.length <= maxObservations) return { ok: true, observations, unchecked: 0 };
-  const unchecked = observations.length - maxObservations;
-  observations.length = maxObservations;
+  const kept = Math.min(collectedCount, maxObservations);
+  const observations = collected.slice(0, kept) as Observation[];
+  const unchecked = collectedCount - kept;
+  dropCollected(undefined);
   return { ok: true, observations, unchecked };
 }
 
+/**
+ * The observations of the event being extracted, before the exact-size copy extractObservables
+ * hands out: one array reused by every event (extraction is synchronous) instead of a fresh one
+ * grown by `push` (16 slots for a handful of observations) and then cut. Slots are cleared after
+ * each event so nothing outlives it here; an array grown past COLLECTED_KEPT by a hostile event
+ * is let go.
+ */
+let collected: (Observation | undefined)[] = [];
+let collectedCount = 0;
+/** The duplicate check's set once the event has more than SCAN_LIMIT observations. */
+let collectedSeen: Set<string> | undefined;
+const COLLECTED_KEPT = 1024;
+
+function dropCollected<T>(result: T): T {
+  if (collected.length > COLLECTED_KEPT) {
+    collected = [];
+  } else {
+    for (let i = 0; i < collectedCount; i++) collected[i] = undefined;
+  }
+  collectedCount = 0;
+  collectedSeen = undefined;
+  return result;
+}
+
 /** One rule's (non-null) value: its strings observed, or the rejection of a value of the wrong type. */
-function observe(observations: Observation[], rule: CompiledRule, value: unknown): ExtractResult | undefined {
+function observe(rule: CompiledRule, value: unknown): ExtractResult | undefined {
   if (typeof value === 'string') {
-    add(observations, rule, value);
+    add(rule, value);
   } else if (Array.isArray(value)) {
     for (const item of value as unknown[]) {
       if (item === null) continue;
       if (typeof item !== 'string') return typeError(rule, `an array holding ${describe(item)}`);
-      add(observations, rule, item);
+      add(rule, item);
     }
   } else {
     return typeError(rule, describe(value));
@@ -154,13 +180,15 @@ function presentRules(event: Record<string, unknown>, index: RuleIndex): Uint8Ar
 
 /** Above this many observations the duplicate check switches from a scan to a set. */
 const SCAN_LIMIT = 16;
-const seenSets = new WeakMap<Observation[], Set<string>>();
 
-function add(observations: Observation[], rule: CompiledRule, raw: string): void {
+function add(rule: CompiledRule, raw: string): void {
   const normalised = normaliseValue(rule.kind, raw);
   if (normalised === undefined) return;
-  if (isDuplicate(observations, rule, normalised)) return;
-  observations.push({ field: rule.field, kind: rule.kind, value: normalised, parents: rule.parents });
+  if (isDuplicate(rule, normalised)) return;
+  const observation: Observation = { field: rule.field, kind: rule.kind, value: normalised, parents: rule.parents };
+  if (collectedCount < collected.length) collected[collectedCount] = observation;
+  else collected.push(observation);
+  collectedCount++;
 }
 
 /**
@@ -168,15 +196,19 @@ function add(observations: Observation[], rule: CompiledRule, raw: string): void
  * observations of a normal event (no strings built, no set allocated); a set once a hostile
  * event has many (a 256-entry `related.ip`), so the check stays linear.
  */
-function isDuplicate(observations: Observation[], rule: CompiledRule, value: string): boolean {
-  if (observations.length <= SCAN_LIMIT) {
-    for (const o of observations) if (o.value === value && o.field === rule.field && o.kind === rule.kind) return true;
+function isDuplicate(rule: CompiledRule, value: string): boolean {
+  if (collectedCount <= SCAN_LIMIT) {
+    for (let i = 0; i < collectedCount; i++) {
+      const o = collected[i] as Observation;
+      if (o.value === value && o.field === rule.field && o.kind === rule.kind) return true;
+    }
     return false;
   }
-  let seen = seenSets.get(observations);
+  let seen = collectedSeen;
   if (seen === undefined) {
-    seen = new Set(observations.map(identity));
-    seenSets.set(observations, seen);
+    seen = new Set<string>();
+    for (let i = 0; i < collectedCount; i++) seen.add(identity(collected[i] as Observation));
+    collectedSeen = seen;
   }
   const id = `${rule.field}\u0000${rule.kind}\u0000${value}`;
   if (seen.has(id)) return true;

@@ -1,4 +1,4 @@
-import { normaliseDomain, parentDomains } from './normalise-domain';
+import { isNormalPlainDomainAt, isNumericLabel, normaliseDomain, parentDomains } from './normalise-domain';
 
 describe('normaliseDomain', () => {
   it.each([
@@ -68,5 +68,56 @@ describe('parentDomains', () => {
   it('cuts only on label boundaries', () => {
     expect(parentDomains('michigan.org')).not.toContain('higan.org');
     expect(parentDomains('x.notevil.com')).not.toContain('evil.com');
+  });
+});
+
+/** Deterministic random strings over an alphabet that hits every branch (digits, hex, `0x`, dots, dashes, upper case). */
+function randomTexts(count: number, alphabet: string, maxLength: number): string[] {
+  let state = 0x2545f491;
+  const next = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x100000000;
+  };
+  const texts: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const length = Math.floor(next() * maxLength);
+    let text = next() < 0.2 ? '0x' : '';
+    for (let i = 0; i < length; i++) text += alphabet[Math.floor(next() * alphabet.length)] as string;
+    texts.push(text);
+  }
+  return texts;
+}
+
+describe('isNumericLabel (read in place)', () => {
+  it('answers as the WHATWG regular expressions on the label, at any offset', () => {
+    for (const label of randomTexts(20_000, '0123456789abcdefxX.g-', 8)) {
+      const expected = /^[0-9]+$/.test(label) || /^0x[0-9a-f]*$/.test(label);
+      expect(isNumericLabel(label)).toBe(expected);
+      expect(isNumericLabel(`ab.${label}/x`, 3, 3 + label.length)).toBe(expected);
+    }
+  });
+});
+
+describe('isNormalPlainDomainAt (the URL fast path host check)', () => {
+  it('answers normaliseDomain(host) === host without xn--, on the host inside a longer text', () => {
+    let normal = 0;
+    for (const host of randomTexts(20_000, 'abxn-0123456789..', 24)) {
+      const expected = host.length > 0 && !host.includes('xn--') && normaliseDomain(host) === host;
+      if (expected) normal++;
+      expect(isNormalPlainDomainAt(`http://${host}/p.a`, 7, 7 + host.length)).toBe(expected);
+      expect(isNormalPlainDomainAt(`1.2.${host}`, 4, 4 + host.length)).toBe(expected);
+    }
+    // the alphabet must give normal hosts too, not only refusals
+    expect(normal).toBeGreaterThan(1000);
+  });
+
+  it('refuses a trailing dot, an empty host, an xn-- label and a numeric last label', () => {
+    expect(isNormalPlainDomainAt('evil.com.', 0, 9)).toBe(false);
+    expect(isNormalPlainDomainAt('evil.com', 4, 4)).toBe(false);
+    expect(isNormalPlainDomainAt('xn--mnchen-3ya.de', 0, 17)).toBe(false);
+    expect(isNormalPlainDomainAt('evil.0x1f', 0, 9)).toBe(false);
+    expect(isNormalPlainDomainAt('a.evil.com', 2, 10)).toBe(true);
   });
 });

@@ -56,12 +56,24 @@ function isAscii(text: string): boolean {
   return true;
 }
 
-/** Lower-case LDH + underscore labels, length limits, and a last label that is not a number. */
-function isValidAsciiDomain(name: string): boolean {
-  if (name.length > MAX_DOMAIN_LENGTH) return false;
-  let labelStart = 0;
-  for (let i = 0; i <= name.length; i++) {
-    const code = i === name.length ? 0x2e : name.charCodeAt(i);
+/**
+ * Whether `text[start…end)` is already a normalised plain domain, read in place (no string built):
+ * what `normaliseDomain(host) === host && !host.includes('xn--')` says of that host. The URL fast
+ * path's host check.
+ */
+export function isNormalPlainDomainAt(text: string, start: number, end: number): boolean {
+  if (end <= start || text.charCodeAt(end - 1) === 0x2e) return false;
+  const xn = text.indexOf('xn--', start);
+  if (xn !== -1 && xn + 4 <= end) return false;
+  return isValidAsciiDomain(text, start, end);
+}
+
+/** Lower-case LDH + underscore labels, length limits, and a last label that is not a number (of `name[start…end)`). */
+function isValidAsciiDomain(name: string, start = 0, end = name.length): boolean {
+  if (end - start > MAX_DOMAIN_LENGTH) return false;
+  let labelStart = start;
+  for (let i = start; i <= end; i++) {
+    const code = i === end ? 0x2e : name.charCodeAt(i);
     if (code === 0x2e) {
       const labelLength = i - labelStart;
       if (labelLength === 0 || labelLength > MAX_LABEL_LENGTH) return false;
@@ -70,8 +82,7 @@ function isValidAsciiDomain(name: string): boolean {
       return false;
     }
   }
-  const lastLabel = name.slice(name.lastIndexOf('.') + 1);
-  return !isNumericLabel(lastLabel);
+  return !isNumericLabel(name, Math.max(start, name.lastIndexOf('.', end - 1) + 1), end);
 }
 
 function isLabelChar(code: number): boolean {
@@ -83,8 +94,23 @@ function isLabelChar(code: number): boolean {
   );
 }
 
-/** WHATWG's "ends in a number" check: decimal, or `0x` followed by hex digits (possibly none). */
-function isNumericLabel(label: string): boolean {
-  if (/^[0-9]+$/.test(label)) return true;
-  return /^0x[0-9a-f]*$/.test(label);
+/**
+ * WHATWG's "ends in a number" check on the label `name[start…end)`: decimal, or `0x` followed by
+ * lower-case hex digits (possibly none). Read in place: no label string per domain on the hot path.
+ */
+export function isNumericLabel(name: string, start = 0, end = name.length): boolean {
+  if (start >= end) return false;
+  let i = start;
+  while (i < end && isDigit(name.charCodeAt(i))) i++;
+  if (i === end) return true;
+  if (end - start < 2 || name.charCodeAt(start) !== 0x30 || name.charCodeAt(start + 1) !== 0x78) return false;
+  for (i = start + 2; i < end; i++) {
+    const code = name.charCodeAt(i);
+    if (!isDigit(code) && !(code >= 0x61 && code <= 0x66)) return false;
+  }
+  return true;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 0x30 && code <= 0x39;
 }

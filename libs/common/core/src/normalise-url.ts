@@ -1,4 +1,4 @@
-import { normaliseDomain } from './normalise-domain';
+import { isNormalPlainDomainAt, normaliseDomain } from './normalise-domain';
 import { normaliseIp, parseIp } from './normalise-ip';
 
 /** Schemes whose URLs have a host and a WHATWG-defined default port. Other schemes are rejected. */
@@ -154,8 +154,8 @@ function alreadyNormalUrl(text: string): string | undefined {
     hostEnd++;
   }
   if (hostEnd === hostStart) return undefined;
-  const host = text.slice(hostStart, hostEnd);
-  if (host.includes('xn--') || normaliseDomain(host) !== host) return undefined;
+  // the host read in place (normaliseDomain(host) === host without `xn--`), no host string built
+  if (!isNormalPlainDomainAt(text, hostStart, hostEnd)) return undefined;
   let inQuery = false;
   for (let i = hostEnd; i < text.length; i++) {
     const code = text.charCodeAt(i);

@@ -94,6 +94,14 @@ export interface JsonFieldPlan {
   readonly keys: readonly PlanKey[];
   /** The latest scan's id (1 … 2^30 − 1, then round again). */
   scanId: number;
+  /**
+   * The scan's stack of open containers (kind, and the plan node of a followed object), reused
+   * by every scan with this plan: a scan is synchronous, and fresh arrays per event were a large
+   * share of the hot path's young-generation garbage (docs/benchmarks.md). Grows to the deepest
+   * text seen (bounded by the caller's depth limit).
+   */
+  readonly kinds: number[];
+  readonly nodes: (PlanNode | undefined)[];
 }
 
 /**
@@ -110,7 +118,7 @@ export function planJsonFields(paths: readonly FieldPath[], watched: readonly st
     return slots;
   });
   for (const key of watched) planKey(root, key, keys).watched = true;
-  return { root, pathSlots, values: new Array<unknown>(counter.slots).fill(undefined), stamps: new Int32Array(counter.slots), keys, scanId: 0 };
+  return { root, pathSlots, values: new Array<unknown>(counter.slots).fill(undefined), stamps: new Int32Array(counter.slots), keys, scanId: 0, kinds: [], nodes: [] };
 }
 
 function planNode(): PlanNode {
@@ -167,9 +175,10 @@ export function scanJsonFields(input: Uint8Array, plan: JsonFieldPlan): JsonFiel
   const values = plan.values;
   const stamps = plan.stamps;
 
-  // The open containers: kind, and the plan for an object the scan follows.
-  const kinds: number[] = [];
-  const nodes: (PlanNode | undefined)[] = [];
+  // The open containers: kind, and the plan for an object the scan follows (the plan's scratch:
+  // entries at or above `depth` are left from earlier scans and never read).
+  const kinds = plan.kinds;
+  const nodes = plan.nodes;
   let depth = 0;
 
   // The key just read in a followed object, waiting for its value.
