@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { now } from './passthrough-core';
 import { rdkafkaProperties, type Variant } from './variant';
 
 /**
@@ -9,6 +8,7 @@ import { rdkafkaProperties, type Variant } from './variant';
  * partition of the same number as in the source (the source is loaded the same way).
  * CPU is both kcat processes' user + system time, from bash's `times` after the pipeline.
  */
+/** Times in wall-clock milliseconds (Date.now), to compare with the records' CreateTimes. */
 export interface KcatRun {
   readonly startedAt: number;
   readonly exitedAt: number;
@@ -47,12 +47,15 @@ export async function runKcatPassthrough(brokers: string, source: string, output
     ...kcatArgs(rdkafkaProperties(variant.settings, 'producer')),
   ];
   const script = `set -o pipefail; ${quote(consume)} | ${quote(produce)}; rc=$?; times; exit $rc`;
-  const startedAt = now();
+  const startedAt = Date.now();
   const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   const code = await new Promise<number>((resolve) => child.once('close', (c) => resolve(c ?? 1)));
-  const exitedAt = now();
+  // The wall clock, not the monotonic `now()`: the rate is taken from the first record's
+  // CreateTime, which kcat stamps from the wall clock, and on this machine the two clocks drift
+  // apart by ~5 ms per second (a kcat-only run measured a negative rate).
+  const exitedAt = Date.now();
   if (code !== 0) throw new Error(`kcat pipeline exited with ${code}`);
   // `times`: the shell's own user/system time, then its children's (both kcat processes).
   const lines = out.trim().split('\n');
