@@ -1,4 +1,5 @@
 import { domainToASCII } from 'node:url';
+import { isDigit } from './json-lexer';
 
 const MAX_DOMAIN_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;
@@ -109,8 +110,4 @@ export function isNumericLabel(name: string, start = 0, end = name.length): bool
     if (!isDigit(code) && !(code >= 0x61 && code <= 0x66)) return false;
   }
   return true;
-}
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
 }

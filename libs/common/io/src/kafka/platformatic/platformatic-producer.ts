@@ -106,7 +106,7 @@ export class PlatformaticProducer {
       idempotent: true,
       acks: ProduceAcks.ALL,
       autocreateTopics: false,
-      partitioner: (message, key) => (key === undefined ? this.nextRoundRobin(message.topic) : Buffer.isBuffer(key) ? murmur2Partition(key) : 0),
+      partitioner: (message, key) => (key === undefined ? this.nextRoundRobin(message.topic) : murmur2Partition(key)),
       serializers: { headerKey: (name?: string) => (name === undefined ? undefined : this.headerName(name)) },
       retries: true,
       retryDelay: this.options.retryDelayMs ?? 500,
