@@ -10,7 +10,8 @@ import { TtlCache } from './ttl-cache';
 
 /** The part of MemcachedClient this store uses. */
 export interface MemcachedReader {
-  getMany(keys: readonly string[]): Promise<Map<string, string>>;
+  /** `keysDistinct`: the caller asks each key once (the client then builds no set of them). */
+  getMany(keys: readonly string[], keysDistinct?: boolean): Promise<Map<string, string>>;
 }
 
 export interface MemcachedLookupOptions {
@@ -149,7 +150,8 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     }
     let values: Map<string, string>;
     try {
-      values = await this.client.getMany(wanted);
+      // distinct: the batch's queries are (BatchQueries), domains deduplicated above
+      values = await this.client.getMany(wanted, true);
     } catch (error) {
       // Every failure of memcached is the store's, never the batch's: held and retried, never a
       // crash. Only a key the client refuses is ours (lookupKey makes every key safe, so a bug).

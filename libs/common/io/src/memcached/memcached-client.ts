@@ -44,10 +44,12 @@ export class MemcachedClient {
 
   /**
    * Multi-get: per server one `get k1 k2 …` per `maxKeysPerGet` keys, all chunks pipelined on the
-   * connection. Missing keys are absent from the map. Duplicate keys are asked once.
+   * connection. Missing keys are absent from the map. Duplicate keys are asked once, unless the
+   * caller says its keys are distinct (`keysDistinct`: no set of the keys is built; a duplicate
+   * is then asked twice, which costs bytes, never an answer). Every key is checked either way.
    */
-  async getMany(keys: readonly string[]): Promise<Map<string, string>> {
-    const byServer = this.distinctByServer(keys);
+  async getMany(keys: readonly string[], keysDistinct = false): Promise<Map<string, string>> {
+    const byServer = this.distinctByServer(keys, keysDistinct);
     const result = new Map<string, string>();
     const replies: Promise<MemcachedReply>[] = [];
     for (let index = 0; index < byServer.length; index++) {
@@ -149,18 +151,25 @@ export class MemcachedClient {
   }
 
   /**
-   * Every key checked (INVALID_KEY before anything is sent), duplicates dropped, grouped by
-   * server index (an absent entry: no key for that server); one pass over the keys.
+   * Every key checked (INVALID_KEY before anything is sent), duplicates dropped (unless the
+   * caller says there are none), grouped by server index (an absent entry: no key for that
+   * server); one pass over the keys.
    */
-  private distinctByServer(keys: readonly string[]): (string[] | undefined)[] {
-    const byServer: (string[] | undefined)[] = [];
-    const seen = new Set<string>();
+  private distinctByServer(keys: readonly string[], keysDistinct: boolean): (readonly string[] | undefined)[] {
     const single = this.connections.length === 1;
+    if (keysDistinct && single) {
+      for (let i = 0; i < keys.length; i++) assertSafeMemcachedKey(keys[i] as string);
+      return keys.length === 0 ? [] : [keys];
+    }
+    const byServer: string[][] = [];
+    const seen = keysDistinct ? undefined : new Set<string>();
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;
       assertSafeMemcachedKey(key);
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen !== undefined) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
       const index = single ? 0 : this.ring.serverIndexFor(key);
       const list = byServer[index];
       if (list) list.push(key);

@@ -66,7 +66,12 @@ describe('MemcachedClient against the real memcached', () => {
     const found = await client.getMany(many);
     expect(found.size).toBe(600);
     for (const { key, value } of entries) expect(found.get(key)).toBe(value);
-    await expect(client.getMany([entries[2]!.key, `${prefix}-x\r\ndelete ${entries[2]!.key}`])).rejects.toMatchObject({ code: 'INVALID_KEY' });
+    // said distinct (a duplicate is then asked twice): the same answers
+    expect(await client.getMany(many, true)).toEqual(found);
+    expect(await client.getMany(few, true)).toEqual(new Map([[entries[0]!.key, 'feed-0'], [entries[1]!.key, 'feed-1']]));
+    for (const distinct of [false, true]) {
+      await expect(client.getMany([entries[2]!.key, `${prefix}-x\r\ndelete ${entries[2]!.key}`], distinct)).rejects.toMatchObject({ code: 'INVALID_KEY' });
+    }
     expect(await client.get(entries[2]!.key)).toBe('feed-2');
     await client.deleteMany(entries.map((e) => e.key));
   });
