@@ -1,8 +1,10 @@
 import { formatSyncSentinel, SYNC_SENTINEL_KEY } from '@iocflow/core';
 import { IoError } from '@iocflow/io';
+import fc from 'fast-check';
 import { freshnessRecord, indicatorRecord } from '../../test/indicator-records';
 import { RecordedTopicReader } from '../../test/unit/recorded-topic-reader';
 import { IndicatorTopicFollower } from './indicator-topic-follower';
+import type { LookupQuery } from './indicator-lookup';
 import { IpRangeSet, isIpRangeKey } from './ip-range-set';
 import { MemcachedIndicatorLookup, type MemcachedLookupOptions, type MemcachedReader } from './memcached.lookup';
 import { StoreUnavailableError } from './store-unavailable.error';
@@ -101,12 +103,59 @@ describe('MemcachedIndicatorLookup', () => {
     await expect(lookup.resolve([{ kind: 'ip', value: '1.2.3.4', parents: false }])).rejects.toMatchObject({ code: 'INVALID_KEY' });
   });
 
-  it('answers repeated keys from the cache, hits and misses alike, but still reads the sentinel', async () => {
+  it('answers keys asked again from the cache, hits and misses alike, but still reads the sentinel', async () => {
     const { store, lookup } = setup({ [SYNC_SENTINEL_KEY]: fresh, 'domain-evil.com': 'Feed-A' }, 5000);
-    await lookup.resolve([{ kind: 'domain', value: 'evil.com', parents: false }, { kind: 'domain', value: 'good.com', parents: false }]);
-    const again = await lookup.resolve([{ kind: 'domain', value: 'evil.com', parents: false }, { kind: 'domain', value: 'good.com', parents: false }]);
-    expect(store.calls[1]).toEqual([SYNC_SENTINEL_KEY]);
-    expect(again.map((m) => m?.feeds)).toEqual([['Feed-A'], undefined]);
+    const queries: LookupQuery[] = [{ kind: 'domain', value: 'evil.com', parents: false }, { kind: 'domain', value: 'good.com', parents: false }];
+    const first = await lookup.resolve(queries);
+    // seen once: asked again, and now cached
+    const second = await lookup.resolve(queries);
+    const third = await lookup.resolve(queries);
+    expect(store.calls).toEqual([
+      [SYNC_SENTINEL_KEY, 'domain-evil.com', 'domain-good.com'],
+      [SYNC_SENTINEL_KEY, 'domain-evil.com', 'domain-good.com'],
+      [SYNC_SENTINEL_KEY],
+    ]);
+    for (const answers of [first, second, third]) expect(answers.map((m) => m?.feeds)).toEqual([['Feed-A'], undefined]);
+  });
+
+  it('answers every batch as without the cache, on random batches over a fixed store', () => {
+    const values = ['evil.com', 'a.evil.com', 'b.a.evil.com', 'x.example.co.uk', 'example.co.uk', 'good.org', '10.0.0.1', 'https://evil.com/p?q=1'];
+    const query = fc.record({ kind: fc.constantFrom<LookupQuery['kind']>('domain', 'ip', 'url'), value: fc.constantFrom(...values), parents: fc.boolean() });
+    return fc.assert(
+      fc.asyncProperty(fc.subarray(values), fc.array(fc.array(query, { maxLength: 8 }), { maxLength: 12 }), async (indicators, batches) => {
+        const data: Record<string, string> = { [SYNC_SENTINEL_KEY]: fresh };
+        for (const value of indicators) for (const kind of ['domain', 'ip', 'url']) data[`${kind}-${value}`] = `Feed-${value}`;
+        const cached = setup(data, 60_000).lookup;
+        const plain = setup(data, 0).lookup;
+        for (const batch of batches) {
+          // the pipeline hands distinct queries (BatchQueries), and parents only for domains
+          const distinct = [...new Map(batch.map((q) => [`${q.kind} ${q.value} ${q.parents && q.kind === 'domain'}`, { ...q, parents: q.parents && q.kind === 'domain' }])).values()];
+          expect(await cached.resolve(distinct)).toEqual(await plain.resolve(distinct));
+        }
+      }),
+    );
+  });
+
+  it('expires cached answers after the TTL, and forgets them when the sentinel turns unusable', async () => {
+    let now = NOW;
+    const { store, lookup } = setup({ [SYNC_SENTINEL_KEY]: fresh, 'ip-1.2.3.4': 'Feed-A' }, 2000, { now: () => now });
+    const queries: LookupQuery[] = [{ kind: 'ip', value: '1.2.3.4', parents: false }];
+    await lookup.resolve(queries);
+    await lookup.resolve(queries); // cached now, until now + 2000
+    now += 1999;
+    await lookup.resolve(queries);
+    expect(store.calls.slice(2)).toEqual([[SYNC_SENTINEL_KEY]]);
+    now += 1;
+    store.data.delete('ip-1.2.3.4');
+    expect((await lookup.resolve(queries))[0]).toBeUndefined();
+    expect(store.calls[3]).toEqual([SYNC_SENTINEL_KEY, 'ip-1.2.3.4']);
+    // cached again (a miss this time); a store that turns unusable drops it
+    await lookup.resolve(queries);
+    store.data.delete(SYNC_SENTINEL_KEY);
+    await expect(lookup.resolve(queries)).rejects.toMatchObject({ code: 'STORE_EMPTY' });
+    store.data.set(SYNC_SENTINEL_KEY, fresh);
+    store.data.set('ip-1.2.3.4', 'Feed-B');
+    expect((await lookup.resolve(queries))[0]?.feeds).toEqual(['Feed-B']);
   });
 
   it('judges each source of a format-2 sentinel against its own poll interval and names the one that missed it', async () => {

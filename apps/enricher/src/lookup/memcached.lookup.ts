@@ -1,15 +1,17 @@
 import { DEFAULT_FEED_FALLBACK, lookupKey, parseFeeds, SYNC_SENTINEL_KEY, type SourceFreshness } from '@iocflow/core';
 import { isIoError } from '@iocflow/io';
-import { candidateValues } from './candidate-values';
+import { candidateValues, hasParentCandidates } from './candidate-values';
 import { FreshnessJudge } from './freshness-judge';
 import type { IndicatorLookup, IndicatorMatch, LookupQuery, StoreStatus } from './indicator-lookup';
 import type { IpRangeSet } from './ip-range-set';
+import { SeenFilter } from './seen-filter';
 import { StoreUnavailableError } from './store-unavailable.error';
 import { TtlCache } from './ttl-cache';
 
 /** The part of MemcachedClient this store uses. */
 export interface MemcachedReader {
-  getMany(keys: readonly string[]): Promise<Map<string, string>>;
+  /** `keysDistinct`: the caller asks each key once (the client then builds no set of them). */
+  getMany(keys: readonly string[], keysDistinct?: boolean): Promise<Map<string, string>>;
 }
 
 export interface MemcachedLookupOptions {
@@ -32,7 +34,8 @@ export interface MemcachedLookupOptions {
  * The memcached store written by misp-sync: `<kind>-<value>` → comma-joined feed names.
  *
  * Per batch: every candidate key of every query (the value and, for domains, its parents),
- * deduplicated, minus what the short-TTL cache answers, plus the sync sentinel, in ONE
+ * deduplicated, minus what the short-TTL cache answers (a value enters it when asked again:
+ * SeenFilter), plus the sync sentinel, in ONE
  * `getMany` (the client splits it into pipelined 500-key gets per server). The sentinel rides
  * along in the same round trip, so each answer is judged against the sentinel read with it:
  * missing → STORE_EMPTY, too old → STORE_STALE, memcached error → STORE_UNREACHABLE.
@@ -48,6 +51,8 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
   readonly mode = 'memcached';
   /** Stored value, or null for a known miss. */
   private readonly cache: TtlCache<string | null>;
+  /** Values seen before: only those are probed in and stored into the cache (absent when the cache is off). */
+  private readonly seen: SeenFilter | undefined;
   private readonly now: () => number;
   private readonly judge: FreshnessJudge;
   private current: StoreStatus = { usable: false, reason: 'not checked yet' };
@@ -57,6 +62,7 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     private readonly options: MemcachedLookupOptions,
   ) {
     this.cache = new TtlCache(options.cacheTtlMs, options.cacheMaxEntries);
+    this.seen = options.cacheTtlMs > 0 && options.cacheMaxEntries > 0 ? new SeenFilter() : undefined;
     this.now = options.now ?? Date.now;
     this.judge = new FreshnessJudge(options.maxStalenessMs, 'sync sentinel', 'the store is empty or was never synced');
   }
@@ -92,51 +98,60 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     if (ranges?.state === 'loading') throw new StoreUnavailableError('STORE_LOADING', ranges.detail ?? 'IP ranges loading');
     // Per candidate of every query, in one flat array: the cached answer (the stored value, or
     // null for a known miss) or, when asked in this batch's multi-get, its index in `wanted`.
-    // The cache and the batch's own dedup are probed with the candidate value itself (one
-    // namespace per kind, the value's hash computed once): a key string is built only once per
-    // distinct value memcached is asked.
+    // The cache is probed with the candidate value itself (one namespace per kind), and only
+    // for a value the filter saw before; a key string is built only once per value memcached
+    // is asked. The batch's queries are distinct (BatchQueries), so only domains, whose parent
+    // candidates overlap, are deduplicated again here (asking a key twice would only cost).
     const wanted: string[] = [SYNC_SENTINEL_KEY];
-    // (index 0 is the sentinel: its value and kind are never read)
+    // (index 0 is the sentinel: its value, kind and flag are never read)
     const wantedValues: string[] = [''];
     const wantedKinds: LookupQuery['kind'][] = ['domain'];
-    const asked = new Map<LookupQuery['kind'], Map<string, number>>();
+    /** Per key asked: whether its answer goes into the cache (the filter had seen its value). */
+    const wantedCached: boolean[] = [false];
+    const askedDomains = new Map<string, number>();
     const answers: (string | number | null)[] = [];
-    const candidatesPerQuery = new Array<readonly string[]>(queries.length);
+    // the parent candidates of a domain query that has some; undefined: the query's value alone
+    const candidatesPerQuery = new Array<readonly string[] | undefined>(queries.length);
+    const cache = this.cache;
+    const seen = this.seen;
+    const answerOf = (kind: LookupQuery['kind'], value: string): string | number | null => {
+      const isDomain = kind === 'domain';
+      if (isDomain) {
+        const index = askedDomains.get(value);
+        if (index !== undefined) return index === -1 ? null : index;
+      }
+      let cacheIt = false;
+      if (seen !== undefined && seen.seenBefore(value, kind)) {
+        const cached = cache.get(value, now, kind);
+        if (cached !== undefined) return cached;
+        cacheIt = true;
+      }
+      const key = lookupKey(kind, value);
+      // a value whose key is the sentinel's is never an indicator (answered as a miss, never cached)
+      const index = key === SYNC_SENTINEL_KEY ? -1 : wanted.length;
+      if (index !== -1) {
+        wanted.push(key);
+        wantedValues.push(value);
+        wantedKinds.push(kind);
+        wantedCached.push(cacheIt);
+      }
+      if (isDomain) askedDomains.set(value, index);
+      return index === -1 ? null : index;
+    };
     for (let q = 0; q < queries.length; q++) {
       const query = queries[q] as LookupQuery;
-      const kind = query.kind;
-      let askedOfKind = asked.get(kind);
-      if (askedOfKind === undefined) {
-        askedOfKind = new Map();
-        asked.set(kind, askedOfKind);
+      if (!hasParentCandidates(query)) {
+        answers.push(answerOf(query.kind, query.value));
+        continue;
       }
       const candidates = candidateValues(query);
-      for (let c = 0; c < candidates.length; c++) {
-        const value = candidates[c] as string;
-        let index = askedOfKind.get(value);
-        if (index === undefined) {
-          const cached = this.cache.get(value, now, kind);
-          if (cached !== undefined) {
-            answers.push(cached);
-            continue;
-          }
-          const key = lookupKey(kind, value);
-          // a value whose key is the sentinel's is never an indicator (answered as a miss, never cached)
-          index = key === SYNC_SENTINEL_KEY ? -1 : wanted.length;
-          if (index !== -1) {
-            wanted.push(key);
-            wantedValues.push(value);
-            wantedKinds.push(kind);
-          }
-          askedOfKind.set(value, index);
-        }
-        answers.push(index === -1 ? null : index);
-      }
+      for (let c = 0; c < candidates.length; c++) answers.push(answerOf(query.kind, candidates[c] as string));
       candidatesPerQuery[q] = candidates;
     }
     let values: Map<string, string>;
     try {
-      values = await this.client.getMany(wanted);
+      // distinct: the batch's queries are (BatchQueries), domains deduplicated above
+      values = await this.client.getMany(wanted, true);
     } catch (error) {
       // Every failure of memcached is the store's, never the batch's: held and retried, never a
       // crash. Only a key the client refuses is ours (lookupKey makes every key safe, so a bug).
@@ -155,7 +170,7 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     for (let w = 1; w < wanted.length; w++) {
       const value = values.get(wanted[w] as string);
       replies[w] = value;
-      this.cache.set(wantedValues[w] as string, value ?? null, now, wantedKinds[w]);
+      if (wantedCached[w] === true) cache.set(wantedValues[w] as string, value ?? null, now, wantedKinds[w]);
     }
     const matches = new Array<IndicatorMatch | undefined>(queries.length);
     // Ranges as of this batch: one table for all its queries (a reload swaps the reference).
@@ -165,17 +180,18 @@ export class MemcachedIndicatorLookup implements IndicatorLookup {
     let slot = 0;
     for (let q = 0; q < queries.length; q++) {
       const query = queries[q] as LookupQuery;
-      const candidates = candidatesPerQuery[q] as readonly string[];
+      const candidates = candidatesPerQuery[q];
+      const count = candidates === undefined ? 1 : candidates.length;
       let match: IndicatorMatch | undefined;
-      for (let c = 0; c < candidates.length; c++) {
+      for (let c = 0; c < count; c++) {
         const answer = answers[slot + c];
         const stored = typeof answer === 'number' ? replies[answer] : answer;
         if (stored === undefined || stored === null) continue;
         const feeds = parseFeeds(stored);
-        match = { kind: query.kind, indicator: candidates[c] as string, feeds: feeds.length > 0 ? feeds : [DEFAULT_FEED_FALLBACK] };
+        match = { kind: query.kind, indicator: candidates === undefined ? query.value : (candidates[c] as string), feeds: feeds.length > 0 ? feeds : [DEFAULT_FEED_FALLBACK] };
         break;
       }
-      slot += candidates.length;
+      slot += count;
       if (match === undefined && query.kind === 'ip') {
         // The range table holds ranges only: its lookup goes straight to the longest prefix.
         if (checkRanges) match = rangeTable.lookup(query);

@@ -1,6 +1,6 @@
 import { IoError } from '../io-error';
 import { type MemcachedCommand, MemcachedConnection } from './memcached-connection';
-import { assertSafeMemcachedKeys } from './memcached-key';
+import { assertSafeMemcachedKey, assertSafeMemcachedKeys } from './memcached-key';
 import { type MemcachedClientOptions, type ResolvedMemcachedOptions, resolveMemcachedOptions } from './memcached-options';
 import type { MemcachedReply } from './memcached-reply-reader';
 import { MemcachedRing } from './memcached-ring';
@@ -44,24 +44,31 @@ export class MemcachedClient {
 
   /**
    * Multi-get: per server one `get k1 k2 …` per `maxKeysPerGet` keys, all chunks pipelined on the
-   * connection. Missing keys are absent from the map. Duplicate keys are asked once.
+   * connection. Missing keys are absent from the map. Duplicate keys are asked once, unless the
+   * caller says its keys are distinct (`keysDistinct`: no set of the keys is built; a duplicate
+   * is then asked twice, which costs bytes, never an answer). Every key is checked either way.
    */
-  async getMany(keys: readonly string[]): Promise<Map<string, string>> {
-    assertSafeMemcachedKeys(keys);
+  async getMany(keys: readonly string[], keysDistinct = false): Promise<Map<string, string>> {
+    const byServer = this.distinctByServer(keys, keysDistinct);
     const result = new Map<string, string>();
-    if (keys.length === 0) return result;
-    const byServer = this.groupByServer(new Set(keys));
     const replies: Promise<MemcachedReply>[] = [];
-    byServer.forEach((serverKeys, index) => {
+    for (let index = 0; index < byServer.length; index++) {
+      const serverKeys = byServer[index];
+      if (serverKeys === undefined) continue;
       const commands: MemcachedCommand[] = [];
       for (let i = 0; i < serverKeys.length; i += this.options.maxKeysPerGet) {
-        const chunk = serverKeys.slice(i, i + this.options.maxKeysPerGet);
+        const chunk = serverKeys.length <= this.options.maxKeysPerGet ? serverKeys : serverKeys.slice(i, i + this.options.maxKeysPerGet);
         commands.push({ payload: `get ${chunk.join(' ')}\r\n`, shape: 'values' });
       }
-      replies.push(...this.connection(index).send(commands));
-    });
-    for (const reply of await Promise.all(replies)) {
-      for (const [key, value] of expect(reply, 'values').values) result.set(key, value);
+      const sent = this.connection(index).send(commands);
+      for (let c = 0; c < sent.length; c++) replies.push(sent[c] as Promise<MemcachedReply>);
+    }
+    const answered = await Promise.all(replies);
+    for (let r = 0; r < answered.length; r++) {
+      const values = expect(answered[r] as MemcachedReply, 'values').values;
+      // one chunk (the usual case: up to maxKeysPerGet keys on one server): its map is the result
+      if (answered.length === 1) return values;
+      for (const [key, value] of values) result.set(key, value);
     }
     return result;
   }
@@ -143,13 +150,30 @@ export class MemcachedClient {
     for (const connection of this.connections) connection.close();
   }
 
-  private groupByServer(keys: Iterable<string>): Map<number, string[]> {
-    const byServer = new Map<number, string[]>();
-    for (const key of keys) {
-      const index = this.ring.serverIndexFor(key);
-      const list = byServer.get(index);
+  /**
+   * Every key checked (INVALID_KEY before anything is sent), duplicates dropped (unless the
+   * caller says there are none), grouped by server index (an absent entry: no key for that
+   * server); one pass over the keys.
+   */
+  private distinctByServer(keys: readonly string[], keysDistinct: boolean): (readonly string[] | undefined)[] {
+    const single = this.connections.length === 1;
+    if (keysDistinct && single) {
+      for (let i = 0; i < keys.length; i++) assertSafeMemcachedKey(keys[i] as string);
+      return keys.length === 0 ? [] : [keys];
+    }
+    const byServer: string[][] = [];
+    const seen = keysDistinct ? undefined : new Set<string>();
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      assertSafeMemcachedKey(key);
+      if (seen !== undefined) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      const index = single ? 0 : this.ring.serverIndexFor(key);
+      const list = byServer[index];
       if (list) list.push(key);
-      else byServer.set(index, [key]);
+      else byServer[index] = [key];
     }
     return byServer;
   }

@@ -8,9 +8,12 @@ import { IoError } from '../io-error';
  * reaches a socket; the message shows the key JSON-escaped and truncated, never raw control bytes.
  */
 export function assertSafeMemcachedKeys(keys: Iterable<string>): void {
-  for (const key of keys) {
-    if (typeof key !== 'string' || !isSafeMemcachedKey(key)) {
-      throw new IoError('INVALID_KEY', `refused memcached key ${JSON.stringify(String(key)).slice(0, 80)}`);
-    }
+  for (const key of keys) assertSafeMemcachedKey(key);
+}
+
+/** The same for one key. */
+export function assertSafeMemcachedKey(key: string): void {
+  if (typeof key !== 'string' || !isSafeMemcachedKey(key)) {
+    throw new IoError('INVALID_KEY', `refused memcached key ${JSON.stringify(String(key)).slice(0, 80)}`);
   }
 }

@@ -20,7 +20,10 @@ const MAX_LINE_BYTES = 8 * 1024;
 /** Default cap on one reply (its values and the bytes held for it): MEMCACHED_MAX_REPLY_BYTES. */
 export const DEFAULT_MAX_REPLY_BYTES = 16 * 1_048_576;
 const ERROR_LINE = /^(ERROR|CLIENT_ERROR|SERVER_ERROR)(?: (.*))?$/;
-const VALUE_LINE = /^VALUE (\S+) (\d+) (\d+)(?: \d+)?$/;
+/** What a VALUE header is (read from the bytes by `valueHeader`; the spec checks both agree). */
+export const VALUE_LINE = /^VALUE (\S+) (\d+) (\d+)(?: \d+)?$/;
+const VALUE_PREFIX = Buffer.from('VALUE ', 'latin1');
+const SPACE = 0x20;
 
 /**
  * Incremental parser for the replies of memcached's text protocol. Bytes arrive in arbitrary TCP
@@ -45,7 +48,9 @@ export class MemcachedReplyReader {
   private values = new Map<string, string>();
   private valueBytes = 0;
   private stats: Record<string, string> = {};
-  private pendingValue: { key: string; bytes: number } | undefined;
+  /** The VALUE header read, whose data has not come yet: its key and byte count (-1: none). */
+  private pendingKey = '';
+  private pendingBytes = -1;
 
   constructor(private readonly maxReplyBytes = DEFAULT_MAX_REPLY_BYTES) {}
 
@@ -89,31 +94,61 @@ export class MemcachedReplyReader {
 
   private nextValues(): MemcachedReply | undefined {
     for (;;) {
-      if (this.pendingValue) {
-        const data = this.readData(this.pendingValue.bytes);
+      if (this.pendingBytes >= 0) {
+        const data = this.readData(this.pendingBytes);
         if (data === undefined) return undefined;
-        this.values.set(this.pendingValue.key, data);
-        this.pendingValue = undefined;
+        this.values.set(this.pendingKey, data);
+        this.pendingBytes = -1;
       }
-      const line = this.readLine();
-      if (line === undefined) return undefined;
+      const end = this.lineEnd();
+      if (end === -1) return undefined;
+      // the VALUE header read from the bytes (no line string, no match array per value)
+      if (this.valueHeader(end)) {
+        this.position = end + 2;
+        this.valueBytes += this.pendingBytes;
+        if (this.valueBytes > this.maxReplyBytes) throw protocolError(`get reply over ${this.maxReplyBytes} bytes (MEMCACHED_MAX_REPLY_BYTES)`);
+        continue;
+      }
+      const line = this.takeLine(end);
       if (line === 'END') {
         const reply: MemcachedReply = { type: 'values', values: this.values };
         this.resetReply();
         return reply;
       }
-      const header = VALUE_LINE.exec(line);
-      if (header) {
-        const bytes = Number(header[3]);
-        this.valueBytes += bytes;
-        if (this.valueBytes > this.maxReplyBytes) throw protocolError(`get reply over ${this.maxReplyBytes} bytes (MEMCACHED_MAX_REPLY_BYTES)`);
-        this.pendingValue = { key: header[1] as string, bytes };
-        continue;
-      }
       const error = errorReply(line);
       if (error && this.values.size === 0) return error;
       throw protocolError(`unexpected line in get reply: ${preview(line)}`);
     }
+  }
+
+  /**
+   * Whether the line [position, end) is `VALUE <key> <flags> <bytes>[ <cas>]` — exactly what
+   * VALUE_LINE matches (the key: bytes other than whitespace as read in latin1; digits 0–9) —
+   * and if so its key and byte count, in pendingKey and pendingBytes.
+   */
+  private valueHeader(end: number): boolean {
+    const bytes = this.buffer;
+    let at = this.position;
+    if (end - at < 11) return false; // `VALUE k 0 0` is the shortest
+    for (let i = 0; i < VALUE_PREFIX.length; i++) if (bytes[at + i] !== VALUE_PREFIX[i]) return false;
+    at += VALUE_PREFIX.length;
+    const keyStart = at;
+    while (at < end && !isLatin1Space(bytes[at] as number)) at++;
+    const keyEnd = at;
+    if (keyEnd === keyStart || bytes[at] !== SPACE) return false;
+    at = skipDigits(bytes, at + 1, end);
+    if (at === -1 || bytes[at] !== SPACE) return false;
+    const countStart = at + 1;
+    at = skipDigits(bytes, countStart, end);
+    if (at === -1) return false;
+    let count = 0;
+    for (let i = countStart; i < at; i++) count = count * 10 + ((bytes[i] as number) - 0x30);
+    if (at < end) {
+      if (bytes[at] !== SPACE || skipDigits(bytes, at + 1, end) !== end) return false;
+    }
+    this.pendingKey = bytes.toString('latin1', keyStart, keyEnd);
+    this.pendingBytes = count;
+    return true;
   }
 
   private nextStats(): MemcachedReply | undefined {
@@ -140,15 +175,23 @@ export class MemcachedReplyReader {
   }
 
   private readLine(): string | undefined {
+    const end = this.lineEnd();
+    return end === -1 ? undefined : this.takeLine(end);
+  }
+
+  /** Where the next CRLF starts (joining the queued pieces if needed), or -1 when it has not come yet. */
+  private lineEnd(): number {
     let end = this.buffer.indexOf('\r\n', this.position, 'latin1');
     if (end === -1 && this.queued.length > 0) {
       this.join();
       end = this.buffer.indexOf('\r\n', this.position, 'latin1');
     }
-    if (end === -1) {
-      if (this.buffered > MAX_LINE_BYTES) throw protocolError(`line longer than ${MAX_LINE_BYTES} bytes`);
-      return undefined;
-    }
+    if (end === -1 && this.buffered > MAX_LINE_BYTES) throw protocolError(`line longer than ${MAX_LINE_BYTES} bytes`);
+    return end;
+  }
+
+  /** The line up to `end` (a lineEnd), consumed with its CRLF. */
+  private takeLine(end: number): string {
     const line = this.buffer.toString('latin1', this.position, end);
     this.position = end + 2;
     return line;
@@ -179,7 +222,8 @@ export class MemcachedReplyReader {
     this.values = new Map();
     this.valueBytes = 0;
     this.stats = {};
-    this.pendingValue = undefined;
+    this.pendingKey = '';
+    this.pendingBytes = -1;
   }
 }
 
@@ -196,4 +240,16 @@ function protocolError(message: string): IoError {
 
 function preview(line: string): string {
   return JSON.stringify(line.slice(0, 60));
+}
+
+/** Whether a byte read as latin1 is whitespace to a regular expression's `\s` (tab to CR, space, NBSP). */
+function isLatin1Space(byte: number): boolean {
+  return (byte >= 0x09 && byte <= 0x0d) || byte === SPACE || byte === 0xa0;
+}
+
+/** The index after a run of at least one ASCII digit from `at`, or -1 when there is none. */
+function skipDigits(bytes: Buffer, at: number, end: number): number {
+  const start = at;
+  while (at < end && (bytes[at] as number) >= 0x30 && (bytes[at] as number) <= 0x39) at++;
+  return at === start ? -1 : at;
 }

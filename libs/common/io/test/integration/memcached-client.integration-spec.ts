@@ -57,6 +57,25 @@ describe('MemcachedClient against the real memcached', () => {
     expect((await client.getMany(keys)).size).toBe(0);
   });
 
+  it('multi-gets repeated keys (asked once) in one chunk and in several, and refuses an unsafe key among them before writing', async () => {
+    const entries = Array.from({ length: 600 }, (_, i) => ({ key: `${prefix}-d${i}`, value: `feed-${i}` }));
+    await client.setMany(entries, 60);
+    const few = [entries[0]!.key, `${prefix}-none`, entries[0]!.key, entries[1]!.key];
+    expect(await client.getMany(few)).toEqual(new Map([[entries[0]!.key, 'feed-0'], [entries[1]!.key, 'feed-1']]));
+    const many = [...entries.map((e) => e.key), ...entries.map((e) => e.key)];
+    const found = await client.getMany(many);
+    expect(found.size).toBe(600);
+    for (const { key, value } of entries) expect(found.get(key)).toBe(value);
+    // said distinct (a duplicate is then asked twice): the same answers
+    expect(await client.getMany(many, true)).toEqual(found);
+    expect(await client.getMany(few, true)).toEqual(new Map([[entries[0]!.key, 'feed-0'], [entries[1]!.key, 'feed-1']]));
+    for (const distinct of [false, true]) {
+      await expect(client.getMany([entries[2]!.key, `${prefix}-x\r\ndelete ${entries[2]!.key}`], distinct)).rejects.toMatchObject({ code: 'INVALID_KEY' });
+    }
+    expect(await client.get(entries[2]!.key)).toBe('feed-2');
+    await client.deleteMany(entries.map((e) => e.key));
+  });
+
   it('keeps values with CRLF, "END" lines, spaces and UTF-8 intact', async () => {
     const values = {
       [`${prefix}-crlf`]: 'line1\r\nEND\r\nVALUE x 0 1\r\n',
