@@ -16,8 +16,12 @@ interface PendingBatch {
   readonly partition: number;
   /** The partition's epoch when the records arrived: a seek or a loss since makes them stale. */
   readonly epoch: number;
-  readonly messages: PlatformaticMessage[];
+  /** Already in our form (toConsumedMessage): the client's message objects die as they arrive. */
+  readonly messages: KafkaConsumedMessage[];
 }
+
+/** The headers of every record that has none (most raw events): one shared object instead of one per record. */
+const NO_HEADERS: Readonly<Record<string, Buffer>> = Object.freeze({});
 
 /** How often the assignment is compared with the last one seen (KIP-848 moves partitions on heartbeats). */
 const ASSIGNMENT_POLL_MS = 100;
@@ -237,7 +241,7 @@ export class PlatformaticBatchConsumer {
       batch = { topic: message.topic, partition: message.partition, epoch, messages: [] };
       this.pending.set(key, batch);
     }
-    batch.messages.push(message);
+    batch.messages.push(toConsumedMessage(message));
     this.pendingRecords += 1;
     if (this.pendingRecords >= this.readAhead) this.stream?.pause();
     this.schedule();
@@ -315,10 +319,18 @@ export class PlatformaticBatchConsumer {
     // Lost, sought back or stopping meanwhile: the records are fetched again (rules 1 and 2).
     if (this.state !== 'running' || !this.isCurrent(batch)) return;
     if (this.failure !== undefined) return this.crash(this.failure);
-    const consumed = toConsumedBatch(batch, this.highWatermarks?.get(batch.topic, batch.partition));
     let bytes = 0;
-    for (const message of consumed.messages) bytes += (message.key?.length ?? 0) + (message.value?.length ?? 0);
-    const last = batch.messages[batch.messages.length - 1] as PlatformaticMessage;
+    for (const message of batch.messages) bytes += (message.key?.length ?? 0) + (message.value?.length ?? 0);
+    const first = batch.messages[0] as KafkaConsumedMessage;
+    const nextOffset = BigInt((batch.messages[batch.messages.length - 1] as KafkaConsumedMessage).offset) + 1n;
+    const highWatermark = this.highWatermarks?.get(batch.topic, batch.partition);
+    // the partition's last fetched high-watermark, never below the batch's last offset + 1
+    const consumed: KafkaConsumedBatch = {
+      topic: batch.topic,
+      partition: batch.partition,
+      highWatermark: String(highWatermark !== undefined && highWatermark > nextOffset ? highWatermark : nextOffset),
+      messages: batch.messages,
+    };
     let completion: Promise<void>;
     try {
       completion = (this.handler as KafkaBatchHandler)(consumed);
@@ -332,7 +344,7 @@ export class PlatformaticBatchConsumer {
       () => undefined,
     );
     this.window.track(
-      { topic: batch.topic, partition: batch.partition, firstOffset: String(batch.messages[0]?.offset ?? last.offset), nextOffset: String(last.offset + 1n), bytes },
+      { topic: batch.topic, partition: batch.partition, firstOffset: first.offset, nextOffset: String(nextOffset), bytes },
       completion,
       (error, seek) => this.acknowledgeFailed(error, seek),
     );
@@ -469,18 +481,23 @@ export class PlatformaticBatchConsumer {
   }
 }
 
-/** `highWatermark`: the partition's last fetched high-watermark (never below the batch's last offset + 1). */
-function toConsumedBatch(batch: PendingBatch, highWatermark: bigint | undefined): KafkaConsumedBatch {
-  const messages: KafkaConsumedMessage[] = new Array(batch.messages.length);
-  for (let i = 0; i < batch.messages.length; i++) {
-    const m = batch.messages[i] as PlatformaticMessage;
-    const headers: Record<string, Buffer> = {};
+/**
+ * The client's message in our form, made as it arrives. Records wait after this — read ahead here
+ * while the handler's window is full, then in the handler (on-acknowledge: the indexer holds them
+ * until Elasticsearch acknowledged) — and every object that survives a scavenge is copied and
+ * then promoted. So nothing of the client's message is kept but the key, value and header value
+ * Buffers: not its header Map, entry arrays, bound commit function or BigInts.
+ */
+function toConsumedMessage(m: PlatformaticMessage): KafkaConsumedMessage {
+  const entries = m.headerEntries;
+  let headers = NO_HEADERS;
+  if (entries.length > 0) {
+    const named: Record<string, Buffer> = {};
     // last wins when a name repeats, as with kafkajs
-    for (const [name, value] of m.headerEntries) headers[name.toString()] = value;
-    messages[i] = { offset: m.offset.toString(), key: m.key ?? null, value: m.value ?? null, headers, timestamp: m.timestamp.toString() };
+    for (const [name, value] of entries) named[name.toString()] = value;
+    headers = named;
   }
-  const next = (batch.messages[batch.messages.length - 1]?.offset ?? -1n) + 1n;
-  return { topic: batch.topic, partition: batch.partition, highWatermark: String(highWatermark !== undefined && highWatermark > next ? highWatermark : next), messages };
+  return { offset: m.offset.toString(), key: m.key ?? null, value: m.value ?? null, headers, timestamp: m.timestamp.toString() };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
