@@ -1,27 +1,23 @@
-import { Consumer, type Message, type MessagesStream, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
+import { Consumer, type MessagesStream, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
 import { IoError } from '../../io-error';
 import type { TopicPartitionOffset } from '../ack-tracker';
 import { KafkaAckWindow } from '../kafka-ack-window';
 import { DEFAULT_KAFKA_GROUP_PROTOCOL, PLATFORMATIC_FETCH_DEFAULTS } from '../kafka-client';
 import type { KafkaBatchConsumerOptions } from '../kafka-batch-consumer';
 import { type IoLogger, stderrIoLogger } from '../kafka-logger';
-import type { KafkaBatchHandler, KafkaConsumedBatch, KafkaConsumedMessage, KafkaTopicPartitions } from '../kafka-types';
+import type { KafkaBatchHandler, KafkaConsumedMessage, KafkaTopicPartitions } from '../kafka-types';
+import { type PlatformaticMessage, nextOffsetOf, toConsumedBatch, toConsumedMessage } from './platformatic-consumed-message';
 import { PlatformaticHighWatermarks } from './platformatic-high-watermarks';
 import { type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
-
-type PlatformaticMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
 interface PendingBatch {
   readonly topic: string;
   readonly partition: number;
   /** The partition's epoch when the records arrived: a seek or a loss since makes them stale. */
   readonly epoch: number;
-  /** Already in our form (toConsumedMessage): the client's message objects die as they arrive. */
+  /** Already in our form (toConsumedMessage): the client's message objects die as they arrive, only these wait. */
   readonly messages: KafkaConsumedMessage[];
 }
-
-/** The headers of every record that has none (most raw events): one shared object instead of one per record. */
-const NO_HEADERS: Readonly<Record<string, Buffer>> = Object.freeze({});
 
 /** How often the assignment is compared with the last one seen (KIP-848 moves partitions on heartbeats). */
 const ASSIGNMENT_POLL_MS = 100;
@@ -319,18 +315,9 @@ export class PlatformaticBatchConsumer {
     // Lost, sought back or stopping meanwhile: the records are fetched again (rules 1 and 2).
     if (this.state !== 'running' || !this.isCurrent(batch)) return;
     if (this.failure !== undefined) return this.crash(this.failure);
+    const consumed = toConsumedBatch(batch.topic, batch.partition, batch.messages, this.highWatermarks?.get(batch.topic, batch.partition));
     let bytes = 0;
-    for (const message of batch.messages) bytes += (message.key?.length ?? 0) + (message.value?.length ?? 0);
-    const first = batch.messages[0] as KafkaConsumedMessage;
-    const nextOffset = BigInt((batch.messages[batch.messages.length - 1] as KafkaConsumedMessage).offset) + 1n;
-    const highWatermark = this.highWatermarks?.get(batch.topic, batch.partition);
-    // the partition's last fetched high-watermark, never below the batch's last offset + 1
-    const consumed: KafkaConsumedBatch = {
-      topic: batch.topic,
-      partition: batch.partition,
-      highWatermark: String(highWatermark !== undefined && highWatermark > nextOffset ? highWatermark : nextOffset),
-      messages: batch.messages,
-    };
+    for (const message of consumed.messages) bytes += (message.key?.length ?? 0) + (message.value?.length ?? 0);
     let completion: Promise<void>;
     try {
       completion = (this.handler as KafkaBatchHandler)(consumed);
@@ -344,7 +331,7 @@ export class PlatformaticBatchConsumer {
       () => undefined,
     );
     this.window.track(
-      { topic: batch.topic, partition: batch.partition, firstOffset: first.offset, nextOffset: String(nextOffset), bytes },
+      { topic: batch.topic, partition: batch.partition, firstOffset: (consumed.messages[0] as KafkaConsumedMessage).offset, nextOffset: nextOffsetOf(consumed), bytes },
       completion,
       (error, seek) => this.acknowledgeFailed(error, seek),
     );
@@ -479,25 +466,6 @@ export class PlatformaticBatchConsumer {
     await stream?.close().catch(() => undefined);
     await consumer?.close(true).catch((error: unknown) => this.logger.debug('kafka consumer close failed', { error: String(error) }));
   }
-}
-
-/**
- * The client's message in our form, made as it arrives. Records wait after this — read ahead here
- * while the handler's window is full, then in the handler (on-acknowledge: the indexer holds them
- * until Elasticsearch acknowledged) — and every object that survives a scavenge is copied and
- * then promoted. So nothing of the client's message is kept but the key, value and header value
- * Buffers: not its header Map, entry arrays, bound commit function or BigInts.
- */
-function toConsumedMessage(m: PlatformaticMessage): KafkaConsumedMessage {
-  const entries = m.headerEntries;
-  let headers = NO_HEADERS;
-  if (entries.length > 0) {
-    const named: Record<string, Buffer> = {};
-    // last wins when a name repeats, as with kafkajs
-    for (const [name, value] of entries) named[name.toString()] = value;
-    headers = named;
-  }
-  return { offset: m.offset.toString(), key: m.key ?? null, value: m.value ?? null, headers, timestamp: m.timestamp.toString() };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
