@@ -8,7 +8,6 @@ import {
   prepareBulkDocument,
   readOrigin,
   targetIndexTemplate,
-  type BulkDocument,
   type BulkItemVerdict,
   type IndexTarget,
   type PrepareOptions,
