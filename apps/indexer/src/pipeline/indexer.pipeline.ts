@@ -8,6 +8,7 @@ import {
   prepareBulkDocument,
   readOrigin,
   targetIndexTemplate,
+  type BulkDocument,
   type BulkItemVerdict,
   type IndexTarget,
   type PrepareOptions,
