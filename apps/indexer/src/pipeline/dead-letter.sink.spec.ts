@@ -45,7 +45,7 @@ const letter = (offset: string, settlement?: BatchSettlement): DeadLetter => ({
   stage: 'classify',
   reason: 'rejected',
   coordinates: { topic: 'enriched-logs', partition: 2, offset },
-  message: { key: Buffer.from('k'), value: Buffer.from('{"message":"a value longer than sixteen bytes"}'), headers: { 'iocflow.origin': Buffer.from('raw-logs/0/7') } },
+  message: { offset, key: Buffer.from('k'), value: Buffer.from('{"message":"a value longer than sixteen bytes"}'), headers: { 'iocflow.origin': Buffer.from('raw-logs/0/7') }, timestamp: String(NOW) },
   errorType: 'document_parsing_exception',
   errorReason: 'failed to parse field [source.ip]',
   verdict: { outcome: 'dead-letter', status: 400, errorType: 'document_parsing_exception', errorReason: 'failed to parse field [source.ip]' },

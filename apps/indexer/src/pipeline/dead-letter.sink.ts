@@ -1,10 +1,10 @@
 import { DEAD_LETTER_HEADERS, deadLetterRecord, type BulkDocument, type BulkItemVerdict, type RecordCoordinates } from '@iocflow/core';
+import type { KafkaConsumedMessage } from '@iocflow/io';
 import { RateLimitedLog } from '@iocflow/nest';
 import type { BatchSettlement } from './batch-settlement';
 import type { DeadLetterStage, IndexerStage } from './indexer-stage';
 import type { IndexerMetrics } from './indexer.metrics';
 import type { DeadLetterProducer, PipelineLogger } from './indexer-ports';
-import type { RecordContent } from './pending-document';
 
 /**
  * Why the indexer dead-letters a record (`iocflow.dlq.reason`, the `reason` label of the counter):
@@ -20,8 +20,7 @@ export interface DeadLetter {
   readonly stage: DeadLetterStage;
   readonly reason: DeadLetterReason;
   readonly coordinates: RecordCoordinates;
-  /** The record's own key, value and headers (the consumed message, or rebuilt from a pending document). */
-  readonly message: RecordContent;
+  readonly message: KafkaConsumedMessage;
   readonly errorType: string;
   readonly errorReason: string;
   readonly verdict?: BulkItemVerdict;

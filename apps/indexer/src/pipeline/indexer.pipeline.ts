@@ -24,7 +24,6 @@ import type { IndexerStage } from './indexer-stage';
 import { IndexerTargetError } from './indexer-target.error';
 import type { IndexerMetrics, RetryCause } from './indexer.metrics';
 import type { BulkIndexer, DeadLetterProducer, IndexerConsumer, PipelineLogger } from './indexer-ports';
-import { type PendingDocument, type SourceBatch, pendingDocument, recordOf } from './pending-document';
 
 export interface IndexerPipelineOptions {
   /**
@@ -66,6 +65,25 @@ export interface IndexerPipelineDependencies {
   readonly logger: PipelineLogger;
   readonly now?: () => number;
   readonly random?: () => number;
+}
+
+/** The Kafka batch documents came from: their coordinates and the settlement they count down. */
+interface SourceBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly settlement: BatchSettlement;
+}
+
+/**
+ * One document on its way to Elasticsearch (itself the bulk document `encodeBulk` writes), its
+ * record and the batch it must settle. One object per document: on-acknowledge, thousands wait
+ * for Elasticsearch at once and every one that survives a scavenge is copied, so the record's
+ * coordinates are derived from `batch` and `message` when a dead letter needs them.
+ */
+interface PendingDocument extends BulkDocument {
+  readonly bytes: number;
+  readonly message: KafkaConsumedMessage;
+  readonly batch: SourceBatch;
 }
 
 /**
@@ -214,7 +232,8 @@ export class IndexerPipeline {
       const coordinates = { topic: batch.topic, partition: batch.partition, offset: message.offset };
       const prepared = this.prepare(message, coordinates, options);
       if (prepared.kind === 'document') {
-        documents.push(pendingDocument(prepared.document, bulkEntryBytes(prepared.document), source, message));
+        const { index, id, source: bytes, action } = prepared.document;
+        documents.push({ index, id, source: bytes, action, bytes: bulkEntryBytes(prepared.document), message, batch: source });
       } else {
         unindexable.push({ stage: 'prepare', reason: 'unindexable', coordinates, message, errorType: prepared.reason, errorReason: prepared.detail });
       }
@@ -223,22 +242,18 @@ export class IndexerPipeline {
     // 3. batch (4–7 happen in indexChunk), while unindexable records go to the dead-letter topic
     settlement.expect(documents.length);
     this.batcher.add(documents);
-    // not awaited here: the batch (its messages) is not held while it settles, only what the
-    // pending documents keep of it; on-acknowledge, it would otherwise wait for Elasticsearch whole
-    return this.settled(batch.topic, batch.partition, settlement, unindexable, batch.highWatermark, batch.messages.at(-1)?.offset);
-  }
-
-  // 8. commit: resolving here is the consumer's signal to commit this batch
-  private async settled(topic: string, partition: number, settlement: BatchSettlement, unindexable: readonly DeadLetter[], highWatermark: string, lastOffset: string | undefined): Promise<void> {
-    const hold = setTimeout(() => settlement.fail(new IndexerHoldTimeoutError({ topic, partition }, this.options.holdMaxMs)), this.options.holdMaxMs);
+    const hold = setTimeout(() => settlement.fail(new IndexerHoldTimeoutError(batch, this.options.holdMaxMs)), this.options.holdMaxMs);
     try {
       await Promise.all([settlement.done, this.deadLetter(unindexable)]);
     } finally {
       clearTimeout(hold);
     }
-    if (lastOffset !== undefined) {
-      const lag = BigInt(highWatermark) - BigInt(lastOffset) - 1n;
-      this.deps.metrics.consumerLag.set({ topic, partition: String(partition) }, Number(lag > 0n ? lag : 0n));
+
+    // 8. commit: resolving here is the consumer's signal to commit this batch
+    const last = batch.messages.at(-1);
+    if (last !== undefined) {
+      const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
+      metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(lag > 0n ? lag : 0n));
     }
   }
 
@@ -375,12 +390,11 @@ export class IndexerPipeline {
 
 function toDeadLetter(entry: PendingDocument): DeadLetter {
   const { index, id, source, action } = entry;
-  const { coordinates, content } = recordOf(entry);
   return {
     stage: 'classify',
     reason: 'rejected',
-    coordinates,
-    message: content,
+    coordinates: { topic: entry.batch.topic, partition: entry.batch.partition, offset: entry.message.offset },
+    message: entry.message,
     document: action === undefined ? { index, id, source } : { index, id, source, action },
     settlement: entry.batch.settlement,
     errorType: 'unknown',

@@ -285,10 +285,7 @@ export class PlatformaticBatchConsumer {
     const wait = this.backoffUntil - Date.now();
     if (wait > 0 && this.state === 'running') await sleep(wait, this.stopping.signal);
     if (this.onAcknowledge) {
-      // each batch let go of once handed over: the rest of the turn may wait long for the window's
-      // room, and the handler keeps only what it needs of the batches it has (the indexer: until acknowledged)
-      turn.length = 0;
-      for (let batch = batches.shift(); batch !== undefined; batch = batches.shift()) await this.handOne(batch);
+      for (const batch of batches) await this.handOne(batch);
     } else {
       for (let i = 0; i < batches.length; i += this.concurrency) {
         await Promise.all(batches.slice(i, i + this.concurrency).map((batch) => this.handOne(batch)));
