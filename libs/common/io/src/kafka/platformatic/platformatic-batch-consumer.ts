@@ -1,22 +1,22 @@
-import { Consumer, type Message, type MessagesStream, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
+import { Consumer, type MessagesStream, MessagesStreamFallbackModes, MessagesStreamModes } from '@platformatic/kafka';
 import { IoError } from '../../io-error';
 import type { TopicPartitionOffset } from '../ack-tracker';
 import { KafkaAckWindow } from '../kafka-ack-window';
 import { DEFAULT_KAFKA_GROUP_PROTOCOL, PLATFORMATIC_FETCH_DEFAULTS } from '../kafka-client';
 import type { KafkaBatchConsumerOptions } from '../kafka-batch-consumer';
 import { type IoLogger, stderrIoLogger } from '../kafka-logger';
-import type { KafkaBatchHandler, KafkaConsumedBatch, KafkaConsumedMessage, KafkaTopicPartitions } from '../kafka-types';
+import type { KafkaBatchHandler, KafkaConsumedMessage, KafkaTopicPartitions } from '../kafka-types';
+import { type PlatformaticMessage, nextOffsetOf, toConsumedBatch, toConsumedMessage } from './platformatic-consumed-message';
 import { PlatformaticHighWatermarks } from './platformatic-high-watermarks';
 import { type PlatformaticConnection, platformaticConnection, toPlatformaticIoError } from './platformatic-kafka';
-
-type PlatformaticMessage = Message<Buffer, Buffer, Buffer, Buffer>;
 
 interface PendingBatch {
   readonly topic: string;
   readonly partition: number;
   /** The partition's epoch when the records arrived: a seek or a loss since makes them stale. */
   readonly epoch: number;
-  readonly messages: PlatformaticMessage[];
+  /** Already in our form (toConsumedMessage): the client's message objects die as they arrive, only these wait. */
+  readonly messages: KafkaConsumedMessage[];
 }
 
 /** How often the assignment is compared with the last one seen (KIP-848 moves partitions on heartbeats). */
@@ -237,7 +237,7 @@ export class PlatformaticBatchConsumer {
       batch = { topic: message.topic, partition: message.partition, epoch, messages: [] };
       this.pending.set(key, batch);
     }
-    batch.messages.push(message);
+    batch.messages.push(toConsumedMessage(message));
     this.pendingRecords += 1;
     if (this.pendingRecords >= this.readAhead) this.stream?.pause();
     this.schedule();
@@ -315,10 +315,9 @@ export class PlatformaticBatchConsumer {
     // Lost, sought back or stopping meanwhile: the records are fetched again (rules 1 and 2).
     if (this.state !== 'running' || !this.isCurrent(batch)) return;
     if (this.failure !== undefined) return this.crash(this.failure);
-    const consumed = toConsumedBatch(batch, this.highWatermarks?.get(batch.topic, batch.partition));
+    const consumed = toConsumedBatch(batch.topic, batch.partition, batch.messages, this.highWatermarks?.get(batch.topic, batch.partition));
     let bytes = 0;
     for (const message of consumed.messages) bytes += (message.key?.length ?? 0) + (message.value?.length ?? 0);
-    const last = batch.messages[batch.messages.length - 1] as PlatformaticMessage;
     let completion: Promise<void>;
     try {
       completion = (this.handler as KafkaBatchHandler)(consumed);
@@ -332,7 +331,7 @@ export class PlatformaticBatchConsumer {
       () => undefined,
     );
     this.window.track(
-      { topic: batch.topic, partition: batch.partition, firstOffset: String(batch.messages[0]?.offset ?? last.offset), nextOffset: String(last.offset + 1n), bytes },
+      { topic: batch.topic, partition: batch.partition, firstOffset: (consumed.messages[0] as KafkaConsumedMessage).offset, nextOffset: nextOffsetOf(consumed), bytes },
       completion,
       (error, seek) => this.acknowledgeFailed(error, seek),
     );
@@ -467,20 +466,6 @@ export class PlatformaticBatchConsumer {
     await stream?.close().catch(() => undefined);
     await consumer?.close(true).catch((error: unknown) => this.logger.debug('kafka consumer close failed', { error: String(error) }));
   }
-}
-
-/** `highWatermark`: the partition's last fetched high-watermark (never below the batch's last offset + 1). */
-function toConsumedBatch(batch: PendingBatch, highWatermark: bigint | undefined): KafkaConsumedBatch {
-  const messages: KafkaConsumedMessage[] = new Array(batch.messages.length);
-  for (let i = 0; i < batch.messages.length; i++) {
-    const m = batch.messages[i] as PlatformaticMessage;
-    const headers: Record<string, Buffer> = {};
-    // last wins when a name repeats, as with kafkajs
-    for (const [name, value] of m.headerEntries) headers[name.toString()] = value;
-    messages[i] = { offset: m.offset.toString(), key: m.key ?? null, value: m.value ?? null, headers, timestamp: m.timestamp.toString() };
-  }
-  const next = (batch.messages[batch.messages.length - 1]?.offset ?? -1n) + 1n;
-  return { topic: batch.topic, partition: batch.partition, highWatermark: String(highWatermark !== undefined && highWatermark > next ? highWatermark : next), messages };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
