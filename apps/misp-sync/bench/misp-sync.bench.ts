@@ -10,6 +10,7 @@
  * process CPU reported is misp-sync's own and the stand-in's is reported beside it; memcached is a
  * private 2 GB process (a million keys do not fit the stack's default); Kafka is the stack's,
  * with a fresh 1-partition topic. `BENCH_FULL_ONLY=1` stops after the full sync (for profiles).
+ * `KAFKA_CLIENT`, `KAFKA_COMPRESSION` and `SYNC_APPLY_BATCH` are passed to misp-sync when set.
  */
 import { strict as assert } from 'node:assert';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
   const server = `127.0.0.1:${port}`;
   const kafkaClient = process.env['KAFKA_CLIENT'];
   const compression = process.env['KAFKA_COMPRESSION'];
+  const applyBatch = process.env['SYNC_APPLY_BATCH'];
   process.stdout.write(`Kafka client: ${kafkaClient ?? 'default'}, compression: ${compression ?? 'default'}\n`);
   const harness = await createHarness(standin, {
     MISP_PAGE_SIZE: PAGE_SIZE,
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
     ...(remote === undefined ? {} : { MISP_URL: remote.url, MISP_API_KEY: remote.apiKey }),
     ...(kafkaClient === undefined ? {} : { KAFKA_CLIENT: kafkaClient }),
     ...(compression === undefined ? {} : { KAFKA_COMPRESSION: compression }),
+    ...(applyBatch === undefined ? {} : { SYNC_APPLY_BATCH: applyBatch }),
   });
   try {
     const instance = await harness.start();
@@ -89,6 +92,7 @@ async function main(): Promise<void> {
       attributes: COUNT,
       keys,
       pageSize: Number(PAGE_SIZE),
+      applyBatch: applyBatch ?? 'default',
       standin: remote === undefined ? 'in this process' : 'child process',
       fullSyncSeconds: +(fullMs / 1000).toFixed(1),
       attributesPerSecond: Math.round(COUNT / (fullMs / 1000)),

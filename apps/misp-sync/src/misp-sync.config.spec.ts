@@ -15,6 +15,7 @@ describe('misp-sync config', () => {
       MISP_SEED_COMPAT_KEYS: false,
       FEED_POLL_INTERVAL: 3_600_000,
       SYNC_HEARTBEAT_INTERVAL: 30_000,
+      SYNC_APPLY_BATCH: 2000,
     });
     expect(syncStateTopic(config)).toBe('misp-iocs-sync-state');
   });

@@ -140,6 +140,12 @@ export const mispSyncEnvironment = z
      * enricher's ENRICHER_MAX_STALENESS.
      */
     SYNC_HEARTBEAT_INTERVAL: duration('30s'),
+    /**
+     * Attributes of a MISP or feed page normalised, staged, written and committed together; a
+     * larger page is applied in consecutive slices of this many, in order. Less of a page is live
+     * at each collection (docs/benchmarks.md); MISP is asked for no more pages.
+     */
+    SYNC_APPLY_BATCH: integer(2000, 1, 100_000),
     // Sightings (issue 16): the enricher's hits become MISP sightings (docs/misp-sync.md, "Sightings").
     /** Read the hits topic and report sightings to MISP (needs MISP_URL). */
     MISP_SIGHTINGS_ENABLED: boolean(false),

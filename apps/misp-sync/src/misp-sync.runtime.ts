@@ -104,6 +104,7 @@ export function buildMispSync(config: MispSyncConfig, logger: JsonLogger, regist
       filter: selection.filter,
       expiry: selection.expiry,
       expiryCheckIntervalMs: config.IOC_EXPIRY_CHECK_INTERVAL,
+      applyBatch: config.SYNC_APPLY_BATCH,
     },
   );
   const jobs: SyncJob[] = [];

@@ -28,6 +28,8 @@ interface HarnessOptions {
   readonly slowWrites?: boolean;
   /** The indicator topic refuses the publish of this page (1-based, counted in publishes). */
   readonly failPublish?: { readonly call: number; readonly error: Error };
+  /** The pipeline's applyBatch (SYNC_APPLY_BATCH); absent = its default. */
+  readonly applyBatch?: number;
 }
 
 function harness(pages: readonly (readonly MispAttribute[])[] | ((window: PullWindow) => readonly (readonly MispAttribute[])[]), options: HarnessOptions = {}) {
@@ -92,7 +94,7 @@ function harness(pages: readonly (readonly MispAttribute[])[] | ((window: PullWi
       logger: { info: () => undefined, warn: (_message, fields) => void warnings.push(fields ?? {}), error: () => undefined },
       now: () => NOW,
     },
-    { feedRules: { feedTagPattern: 'Feed-*', defaultFeed: 'misp' }, lookbackMs: 0, fullSyncIntervalMs: 3_600_000, clockSkewMarginSec: 120, progressIntervalMs: 60_000, seedCompat: false, maxRecordBytes: 900 * 1024, maxStoreValueBytes: 1_047_552, ...(options.sources === undefined ? {} : { sources: options.sources }) },
+    { feedRules: { feedTagPattern: 'Feed-*', defaultFeed: 'misp' }, lookbackMs: 0, fullSyncIntervalMs: 3_600_000, clockSkewMarginSec: 120, progressIntervalMs: 60_000, seedCompat: false, maxRecordBytes: 900 * 1024, maxStoreValueBytes: 1_047_552, ...(options.sources === undefined ? {} : { sources: options.sources }), ...(options.applyBatch === undefined ? {} : { applyBatch: options.applyBatch }) },
   );
   const counter = async (name: string): Promise<Record<string, number>> => {
     const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === name);
@@ -238,6 +240,27 @@ describe('SyncPipeline with writes in flight', () => {
     const at = (event: string): number => overlapped.events.indexOf(event);
     for (const n of [1, 2, 3]) expect(at(`publish ${n + 1} started`)).toBeGreaterThan(at(`publish ${n} acknowledged`));
     expect(overlapped.events.filter((event) => event.startsWith('publish'))).toEqual([1, 2, 3, 4].flatMap((n) => [`publish ${n} started`, `publish ${n} acknowledged`]));
+  });
+
+  it.each([1, 2, 4, 9, 100])('a page applied in slices of %i (SYNC_APPLY_BATCH) ends as its attributes applied page by page, each slice published after the one before it is acknowledged', async (applyBatch) => {
+    const paged = harness(chained());
+    await paged.pipeline.restore();
+    await paged.pipeline.sync();
+    const sliced = harness([chained().flat()], { slowWrites: true, applyBatch });
+    await sliced.pipeline.restore();
+    const outcome = await sliced.pipeline.sync();
+    expect(outcome).toMatchObject({ ok: true, attributes: 9 });
+    // the same keys and values (in another order where a key was removed and added again)
+    const byKey = <T>(entries: Iterable<readonly [string, T]>): (readonly [string, T])[] => [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    expect(byKey(sliced.stored)).toEqual(byKey(paged.stored));
+    expect(byKey([...sliced.pipeline.state.values()].map((record) => [record.key, record] as const))).toEqual(byKey([...paged.pipeline.state.values()].map((record) => [record.key, record] as const)));
+    expect(sliced.pipeline.state.size).toBe(5);
+    expect(sliced.cursors).toEqual(paged.cursors);
+    const publishes = Math.ceil(9 / applyBatch);
+    expect(sliced.events.filter((event) => event.startsWith('publish'))).toEqual(Array.from({ length: publishes }, (_, i) => [`publish ${i + 1} started`, `publish ${i + 1} acknowledged`]).flat());
+    // the slices' records in order: the last record published for each key is the state's
+    const last = new Map(sliced.published.map((record) => [record.key, record.value]));
+    for (const [key, value] of last) expect(value ?? undefined).toEqual(sliced.pipeline.state.get(key));
   });
 
   it.each([
