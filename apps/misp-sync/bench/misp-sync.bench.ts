@@ -3,7 +3,10 @@
  * topic, then the update-to-effect latency of one edited attribute, then a rebuild of the state
  * from the topic (docs/benchmarks.md, section "misp-sync").
  *
- *   BENCH_ATTRIBUTES=1000000 BENCH_PAGE_SIZE=10000 npm run bench misp-sync
+ *   BENCH_ATTRIBUTES=1000000 npm run bench misp-sync
+ *
+ * Pages are misp-sync's default `MISP_PAGE_SIZE` unless `BENCH_PAGE_SIZE` sets one (runs before
+ * 2026-12-03's fourth pass used 10,000, which costs ~1.3× the CPU of the default 5,000).
  *
  * The stand-in MISP (`MispStandin.withGeneratedAttributes`) runs in a child process forked from
  * this bundle (`BENCH_STANDIN=inline` keeps it in this process, as before 2026-12-03), so the
@@ -24,7 +27,7 @@ import { parseIndicatorRecord } from '../src/sync/parse-indicator-record';
 import { createHarness, MispStandin, rawGet } from '../test/integration/misp-sync-harness';
 
 const COUNT = Number(process.env['BENCH_ATTRIBUTES'] ?? 1_000_000);
-const PAGE_SIZE = process.env['BENCH_PAGE_SIZE'] ?? '10000';
+const PAGE_SIZE = process.env['BENCH_PAGE_SIZE'];
 const STANDIN_INLINE = process.env['BENCH_STANDIN'] === 'inline';
 const FULL_ONLY = process.env['BENCH_FULL_ONLY'] === '1';
 /** Set in the forked child that serves the stand-in. */
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
   const applyBatch = process.env['SYNC_APPLY_BATCH'];
   process.stdout.write(`Kafka client: ${kafkaClient ?? 'default'}, compression: ${compression ?? 'default'}\n`);
   const harness = await createHarness(standin, {
-    MISP_PAGE_SIZE: PAGE_SIZE,
+    ...(PAGE_SIZE === undefined ? {} : { MISP_PAGE_SIZE: PAGE_SIZE }),
     MISP_TIMEOUT: '60s',
     LOG_LEVEL: 'info',
     SYNC_PROGRESS_INTERVAL: '10s',
@@ -91,7 +94,7 @@ async function main(): Promise<void> {
     const fullSync = {
       attributes: COUNT,
       keys,
-      pageSize: Number(PAGE_SIZE),
+      pageSize: instance.config.MISP_PAGE_SIZE,
       applyBatch: applyBatch ?? 'default',
       standin: remote === undefined ? 'in this process' : 'child process',
       fullSyncSeconds: +(fullMs / 1000).toFixed(1),
