@@ -3,6 +3,7 @@ import { isSupportedMispType } from '@iocflow/core';
 import { z } from 'zod';
 import { TLP_LEVELS } from './selection/tlp-rank';
 import { redactFeedLocation } from './sync/feed/redact-feed-location';
+import { APPLY_BATCH } from './sync/sync.pipeline';
 import { DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_STORE_VALUE_BYTES } from './sync/indicator-limits';
 
 /** A comma-separated list; empty entries dropped. */
@@ -145,7 +146,7 @@ export const mispSyncEnvironment = z
      * larger page is applied in consecutive slices of this many, in order. Less of a page is live
      * at each collection (docs/benchmarks.md); MISP is asked for no more pages.
      */
-    SYNC_APPLY_BATCH: integer(2000, 1, 100_000),
+    SYNC_APPLY_BATCH: integer(APPLY_BATCH, 1, 100_000),
     // Sightings (issue 16): the enricher's hits become MISP sightings (docs/misp-sync.md, "Sightings").
     /** Read the hits topic and report sightings to MISP (needs MISP_URL). */
     MISP_SIGHTINGS_ENABLED: boolean(false),

@@ -32,11 +32,16 @@ export function toConsumedMessage(m: PlatformaticMessage): KafkaConsumedMessage 
  * offset + 1.
  */
 export function toConsumedBatch(topic: string, partition: number, messages: readonly KafkaConsumedMessage[], highWatermark: bigint | undefined): KafkaConsumedBatch {
-  const next = BigInt((messages[messages.length - 1] as KafkaConsumedMessage).offset) + 1n;
+  const next = afterLast(messages);
   return { topic, partition, highWatermark: String(highWatermark !== undefined && highWatermark > next ? highWatermark : next), messages };
 }
 
 /** The offset to commit once the whole batch is acknowledged: its last offset + 1. */
 export function nextOffsetOf(batch: KafkaConsumedBatch): string {
-  return String(BigInt((batch.messages[batch.messages.length - 1] as KafkaConsumedMessage).offset) + 1n);
+  return String(afterLast(batch.messages));
+}
+
+/** The offset after a run's last record. */
+function afterLast(messages: readonly KafkaConsumedMessage[]): bigint {
+  return BigInt((messages[messages.length - 1] as KafkaConsumedMessage).offset) + 1n;
 }
